@@ -1,0 +1,99 @@
+/**
+ * calisti.yaml -> Fleet. YAML syntax errors and schema errors both come back located
+ * (`calisti.yaml:12:5 clusters[1].name: ...`), all at once, so one run shows every problem.
+ */
+import { readFileSync } from 'node:fs';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { formatFieldPath, ModelError, UserError, type Located } from '../errors.js';
+import { fleetSchema, type Fleet } from './schema.js';
+
+/** Refuse inputs that could only be hostile or broken before spending time on them. */
+export const MAX_MODEL_BYTES = 1024 * 1024;
+
+export function parseFleet(text: string, file = 'calisti.yaml'): Fleet {
+  if (Buffer.byteLength(text) > MAX_MODEL_BYTES) {
+    throw new ModelError([{ file, line: 1, col: 1, path: '', message: `is larger than ${MAX_MODEL_BYTES} bytes; a fleet model is a few kilobytes` }]);
+  }
+  if (text.includes('\uFFFD')) {
+    throw new ModelError([{ file, line: 1, col: 1, path: '', message: 'is not valid UTF-8' }]);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+  const at = (offset: number) => lines.linePos(offset);
+
+  if (doc.errors.length > 0) {
+    throw new ModelError(
+      doc.errors.map((e) => {
+        const pos = at(e.pos[0]);
+        return { file, line: pos.line, col: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  if (doc.contents === null) {
+    throw new ModelError([{ file, line: 1, col: 1, path: '', message: 'is empty; start from an example: calisti-gitops init <dir> --example multi-cluster' }]);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    throw new ModelError([{ file, line: 1, col: 1, path: '', message: `YAML: ${(e as Error).message}` }]);
+  }
+  const result = fleetSchema().safeParse(data);
+  if (result.success) return result.data;
+  throw new ModelError(locateIssues(result.error.issues, doc, lines, file));
+}
+
+export function loadFleet(path: string, displayName = path): Fleet {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new UserError(`cannot read the model ${displayName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'pass the model with -f <file>, or run in a repo made by calisti-gitops init');
+  }
+  return parseFleet(new TextDecoder('utf-8', { fatal: false }).decode(bytes), displayName);
+}
+
+function locateIssues(issues: z.core.$ZodIssue[], doc: Document, lines: LineCounter, file: string): Located[] {
+  const out: Located[] = [];
+  for (const issue of issues) {
+    let path = [...issue.path];
+    let message = issue.message;
+    // An unknown key is reported at the key itself.
+    if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+      for (const key of issue.keys) {
+        const keyNode = findKey(doc, path, key);
+        const pos = lines.linePos(keyNode?.range?.[0] ?? 0);
+        out.push({ file, line: pos.line, col: pos.col, path: formatFieldPath([...path, key]), message: 'unknown field (check the spelling; see schemas/calisti.schema.json)' });
+      }
+      continue;
+    }
+    let node = nodeAt(doc, path);
+    // A missing field is reported at the map that should hold it.
+    const missing = node === undefined;
+    let parent = path;
+    while (node === undefined && parent.length > 0) {
+      parent = parent.slice(0, -1);
+      node = nodeAt(doc, parent);
+    }
+    if (missing && /received undefined/.test(message)) message = `is required (${message})`;
+    const pos = lines.linePos(node?.range?.[0] ?? 0);
+    out.push({ file, line: pos.line, col: pos.col, path: formatFieldPath(path), message });
+  }
+  return out.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+function nodeAt(doc: Document, path: PropertyKey[]): Node | undefined {
+  if (path.length === 0) return doc.contents ?? undefined;
+  const node = doc.getIn(path as unknown[], true);
+  return node && typeof node === 'object' && 'range' in (node as object) ? (node as Node) : undefined;
+}
+
+function findKey(doc: Document, path: PropertyKey[], key: string): Node | undefined {
+  const map = nodeAt(doc, path);
+  if (!isMap(map)) return undefined;
+  for (const item of map.items) {
+    if (isPair(item) && isScalar(item.key) && item.key.value === key) return item.key;
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+/** The demo-app application (docs 2.3.6 and 2.3.7): namespace and DemoApplication, split by cluster. */
+import type { DemoApp } from '../model/schema.js';
+import type { RenderContext } from './context.js';
+import { CONTROL_PLANE_NAME, SYNC_WAVE } from './layout.js';
+import type { K8sObject } from './yaml.js';
+
+type Placement = DemoApp['placement'][number];
+const DEMO_NAME = 'smm-demo';
+
+export function demoNamespace(ctx: RenderContext, demo: DemoApp): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      labels: {
+        'app.kubernetes.io/instance': DEMO_NAME,
+        'app.kubernetes.io/name': DEMO_NAME,
+        'app.kubernetes.io/part-of': DEMO_NAME,
+        'app.kubernetes.io/version': ctx.blueprint.demoApp.version,
+        'istio.io/rev': ctx.revisionLabel,
+      },
+      name: demo.namespace,
+    },
+  };
+}
+
+/** What every cluster's DemoApplication shares. */
+export function demoApplication(ctx: RenderContext, demo: DemoApp): K8sObject {
+  return {
+    apiVersion: 'smm.cisco.com/v1alpha1',
+    kind: 'DemoApplication',
+    metadata: { name: DEMO_NAME, namespace: demo.namespace },
+    spec: {
+      autoscaling: { enabled: demo.autoscaling },
+      controlPlaneRef: { name: CONTROL_PLANE_NAME },
+      enabled: true,
+      istio: { revision: ctx.revisionLabel },
+      replicas: demo.replicas,
+      resources: demo.resources,
+    },
+  };
+}
+
+/** The per-cluster patch: which services run here, and whether load and Istio/SLO resources do. */
+export function demoApplicationPatch(demo: DemoApp, placement: Placement): K8sObject {
+  const entry = placement.components.includes('frontpage');
+  const load = placement.load ?? entry;
+  return {
+    apiVersion: 'smm.cisco.com/v1alpha1',
+    kind: 'DemoApplication',
+    metadata: { name: DEMO_NAME, namespace: demo.namespace },
+    spec: {
+      deployIstioResources: placement.istioResources ?? entry,
+      deploySLOResources: placement.sloResources ?? entry,
+      enabledComponents: placement.components,
+      ...(load ? { load: { enabled: true, ...demo.load } } : {}),
+    },
+  };
+}
+
+/** Istio CNI on OpenShift needs a NetworkAttachmentDefinition in the workload namespace (docs 2.3.6). */
+export function cniAttachment(ctx: RenderContext, demo: DemoApp): K8sObject {
+  return {
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: {
+      name: `istio-cni-${ctx.revision}-${ctx.fleet.istio.namespace}`,
+      namespace: demo.namespace,
+      annotations: { [SYNC_WAVE]: '3' },
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Every path and fixed name in a generated calisti-gitops repo, in one place. The layout follows
+ * the docs' multi-cluster guide (2.3.7): apps/<app>/app-set.yaml, manifests/<app>/base and
+ * manifests/<app>/overlays/<cluster>; cross-cutting features are Kustomize Components.
+ */
+
+export const MODEL_FILE = 'calisti.yaml';
+/** Tool bookkeeping inside the generated repo. */
+export const STATE_DIR = '.calisti-gitops';
+export const STATE_FILE = `${STATE_DIR}/generated.json`;
+export const SCHEMA_FILE = `${STATE_DIR}/calisti.schema.json`;
+
+export const APP = {
+  operator: 'smm-operator',
+  controlPlane: 'smm-controlplane',
+  demoApp: 'demo-app',
+} as const;
+export type AppName = (typeof APP)[keyof typeof APP];
+
+export const BOOTSTRAP_DIR = 'bootstrap';
+export const APPS_DIR = 'apps';
+export const VENDORED_CHART_DIR = 'charts/smm-operator';
+export const TRUST_SCRIPT = 'export-secrets.sh';
+export const README = 'README.md';
+
+export const appSetFile = (app: AppName) => `${APPS_DIR}/${app}/app-set.yaml`;
+export const baseDir = (app: AppName) => `manifests/${app}/base`;
+export const overlaysDir = (app: AppName) => `manifests/${app}/overlays`;
+export const overlayDir = (app: AppName, cluster: string) => `${overlaysDir(app)}/${cluster}`;
+export const componentDir = (app: AppName, feature: string) => `components/${app}/${feature}`;
+export const gatewayNamespaceDir = (namespace: string) => `manifests/${APP.controlPlane}/gateways/${namespace}`;
+export const gatewayDir = (namespace: string, name: string) => `${gatewayNamespaceDir(namespace)}/${name}`;
+
+/** Namespaces and object names the Calisti docs fix. */
+export const NS = {
+  certManager: 'cert-manager',
+  clusterRegistry: 'cluster-registry',
+  smmSystem: 'smm-system',
+  registryAccess: 'smm-registry-access',
+} as const;
+export const CONTROL_PLANE_NAME = 'smm';
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+export const ROOT_APP = 'calisti-gitops';
+
+/** Marks a Secret whose values still have to be sealed; `validate` reports it. */
+export const PLACEHOLDER_ANNOTATION = 'calisti-gitops.io/placeholder';
+export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** Sync waves: namespaces, then secrets, then control planes, then what uses them. */
+export const WAVE = {
+  certManagerNamespace: '1',
+  istioNamespace: '2',
+  secrets: '3',
+  istioControlPlane: '5',
+  controlPlane: '10',
+  meshGateway: '15',
+  gatewayConfig: '20',
+} as const;
+
+/** Relative path from one repo folder to another (both repo-relative, no trailing slash). */
+export function relativeTo(fromDir: string, to: string): string {
+  const from = fromDir.split('/');
+  const dest = to.split('/');
+  let i = 0;
+  while (i < from.length && i < dest.length && from[i] === dest[i]) i++;
+  return [...Array(from.length - i).fill('..'), ...dest.slice(i)].join('/');
+}

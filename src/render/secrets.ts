@@ -1,0 +1,25 @@
+/** Secrets the generated repo needs, as placeholders: no credential is ever rendered in clear. */
+import type { RenderContext } from './context.js';
+import { NS, PLACEHOLDER_ANNOTATION, SYNC_WAVE, WAVE } from './layout.js';
+import type { K8sObject } from './yaml.js';
+
+/**
+ * The registry pull secret the ControlPlane's registryAccess references (docs 2.3.5). The docs pass
+ * the credentials as Helm parameters; here the Secret is its own object so it can be sealed.
+ */
+export function registryPullSecret(ctx: RenderContext): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: ctx.pullSecretName,
+      namespace: NS.registryAccess,
+      annotations: {
+        [SYNC_WAVE]: WAVE.secrets,
+        [PLACEHOLDER_ANNOTATION]: '.dockerconfigjson: seal with CALISTI_USERNAME and CALISTI_PASSWORD',
+      },
+    },
+    type: 'kubernetes.io/dockerconfigjson',
+    stringData: { '.dockerconfigjson': '{"auths":{}}' },
+  };
+}
