@@ -1,0 +1,52 @@
+/** `init` and `generate`: flags in, runInit/runGenerate, a summary out. */
+import type { Command } from 'commander';
+import type { GenerateResult } from '../repo/generate.js';
+import { runGenerate } from '../repo/generate.js';
+import { EXAMPLES, runInit } from '../repo/init.js';
+import { printJson, type Format, type Io } from './output.js';
+import { formatOption } from './options.js';
+
+function report(io: Io, format: Format, r: GenerateResult, verb: string): void {
+  if (format === 'json') return printJson(io, r);
+  for (const w of r.warnings) io.err(`warning: ${w}`);
+  if (!r.changed) {
+    io.err(`${verb}: no change (${r.unchanged} files up to date)`);
+    return;
+  }
+  const lines = [
+    ...r.created.map((p) => `  + ${p}`),
+    ...r.updated.map((p) => `  ~ ${p}`),
+    ...r.restored.map((p) => `  ! ${p} (restored: it had been deleted)`),
+    ...r.deleted.map((p) => `  - ${p}`),
+  ];
+  io.err(`${verb}: ${r.created.length} created, ${r.updated.length} updated, ${r.restored.length} restored, ${r.deleted.length} deleted, ${r.unchanged} unchanged`);
+  io.err(lines.join('\n'));
+  io.err(r.commit ? `committed ${r.commit.slice(0, 12)} in ${r.dir}` : `not committed: review with git -C ${r.dir} diff, then commit`);
+}
+
+export function registerGenerate(program: Command, io: Io): void {
+  program
+    .command('init')
+    .description('create a calisti-gitops repo: git init, calisti.yaml, every generated file, one commit')
+    .argument('<dir>', 'folder for the repo (created if missing)')
+    .option('--example <name>', `start from an example: ${EXAMPLES.join(', ')} (default: multi-cluster)`)
+    .option('-f, --file <model>', 'start from this calisti.yaml instead of an example')
+    .addOption(formatOption())
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops init ./calisti-gitops --example multi-cluster')
+    .action(async (dir: string, o: { example?: string; file?: string; output: Format }) => {
+      report(io, o.output, await runInit({ dir, example: o.example, modelPath: o.file }), 'init');
+    });
+
+  program
+    .command('generate')
+    .description('render the repo from calisti.yaml; refuses to overwrite hand edits unless --force')
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .option('-f, --file <model>', 'model to use (copied to calisti.yaml); default: <repo>/calisti.yaml')
+    .option('--no-commit', 'write the files but do not commit')
+    .option('--force', 'overwrite generated files that were edited by hand', false)
+    .addOption(formatOption())
+    .addHelpText('after', '\nExamples:\n  $ calisti-gitops generate -C ./calisti-gitops\n  $ calisti-gitops generate -C ./calisti-gitops --no-commit -o json')
+    .action(async (o: { dir: string; file?: string; commit: boolean; force: boolean; output: Format }) => {
+      report(io, o.output, await runGenerate({ dir: o.dir, modelPath: o.file, commit: o.commit, force: o.force }), 'generate');
+    });
+}

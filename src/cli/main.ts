@@ -1,0 +1,41 @@
+/**
+ * The command line. The only place that exits: commands throw UserError (exit 1) or UsageError
+ * (exit 2), and this file turns them into a message with the next step to take.
+ */
+import { Command, CommanderError } from 'commander';
+import { UsageError, UserError } from '../errors.js';
+import { toolkitVersion } from '../toolkit.js';
+import { registerGenerate } from './generate.js';
+import { processIo, type Io } from './output.js';
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('calisti-gitops')
+    .description('One typed model of a Calisti Service Mesh Manager fleet in, the GitOps repo Argo CD consumes out.')
+    .version(toolkitVersion, '-V, --version')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerGenerate(program, io);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  return program;
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UserError || e instanceof UsageError) {
+      io.err(`error: ${e.message}`);
+      if (e.hint) io.err(`next: ${e.hint}`);
+      return e.exitCode;
+    }
+    io.err(`internal error: ${(e as Error).stack ?? String(e)}`);
+    return 70;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The repo's working tree as the writer sees it: reads and writes confined to the repo root (no
+ * path, symlink or `..` may lead outside), each write atomic (temp file + rename).
+ */
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { UserError } from '../errors.js';
+
+export class RepoFs {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = realpathSync(root);
+  }
+
+  /** Absolute path of a repo-relative path, refusing anything that would leave the repo. */
+  resolve(path: string): string {
+    const norm = normalize(path);
+    if (isAbsolute(norm) || norm === '..' || norm.startsWith(`..${sep}`) || path.includes('\0')) {
+      throw new UserError(`refusing path outside the repository: ${JSON.stringify(path)}`);
+    }
+    const abs = join(this.root, norm);
+    // Every existing ancestor must resolve inside the repo: a symlinked folder must not redirect writes.
+    let dir = dirname(abs);
+    while (!existsSync(dir)) dir = dirname(dir);
+    const real = realpathSync(dir);
+    const rel = relative(this.root, real);
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      throw new UserError(`refusing to write ${path}: ${relative(this.root, dir) || '.'} leads outside the repository (symlink)`);
+    }
+    return abs;
+  }
+
+  read(path: string): string | undefined {
+    const abs = this.resolve(path);
+    try {
+      const st = lstatSync(abs);
+      if (st.isSymbolicLink()) {
+        // A symlink where we keep a generated file: report its target text only if it stays inside.
+        const real = realpathSync(abs);
+        const rel = relative(this.root, real);
+        if (rel.startsWith('..') || isAbsolute(rel)) return `symlink outside the repository: ${real}`;
+      } else if (!st.isFile()) {
+        return `not a regular file`;
+      }
+      return readFileSync(abs, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  isExecutable(path: string): boolean {
+    try {
+      return (statSync(this.resolve(path)).mode & 0o111) !== 0;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Atomic write: readers see the old or the new file, never half of one. */
+  write(path: string, content: string, executable = false): void {
+    const abs = this.resolve(path);
+    mkdirSync(dirname(abs), { recursive: true });
+    const tmp = `${abs}.calisti-tmp-${process.pid}`;
+    writeFileSync(tmp, content, { mode: executable ? 0o755 : 0o644 });
+    chmodSync(tmp, executable ? 0o755 : 0o644);
+    renameSync(tmp, abs);
+  }
+
+  remove(path: string): void {
+    const abs = this.resolve(path);
+    rmSync(abs, { force: true });
+    // Drop folders the removal emptied, up to the repo root.
+    let dir = dirname(abs);
+    while (dir !== this.root && dir.startsWith(this.root) && existsSync(dir) && readdirSync(dir).length === 0) {
+      rmdirSync(dir);
+      dir = dirname(dir);
+    }
+  }
+}
+
+/** What a set of writes and deletes replaced, so a failed run can put it all back. */
+export class Journal {
+  private readonly saved: { path: string; content: string | undefined; executable: boolean }[] = [];
+  constructor(private readonly fs: RepoFs) {}
+
+  before(path: string): void {
+    this.saved.push({ path, content: this.fs.read(path), executable: this.fs.isExecutable(path) });
+  }
+
+  rollback(): void {
+    for (const s of this.saved.reverse()) {
+      try {
+        if (s.content === undefined) this.fs.remove(s.path);
+        else this.fs.write(s.path, s.content, s.executable);
+      } catch {
+        // Keep restoring the rest; the caller reports the original error.
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/** The few git operations the writer needs, through simple-git (argument arrays, never a shell). */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { UserError } from '../errors.js';
+
+/** Who commits when the repo has no identity configured (CI runners, PR bots). */
+const FALLBACK_IDENTITY = { name: 'calisti-gitops', email: 'calisti-gitops@users.noreply.localhost' };
+
+export function git(dir: string): SimpleGit {
+  return simpleGit({ baseDir: dir, binary: 'git', maxConcurrentProcesses: 1, trimmed: false });
+}
+
+export async function isRepoRoot(dir: string): Promise<boolean> {
+  if (!existsSync(join(dir, '.git'))) return false;
+  return (await git(dir).revparse(['--show-toplevel']).catch(() => '')).trim() !== '';
+}
+
+export async function initRepo(dir: string): Promise<void> {
+  await git(dir).init(['--initial-branch=main', '--quiet']);
+}
+
+export async function headCommit(dir: string): Promise<string | undefined> {
+  try {
+    return (await git(dir).revparse(['--verify', '--quiet', 'HEAD'])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function identityEnv(g: SimpleGit): Promise<Record<string, string>> {
+  const email = await g.raw(['config', '--get', 'user.email']).catch(() => '');
+  const name = await g.raw(['config', '--get', 'user.name']).catch(() => '');
+  const env: Record<string, string> = {};
+  if (!name.trim()) Object.assign(env, { GIT_AUTHOR_NAME: FALLBACK_IDENTITY.name, GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name });
+  if (!email.trim()) Object.assign(env, { GIT_AUTHOR_EMAIL: FALLBACK_IDENTITY.email, GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email });
+  return env;
+}
+
+/**
+ * Commit exactly these paths (written or deleted), leaving anything else the user has staged alone.
+ * Returns the new commit, or undefined when the paths hold no change against HEAD.
+ */
+export async function commitPaths(dir: string, paths: string[], message: string): Promise<string | undefined> {
+  const g = git(dir);
+  const present = paths.filter((p) => existsSync(join(dir, p)));
+  const gone = paths.filter((p) => !existsSync(join(dir, p)));
+  if (present.length) await g.raw(['add', '--', ...present]);
+  if (gone.length) await g.raw(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...gone]);
+  const tracked = (await g.raw(['ls-files', '--', ...paths])).split('\n').filter(Boolean);
+  const head = await headCommit(dir);
+  const staged = head
+    ? (await g.raw(['diff', '--cached', '--name-only', 'HEAD', '--', ...paths])).trim()
+    : tracked.join('\n');
+  if (!staged) return undefined;
+  const env = { ...process.env, ...(await identityEnv(g)) };
+  // `--only` semantics: only these paths go into the commit.
+  const goneFromHead = head && gone.length ? (await g.raw(['ls-tree', '-r', '--name-only', 'HEAD', '--', ...gone])).split('\n').filter(Boolean) : [];
+  const pathspec = [...tracked, ...goneFromHead];
+  try {
+    await g.env(env).raw(['commit', '--quiet', '-m', message, '--', ...pathspec]);
+  } catch (e) {
+    throw new UserError(`git commit failed: ${(e as Error).message.trim()}`);
+  }
+  return headCommit(dir);
+}
+
+/** Undo the staging `commitPaths` did, after a failed run. */
+export async function unstage(dir: string, paths: string[]): Promise<void> {
+  const g = git(dir);
+  if (await headCommit(dir)) await g.raw(['reset', '--quiet', 'HEAD', '--', ...paths]).catch(() => undefined);
+  else await g.raw(['rm', '--cached', '--quiet', '--ignore-unmatch', '-r', '--', ...paths]).catch(() => undefined);
+}
