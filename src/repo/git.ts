@@ -7,8 +7,8 @@ import { UserError } from '../errors.js';
 /** Who commits when the repo has no identity configured (CI runners, PR bots). */
 const FALLBACK_IDENTITY = { name: 'calisti-gitops', email: 'calisti-gitops@users.noreply.localhost' };
 
-export function git(dir: string): SimpleGit {
-  return simpleGit({ baseDir: dir, binary: 'git', maxConcurrentProcesses: 1, trimmed: false });
+export function git(dir: string, config: string[] = []): SimpleGit {
+  return simpleGit({ baseDir: dir, binary: 'git', maxConcurrentProcesses: 1, trimmed: false, config });
 }
 
 export async function isRepoRoot(dir: string): Promise<boolean> {
@@ -28,13 +28,13 @@ export async function headCommit(dir: string): Promise<string | undefined> {
   }
 }
 
-async function identityEnv(g: SimpleGit): Promise<Record<string, string>> {
-  const email = await g.raw(['config', '--get', 'user.email']).catch(() => '');
-  const name = await g.raw(['config', '--get', 'user.name']).catch(() => '');
-  const env: Record<string, string> = {};
-  if (!name.trim()) Object.assign(env, { GIT_AUTHOR_NAME: FALLBACK_IDENTITY.name, GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name });
-  if (!email.trim()) Object.assign(env, { GIT_AUTHOR_EMAIL: FALLBACK_IDENTITY.email, GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email });
-  return env;
+/** `-c` settings that give a commit an identity when git has none configured. */
+async function identityConfig(g: SimpleGit): Promise<string[]> {
+  const has = async (key: string) => (await g.raw(['config', '--get', key]).catch(() => '')).trim() !== '';
+  const config: string[] = [];
+  if (!(await has('user.name'))) config.push(`user.name=${FALLBACK_IDENTITY.name}`);
+  if (!(await has('user.email'))) config.push(`user.email=${FALLBACK_IDENTITY.email}`);
+  return config;
 }
 
 /**
@@ -53,12 +53,11 @@ export async function commitPaths(dir: string, paths: string[], message: string)
     ? (await g.raw(['diff', '--cached', '--name-only', 'HEAD', '--', ...paths])).trim()
     : tracked.join('\n');
   if (!staged) return undefined;
-  const env = { ...process.env, ...(await identityEnv(g)) };
   // `--only` semantics: only these paths go into the commit.
   const goneFromHead = head && gone.length ? (await g.raw(['ls-tree', '-r', '--name-only', 'HEAD', '--', ...gone])).split('\n').filter(Boolean) : [];
   const pathspec = [...tracked, ...goneFromHead];
   try {
-    await g.env(env).raw(['commit', '--quiet', '-m', message, '--', ...pathspec]);
+    await git(dir, await identityConfig(g)).raw(['commit', '--quiet', '-m', message, '--', ...pathspec]);
   } catch (e) {
     throw new UserError(`git commit failed: ${(e as Error).message.trim()}`);
   }
