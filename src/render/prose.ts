@@ -12,7 +12,7 @@ const hbs = Handlebars.create();
 /** POSIX shell single quoting. */
 hbs.registerHelper('sh', (v: unknown) => `'${String(v).replace(/'/g, `'\\''`)}'`);
 /** Markdown text: escape what Markdown or HTML would interpret. */
-hbs.registerHelper('md', (v: unknown) => String(v).replace(/[\\`*_{}[\]()#+!|<>&~-]/g, (c) => `\\${c}`));
+hbs.registerHelper('md', (v: unknown) => String(v).replace(/[\\`*_[\]<>&|~]/g, (c) => `\\${c}`));
 /** Markdown inline code. */
 hbs.registerHelper('code', (v: unknown) => {
   const s = String(v).replace(/\n/g, ' ');

@@ -105,10 +105,11 @@ export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | 
       fs.remove(d);
     }
     if (commitMessage === undefined) return undefined;
-    return await commitPaths(fs.root, touched, commitMessage);
+    // The model goes into the same commit: each commit holds a model and exactly what it generates.
+    return await commitPaths(fs.root, [...new Set([...touched, MODEL_FILE])], commitMessage);
   } catch (e) {
     journal.rollback();
-    if (commitMessage !== undefined) await unstage(fs.root, touched);
+    if (commitMessage !== undefined) await unstage(fs.root, [...new Set([...touched, MODEL_FILE])]);
     throw e;
   }
 }

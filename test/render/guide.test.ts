@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findKustomize, kustomizeBuild } from '../../src/kustomize/build.js';
+import { expandAppSet } from '../../src/validate/appset.js';
 import { cli, parseYamlDocs, resourceKey, sharedDir, tempDir } from '../helpers.js';
 
 const docs = readFileSync(join(sharedDir, 'seeds', readdirSync(join(sharedDir, 'seeds')).find((f) => f.startsWith('003_'))!), 'utf8');
@@ -34,6 +35,8 @@ const VARS = {
   ISTIO_MINOR_VERSION: '1.15',
   GITHUB_ID: 'github-id',
   GITHUB_REPOSITORY_NAME: 'calisti-gitops',
+  PUBLIC_API_SERVER_ENDPOINT_ADDRESS_1: '',
+  PUBLIC_API_SERVER_ENDPOINT_ADDRESS_2: '',
 };
 
 async function build(dir: string): Promise<Map<string, Record<string, any>>> {
@@ -123,5 +126,45 @@ describe('single-cluster guide (2.3.6)', () => {
     expect(expected.has('NetworkAttachmentDefinition/smm-demo/istio-cni-cp-v115x-istio-system')).toBe(true);
     expected.delete('NetworkAttachmentDefinition/smm-demo/istio-cni-cp-v115x-istio-system');
     expect(actual).toEqual(expected);
+  });
+});
+
+describe('multi-cluster guide Applications (2.3.7)', () => {
+  const files = new Map(heredocs(...MULTI, VARS));
+  const clusters = ['workload-cluster-1', 'workload-cluster-2'].map((name) => ({ name, server: `https://${name}`, labels: {} }));
+  const expand = (text: string) => expandAppSet(parseYamlDocs(text)[0]!, clusters).apps;
+
+  it('the guide\'s smm-controlplane ApplicationSet is not valid YAML (misindented backoff)', () => {
+    expect(() => parseYamlDocs(files.get('apps/smm-controlplane/app-set.yaml')!)).toThrow();
+  });
+
+  it('our Applications equal the guide\'s, apart from the listed improvements', async () => {
+    const repo = await ours('multi-cluster');
+    const mine = (app: string) => expand(readFileSync(join(repo, 'apps', app, 'app-set.yaml'), 'utf8'));
+    // Improvement: Applications carry the resources finalizer (as the guide's single-cluster ones do).
+    const withoutFinalizer = (apps: Record<string, any>[]) => apps.map((a) => ({ ...a, metadata: { ...a.metadata, finalizers: undefined } }));
+
+    expect(withoutFinalizer(mine('demo-app'))).toEqual(withoutFinalizer(expand(files.get('apps/demo-app/app-set.yaml')!)));
+
+    // The guide's smm-controlplane set, with only `backoff` re-indented, gives the same Applications.
+    const fixed = files.get('apps/smm-controlplane/app-set.yaml')!.replace(/^( +)backoff:\n((?:\1  .*\n)+)/m, (_m, ind: string, body: string) =>
+      `${ind.slice(2)}backoff:\n${body.replace(new RegExp(`^${ind}  `, 'gm'), `${ind}`)}`);
+    expect(withoutFinalizer(mine('smm-controlplane'))).toEqual(withoutFinalizer(expand(fixed)));
+
+    // smm-operator: the chart comes from the OCI registry with a literal version and a fixed release
+    // name, and the credentials leave the Helm parameters for a Secret in a second source.
+    const guideOp = expand(files.get('apps/smm-operator/app-set.yaml')!);
+    const myOp = mine('smm-operator');
+    for (const [g, m] of guideOp.map((g, i) => [g, myOp[i]!] as const)) {
+      expect(m.metadata.name).toBe(g.metadata.name);
+      expect(m.spec.destination).toEqual(g.spec.destination);
+      expect(m.spec.syncPolicy).toEqual(g.spec.syncPolicy);
+      expect(m.spec.ignoreDifferences).toEqual(g.spec.ignoreDifferences);
+      const [chart, secrets] = m.spec.sources;
+      expect(chart).toMatchObject({ repoURL: 'registry.eticloud.io/smm-charts', chart: 'smm-operator', targetRevision: '1.12.0' });
+      const credentialless = g.spec.source.helm.parameters.filter((p: { name: string }) => !p.name.startsWith('global.basicAuth'));
+      expect(chart.helm.parameters).toEqual(credentialless);
+      expect(secrets.path).toBe(`manifests/smm-operator/overlays/${g.spec.destination.name}`);
+    }
   });
 });

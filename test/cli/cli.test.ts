@@ -1,0 +1,40 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toolkitRoot, toolkitVersion } from '../../src/toolkit.js';
+import { cli, tempDir } from '../helpers.js';
+
+const bin = join(toolkitRoot, 'bin', 'calisti-gitops');
+
+describe('command line', () => {
+  it('runs as ./bin/calisti-gitops with JSON on stdout and messages on stderr', () => {
+    const dir = join(tempDir(), 'repo');
+    const r = spawnSync(bin, ['init', dir, '--example', 'single-cluster', '-o', 'json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(out.created).toContain('apps/smm-controlplane/app-set.yaml');
+    const again = spawnSync(bin, ['generate', '-C', dir], { encoding: 'utf8' });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toMatch(/no change/);
+  });
+
+  it('prints the version and help with an example per command', async () => {
+    expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(toolkitVersion);
+    for (const cmd of ['init', 'generate']) {
+      const r = await cli(cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Examples?:\n\s+\$ calisti-gitops/);
+    }
+  });
+
+  it('exits 2 on usage errors and 1 on model errors', async () => {
+    expect((await cli('generate', '--bogus')).code).toBe(2);
+    expect((await cli('init')).code).toBe(2);
+    expect((await cli('init', join(tempDir(), 'x'), '--example', 'nope')).code).toBe(2);
+    expect((await cli('generate', '-o', 'yaml')).code).toBe(2);
+    const missing = await cli('init', join(tempDir(), 'x'), '-f', join(tempDir(), 'absent.yaml'));
+    expect(missing.code).toBe(1);
+  });
+});
