@@ -63,3 +63,11 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** Ends a command with this exit code after it printed its own output (validate's findings). */
+export class ExitCode extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'ExitCode';
+  }
+}

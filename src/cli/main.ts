@@ -3,9 +3,10 @@
  * (exit 2), and this file turns them into a message with the next step to take.
  */
 import { Command, CommanderError } from 'commander';
-import { UsageError, UserError } from '../errors.js';
+import { ExitCode, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
 import { registerGenerate } from './generate.js';
+import { registerValidate } from './validate.js';
 import { processIo, type Io } from './output.js';
 
 export function buildProgram(io: Io): Command {
@@ -16,6 +17,7 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerGenerate(program, io);
+  registerValidate(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
@@ -30,6 +32,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return e.exitCode === 0 ? 0 : 2;
     }
+    if (e instanceof ExitCode) return e.exitCode;
     if (e instanceof UserError || e instanceof UsageError) {
       io.err(`error: ${e.message}`);
       if (e.hint) io.err(`next: ${e.hint}`);

@@ -1,5 +1,5 @@
 /** CustomResourceDefinitions as a lookup: apiVersion + kind -> the version's openAPIV3Schema. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import type { JsonSchema } from './structural.js';
 
@@ -7,6 +7,8 @@ export interface CrdIndex {
   get(apiVersion: string, kind: string): JsonSchema | undefined;
   kinds(): string[];
 }
+
+const fileCache = new Map<string, Map<string, JsonSchema>>();
 
 export class CrdRegistry implements CrdIndex {
   private readonly schemas = new Map<string, JsonSchema>();
@@ -27,7 +29,16 @@ export class CrdRegistry implements CrdIndex {
   }
 
   addFile(path: string): this {
-    return this.addText(readFileSync(path, 'utf8'));
+    // CRD files are large (Argo CD's ApplicationSet CRD is 1.4 MB): parse each once per process.
+    const st = statSync(path);
+    const key = `${path}:${st.size}:${st.mtimeMs}`;
+    let parsed = fileCache.get(key);
+    if (!parsed) {
+      parsed = new CrdRegistry().addText(readFileSync(path, 'utf8')).schemas;
+      fileCache.set(key, parsed);
+    }
+    for (const [k, v] of parsed) this.schemas.set(k, v);
+    return this;
   }
 
   get(apiVersion: string, kind: string): JsonSchema | undefined {

@@ -1,0 +1,207 @@
+/**
+ * Builds what each Application deploys with the real kustomize, as Argo CD would: the Application's
+ * own kustomize options are applied through a wrapper kustomization. Builds with the same inputs run
+ * once, run in parallel (one per core), and are cached on disk by content hash.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
+import { buildKey } from './inputs.js';
+
+export interface BuildRequest {
+  /** Repo-relative path of the kustomization. */
+  path: string;
+  /** spec.source.kustomize of the Application. */
+  options?: Record<string, any>;
+}
+
+export interface BuildOutput {
+  ok: boolean;
+  /** Rendered objects, each with the repo-relative file it came from (origin annotation). */
+  objects: { obj: Record<string, any>; file?: string }[];
+  stderr: string;
+  cached: boolean;
+  /** Options of spec.source.kustomize that cannot be applied offline. */
+  ignoredOptions: string[];
+}
+
+const ORIGIN = 'config.kubernetes.io/origin';
+const SUPPORTED_OPTIONS = ['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'commonAnnotations', 'images', 'replicas', 'patches', 'components', 'version'];
+
+/** The wrapper kustomization: the Application's options around the source, plus origin annotations. */
+function wrapper(sourceRel: string, options: Record<string, any> = {}): Record<string, unknown> {
+  const k: Record<string, unknown> = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [sourceRel],
+    buildMetadata: ['originAnnotations'],
+  };
+  if (options.namePrefix) k.namePrefix = options.namePrefix;
+  if (options.nameSuffix) k.nameSuffix = options.nameSuffix;
+  if (options.namespace) k.namespace = options.namespace;
+  // Argo CD's commonLabels also select; `labels` with includeSelectors is the non-deprecated spelling.
+  if (options.commonLabels) k.labels = [{ pairs: options.commonLabels, includeSelectors: true }];
+  if (options.commonAnnotations) k.commonAnnotations = options.commonAnnotations;
+  if (options.images) k.images = (options.images as string[]).map(parseImage);
+  if (options.replicas) k.replicas = options.replicas;
+  if (options.patches) k.patches = options.patches;
+  if (options.components) k.components = (options.components as string[]).map((c) => join(sourceRel, c));
+  return k;
+}
+
+/** Argo CD's image override forms: `name=newName:tag`, `name:tag`, `name@digest`. */
+function parseImage(spec: string): Record<string, string> {
+  const [name, target = spec] = spec.includes('=') ? spec.split('=', 2) as [string, string] : [undefined, spec];
+  const digest = target.split('@');
+  const out: Record<string, string> = {};
+  let ref = digest[0]!;
+  if (digest[1]) out.digest = digest[1];
+  const colon = ref.lastIndexOf(':');
+  if (colon > ref.lastIndexOf('/')) {
+    out.newTag = ref.slice(colon + 1);
+    ref = ref.slice(0, colon);
+  }
+  if (name) {
+    out.name = name;
+    out.newName = ref;
+  } else out.name = ref;
+  return out;
+}
+
+interface CacheEntry {
+  ok: boolean;
+  stderr: string;
+  /** Objects with their origin file relative to the built folder. */
+  objects: { obj: Record<string, any>; origin?: string }[];
+}
+
+export class Builder {
+  private readonly inflight = new Map<string, Promise<CacheEntry & { cached: boolean }>>();
+  private readonly toolId: string;
+  private readonly tmpRoot: string;
+  private readonly queue: (() => void)[] = [];
+  private running = 0;
+  readonly limit: number;
+  builds = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly tool: KustomizeTool,
+    private readonly cacheDir: string | undefined,
+    limit = availableParallelism(),
+  ) {
+    this.limit = Math.max(1, limit);
+    let id = tool.command;
+    try {
+      const st = statSync(tool.command);
+      id += `:${st.size}:${st.mtimeMs}`;
+    } catch {
+      // keep the path only
+    }
+    this.toolId = id;
+    this.tmpRoot = mkdtempSync(join(tmpdir(), 'calisti-validate-'));
+  }
+
+  dispose(): void {
+    rmSync(this.tmpRoot, { recursive: true, force: true });
+  }
+
+  private async slot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((r) => this.queue.push(r));
+    this.running++;
+    try {
+      return await fn();
+    } finally {
+      this.running--;
+      this.queue.shift()?.();
+    }
+  }
+
+  async build(req: BuildRequest): Promise<BuildOutput> {
+    const options = req.options ?? {};
+    const ignoredOptions = Object.keys(options).filter((o) => !SUPPORTED_OPTIONS.includes(o));
+    const optionsText = JSON.stringify(options);
+    const contentKey = buildKey(this.root, req.path, `${this.toolId}\0${optionsText}`);
+    // Without a content key (remote bases, plugins) a build is neither shared nor cached.
+    const key = contentKey ?? `uncached:${req.path}:${optionsText}`;
+    let run = this.inflight.get(key);
+    if (!run) {
+      run = this.run(req, contentKey);
+      this.inflight.set(key, run);
+    }
+    const entry = await run;
+    return { ok: entry.ok, stderr: entry.stderr, cached: entry.cached, ignoredOptions, objects: this.located(entry, req.path) };
+  }
+
+  private async run(req: BuildRequest, contentKey: string | undefined): Promise<CacheEntry & { cached: boolean }> {
+    const cacheFile = contentKey && this.cacheDir ? join(this.cacheDir, `${contentKey}.json`) : undefined;
+    if (cacheFile && existsSync(cacheFile)) {
+      try {
+        return { ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as CacheEntry), cached: true };
+      } catch {
+        // a damaged cache entry is rebuilt
+      }
+    }
+    const entry = await this.slot(async () => {
+      this.builds++;
+      const dir = join(this.tmpRoot, createHash('sha256').update(`${req.path}\0${JSON.stringify(req.options ?? {})}`).digest('hex').slice(0, 16));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'kustomization.yaml'), stringify(wrapper(relative(dir, join(this.root, req.path)), req.options)));
+      const r = await kustomizeBuild(this.tool, dir);
+      const stderr = r.stderr.split(dir).join('<wrapper>');
+      return { ok: r.ok, stderr, objects: r.ok ? withOrigins(r.yaml, dir, join(this.root, req.path)) : [] };
+    });
+    if (cacheFile) {
+      mkdirSync(this.cacheDir!, { recursive: true });
+      writeFileSync(`${cacheFile}.${process.pid}`, JSON.stringify(entry));
+      try {
+        // rename is atomic: concurrent runs never read half an entry
+        renameSync(`${cacheFile}.${process.pid}`, cacheFile);
+      } catch {
+        rmSync(`${cacheFile}.${process.pid}`, { force: true });
+      }
+    }
+    return { ...entry, cached: false };
+  }
+
+  /** Maps each object's origin (relative to the built folder) to a repo file for this requester. */
+  private located(entry: CacheEntry, path: string): BuildOutput['objects'] {
+    return entry.objects.map(({ obj, origin }) => {
+      let file: string | undefined;
+      if (origin !== undefined) {
+        const rel = relative(this.root, resolve(this.root, path, origin));
+        if (!rel.startsWith('..') && !isAbsolute(rel)) file = rel;
+      }
+      return { obj: structuredClone(obj), file };
+    });
+  }
+}
+
+/**
+ * Parses a build and moves each origin annotation out of the object, rebased from the wrapper
+ * folder to the source folder, so a shared or cached build maps back to every requester.
+ */
+function withOrigins(yaml: string, wrapperDir: string, sourceDir: string): CacheEntry['objects'] {
+  return parseBuilt(yaml).map((obj) => {
+    const annotations = obj.metadata?.annotations;
+    const origin = annotations?.[ORIGIN] as string | undefined;
+    if (origin === undefined) return { obj };
+    delete annotations[ORIGIN];
+    if (Object.keys(annotations).length === 0) delete obj.metadata.annotations;
+    const m = /^path: (.*)$/m.exec(origin);
+    if (!m || /^(https?|git|ssh):/.test(m[1]!)) return { obj };
+    return { obj, origin: relative(sourceDir, resolve(wrapperDir, m[1]!.trim())) };
+  });
+}
+
+function parseBuilt(yaml: string): Record<string, any>[] {
+  const out: Record<string, any>[] = [];
+  for (const doc of parseAllDocuments(yaml, { uniqueKeys: false })) {
+    const v = doc.toJS({ maxAliasCount: -1 });
+    if (v && typeof v === 'object') out.push(v as Record<string, any>);
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+/** Validation findings and the catalog of rules that produce them (IDs are stable: tools key on them). */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface ResourceRef {
+  apiVersion?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  /** Destination cluster, when the finding is about what one cluster receives. */
+  cluster?: string;
+  /** The Argo CD Application (or ApplicationSet) involved. */
+  application?: string;
+  resource?: ResourceRef;
+  /** Repo-relative file and 1-based position, when known. */
+  file?: string;
+  line?: number;
+  col?: number;
+}
+
+export const RULES = {
+  'yaml/invalid': { severity: 'error', summary: 'A YAML file under apps/ or bootstrap/ does not parse.' },
+  'argocd/schema': { severity: 'error', summary: 'An Application, ApplicationSet or AppProject does not match Argo CD\'s CRD schema.' },
+  'argocd/schema-unavailable': { severity: 'info', summary: 'No Argo CD CRDs were found (pass --crds) so Argo CD objects were not schema-checked.' },
+  'appset/unknown-parameter': { severity: 'error', summary: 'A template names a parameter no generator provides; Argo CD leaves it as written.' },
+  'appset/generator-unsupported': { severity: 'warning', summary: 'A generator that cannot be expanded offline; its Applications were not checked.' },
+  'app/duplicate-name': { severity: 'error', summary: 'Two Applications (from any ApplicationSets) share a name; one overwrites the other.' },
+  'app/invalid-name': { severity: 'error', summary: 'An Application name is not a DNS-1123 subdomain.' },
+  'app/source-path-missing': { severity: 'error', summary: 'A source path in this repo does not exist.' },
+  'app/destination-unknown': { severity: 'warning', summary: 'An Application targets a cluster that calisti.yaml does not list.' },
+  'helm/oci-reference': { severity: 'error', summary: 'An OCI Helm chart reference is malformed (oci:// prefix with chart, missing chart, or a non-literal version).' },
+  'helm/not-rendered': { severity: 'info', summary: 'A Helm chart source was not rendered (helm is not installed, or the chart is remote).' },
+  'kustomize/build-failed': { severity: 'error', summary: 'kustomize cannot build what an Application deploys.' },
+  'kustomize/warning': { severity: 'warning', summary: 'kustomize printed a warning (for example a deprecated field).' },
+  'schema/invalid': { severity: 'error', summary: 'A rendered resource violates its schema (type, enum, required field).' },
+  'schema/unknown-field': { severity: 'error', summary: 'A rendered resource has a field its schema does not know; the API server would drop it silently.' },
+  'schema/unknown-kind': { severity: 'info', summary: 'No schema is known for a kind (pass its CRD with --crds).' },
+  'resource/duplicate': { severity: 'error', summary: 'Two Applications deploy the same resource to one cluster and will fight over it.' },
+  'namespace/istio-rev-unknown': { severity: 'error', summary: 'A namespace\'s istio.io/rev label names no IstioControlPlane on that cluster.' },
+  'controlplane/istio-ref-missing': { severity: 'error', summary: 'The ControlPlane\'s istioCRRef or smm.istio.revision names no IstioControlPlane on that cluster.' },
+  'controlplane/cluster-name-mismatch': { severity: 'error', summary: 'ControlPlane.spec.clusterName differs from the cluster the Application deploys it to.' },
+  'controlplane/role-mismatch': { severity: 'warning', summary: 'A passive ControlPlane runs an ACTIVE IstioControlPlane, or the reverse.' },
+  'meshgateway/controlplane-missing': { severity: 'error', summary: 'An IstioMeshGateway points at an IstioControlPlane that is not on that cluster.' },
+  'demoapp/revision-mismatch': { severity: 'error', summary: 'A DemoApplication\'s Istio revision differs from its namespace\'s, or names no IstioControlPlane.' },
+  'demoapp/controlplane-missing': { severity: 'error', summary: 'A DemoApplication\'s controlPlaneRef names no ControlPlane on that cluster.' },
+  'virtualservice/gateway-missing': { severity: 'error', summary: 'A VirtualService is bound to a Gateway that is not on that cluster.' },
+  'gateway/port-protocol-conflict': { severity: 'error', summary: 'Gateways on the same workload declare one port with different protocols (smm analyze, 2.7.3).' },
+  'gateway/reused-cert': { severity: 'warning', summary: 'Gateways on the same workload share a TLS certificate; HTTP/2 connection reuse gives 404s (2.7.3).' },
+  'multicluster/no-active': { severity: 'error', summary: 'No cluster runs an ACTIVE IstioControlPlane.' },
+  'multicluster/mesh-id-mismatch': { severity: 'error', summary: 'IstioControlPlanes of one mesh carry different meshIDs.' },
+  'multicluster/network-missing': { severity: 'warning', summary: 'A multi-cluster IstioControlPlane has no networkName.' },
+  'syncwave/order': { severity: 'error', summary: 'A resource syncs before its namespace or before the control plane it needs.' },
+  'secret/plaintext': { severity: 'error', summary: 'A Secret with data in git, or a Helm parameter or value that looks like a credential with a literal value.' },
+  'secret/unsealed-placeholder': { severity: 'warning', summary: 'A placeholder Secret still waits for `calisti-gitops seal`.' },
+} as const satisfies Record<string, { severity: Severity; summary: string }>;
+
+export type RuleId = keyof typeof RULES;
+
+export function finding(rule: RuleId, message: string, where: Omit<Finding, 'rule' | 'severity' | 'message'> = {}): Finding {
+  return { rule, severity: RULES[rule].severity, message, ...where };
+}
+
+export const resourceRef = (o: Record<string, any>): ResourceRef => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}),
+  name: o.metadata?.name,
+});
+
+export const refString = (r: ResourceRef) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;

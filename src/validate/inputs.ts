@@ -1,0 +1,78 @@
+/**
+ * The files a kustomization reads, found by following its fields the way kustomize does, so a
+ * build can be keyed by the content of exactly its inputs. Undecidable inputs (remote resources,
+ * plugins) make the build uncacheable rather than wrongly cached.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, normalize, posix } from 'node:path';
+import { parse } from 'yaml';
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+export function kustomizationFile(absDir: string): string | undefined {
+  return KUSTOMIZATION_FILES.find((f) => existsSync(join(absDir, f)));
+}
+
+/** Repo-relative input files of the kustomization in `dir`, or undefined when they cannot be known. */
+export function kustomizationInputs(root: string, dir: string, seen = new Set<string>()): string[] | undefined {
+  const key = normalize(dir);
+  if (seen.has(key)) return [];
+  seen.add(key);
+  const file = kustomizationFile(join(root, dir));
+  if (!file) return undefined;
+  let k: Record<string, any>;
+  try {
+    k = parse(readFileSync(join(root, dir, file), 'utf8')) ?? {};
+  } catch {
+    return undefined;
+  }
+  const files = [posix.join(dir, file)];
+  const add = (p: unknown): boolean => {
+    if (typeof p !== 'string') return true;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || p.includes('?ref=')) return false;
+    const rel = posix.normalize(posix.join(dir, p));
+    const abs = join(root, rel);
+    if (!existsSync(abs)) {
+      files.push(`${rel}#missing`);
+      return true;
+    }
+    if (statSync(abs).isDirectory()) {
+      const sub = kustomizationInputs(root, rel, seen);
+      if (!sub) return false;
+      files.push(...sub);
+    } else {
+      files.push(rel);
+    }
+    return true;
+  };
+  const lists = ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge', 'generators', 'transformers', 'validators'];
+  for (const field of lists) for (const p of k[field] ?? []) if (typeof p === 'string' && !p.includes('\n') && !add(p)) return undefined;
+  for (const patch of [...(k.patches ?? []), ...(k.patchesJson6902 ?? []), ...(k.replacements ?? [])]) if (patch?.path && !add(patch.path)) return undefined;
+  for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
+    for (const f of [...(gen.files ?? []), ...(gen.envs ?? []), ...(gen.env ? [gen.env] : [])]) {
+      const path = String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f;
+      if (!add(path)) return undefined;
+    }
+  }
+  if (k.openapi?.path && !add(k.openapi.path)) return undefined;
+  if (k.helmCharts || k.helmChartInflationGenerator) return undefined;
+  return files;
+}
+
+/**
+ * A key for the build of `dir`: its inputs' contents and their paths relative to `dir`, so two
+ * overlays that read identical files the same way share one build.
+ */
+export function buildKey(root: string, dir: string, extra: string): string | undefined {
+  const inputs = kustomizationInputs(root, dir);
+  if (!inputs) return undefined;
+  const h = createHash('sha256').update(extra).update('\0');
+  for (const f of [...new Set(inputs)].sort()) {
+    const missing = f.endsWith('#missing');
+    const path = missing ? f.slice(0, -'#missing'.length) : f;
+    h.update(posix.relative(dir, path)).update('\0');
+    h.update(missing ? '<missing>' : readFileSync(join(root, path))).update('\0');
+  }
+  return h.digest('hex');
+}

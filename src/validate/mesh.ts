@@ -1,0 +1,176 @@
+/**
+ * Mesh rules across the resources one cluster receives, in the spirit of `smm analyze` (docs 2.7.3),
+ * plus the fleet-wide multi-cluster rules. Pure functions over rendered objects.
+ */
+import { SYNC_WAVE } from '../render/layout.js';
+import { finding, resourceRef, type Finding } from './findings.js';
+
+export interface Deployed {
+  obj: Record<string, any>;
+  application: string;
+  file?: string;
+  line?: number;
+}
+
+export interface ClusterView {
+  cluster: string;
+  resources: Deployed[];
+  /** A build for this cluster failed: what it receives is not fully known. */
+  incomplete?: boolean;
+}
+
+const ISTIO_API = 'servicemesh.cisco.com/v1alpha1';
+const is = (o: Record<string, any>, kind: string, group?: string) => o.kind === kind && (!group || String(o.apiVersion).startsWith(`${group}/`));
+const wave = (o: Record<string, any>) => Number(o.metadata?.annotations?.[SYNC_WAVE] ?? 0) || 0;
+
+function at(view: ClusterView, d: Deployed) {
+  return { cluster: view.cluster, application: d.application, resource: resourceRef(d.obj), file: d.file, line: d.line };
+}
+
+export function clusterRules(view: ClusterView): Finding[] {
+  const out: Finding[] = [];
+  const of = (kind: string, group?: string) => view.resources.filter((d) => is(d.obj, kind, group));
+  const icps = of('IstioControlPlane', 'servicemesh.cisco.com');
+  const icpKey = (name: string, ns: string) => `${ns}/${name}`;
+  const icpByKey = new Map(icps.map((d) => [icpKey(d.obj.metadata.name, d.obj.metadata.namespace ?? 'default'), d]));
+  const revisionLabels = new Set(icps.map((d) => `${d.obj.metadata.name}.${d.obj.metadata.namespace ?? 'default'}`));
+  const namespaces = new Map(of('Namespace').map((d) => [d.obj.metadata.name as string, d]));
+
+  for (const d of namespaces.values()) {
+    const rev = d.obj.metadata?.labels?.['istio.io/rev'];
+    if (rev !== undefined && !revisionLabels.has(rev)) {
+      out.push(finding('namespace/istio-rev-unknown', `istio.io/rev "${rev}" names no IstioControlPlane on ${view.cluster}${icps.length ? ` (there: ${[...revisionLabels].join(', ')})` : ''}`, at(view, d)));
+    }
+  }
+
+  const controlPlanes = of('ControlPlane', 'smm.cisco.com');
+  for (const d of controlPlanes) {
+    const spec = d.obj.spec ?? {};
+    const ref = spec.meshManager?.istio?.istioCRRef;
+    if (ref?.name && !icpByKey.has(icpKey(ref.name, ref.namespace ?? 'istio-system'))) {
+      out.push(finding('controlplane/istio-ref-missing', `meshManager.istio.istioCRRef ${ref.namespace ?? 'istio-system'}/${ref.name} is not an IstioControlPlane on ${view.cluster}`, at(view, d)));
+    }
+    const rev = spec.smm?.istio?.revision;
+    if (rev !== undefined && !revisionLabels.has(rev)) {
+      out.push(finding('controlplane/istio-ref-missing', `smm.istio.revision "${rev}" names no IstioControlPlane on ${view.cluster}`, at(view, d)));
+    }
+    if (spec.clusterName !== undefined && spec.clusterName !== view.cluster) {
+      out.push(finding('controlplane/cluster-name-mismatch', `clusterName "${spec.clusterName}" but the Application deploys it to "${view.cluster}"`, at(view, d)));
+    }
+    const referenced = ref?.name ? icpByKey.get(icpKey(ref.name, ref.namespace ?? 'istio-system')) : undefined;
+    const mode = referenced?.obj.spec?.mode ?? 'ACTIVE';
+    const role = spec.role ?? 'active';
+    if (referenced && ((role === 'passive') !== (mode === 'PASSIVE'))) {
+      out.push(finding('controlplane/role-mismatch', `role ${role} but IstioControlPlane ${referenced.obj.metadata.name} runs mode ${mode}`, at(view, d)));
+    }
+  }
+
+  for (const d of of('IstioMeshGateway', 'servicemesh.cisco.com')) {
+    const ref = d.obj.spec?.istioControlPlane;
+    if (!ref?.name || !icpByKey.has(icpKey(ref.name, ref.namespace ?? d.obj.metadata.namespace ?? 'default'))) {
+      out.push(finding('meshgateway/controlplane-missing', `istioControlPlane ${ref?.namespace ?? '?'}/${ref?.name ?? '?'} is not an IstioControlPlane on ${view.cluster}`, at(view, d)));
+    }
+  }
+
+  const cpNames = new Set(controlPlanes.map((d) => d.obj.metadata.name));
+  for (const d of of('DemoApplication', 'smm.cisco.com')) {
+    const rev = d.obj.spec?.istio?.revision;
+    const nsRev = namespaces.get(d.obj.metadata.namespace)?.obj.metadata?.labels?.['istio.io/rev'];
+    if (rev !== undefined && !revisionLabels.has(rev)) {
+      out.push(finding('demoapp/revision-mismatch', `istio.revision "${rev}" names no IstioControlPlane on ${view.cluster}`, at(view, d)));
+    } else if (rev !== undefined && nsRev !== undefined && rev !== nsRev) {
+      out.push(finding('demoapp/revision-mismatch', `istio.revision "${rev}" but namespace ${d.obj.metadata.namespace} is labelled istio.io/rev "${nsRev}"`, at(view, d)));
+    }
+    const cpRef = d.obj.spec?.controlPlaneRef?.name;
+    if (cpRef !== undefined && !cpNames.has(cpRef)) {
+      out.push(finding('demoapp/controlplane-missing', `controlPlaneRef "${cpRef}" names no ControlPlane on ${view.cluster}`, at(view, d)));
+    }
+  }
+
+  out.push(...gatewayRules(view, of('Gateway', 'networking.istio.io'), of('VirtualService', 'networking.istio.io')));
+  out.push(...syncWaveRules(view, namespaces, icpByKey));
+  return out;
+}
+
+function gatewayRules(view: ClusterView, gateways: Deployed[], virtualServices: Deployed[]): Finding[] {
+  const out: Finding[] = [];
+  const names = new Set(gateways.map((d) => `${d.obj.metadata.namespace ?? 'default'}/${d.obj.metadata.name}`));
+  for (const d of virtualServices) {
+    const ns = d.obj.metadata.namespace ?? 'default';
+    for (const g of d.obj.spec?.gateways ?? []) {
+      if (g === 'mesh') continue;
+      const key = String(g).includes('/') ? String(g) : `${ns}/${g}`;
+      if (!names.has(key)) out.push(finding('virtualservice/gateway-missing', `gateway "${g}" is not a Gateway on ${view.cluster}`, at(view, d)));
+    }
+  }
+  // Gateways select workloads by labels; servers of gateways with the same selector share listeners.
+  const bySelector = new Map<string, Deployed[]>();
+  for (const d of gateways) {
+    const sel = JSON.stringify(Object.entries(d.obj.spec?.selector ?? {}).sort());
+    bySelector.set(sel, [...(bySelector.get(sel) ?? []), d]);
+  }
+  for (const group of bySelector.values()) {
+    const ports = new Map<number, { protocol: string; gw: Deployed }>();
+    const certs = new Map<string, Deployed>();
+    for (const d of group) {
+      for (const server of d.obj.spec?.servers ?? []) {
+        const number = server.port?.number;
+        const protocol = String(server.port?.protocol ?? '').toUpperCase();
+        const seen = ports.get(number);
+        if (seen && seen.protocol !== protocol) {
+          out.push(finding('gateway/port-protocol-conflict', `port ${number} is ${protocol} here but ${seen.protocol} in Gateway ${seen.gw.obj.metadata.namespace}/${seen.gw.obj.metadata.name} on the same workload`, at(view, d)));
+        } else if (!seen) ports.set(number, { protocol, gw: d });
+        const cert = server.tls?.credentialName;
+        if (cert) {
+          const other = certs.get(cert);
+          if (other && other !== d) out.push(finding('gateway/reused-cert', `certificate "${cert}" is also used by Gateway ${other.obj.metadata.namespace}/${other.obj.metadata.name} on the same workload`, at(view, d)));
+          else certs.set(cert, d);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function syncWaveRules(view: ClusterView, namespaces: Map<string, Deployed>, icps: Map<string, Deployed>): Finding[] {
+  const out: Finding[] = [];
+  for (const d of view.resources) {
+    const o = d.obj;
+    if (o.kind === 'Namespace') continue;
+    // Only ordering inside one Application is defined; across Applications sync waves do not apply.
+    const ns = o.metadata?.namespace ? namespaces.get(o.metadata.namespace) : undefined;
+    if (ns && ns.application === d.application && wave(o) < wave(ns.obj)) {
+      out.push(finding('syncwave/order', `syncs in wave ${wave(o)}, before its namespace ${o.metadata.namespace} (wave ${wave(ns.obj)})`, at(view, d)));
+    }
+    const ref = o.apiVersion === ISTIO_API && o.kind === 'IstioMeshGateway' ? o.spec?.istioControlPlane : o.kind === 'ControlPlane' ? o.spec?.meshManager?.istio?.istioCRRef : undefined;
+    const icp = ref?.name ? icps.get(`${ref.namespace ?? 'istio-system'}/${ref.name}`) : undefined;
+    if (icp && icp.application === d.application && wave(o) < wave(icp.obj)) {
+      out.push(finding('syncwave/order', `syncs in wave ${wave(o)}, before IstioControlPlane ${icp.obj.metadata.name} (wave ${wave(icp.obj)}) it needs`, at(view, d)));
+    }
+  }
+  return out;
+}
+
+/** Rules over the whole fleet: one mesh, at least one active control plane. */
+export function fleetRules(views: ClusterView[]): Finding[] {
+  const out: Finding[] = [];
+  const icps = views.flatMap((v) => v.resources.filter((d) => is(d.obj, 'IstioControlPlane', 'servicemesh.cisco.com')).map((d) => ({ v, d })));
+  if (icps.length === 0) return out;
+  if (!icps.some(({ d }) => (d.obj.spec?.mode ?? 'ACTIVE') === 'ACTIVE')) {
+    out.push(finding('multicluster/no-active', `none of the ${icps.length} IstioControlPlanes in the fleet is ACTIVE; passive clusters need an active one`));
+  }
+  const meshIDs = new Map<string, string[]>();
+  for (const { v, d } of icps) {
+    const id = d.obj.spec?.meshID ?? '(unset)';
+    meshIDs.set(id, [...(meshIDs.get(id) ?? []), v.cluster]);
+  }
+  if (meshIDs.size > 1) {
+    out.push(finding('multicluster/mesh-id-mismatch', `IstioControlPlanes disagree on meshID: ${[...meshIDs].map(([id, cs]) => `${id} (${[...new Set(cs)].join(', ')})`).join('; ')}`));
+  }
+  if (views.length > 1) {
+    for (const { v, d } of icps) {
+      if (!d.obj.spec?.networkName) out.push(finding('multicluster/network-missing', 'no networkName in a multi-cluster mesh', at(v, d)));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+/**
+ * What validate reads from a repo: the Argo CD objects under apps/ and bootstrap/ (with their file
+ * and line), and the clusters of calisti.yaml for ApplicationSet cluster generators.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { ModelError } from '../errors.js';
+import { loadFleet } from '../model/load.js';
+import type { Fleet } from '../model/schema.js';
+import { APPS_DIR, BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
+import { normalizeName, type ClusterInfo } from './appset.js';
+import { finding, type Finding } from './findings.js';
+
+export interface Located<T> {
+  obj: T;
+  file: string;
+  line: number;
+}
+
+export interface ArgoObjects {
+  applications: Located<Record<string, any>>[];
+  applicationSets: Located<Record<string, any>>[];
+  projects: Located<Record<string, any>>[];
+  /** Every object read from those folders (Secrets in bootstrap/ are checked too). */
+  others: Located<Record<string, any>>[];
+}
+
+const YAML_FILE = /\.ya?ml$/;
+
+function yamlFiles(root: string, dir: string): string[] {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (YAML_FILE.test(name)) out.push(relative(root, p));
+    }
+  };
+  walk(abs);
+  return out;
+}
+
+/** Parses a multi-document YAML file with each document's first line. */
+export function readDocuments(root: string, file: string, findings: Finding[]): Located<Record<string, any>>[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const lines = new LineCounter();
+  const out: Located<Record<string, any>>[] = [];
+  for (const doc of parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true })) {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const pos = lines.linePos(e.pos[0]);
+        findings.push(finding('yaml/invalid', e.message.split('\n')[0]!, { file, line: pos.line, col: pos.col }));
+      }
+      continue;
+    }
+    let obj: unknown;
+    try {
+      obj = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      findings.push(finding('yaml/invalid', (e as Error).message, { file, line: 1 }));
+      continue;
+    }
+    if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
+      out.push({ obj: obj as Record<string, any>, file, line: lines.linePos(doc.contents?.range?.[0] ?? 0).line });
+    }
+  }
+  return out;
+}
+
+export function readArgoObjects(root: string, findings: Finding[]): ArgoObjects {
+  const result: ArgoObjects = { applications: [], applicationSets: [], projects: [], others: [] };
+  for (const file of [...yamlFiles(root, BOOTSTRAP_DIR), ...yamlFiles(root, APPS_DIR)]) {
+    for (const d of readDocuments(root, file, findings)) {
+      const { kind, apiVersion } = d.obj;
+      if (kind === 'Kustomization' || kind === 'Component') continue;
+      if (apiVersion === 'argoproj.io/v1alpha1' && kind === 'Application') result.applications.push(d);
+      else if (apiVersion === 'argoproj.io/v1alpha1' && kind === 'ApplicationSet') result.applicationSets.push(d);
+      else if (apiVersion === 'argoproj.io/v1alpha1' && kind === 'AppProject') result.projects.push(d);
+      else result.others.push(d);
+    }
+  }
+  return result;
+}
+
+export interface ModelInfo {
+  fleet?: Fleet;
+  clusters: ClusterInfo[];
+}
+
+/** The fleet's clusters as Argo CD's cluster generator would see them, when calisti.yaml is valid. */
+export function readModel(root: string, findings: Finding[]): ModelInfo {
+  if (!existsSync(join(root, MODEL_FILE))) return { clusters: [] };
+  try {
+    const fleet = loadFleet(join(root, MODEL_FILE), MODEL_FILE);
+    return { fleet, clusters: fleet.clusters.map((c) => clusterInfo(c)) };
+  } catch (e) {
+    if (e instanceof ModelError) {
+      for (const p of e.problems) findings.push(finding('yaml/invalid', `${p.path ? `${p.path}: ` : ''}${p.message}`, { file: p.file, line: p.line, col: p.col }));
+      return { clusters: [] };
+    }
+    throw e;
+  }
+}
+
+export function clusterInfo(c: Fleet['clusters'][number]): ClusterInfo {
+  return {
+    name: c.name,
+    // The API server address Argo CD knows is not in the model; a stable stand-in keeps server-based
+    // templates and destinations comparable.
+    server: c.apiServerEndpointAddress ?? `https://${normalizeName(c.name)}.cluster.invalid`,
+    labels: { 'calisti.io/role': c.role, 'calisti.io/network': c.network ?? c.name, 'calisti.io/platform': c.platform },
+  };
+}

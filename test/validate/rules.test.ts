@@ -1,0 +1,130 @@
+/**
+ * A corpus of broken repos: each case breaks a repo generated from an example in one way and must
+ * give exactly the expected rule IDs (beyond the clean repo's own findings), with exit status 1
+ * when any of them is an error. The clean repos themselves are the passing side of every rule.
+ */
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runValidate, type ValidateReport } from '../../src/validate/index.js';
+import { RULES } from '../../src/validate/findings.js';
+import { cli, conformance, sharedDir, tempDir } from '../helpers.js';
+
+const CRDS = [conformance('argocd'), conformance('istio-operator', 'istio-operator-crds.gen.yaml')];
+const bases: Record<string, string> = {};
+const baseline: Record<string, Set<string>> = {};
+
+const validate = (dir: string, strict = false) => runValidate({ dir, strict, crds: CRDS });
+const ruleSet = (r: ValidateReport) => new Set(r.findings.filter((f) => f.severity !== 'info').map((f) => f.rule));
+
+beforeAll(async () => {
+  for (const example of ['multi-cluster', 'active-active', 'single-cluster']) {
+    const dir = join(tempDir(), example);
+    expect((await cli('init', dir, '--example', example)).code).toBe(0);
+    // Warm the build cache the copies inherit.
+    baseline[example] = ruleSet(await validate(dir));
+    bases[example] = dir;
+  }
+});
+
+function copy(example: string): string {
+  const dir = join(tempDir(), 'case');
+  cpSync(bases[example]!, dir, { recursive: true });
+  return dir;
+}
+
+const edit = (dir: string, file: string, fn: (s: string) => string) => writeFileSync(join(dir, file), fn(readFileSync(join(dir, file), 'utf8')));
+const append = (dir: string, file: string, text: string) => edit(dir, file, (s) => `${s}${text}`);
+const addResource = (dir: string, kdir: string, file: string, text: string) => {
+  writeFileSync(join(dir, kdir, file), text);
+  edit(dir, `${kdir}/kustomization.yaml`, (s) => s.replace('resources:\n', `resources:\n  - ${file}\n`));
+};
+
+const GUIDE = readFileSync(join(sharedDir, 'seeds', readdirSync(join(sharedDir, 'seeds')).find((f) => f.startsWith('003_'))!), 'utf8');
+const guideFile = (path: string) => {
+  const m = new RegExp(`cat > "?${path.replace(/[./]/g, '\\$&')}"? <<\\s*EOF\\n([\\s\\S]*?)\\n {4}EOF\\n`).exec(GUIDE.slice(GUIDE.indexOf('\n2.3.7 - Install SMM - GitOps - multi-cluster')))!;
+  return `${m[1]!.split('\n').map((l) => l.replace(/^ {4}/, '')).join('\n').replace(/\$\{WORKLOAD_CLUSTER_(\d)_CONTEXT\}/g, 'workload-cluster-$1').replace(/\$\{GITHUB_ID\}/g, 'github-id').replace(/\$\{GITHUB_REPOSITORY_NAME\}/g, 'calisti-gitops')}\n`;
+};
+
+const CP_OVERLAY = 'manifests/smm-controlplane/overlays/workload-cluster-1';
+const GW = `apiVersion: networking.istio.io/v1beta1
+kind: Gateway
+metadata:
+  annotations: { argocd.argoproj.io/sync-wave: "20" }
+  name: NAME
+  namespace: smm-demo-gw
+spec:
+  selector:
+    gateway-name: demo-gw
+    gateway-type: ingress
+  servers:
+    - hosts: ["HOST"]
+      port: { name: PNAME, number: 80, protocol: PROTO }
+`;
+
+type Case = [name: string, example: string, mutate: (dir: string) => void, expected: string[]];
+
+const cases: Case[] = [
+  // The root application's source (apps/) stops building too.
+  ['the guide\'s invalid ApplicationSet', 'multi-cluster', (d) => writeFileSync(join(d, 'apps/smm-controlplane/app-set.yaml'), guideFile('apps/smm-controlplane/app-set.yaml')), ['yaml/invalid', 'kustomize/build-failed']],
+  ['the guide\'s deprecated kustomization', 'multi-cluster', (d) => writeFileSync(join(d, CP_OVERLAY, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nbases:\n  - ../../base\npatchesStrategicMerge:\n  - control-plane.yaml\n  - istio-cp-v115x.yaml\n'), ['kustomize/warning']],
+  ['a patch that does not build', 'multi-cluster', (d) => edit(d, `${CP_OVERLAY}/kustomization.yaml`, (s) => s.replace('path: control-plane.yaml', 'path: control-plan.yaml')), ['kustomize/build-failed']],
+  ['an IstioControlPlane with mode: BOTH', 'multi-cluster', (d) => edit(d, 'manifests/smm-controlplane/base/istio-cp-v115x.yaml', (s) => s.replace('mode: ACTIVE', 'mode: BOTH')), ['schema/invalid', 'multicluster/no-active']],
+  ['a misspelt IstioControlPlane field', 'multi-cluster', (d) => append(d, `${CP_OVERLAY}/istio-cp-v115x.yaml`, '  meshId: mesh1\n'), ['schema/unknown-field']],
+  ['a misspelt ControlPlane field', 'multi-cluster', (d) => append(d, `${CP_OVERLAY}/control-plane.yaml`, '  clusterRegistery:\n    enabled: true\n'), ['schema/unknown-field']],
+  ['a misspelt Namespace field', 'multi-cluster', (d) => edit(d, 'manifests/smm-controlplane/base/cert-manager-namespace.yaml', (s) => s.replace('  name: cert-manager', '  name: cert-manager\n  lables:\n    a: b')), ['schema/unknown-field']],
+  ['a namespace pointing at cp-v999x', 'multi-cluster', (d) => edit(d, 'manifests/demo-app/base/demo-app-namespace.yaml', (s) => s.replace('cp-v115x.istio-system', 'cp-v999x.istio-system')), ['namespace/istio-rev-unknown', 'demoapp/revision-mismatch']],
+  ['a ControlPlane pointing at a missing IstioControlPlane', 'multi-cluster', (d) => edit(d, 'manifests/smm-controlplane/base/control-plane.yaml', (s) => s.replace('name: cp-v115x', 'name: cp-v113x')), ['controlplane/istio-ref-missing']],
+  ['a ControlPlane named for another cluster', 'multi-cluster', (d) => edit(d, `${CP_OVERLAY}/control-plane.yaml`, (s) => s.replace('clusterName: workload-cluster-1', 'clusterName: workload-cluster-9')), ['controlplane/cluster-name-mismatch']],
+  ['a passive ControlPlane on an ACTIVE Istio', 'multi-cluster', (d) => append(d, `${CP_OVERLAY}/control-plane.yaml`, '  role: passive\n'), ['controlplane/role-mismatch']],
+  ['a mesh gateway on a missing control plane', 'active-active', (d) => edit(d, 'manifests/smm-controlplane/gateways/smm-demo-gw/demo-gw/mesh-gateway.yaml', (s) => s.replace('name: cp-v115x', 'name: cp-v113x')), ['meshgateway/controlplane-missing']],
+  ['a demo app on another revision than its namespace', 'multi-cluster', (d) => edit(d, 'manifests/demo-app/base/demo-app.yaml', (s) => s.replace('revision: cp-v115x.istio-system', 'revision: cp-v113x.istio-system')), ['demoapp/revision-mismatch']],
+  ['a demo app on a missing ControlPlane', 'multi-cluster', (d) => edit(d, 'manifests/demo-app/base/demo-app.yaml', (s) => s.replace('name: smm\n', 'name: smm2\n')), ['demoapp/controlplane-missing']],
+  ['a VirtualService on a missing Gateway', 'active-active', (d) => edit(d, 'manifests/smm-controlplane/gateways/smm-demo-gw/demo-gw/virtual-service-demo-gw.yaml', (s) => s.replace('- demo-gw', '- demo-gateway')), ['virtualservice/gateway-missing']],
+  ['two Gateways with conflicting protocols on one port', 'active-active', (d) => addResource(d, 'manifests/smm-controlplane/gateways/smm-demo-gw/demo-gw', 'tcp.yaml', GW.replace('NAME', 'tcp').replace('HOST', 'tcp.example.com').replace('PNAME', 'tcp').replace('PROTO', 'TCP')), ['gateway/port-protocol-conflict']],
+  ['two Gateways sharing a certificate', 'active-active', (d) => {
+    for (const n of ['a', 'b']) addResource(d, 'manifests/smm-controlplane/gateways/smm-demo-gw/demo-gw', `${n}.yaml`, GW.replace('NAME', n).replace('HOST', `${n}.example.com`).replace('PNAME', 'https').replace('PROTO', 'HTTPS').replace('number: 80', 'number: 443').concat('      tls: { mode: SIMPLE, credentialName: shared-cert }\n'));
+  }, ['gateway/reused-cert']],
+  ['a fleet with no active control plane', 'multi-cluster', (d) => edit(d, 'manifests/smm-controlplane/base/istio-cp-v115x.yaml', (s) => s.replace('mode: ACTIVE', 'mode: PASSIVE')), ['multicluster/no-active', 'controlplane/role-mismatch']],
+  ['clusters on different mesh IDs', 'multi-cluster', (d) => append(d, `${CP_OVERLAY}/istio-cp-v115x.yaml`, '  meshID: mesh2\n'), ['multicluster/mesh-id-mismatch']],
+  ['a multi-cluster control plane without a network', 'multi-cluster', (d) => edit(d, `${CP_OVERLAY}/istio-cp-v115x.yaml`, (s) => s.replace(/  networkName: .*\n/, '  meshID: mesh1\n')), ['multicluster/network-missing']],
+  ['a mesh gateway that syncs before its control plane', 'active-active', (d) => edit(d, 'manifests/smm-controlplane/gateways/smm-demo-gw/demo-gw/mesh-gateway.yaml', (s) => s.replace('"15"', '"1"')), ['syncwave/order']],
+  ['a plaintext password in a Secret', 'multi-cluster', (d) => addResource(d, 'manifests/smm-operator/base', 'db.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: smm-registry-access\nstringData:\n  password: hunter2\n'), ['secret/plaintext']],
+  ['a plaintext password in Helm parameters', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('              - name: global.ecr.enabled', '              - name: global.basicAuth.password\n                value: hunter2\n              - name: global.ecr.enabled')), ['secret/plaintext']],
+  ['two ApplicationSets making the same Application', 'multi-cluster', (d) => {
+    writeFileSync(join(d, 'apps/demo-app/copy.yaml'), readFileSync(join(d, 'apps/demo-app/app-set.yaml'), 'utf8').replace('name: demo-app-appset', 'name: demo-app-appset-2'));
+    edit(d, 'apps/kustomization.yaml', (s) => `${s}  - demo-app/copy.yaml\n`);
+  }, ['app/duplicate-name']],
+  ['an Application name that is not DNS-1123', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: demo-app-{{cluster}}', 'name: Demo_App-{{cluster}}')), ['app/invalid-name']],
+  ['a source path that does not exist', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('manifests/demo-app/overlays', 'manifests/demo/overlays')), ['app/source-path-missing']],
+  ['a template parameter no generator gives', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: "{{cluster}}"', 'name: "{{ clusterName }}"')), ['appset/unknown-parameter', 'app/destination-unknown']],
+  ['a generator that cannot be expanded offline', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('  generators:\n', '  generators:\n    - scmProvider: {}\n')), ['appset/generator-unsupported']],
+  ['an OCI chart with a version range', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.12.*')), ['helm/oci-reference']],
+  ['an Application off Argo CD\'s schema', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('selfHeal: true', 'selfHeal: "yes"')), ['argocd/schema']],
+  ['one resource from two Applications', 'multi-cluster', (d) => addResource(d, 'manifests/smm-controlplane/base', 'demo-ns.yaml', readFileSync(join(d, 'manifests/demo-app/base/demo-app-namespace.yaml'), 'utf8')), ['resource/duplicate']],
+];
+
+describe('validate rules', () => {
+  it.each(['multi-cluster', 'active-active', 'single-cluster'])('a clean %s repo passes, with only placeholder warnings', async (example) => {
+    const r = await validate(bases[example]!);
+    expect(r.ok).toBe(true);
+    expect([...ruleSet(r)]).toEqual(['secret/unsealed-placeholder']);
+    expect((await validate(bases[example]!, true)).ok).toBe(false);
+  });
+
+  it.each(cases)('%s', async (_name, example, mutate, expected) => {
+    const dir = copy(example);
+    mutate(dir);
+    const r = await validate(dir);
+    const got = [...ruleSet(r)].filter((id) => !baseline[example]!.has(id)).sort();
+    expect(got, JSON.stringify(r.findings.filter((f) => f.severity !== 'info' && !baseline[example]!.has(f.rule)), null, 1)).toEqual([...expected].sort());
+    const anyError = expected.some((id) => RULES[id as keyof typeof RULES].severity === 'error');
+    expect(r.ok).toBe(!anyError);
+  });
+
+  it('covers every rule with a failing case', () => {
+    const covered = new Set(cases.flatMap(([, , , e]) => e));
+    const untested = Object.keys(RULES).filter((id) => RULES[id as keyof typeof RULES].severity !== 'info' && !covered.has(id) && id !== 'secret/unsealed-placeholder');
+    expect(untested).toEqual([]);
+  });
+});
