@@ -6,10 +6,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
 import { buildKey } from './inputs.js';
+import { overlayShape, substitute, templateFiles, type ShapeMember } from './shapes.js';
 
 export interface BuildRequest {
   /** Repo-relative path of the kustomization. */
@@ -86,14 +87,20 @@ export class Builder {
   private running = 0;
   readonly limit: number;
   builds = 0;
+  /** Requests served by a shared shape build. */
+  sharedBuilds = 0;
+
+  private readonly shareShapes: boolean;
+  private readonly keys = new Map<string, { contentKey: string | undefined; key: string }>();
 
   constructor(
     private readonly root: string,
     private readonly tool: KustomizeTool,
     private readonly cacheDir: string | undefined,
-    limit = availableParallelism(),
+    opts: { parallel?: number; shareShapes?: boolean } = {},
   ) {
-    this.limit = Math.max(1, limit);
+    this.limit = Math.max(1, opts.parallel ?? availableParallelism());
+    this.shareShapes = opts.shareShapes ?? true;
     let id = tool.command;
     try {
       const st = statSync(tool.command);
@@ -120,13 +127,114 @@ export class Builder {
     }
   }
 
+  private keyOf(req: BuildRequest): { contentKey: string | undefined; key: string } {
+    const optionsText = JSON.stringify(req.options ?? {});
+    const memo = `${req.path}\0${optionsText}`;
+    let k = this.keys.get(memo);
+    if (!k) {
+      const contentKey = buildKey(this.root, req.path, `${this.toolId}\0${optionsText}`, this.files);
+      // Without a content key (remote bases, plugins) a build is neither shared nor cached.
+      k = { contentKey, key: contentKey ?? `uncached:${memo}` };
+      this.keys.set(memo, k);
+    }
+    return k;
+  }
+
+  /** File contents read during this run, shared by key and shape computations. */
+  private readonly files = new Map<string, Buffer>();
+
+  /**
+   * Starts the builds of many requests at once, so overlays of one shape share a build. Later
+   * `build` calls for these requests find their result in flight or done.
+   */
+  async prefetch(requests: BuildRequest[]): Promise<void> {
+    if (!this.shareShapes) return;
+    const pending = new Map<string, { req: BuildRequest; contentKey: string }>();
+    for (const req of requests) {
+      const { contentKey, key } = this.keyOf(req);
+      if (!contentKey || this.inflight.has(key) || pending.has(key)) continue;
+      if (this.cacheDir && existsSync(join(this.cacheDir, `${contentKey}.json`))) continue;
+      pending.set(key, { req, contentKey });
+    }
+    const groups = new Map<string, { member: ShapeMember; req: BuildRequest; contentKey: string }[]>();
+    for (const { req, contentKey } of pending.values()) {
+      const member = overlayShape(this.root, req.path, `${this.toolId}\0${JSON.stringify(req.options ?? {})}`);
+      if (!member) continue;
+      groups.set(member.shapeKey, [...(groups.get(member.shapeKey) ?? []), { member, req, contentKey }]);
+    }
+    const work: Promise<unknown>[] = [];
+    for (const group of groups.values()) {
+      // A shared build costs a template build and a check build: worth it from three members on.
+      if (group.length < 3) continue;
+      const shared = this.buildShape(group);
+      for (const m of group) {
+        const run = shared.then((results) => results?.get(m.contentKey) ?? this.run(m.req, m.contentKey));
+        this.inflight.set(m.contentKey, run);
+        work.push(run);
+      }
+    }
+    await Promise.all(work);
+  }
+
+  /** One build for a whole shape group; undefined when the check build disagrees. */
+  private async buildShape(group: { member: ShapeMember; req: BuildRequest; contentKey: string }[]): Promise<Map<string, CacheEntry & { cached: boolean }> | undefined> {
+    const first = group[0]!;
+    const count = first.member.values.length;
+    const varying = new Set<number>();
+    for (let i = 0; i < count; i++) if (group.some((g) => g.member.values[i] !== first.member.values[i])) varying.add(i);
+    const everything = group.map((g) => g.member.values.join('\0')).join('\0');
+    let salt = 0;
+    while (everything.includes(`zcgshape${salt}t`)) salt++;
+    const token = (i: number) => `zcgshape${salt}t${i}z`;
+    const dir = join(this.tmpRoot, `shape-${createHash('sha256').update(first.member.shapeKey).digest('hex').slice(0, 16)}`);
+    const overlayAbs = join(this.root, first.req.path);
+    const files = templateFiles(first.member, varying, token, (p) => {
+      const abs = resolve(overlayAbs, p);
+      const rel = relative(overlayAbs, abs);
+      return rel.startsWith('..') || isAbsolute(rel) ? relative(dir, abs) : p;
+    });
+    const template = await this.slot(async () => {
+      this.builds++;
+      for (const [rel, text] of files) {
+        mkdirSync(dirname(join(dir, rel)), { recursive: true });
+        writeFileSync(join(dir, rel), text);
+      }
+      const wrapDir = `${dir}-wrap`;
+      mkdirSync(wrapDir, { recursive: true });
+      writeFileSync(join(wrapDir, 'kustomization.yaml'), stringify(wrapper(relative(wrapDir, dir), first.req.options)));
+      const r = await kustomizeBuild(this.tool, wrapDir);
+      return r.ok && r.stderr === '' ? withOrigins(r.yaml, wrapDir, dir) : undefined;
+    });
+    if (!template) return undefined;
+    const results = new Map<string, CacheEntry & { cached: boolean }>();
+    for (const g of group) {
+      const values = new Map([...varying].map((i) => [token(i), g.member.values[i]!]));
+      const replace = (s: string) => (s.includes('zcgshape') ? s.replace(new RegExp(`zcgshape${salt}t\\d+z`, 'g'), (t) => values.get(t) ?? t) : s);
+      const memberAbs = join(this.root, g.req.path);
+      const objects = template.map(({ obj, origin }) => {
+        const out: CacheEntry['objects'][number] = { obj: substitute(obj, replace) as Record<string, any> };
+        if (origin !== undefined) {
+          const abs = resolve(dir, origin);
+          const inTemplate = !relative(dir, abs).startsWith('..');
+          out.origin = inTemplate ? relative(dir, abs) : relative(memberAbs, abs);
+        }
+        return out;
+      });
+      results.set(g.contentKey, { ok: true, stderr: '', objects, cached: false });
+    }
+    // The check: one member built for real must equal its substituted result.
+    const check = await this.run(first.req, undefined);
+    const mine = results.get(first.contentKey)!;
+    if (!check.ok || JSON.stringify(check.objects) !== JSON.stringify(mine.objects)) return undefined;
+    this.sharedBuilds += group.length;
+    for (const [key, entry] of results) this.store(key, entry);
+    return results;
+  }
+
   async build(req: BuildRequest): Promise<BuildOutput> {
     const options = req.options ?? {};
     const ignoredOptions = Object.keys(options).filter((o) => !SUPPORTED_OPTIONS.includes(o));
-    const optionsText = JSON.stringify(options);
-    const contentKey = buildKey(this.root, req.path, `${this.toolId}\0${optionsText}`);
-    // Without a content key (remote bases, plugins) a build is neither shared nor cached.
-    const key = contentKey ?? `uncached:${req.path}:${optionsText}`;
+    const { contentKey, key } = this.keyOf(req);
     let run = this.inflight.get(key);
     if (!run) {
       run = this.run(req, contentKey);
@@ -151,20 +259,26 @@ export class Builder {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'kustomization.yaml'), stringify(wrapper(relative(dir, join(this.root, req.path)), req.options)));
       const r = await kustomizeBuild(this.tool, dir);
-      const stderr = r.stderr.split(dir).join('<wrapper>');
+      // Without kubectl's log timestamps, so a build's result depends on its inputs only.
+      const stderr = r.stderr.split(dir).join('<wrapper>').replace(/^[EWI]\d{4} [\d:.]+\s+\d+ \S+\] /gm, '');
       return { ok: r.ok, stderr, objects: r.ok ? withOrigins(r.yaml, dir, join(this.root, req.path)) : [] };
     });
-    if (cacheFile) {
-      mkdirSync(this.cacheDir!, { recursive: true });
-      writeFileSync(`${cacheFile}.${process.pid}`, JSON.stringify(entry));
-      try {
-        // rename is atomic: concurrent runs never read half an entry
-        renameSync(`${cacheFile}.${process.pid}`, cacheFile);
-      } catch {
-        rmSync(`${cacheFile}.${process.pid}`, { force: true });
-      }
-    }
+    if (contentKey) this.store(contentKey, entry);
     return { ...entry, cached: false };
+  }
+
+  private store(contentKey: string, entry: CacheEntry): void {
+    if (!this.cacheDir) return;
+    const cacheFile = join(this.cacheDir, `${contentKey}.json`);
+    mkdirSync(this.cacheDir, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify({ ok: entry.ok, stderr: entry.stderr, objects: entry.objects }));
+    try {
+      // rename is atomic: concurrent runs never read half an entry
+      renameSync(tmp, cacheFile);
+    } catch {
+      rmSync(tmp, { force: true });
+    }
   }
 
   /** Maps each object's origin (relative to the built folder) to a repo file for this requester. */

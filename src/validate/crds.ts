@@ -1,5 +1,7 @@
 /** CustomResourceDefinitions as a lookup: apiVersion + kind -> the version's openAPIV3Schema. */
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { JsonSchema } from './structural.js';
 
@@ -28,13 +30,27 @@ export class CrdRegistry implements CrdIndex {
     return this;
   }
 
-  addFile(path: string): this {
-    // CRD files are large (Argo CD's ApplicationSet CRD is 1.4 MB): parse each once per process.
+  /**
+   * CRD files are large (Argo CD's ApplicationSet CRD is 1.4 MB of YAML): each is parsed once per
+   * process, and with a cache folder once per content, kept as JSON that loads ten times faster.
+   */
+  addFile(path: string, cacheDir?: string): this {
     const st = statSync(path);
     const key = `${path}:${st.size}:${st.mtimeMs}`;
     let parsed = fileCache.get(key);
     if (!parsed) {
-      parsed = new CrdRegistry().addText(readFileSync(path, 'utf8')).schemas;
+      const text = readFileSync(path);
+      const cached = cacheDir ? join(cacheDir, `crd-${createHash('sha256').update(text).digest('hex')}.json`) : undefined;
+      if (cached && existsSync(cached)) {
+        parsed = new Map(JSON.parse(readFileSync(cached, 'utf8')) as [string, JsonSchema][]);
+      } else {
+        parsed = new CrdRegistry().addText(text.toString('utf8')).schemas;
+        if (cached) {
+          mkdirSync(cacheDir!, { recursive: true });
+          writeFileSync(`${cached}.${process.pid}`, JSON.stringify([...parsed]));
+          renameSync(`${cached}.${process.pid}`, cached);
+        }
+      }
       fileCache.set(key, parsed);
     }
     for (const [k, v] of parsed) this.schemas.set(k, v);

@@ -29,13 +29,15 @@ export interface ValidateOptions {
   cacheDir?: string | null;
   /** Parallel kustomize processes; default: the number of cores. */
   parallel?: number;
+  /** Build overlays of one shape once (default); false builds each overlay on its own. */
+  shareShapes?: boolean;
 }
 
 export interface ValidateReport {
   dir: string;
   ok: boolean;
   strict: boolean;
-  summary: { errors: number; warnings: number; infos: number; applications: number; clusters: number; builds: number; cachedBuilds: number };
+  summary: { errors: number; warnings: number; infos: number; applications: number; clusters: number; builds: number; cachedBuilds: number; sharedBuilds: number };
   findings: Finding[];
 }
 
@@ -48,7 +50,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
   const argo = readArgoObjects(root, findings);
-  const crds = loadCrds(root, opts.crds);
+  const cacheDir = opts.cacheDir === null ? undefined : opts.cacheDir ?? defaultCacheDir(root);
+  const crds = loadCrds(root, opts.crds, cacheDir);
   const hasArgoCrds = crds.get('argoproj.io/v1alpha1', 'Application') !== undefined;
   if (!hasArgoCrds) findings.push(finding('argocd/schema-unavailable', 'Argo CD CRDs not found: Applications and ApplicationSets were not schema-checked (pass --crds <argo-cd>/manifests/crds)'));
 
@@ -88,13 +91,22 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   for (const d of argo.others) findings.push(...secretFindings(d.obj, { file: d.file, line: d.line }));
 
   // 2. Build what each Application deploys, grouped by destination cluster.
-  const builder = new Builder(root, tool, opts.cacheDir === null ? undefined : opts.cacheDir ?? defaultCacheDir(root), opts.parallel);
+  const builder = new Builder(root, tool, cacheDir, { parallel: opts.parallel, shareShapes: opts.shareShapes ?? true });
   const views = new Map<string, ClusterView>();
   const knownClusters = new Set(clusters.map((c) => c.name));
   let cachedBuilds = 0;
   const repoURL = fleet?.git.repoURL;
   const helm = which('helm');
   try {
+    // Start every local kustomize build up front, so overlays of one shape share a build.
+    const requests = apps.flatMap((a) => {
+      const sources: Record<string, any>[] = a.obj.spec?.sources ?? (a.obj.spec?.source ? [a.obj.spec.source] : []);
+      return sources
+        .filter((src) => src.chart === undefined && (repoURL === undefined || src.repoURL === repoURL) && typeof src.path === 'string')
+        .filter((src) => { const abs = join(root, src.path); return abs.startsWith(root) && existsSync(abs) && kustomizationFile(abs) !== undefined; })
+        .map((src) => ({ path: String(src.path), options: src.kustomize }));
+    });
+    await builder.prefetch(requests);
     const jobs = apps.map(async (a) => {
       const name = String(a.obj.metadata?.name ?? '');
       const where = { application: name, file: a.file, line: a.line };
@@ -194,6 +206,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     clusters: views.size,
     builds: builder.builds,
     cachedBuilds,
+    sharedBuilds: builder.sharedBuilds,
   };
   return { dir: root, ok: summary.errors === 0 && (!opts.strict || summary.warnings === 0), strict: opts.strict, summary, findings: unique };
 }
@@ -210,13 +223,13 @@ function defaultCacheDir(root: string): string | undefined {
   return existsSync(join(root, '.git')) && statSync(join(root, '.git')).isDirectory() ? join(root, '.git', 'calisti-gitops', 'build-cache') : undefined;
 }
 
-function loadCrds(root: string, extra: string[]): CrdRegistry {
+function loadCrds(root: string, extra: string[], cacheDir: string | undefined): CrdRegistry {
   const reg = new CrdRegistry();
   const addPath = (p: string) => {
     if (!existsSync(p)) throw new UsageError(`--crds ${p}: no such file or folder`);
     if (statSync(p).isDirectory()) {
-      for (const f of readdirSync(p).sort()) if (/\.(ya?ml|json)$/.test(f)) reg.addFile(join(p, f));
-    } else reg.addFile(p);
+      for (const f of readdirSync(p).sort()) if (/\.(ya?ml|json)$/.test(f)) reg.addFile(join(p, f), cacheDir);
+    } else reg.addFile(p, cacheDir);
   };
   addPath(schemasDir);
   const charts = join(root, 'charts');

@@ -15,7 +15,16 @@ export function kustomizationFile(absDir: string): string | undefined {
 }
 
 /** Repo-relative input files of the kustomization in `dir`, or undefined when they cannot be known. */
-export function kustomizationInputs(root: string, dir: string, seen = new Set<string>()): string[] | undefined {
+function readCached(files: Map<string, Buffer>, root: string, path: string): Buffer {
+  let b = files.get(path);
+  if (!b) {
+    b = readFileSync(join(root, path));
+    files.set(path, b);
+  }
+  return b;
+}
+
+export function kustomizationInputs(root: string, dir: string, seen = new Set<string>(), cache = new Map<string, Buffer>()): string[] | undefined {
   const key = normalize(dir);
   if (seen.has(key)) return [];
   seen.add(key);
@@ -23,7 +32,7 @@ export function kustomizationInputs(root: string, dir: string, seen = new Set<st
   if (!file) return undefined;
   let k: Record<string, any>;
   try {
-    k = parse(readFileSync(join(root, dir, file), 'utf8')) ?? {};
+    k = parse(readCached(cache, root, posix.join(dir, file)).toString('utf8')) ?? {};
   } catch {
     return undefined;
   }
@@ -38,7 +47,7 @@ export function kustomizationInputs(root: string, dir: string, seen = new Set<st
       return true;
     }
     if (statSync(abs).isDirectory()) {
-      const sub = kustomizationInputs(root, rel, seen);
+      const sub = kustomizationInputs(root, rel, seen, cache);
       if (!sub) return false;
       files.push(...sub);
     } else {
@@ -64,15 +73,15 @@ export function kustomizationInputs(root: string, dir: string, seen = new Set<st
  * A key for the build of `dir`: its inputs' contents and their paths relative to `dir`, so two
  * overlays that read identical files the same way share one build.
  */
-export function buildKey(root: string, dir: string, extra: string): string | undefined {
-  const inputs = kustomizationInputs(root, dir);
+export function buildKey(root: string, dir: string, extra: string, files = new Map<string, Buffer>()): string | undefined {
+  const inputs = kustomizationInputs(root, dir, new Set(), files);
   if (!inputs) return undefined;
   const h = createHash('sha256').update(extra).update('\0');
   for (const f of [...new Set(inputs)].sort()) {
     const missing = f.endsWith('#missing');
     const path = missing ? f.slice(0, -'#missing'.length) : f;
     h.update(posix.relative(dir, path)).update('\0');
-    h.update(missing ? '<missing>' : readFileSync(join(root, path))).update('\0');
+    h.update(missing ? '<missing>' : readCached(files, root, path)).update('\0');
   }
   return h.digest('hex');
 }

@@ -1,0 +1,146 @@
+/**
+ * npm run bench: wall time and peak memory of generate, validate and diff on synthetic fleets, with
+ * the baselines measured in the same run. Each measurement runs in its own process so peak RSS is
+ * its own. Results: a table on stdout and bench/results.json.
+ */
+import { execFileSync, fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toolkitRoot } from '../src/toolkit.js';
+import { fleetModel } from './fleet.js';
+
+const SHARED = join(toolkitRoot, '..', 'shared', 'conformance');
+const CRDS = existsSync(SHARED) ? [join(SHARED, 'argocd'), join(SHARED, 'istio-operator', 'istio-operator-crds.gen.yaml')] : [];
+const self = fileURLToPath(import.meta.url);
+
+interface Measure {
+  ms: number;
+  rssMb: number;
+  detail?: Record<string, unknown>;
+}
+
+/** Runs one case in a fresh process. */
+function measure(kase: string, args: Record<string, unknown>): Promise<Measure> {
+  return new Promise((resolve, reject) => {
+    const child = fork(self, ['--case', kase, JSON.stringify(args)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (m) => resolve(m as Measure));
+    child.on('exit', (code) => code !== 0 && reject(new Error(`${kase} exited ${code}`)));
+  });
+}
+
+async function worker(kase: string, args: Record<string, any>): Promise<void> {
+  const t0 = performance.now();
+  let detail: Record<string, unknown> | undefined;
+  if (kase === 'generate') {
+    const { runGenerate } = await import('../src/repo/generate.js');
+    const r = await runGenerate({ dir: args.dir, commit: true, force: false });
+    detail = { files: r.created.length + r.updated.length + r.unchanged, changed: r.changed };
+  } else if (kase === 'init') {
+    const { runInit } = await import('../src/repo/init.js');
+    await runInit({ dir: args.dir, modelPath: args.model });
+  } else if (kase === 'validate') {
+    const { runValidate } = await import('../src/validate/index.js');
+    const r = await runValidate({ dir: args.dir, strict: false, crds: CRDS, cacheDir: args.cache ? undefined : null });
+    detail = { ...r.summary, schemaFindings: r.findings.filter((f) => f.rule.startsWith('schema/') && f.rule !== 'schema/unknown-kind').map((f) => `${f.cluster}|${f.file}|${f.message}`).sort() };
+  } else if (kase === 'baseline-validate') {
+    detail = await baselineValidate(args.dir);
+  }
+  const ms = performance.now() - t0;
+  process.send!({ ms, rssMb: Math.round(process.resourceUsage().maxRSS / 1024), detail });
+}
+
+/** The baseline: one `kustomize build` per overlay, in a serial loop, each piped through a schema check. */
+async function baselineValidate(dir: string): Promise<Record<string, unknown>> {
+  const { findKustomize } = await import('../src/kustomize/build.js');
+  const { CrdRegistry } = await import('../src/validate/crds.js');
+  const { checkResource } = await import('../src/validate/structural.js');
+  const { checkBuiltin, isBuiltin, loadBuiltinModels } = await import('../src/validate/builtin.js');
+  const { parseAllDocuments } = await import('yaml');
+  const tool = findKustomize();
+  const crds = new CrdRegistry();
+  for (const p of [join(toolkitRoot, 'schemas'), ...CRDS]) {
+    if (p.endsWith('.yaml')) crds.addFile(p);
+    else for (const f of readdirSync(p)) if (f.endsWith('.yaml')) crds.addFile(join(p, f));
+  }
+  const models = await loadBuiltinModels();
+  const findings: string[] = [];
+  let builds = 0;
+  for (const app of readdirSync(join(dir, 'manifests'))) {
+    const overlays = join(dir, 'manifests', app, 'overlays');
+    if (!existsSync(overlays)) continue;
+    for (const cluster of readdirSync(overlays).sort()) {
+      const out = execFileSync(tool.command, tool.args(join(overlays, cluster)), { encoding: 'utf8', maxBuffer: 1 << 28 });
+      builds++;
+      for (const doc of parseAllDocuments(out)) {
+        const o = doc.toJS() as Record<string, any>;
+        const schema = crds.get(o.apiVersion, o.kind);
+        const problems = schema ? checkResource(o, schema) : isBuiltin(o.apiVersion) ? checkBuiltin(models, o) : undefined;
+        for (const p of problems ?? []) findings.push(`${cluster}|${p.path}: ${p.message}`);
+      }
+    }
+  }
+  return { builds, schemaFindings: findings.sort() };
+}
+
+function git(dir: string, ...args: string[]) {
+  execFileSync('git', ['-C', dir, ...args], { stdio: 'ignore' });
+}
+
+async function main(): Promise<void> {
+  const sizes = (process.env.BENCH_SIZES ?? '10,50,200').split(',').map(Number);
+  const rows: Record<string, unknown>[] = [];
+  const root = mkdtempSync(join(tmpdir(), 'calisti-bench-'));
+  try {
+    for (const n of sizes) {
+      const dir = join(root, `fleet-${n}`);
+      const model = join(root, `fleet-${n}.yaml`);
+      writeFileSync(model, fleetModel(n));
+      const init = await measure('init', { dir, model });
+      const noop = await measure('generate', { dir });
+      const cold = await measure('validate', { dir, cache: false });
+      const warm1 = await measure('validate', { dir, cache: true });
+      const warm = await measure('validate', { dir, cache: true });
+      const base = await measure('baseline-validate', { dir });
+      const same = JSON.stringify((cold.detail as any).schemaFindings.map((f: string) => f.split('|').pop())) === JSON.stringify((base.detail as any).schemaFindings.map((f: string) => f.split('|').pop()));
+      void warm1;
+      rows.push({
+        clusters: n,
+        generateMs: Math.round(init.ms),
+        generateRssMb: init.rssMb,
+        noopGenerateMs: Math.round(noop.ms),
+        validateColdMs: Math.round(cold.ms),
+        validateRssMb: cold.rssMb,
+        validateWarmMs: Math.round(warm.ms),
+        baselineMs: Math.round(base.ms),
+        kustomizeBuilds: (cold.detail as any).builds,
+        baselineBuilds: (base.detail as any).builds,
+        speedupCold: +(base.ms / cold.ms).toFixed(2),
+        speedupWarm: +(base.ms / warm.ms).toFixed(2),
+        sameSchemaFindings: same,
+      });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  console.table(rows);
+  const out = join(toolkitRoot, 'bench', 'results.json');
+  writeFileSync(out, `${JSON.stringify({ node: process.version, cores: (await import('node:os')).availableParallelism(), rows }, null, 2)}\n`);
+  console.log(`written ${out}`);
+}
+
+if (process.argv[2] === '--case') {
+  worker(process.argv[3]!, JSON.parse(process.argv[4]!)).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
+void dirname;
+void git;

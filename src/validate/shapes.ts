@@ -1,0 +1,122 @@
+/**
+ * Overlay shapes: overlays that differ only in a few string values of their own patch files (a
+ * cluster's name, its network) share one kustomize build. The shared build runs on a template
+ * where the varying values are unique tokens, and each overlay's result is the template's output
+ * with its own values put back. One member is also built for real and compared, so a shape whose
+ * tokens would change what kustomize does falls back to separate builds.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { isScalar, parse, parseAllDocuments, stringify, visit, type Document } from 'yaml';
+import { kustomizationFile, kustomizationInputs } from './inputs.js';
+
+/** Keys whose values steer merging or patching; a varying value there is never tokenized. */
+const PROTECTED_KEYS = new Set(['apiVersion', 'kind', 'name', 'namespace', 'key', 'path', 'op', 'from', 'port', 'containerPort', 'mountPath', 'topologyKey', 'ip', '$patch', 'image', 'newName', 'newTag', 'digest']);
+
+export interface ShapeMember {
+  /** Repo-relative overlay folder. */
+  dir: string;
+  shapeKey: string;
+  /** Tokenizable string values, in document order, of the overlay's own non-kustomization files. */
+  values: string[];
+  /** The overlay's own files: repo-relative path from the overlay -> parsed documents. */
+  local: Map<string, Document.Parsed[]>;
+  kustomization: string;
+}
+
+const PATH_LIST_FIELDS = ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge'];
+const PATH_OBJECT_FIELDS = ['patches', 'patchesJson6902', 'replacements'];
+
+/** The shape of the overlay in `dir`, or undefined when it cannot share a build safely. */
+export function overlayShape(root: string, dir: string, extra: string): ShapeMember | undefined {
+  const inputs = kustomizationInputs(root, dir);
+  if (!inputs || inputs.some((f) => f.endsWith('#missing'))) return undefined;
+  const kfile = kustomizationFile(join(root, dir));
+  if (!kfile) return undefined;
+  const kustomization = readFileSync(join(root, dir, kfile), 'utf8');
+  const k = parse(kustomization) ?? {};
+  // Generators name objects by content hash; keep them out of shared builds.
+  if (k.configMapGenerator || k.secretGenerator || k.generators || k.transformers || k.helmCharts) return undefined;
+  const h = createHash('sha256').update(extra).update('\0').update(kustomization).update('\0');
+  const values: string[] = [];
+  const local = new Map<string, Document.Parsed[]>();
+  for (const f of [...new Set(inputs)].sort()) {
+    const rel = posix.relative(dir, f);
+    const text = readFileSync(join(root, f), 'utf8');
+    if (rel.startsWith('..')) {
+      h.update(`${rel}\0`).update(text).update('\0');
+      continue;
+    }
+    if (rel === kfile) continue;
+    const docs = parseAllDocuments(text);
+    if (docs.some((d) => d.errors.length > 0)) return undefined;
+    local.set(rel, docs as Document.Parsed[]);
+    h.update(`${rel}\0`);
+    for (const d of docs) h.update(skeleton(d, values)).update('\0');
+  }
+  return { dir, shapeKey: h.digest('hex'), values, local, kustomization };
+}
+
+/** The document with tokenizable strings replaced by a marker; their values are appended to `values`. */
+function skeleton(doc: Document.Parsed, values: string[]): string {
+  const clone = doc.clone();
+  visit(clone, {
+    Pair(_, pair) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (isScalar(pair.value) && typeof pair.value.value === 'string' && !PROTECTED_KEYS.has(key)) {
+        values.push(pair.value.value);
+        pair.value.value = '\u0000';
+      }
+    },
+    Seq(_, seq) {
+      for (const item of seq.items) {
+        if (isScalar(item) && typeof item.value === 'string') {
+          values.push(item.value);
+          item.value = '\u0000';
+        }
+      }
+    },
+  });
+  return clone.toString();
+}
+
+/** Writes the shape's template: varying values become tokens; everything else stays as written. */
+export function templateFiles(member: ShapeMember, varying: Set<number>, token: (i: number) => string, rewritePath: (p: string) => string): Map<string, string> {
+  const files = new Map<string, string>();
+  let index = 0;
+  for (const [rel, docs] of member.local) {
+    const out = docs.map((doc) => {
+      const clone = doc.clone();
+      const swap = (node: { value: unknown }) => {
+        if (varying.has(index)) node.value = token(index);
+        index++;
+      };
+      visit(clone, {
+        Pair(_, pair) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : '';
+          if (isScalar(pair.value) && typeof pair.value.value === 'string' && !PROTECTED_KEYS.has(key)) swap(pair.value);
+        },
+        Seq(_, seq) {
+          for (const item of seq.items) if (isScalar(item) && typeof item.value === 'string') swap(item);
+        },
+      });
+      return clone.toString();
+    });
+    files.set(rel, out.join('---\n'));
+  }
+  const k = parse(member.kustomization) ?? {};
+  for (const field of PATH_LIST_FIELDS) if (Array.isArray(k[field])) k[field] = k[field].map((p: unknown) => (typeof p === 'string' ? rewritePath(p) : p));
+  for (const field of PATH_OBJECT_FIELDS) if (Array.isArray(k[field])) for (const o of k[field]) if (o && typeof o.path === 'string') o.path = rewritePath(o.path);
+  files.set('kustomization.yaml', stringify(k));
+  return files;
+}
+
+/** Replaces tokens in every string (keys included) of a built object. */
+export function substitute(value: unknown, replace: (s: string) => string): unknown {
+  if (typeof value === 'string') return replace(value);
+  if (Array.isArray(value)) return value.map((v) => substitute(v, replace));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [replace(k), substitute(v, replace)]));
+  return value;
+}
+

@@ -1,0 +1,85 @@
+/** validate's machine outputs against their schemas: our JSON schema and the official SARIF 2.1.0 one. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { schemasDir } from '../../src/toolkit.js';
+import { cli, conformance, tempDir } from '../helpers.js';
+
+const require = createRequire(import.meta.url);
+type AjvLike = new (opts: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown[] | null } };
+const Ajv2020: AjvLike = require('ajv/dist/2020').default;
+const AjvDraft4: AjvLike = require('ajv-draft-04').default;
+const sarifSchema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+const reportSchema = JSON.parse(readFileSync(join(schemasDir, 'validate-report.schema.json'), 'utf8'));
+const crdArgs = ['--crds', conformance('argocd'), conformance('istio-operator', 'istio-operator-crds.gen.yaml')];
+
+let dir: string;
+beforeAll(async () => {
+  dir = join(tempDir(), 'repo');
+  expect((await cli('init', dir, '--example', 'active-active')).code).toBe(0);
+  // Give it errors too, so every field is exercised.
+  const ns = join(dir, 'manifests/demo-app/base/demo-app-namespace.yaml');
+  writeFileSync(ns, readFileSync(ns, 'utf8').replace('cp-v115x.istio-system', 'cp-v999x.istio-system'));
+});
+
+describe('validate output', () => {
+  it('-o json matches schemas/validate-report.schema.json and exits 1 on errors', async () => {
+    const r = await cli('validate', '-C', dir, '-o', 'json', ...crdArgs);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(reportSchema);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.findings.some((f: { rule: string; file?: string; line?: number }) => f.rule === 'namespace/istio-rev-unknown' && f.file === 'manifests/demo-app/base/demo-app-namespace.yaml' && f.line === 1)).toBe(true);
+  });
+
+  it('-o sarif is valid SARIF 2.1.0 with every rule described', async () => {
+    const r = await cli('validate', '-C', dir, '-o', 'sarif', ...crdArgs);
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(r.stdout);
+    const validate = new AjvDraft4({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false }).compile(sarifSchema);
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const results = sarif.runs[0].results;
+    expect(results.length).toBeGreaterThan(0);
+    for (const res of results) expect(sarif.runs[0].tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
+  });
+
+  it('text output groups by cluster and resource with file:line, and exits 0 on a clean repo', async () => {
+    const bad = await cli('validate', '-C', dir, ...crdArgs);
+    expect(bad.stderr).toMatch(/cluster workload-cluster-1:\n(.*\n)*  Namespace\/smm-demo  \(manifests\/demo-app\/base\/demo-app-namespace\.yaml:1\)\n    ERROR namespace\/istio-rev-unknown/);
+    const clean = join(tempDir(), 'clean');
+    expect((await cli('init', clean)).code).toBe(0);
+    const ok = await cli('validate', '-C', clean, ...crdArgs);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/^ok: 0 error\(s\), 3 warning\(s\)/m);
+    // --strict makes the unsealed placeholders fail, as in the pre-push hook.
+    expect((await cli('validate', '-C', clean, '--strict', ...crdArgs)).code).toBe(1);
+  });
+
+  it('exits 2 with an install hint when neither kustomize nor kubectl exists', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = tempDir();
+    try {
+      const r = await cli('validate', '-C', dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/neither kustomize nor kubectl.*\n.*install kubectl/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
+  it('installs a pre-push hook that runs validate --strict', async () => {
+    const r = await cli('validate', '-C', dir, '--install-hook');
+    expect(r.code).toBe(0);
+    const hook = readFileSync(join(dir, '.git/hooks/pre-push'), 'utf8');
+    expect(hook).toMatch(/validate --strict -C/);
+  });
+
+  it('rebuilds nothing the second time: builds come from the content-hash cache', async () => {
+    const first = JSON.parse((await cli('validate', '-C', dir, '-o', 'json', ...crdArgs)).stdout);
+    const again = JSON.parse((await cli('validate', '-C', dir, '-o', 'json', ...crdArgs)).stdout);
+    expect(again.summary.builds).toBe(0);
+    expect(again.summary.cachedBuilds).toBeGreaterThan(0);
+    expect(again.findings).toEqual(first.findings);
+  });
+});
