@@ -33,6 +33,6 @@ export function fleetModel(clusters: number, version = '1.12.0'): string {
         placement: names.map((cluster, i) => ({ cluster, components: i % 4 === 3 ? back : front })),
       },
     },
-    { lineWidth: 0 },
+    { lineWidth: 0, aliasDuplicateObjects: false },
   );
 }

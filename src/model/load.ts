@@ -35,7 +35,7 @@ export function parseFleet(text: string, file = 'calisti.yaml'): Fleet {
   }
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 50 });
+    data = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
     throw new ModelError([{ file, line: 1, col: 1, path: '', message: `YAML: ${(e as Error).message}` }]);
   }
