@@ -36,6 +36,7 @@ export const RULES = {
   'app/destination-unknown': { severity: 'warning', summary: 'An Application targets a cluster that calisti.yaml does not list.' },
   'helm/oci-reference': { severity: 'error', summary: 'An OCI Helm chart reference is malformed (oci:// prefix with chart, missing chart, or a non-literal version).' },
   'helm/not-rendered': { severity: 'info', summary: 'A Helm chart source was not rendered (helm is not installed, or the chart is remote).' },
+  'helm/template-failed': { severity: 'error', summary: '`helm template` fails on a vendored chart with the Application\'s values.' },
   'kustomize/build-failed': { severity: 'error', summary: 'kustomize cannot build what an Application deploys.' },
   'kustomize/warning': { severity: 'warning', summary: 'kustomize printed a warning (for example a deprecated field).' },
   'schema/invalid': { severity: 'error', summary: 'A rendered resource violates its schema (type, enum, required field).' },

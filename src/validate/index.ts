@@ -14,6 +14,7 @@ import { Builder } from './builds.js';
 import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
 import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
+import { helmTemplate } from './helm.js';
 import { kustomizationFile } from './inputs.js';
 import { clusterRules, fleetRules, type ClusterView, type Deployed } from './mesh.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
@@ -131,7 +132,17 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
           continue;
         }
         if (existsSync(join(abs, 'Chart.yaml'))) {
-          findings.push(finding('helm/not-rendered', helm ? `chart ${path} was not rendered (helm template is not run by validate yet)` : `chart ${path} was not rendered: helm is not installed`, where));
+          if (!helm) {
+            findings.push(finding('helm/not-rendered', `chart ${path} was not rendered: helm is not installed`, where));
+            continue;
+          }
+          const r = await helmTemplate(helm, abs, a.obj, src);
+          if (!r.ok) {
+            findings.push(finding('helm/template-failed', `helm template ${path}: ${r.stderr.split('\n').slice(-2).join(' ')}`, { ...where, cluster: view.cluster }));
+            view.incomplete = true;
+            continue;
+          }
+          for (const o of r.objects) view.resources.push({ obj: o.obj, application: name, file: o.source ? join(path, o.source) : undefined });
           continue;
         }
         if (!kustomizationFile(abs)) {
@@ -261,7 +272,12 @@ class LineIndex {
   lineOf(file: string, obj: Record<string, any>): number | undefined {
     let docs = this.files.get(file);
     if (!docs) {
-      docs = readDocuments(this.root, file, []);
+      try {
+        docs = readDocuments(this.root, file, []);
+      } catch {
+        // A Helm template or a file that is gone: no line to point at.
+        docs = [];
+      }
       this.files.set(file, docs);
     }
     const match = docs.find((d) => d.obj.kind === obj.kind && d.obj.metadata?.name === obj.metadata?.name) ?? (docs.length === 1 ? docs[0] : undefined);

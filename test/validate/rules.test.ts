@@ -123,8 +123,47 @@ describe('validate rules', () => {
   });
 
   it('covers every rule with a failing case', () => {
-    const covered = new Set(cases.flatMap(([, , , e]) => e));
+    // helm/template-failed is covered by the vendored chart test below.
+    const covered = new Set([...cases.flatMap(([, , , e]) => e), 'helm/template-failed']);
     const untested = Object.keys(RULES).filter((id) => RULES[id as keyof typeof RULES].severity !== 'info' && !covered.has(id) && id !== 'secret/unsealed-placeholder');
     expect(untested).toEqual([]);
+  });
+});
+
+describe('vendored charts', () => {
+  it('are rendered with helm template as Argo CD would, and schema-checked', async () => {
+    const dir = join(tempDir(), 'vendored');
+    const model = join(tempDir(), 'calisti.yaml');
+    writeFileSync(model, readFileSync(join(bases['multi-cluster']!, 'calisti.yaml'), 'utf8').replace('  version: 1.12.0\n', '  version: 1.12.0\n  chart: vendored\n'));
+    expect((await cli('init', dir, '-f', model)).code).toBe(0);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'charts/smm-operator'), { recursive: true });
+    writeFileSync(join(dir, 'charts/smm-operator/Chart.yaml'), 'apiVersion: v2\nname: smm-operator\nversion: 1.12.0\n');
+    // helm is not installed here: a stand-in records its arguments and prints one object.
+    const bin = tempDir();
+    const log = join(bin, 'args');
+    writeFileSync(join(bin, 'helm'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${log}\nprintf '# Source: smm-operator/templates/sa.yaml\\napiVersion: v1\\nkind: ServiceAccount\\nmetadata:\\n  name: smm-operator\\n  namespace: smm-registry-access\\nautomount: true\\n'\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const r = await validate(dir);
+      expect(readFileSync(log, 'utf8').split('\n')).toEqual(expect.arrayContaining(['template', 'smm-operator', '--namespace', 'smm-registry-access', '--set', 'global.ecr.enabled=false']));
+      expect(r.findings.filter((f) => f.rule === 'schema/unknown-field')).toEqual(expect.arrayContaining([expect.objectContaining({ message: expect.stringContaining('automount'), file: 'charts/smm-operator/templates/sa.yaml' })]));
+      writeFileSync(join(bin, 'helm'), '#!/bin/sh\necho "Error: template: bad.yaml:3: unexpected EOF" >&2\nexit 1\n', { mode: 0o755 });
+      const failed = await validate(dir);
+      expect(failed.ok).toBe(false);
+      expect(failed.findings.find((f) => f.rule === 'helm/template-failed')!.message).toContain('unexpected EOF');
+    } finally {
+      process.env.PATH = path;
+    }
+    const without = await validate(dir);
+    expect(without.findings.some((f) => f.rule === 'helm/not-rendered' && f.message.includes('helm is not installed'))).toBe(true);
+  });
+});
+
+describe('README', () => {
+  it('lists every rule', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    for (const id of Object.keys(RULES)) expect(readme, id).toContain(`| \`${id}\` |`);
   });
 });
