@@ -4,7 +4,7 @@
  * so the renderer can trust what it gets.
  */
 import { z } from 'zod';
-import { knownVersions } from './blueprint.js';
+import { blueprintFor, knownVersions, revisionName } from './blueprint.js';
 
 export const API_VERSION = 'calisti-gitops.io/v1alpha1';
 export const KIND = 'Fleet';
@@ -32,6 +32,7 @@ const Label = z
   .max(63, 'must be at most 63 characters (RFC 1123 label)')
   .regex(RFC1123_LABEL, 'must be an RFC 1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit');
 
+const Revision = z.string().regex(/^cp-v\d+x$/, 'must be an Istio revision name like cp-v115x');
 const PortName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lowercase letters, digits and "-"').max(15);
 const Port = z.number().int().min(1).max(65535);
 const SpecPatch = z.record(z.string(), z.unknown());
@@ -89,6 +90,7 @@ export const Gateway = z.strictObject({
   runAsRoot: z.boolean().default(false),
   ports: z.array(GatewayPort).min(1),
   routes: z.array(GatewayRoute).default([]).describe('Each route becomes one VirtualService bound to this gateway.'),
+  revision: Revision.optional().describe('Istio control plane this gateway runs on. Default: the release\'s control plane.'),
 });
 export type Gateway = z.infer<typeof Gateway>;
 
@@ -118,8 +120,17 @@ export const DemoApp = z.strictObject({
     })
     .prefault({}),
   placement: z.array(DemoPlacement).min(1).describe('Which demo services run on which cluster.'),
+  revision: Revision.optional().describe('Istio control plane of the demo namespace. Default: the release\'s control plane.'),
 });
 export type DemoApp = z.infer<typeof DemoApp>;
+
+export const MeshNamespace = z.strictObject({
+  name: Label,
+  clusters: z.array(Label).min(1).optional().describe('Clusters that get this namespace. Default: every cluster.'),
+  revision: Revision.optional().describe('Istio control plane its workloads use (istio.io/rev). Default: the release\'s control plane.'),
+  labels: z.record(z.string(), z.string()).default({}),
+});
+export type MeshNamespace = z.infer<typeof MeshNamespace>;
 
 const SyncPolicy = z.strictObject({
   automated: z
@@ -169,19 +180,44 @@ export function fleetSchema() {
         .strictObject({
           meshID: Label.default('mesh1'),
           namespace: Label.default('istio-system'),
+          revisions: z
+            .array(Revision)
+            .default([])
+            .describe('Older control planes kept next to the release\'s own while namespaces move over (canary upgrade, docs 2.4.7).'),
         })
         .prefault({}),
       clusters: z.array(Cluster).min(1),
       gateways: z.array(Gateway).default([]),
+      namespaces: z.array(MeshNamespace).default([]).describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
       demoApp: DemoApp.optional(),
     })
     .superRefine((fleet, ctx) => {
+      const bp = blueprintFor(fleet.calisti.version);
+      const shipped = new Map(bp.istio.versions.map((v) => [revisionName(v.version), v.version]));
+      const primary = revisionName(bp.istio.default);
+      fleet.istio.revisions.forEach((r, i) => {
+        if (r === primary) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `${r} is Calisti ${bp.calisti}'s own control plane; list only older ones` });
+        else if (!shipped.has(r)) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `Calisti ${bp.calisti} ships no ${r}; it runs ${[...shipped.keys()].join(', ')}` });
+      });
+      const running = new Set([primary, ...fleet.istio.revisions]);
+      const checkRevision = (r: string | undefined, path: PropertyKey[]) => {
+        if (r !== undefined && !running.has(r)) ctx.addIssue({ code: 'custom', path, message: `control plane ${r} is not running; running: ${[...running].join(', ')} (add it to istio.revisions)` });
+      };
+      fleet.gateways.forEach((g, i) => checkRevision(g.revision, ['gateways', i, 'revision']));
+      fleet.namespaces.forEach((n, i) => checkRevision(n.revision, ['namespaces', i, 'revision']));
+      if (fleet.demoApp) checkRevision(fleet.demoApp.revision, ['demoApp', 'revision']);
       const names = new Set<string>();
       fleet.clusters.forEach((c, i) => {
         if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: `duplicate cluster name "${c.name}"` });
         names.add(c.name);
         if (c.overrides?.controlPlane && 'clusterName' in c.overrides.controlPlane) {
           ctx.addIssue({ code: 'custom', path: ['clusters', i, 'overrides', 'controlPlane', 'clusterName'], message: 'is set from clusters[].name; remove it here' });
+        }
+        if (c.overrides?.istioControlPlane && 'networkName' in c.overrides.istioControlPlane) {
+          ctx.addIssue({ code: 'custom', path: ['clusters', i, 'overrides', 'istioControlPlane', 'networkName'], message: 'is set from clusters[].network; remove it here' });
+        }
+        if (c.role === 'passive' && (c.dashboard.expose || c.dashboard.anonymous)) {
+          ctx.addIssue({ code: 'custom', path: ['clusters', i, 'dashboard'], message: 'a passive cluster runs no dashboard (smm.web is off); expose it on an active cluster' });
         }
       });
       if (!fleet.clusters.some((c) => c.role === 'active')) {
@@ -213,6 +249,15 @@ export function fleetSchema() {
           if (needsTls && !p.tls) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, 'tls'], message: `protocol ${p.protocol} needs tls.mode` });
           if (p.tls && !needsTls) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, 'tls'], message: `tls is only valid with protocol HTTPS or TLS, not ${p.protocol}` });
         });
+      });
+      const owned = new Set([...RESERVED_NAMESPACES, fleet.istio.namespace, ...fleet.gateways.map((g) => g.namespace), ...(fleet.demoApp ? [fleet.demoApp.namespace] : [])]);
+      const listed = new Set<string>();
+      fleet.namespaces.forEach((n, i) => {
+        if (owned.has(n.name)) ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `"${n.name}" is already managed (control plane, gateway or demo app namespace)` });
+        if (listed.has(n.name)) ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `namespace "${n.name}" is listed twice` });
+        listed.add(n.name);
+        n.clusters?.forEach((c, j) => unknownCluster(c, ['namespaces', i, 'clusters', j]));
+        if ('istio.io/rev' in n.labels) ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'labels', 'istio.io/rev'], message: 'is set from revision; use revision: instead' });
       });
       if (fleet.demoApp) {
         const placed = new Set<string>();

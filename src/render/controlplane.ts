@@ -3,7 +3,7 @@
  * the docs' values (2.3.7 base files), and the small per-cluster patches.
  */
 import type { Cluster } from '../model/schema.js';
-import { image, networkOf, type RenderContext } from './context.js';
+import { image, networkOf, type ControlPlaneRevision, type RenderContext } from './context.js';
 import { CONTROL_PLANE_NAME, NS, SYNC_WAVE, WAVE } from './layout.js';
 import type { K8sObject } from './yaml.js';
 
@@ -17,15 +17,15 @@ export function namespace(name: string, wave?: string, labels?: Record<string, s
   };
 }
 
-export const istioFileName = (ctx: RenderContext) => `istio-${ctx.revision}.yaml`;
+export const istioFileName = (revision: string) => `istio-${revision}.yaml`;
 
-export function istioControlPlane(ctx: RenderContext): K8sObject {
+export function istioControlPlane(ctx: RenderContext, cp: ControlPlaneRevision): K8sObject {
   const ns = ctx.fleet.istio.namespace;
-  const images = ctx.istio.images;
+  const images = cp.istio.images;
   return {
     apiVersion: 'servicemesh.cisco.com/v1alpha1',
     kind: 'IstioControlPlane',
-    metadata: { ...waveAnnotation(WAVE.istioControlPlane), name: ctx.revision, namespace: ns },
+    metadata: { ...waveAnnotation(WAVE.istioControlPlane), name: cp.name, namespace: ns },
     spec: {
       containerImageConfiguration: { imagePullPolicy: 'Always', imagePullSecrets: [{ name: 'smm-pull-secret' }] },
       distribution: 'cisco',
@@ -38,7 +38,7 @@ export function istioControlPlane(ctx: RenderContext): K8sObject {
       k8sResourceOverlays: [
         {
           groupVersionKind: { group: 'apps', kind: 'Deployment', version: 'v1' },
-          objectKey: { name: `istiod-${ctx.revision}`, namespace: ns },
+          objectKey: { name: `istiod-${cp.name}`, namespace: ns },
           patches: [
             {
               path: '/spec/template/spec/containers/0/args/-',
@@ -85,7 +85,7 @@ export function istioControlPlane(ctx: RenderContext): K8sObject {
         image: image(ctx, images.proxy),
       },
       sidecarInjector: { deployment: { image: image(ctx, images.sidecarInjector) } },
-      version: ctx.istio.version,
+      version: cp.istio.version,
     },
   };
 }
@@ -161,11 +161,11 @@ export function controlPlanePatch(cluster: Cluster): K8sObject {
 }
 
 /** The per-cluster IstioControlPlane patch: its network plus the model's overrides. */
-export function istioControlPlanePatch(ctx: RenderContext, cluster: Cluster): K8sObject {
+export function istioControlPlanePatch(ctx: RenderContext, cluster: Cluster, revision: string): K8sObject {
   return {
     apiVersion: 'servicemesh.cisco.com/v1alpha1',
     kind: 'IstioControlPlane',
-    metadata: { name: ctx.revision, namespace: ctx.fleet.istio.namespace },
+    metadata: { name: revision, namespace: ctx.fleet.istio.namespace },
     spec: { ...(cluster.overrides?.istioControlPlane ?? {}), networkName: networkOf(cluster) },
   };
 }

@@ -1,6 +1,6 @@
 /** The demo-app application (docs 2.3.6 and 2.3.7): namespace and DemoApplication, split by cluster. */
 import type { DemoApp } from '../model/schema.js';
-import type { RenderContext } from './context.js';
+import { labelOf, type RenderContext } from './context.js';
 import { CONTROL_PLANE_NAME, SYNC_WAVE } from './layout.js';
 import type { K8sObject } from './yaml.js';
 
@@ -17,7 +17,7 @@ export function demoNamespace(ctx: RenderContext, demo: DemoApp): K8sObject {
         'app.kubernetes.io/name': DEMO_NAME,
         'app.kubernetes.io/part-of': DEMO_NAME,
         'app.kubernetes.io/version': ctx.blueprint.demoApp.version,
-        'istio.io/rev': ctx.revisionLabel,
+        'istio.io/rev': labelOf(ctx, demo.revision),
       },
       name: demo.namespace,
     },
@@ -34,7 +34,7 @@ export function demoApplication(ctx: RenderContext, demo: DemoApp): K8sObject {
       autoscaling: { enabled: demo.autoscaling },
       controlPlaneRef: { name: CONTROL_PLANE_NAME },
       enabled: true,
-      istio: { revision: ctx.revisionLabel },
+      istio: { revision: labelOf(ctx, demo.revision) },
       replicas: demo.replicas,
       resources: demo.resources,
     },
@@ -64,7 +64,7 @@ export function cniAttachment(ctx: RenderContext, demo: DemoApp): K8sObject {
     apiVersion: 'k8s.cni.cncf.io/v1',
     kind: 'NetworkAttachmentDefinition',
     metadata: {
-      name: `istio-cni-${ctx.revision}-${ctx.fleet.istio.namespace}`,
+      name: `istio-cni-${demo.revision ?? ctx.revision}-${ctx.fleet.istio.namespace}`,
       namespace: demo.namespace,
       annotations: { [SYNC_WAVE]: '3' },
     },

@@ -17,7 +17,7 @@ export function meshGateway(ctx: RenderContext, gw: Gateway): K8sObject {
     kind: 'IstioMeshGateway',
     metadata: { annotations: wave(WAVE.meshGateway), name: gw.name, namespace: gw.namespace },
     spec: {
-      istioControlPlane: { name: ctx.revision, namespace: ctx.fleet.istio.namespace },
+      istioControlPlane: { name: gw.revision ?? ctx.revision, namespace: ctx.fleet.istio.namespace },
       runAsRoot: gw.runAsRoot,
       service: {
         ports: [

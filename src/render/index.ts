@@ -8,7 +8,7 @@ import type { Fleet } from '../model/schema.js';
 import { schemasDir } from '../toolkit.js';
 import * as argo from './argocd.js';
 import { componentFiles } from './components.js';
-import { renderContext, networkOf, type RenderContext } from './context.js';
+import { labelOf, renderContext, networkOf, type RenderContext } from './context.js';
 import { controlPlane, controlPlaneFeatures, controlPlanePatch, istioControlPlane, istioControlPlanePatch, istioFileName, namespace } from './controlplane.js';
 import { cniAttachment, demoApplication, demoApplicationPatch, demoNamespace } from './demoapp.js';
 import { istioGateway, meshGateway, virtualServices } from './gateways.js';
@@ -64,15 +64,22 @@ function renderControlPlane(ctx: RenderContext, out: TreeBuilder): void {
   const { fleet } = ctx;
   const app = L.APP.controlPlane;
   const base = L.baseDir(app);
-  const icpFile = istioFileName(ctx);
+  const icpFiles = ctx.revisions.map((r) => istioFileName(r.name));
   out.yaml(`${base}/cert-manager-namespace.yaml`, namespace(L.NS.certManager, L.WAVE.certManagerNamespace));
   out.yaml(`${base}/istio-system-namespace.yaml`, namespace(fleet.istio.namespace, L.WAVE.istioNamespace));
-  out.yaml(`${base}/${icpFile}`, istioControlPlane(ctx));
+  for (const r of ctx.revisions) out.yaml(`${base}/${istioFileName(r.name)}`, istioControlPlane(ctx, r));
   out.yaml(`${base}/control-plane.yaml`, controlPlane(ctx));
   out.yaml(
     `${base}/kustomization.yaml`,
-    kustomization({ resources: ['cert-manager-namespace.yaml', 'istio-system-namespace.yaml', icpFile, 'control-plane.yaml'] }),
+    kustomization({ resources: ['cert-manager-namespace.yaml', 'istio-system-namespace.yaml', ...icpFiles, 'control-plane.yaml'] }),
   );
+
+  // Workload namespaces in the mesh: one kustomization each, labelled for their control plane.
+  for (const n of fleet.namespaces) {
+    const dir = L.meshNamespaceDir(n.name);
+    out.yaml(`${dir}/namespace.yaml`, namespace(n.name, L.WAVE.istioNamespace, { ...n.labels, 'istio.io/rev': labelOf(ctx, n.revision) }));
+    out.yaml(`${dir}/kustomization.yaml`, kustomization({ resources: ['namespace.yaml'] }));
+  }
 
   // Gateways: one kustomization per gateway and one per namespace, so overlays pick what runs where.
   const gatewayNamespaces = new Set<string>();
@@ -100,18 +107,20 @@ function renderControlPlane(ctx: RenderContext, out: TreeBuilder): void {
     features.forEach((f) => usedFeatures.add(f));
     const gateways = fleet.gateways.filter((g) => g.clusters.includes(c.name));
     const namespaces = [...new Set(gateways.map((g) => g.namespace))];
+    const meshNamespaces = fleet.namespaces.filter((n) => !n.clusters || n.clusters.includes(c.name));
     out.yaml(`${dir}/control-plane.yaml`, controlPlanePatch(c));
-    out.yaml(`${dir}/${icpFile}`, istioControlPlanePatch(ctx, c));
+    for (const r of ctx.revisions) out.yaml(`${dir}/${istioFileName(r.name)}`, istioControlPlanePatch(ctx, c, r.name));
     out.yaml(
       `${dir}/kustomization.yaml`,
       kustomization({
         resources: [
           L.relativeTo(dir, base),
+          ...meshNamespaces.map((n) => L.relativeTo(dir, L.meshNamespaceDir(n.name))),
           ...namespaces.map((ns) => L.relativeTo(dir, L.gatewayNamespaceDir(ns))),
           ...gateways.map((g) => L.relativeTo(dir, L.gatewayDir(g.namespace, g.name))),
         ],
         components: features.map((f) => L.relativeTo(dir, L.componentDir(app, f))),
-        patches: [{ path: 'control-plane.yaml' }, { path: icpFile }],
+        patches: [{ path: 'control-plane.yaml' }, ...icpFiles.map((path) => ({ path }))],
       }),
     );
   }

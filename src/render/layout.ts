@@ -30,6 +30,7 @@ export const overlayDir = (app: AppName, cluster: string) => `${overlaysDir(app)
 export const componentDir = (app: AppName, feature: string) => `components/${app}/${feature}`;
 export const gatewayNamespaceDir = (namespace: string) => `manifests/${APP.controlPlane}/gateways/${namespace}`;
 export const gatewayDir = (namespace: string, name: string) => `${gatewayNamespaceDir(namespace)}/${name}`;
+export const meshNamespaceDir = (name: string) => `manifests/${APP.controlPlane}/namespaces/${name}`;
 
 /** Namespaces and object names the Calisti docs fix. */
 export const NS = {
