@@ -7,16 +7,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { findKustomize, which } from '../kustomize/build.js';
+import { findKustomize } from '../kustomize/build.js';
+import { deployments, expandApplications } from './deploy.js';
 import { schemasDir } from '../toolkit.js';
-import { expandAppSet, type ClusterInfo } from './appset.js';
-import { Builder } from './builds.js';
 import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
 import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
-import { helmTemplate } from './helm.js';
-import { kustomizationFile } from './inputs.js';
-import { clusterRules, fleetRules, type ClusterView, type Deployed } from './mesh.js';
+import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
 import { checkResource } from './structural.js';
@@ -67,16 +64,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   };
 
   // 1. Argo CD objects, with ApplicationSets expanded.
-  const apps: (Located<Record<string, any>> & { from?: string })[] = [...argo.applications];
   for (const d of [...argo.applicationSets, ...argo.projects]) schemaCheck(d);
-  for (const d of argo.applicationSets) {
-    const { apps: expanded, problems } = expandAppSet(d.obj, clusters);
-    for (const p of problems) {
-      const rule = /unknown parameter|missing key/.test(p) ? 'appset/unknown-parameter' : 'appset/generator-unsupported';
-      findings.push(finding(rule, p, { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line }));
-    }
-    for (const a of expanded) apps.push({ obj: a, file: d.file, line: d.line, from: d.obj.metadata?.name });
-  }
+  const apps = expandApplications(argo, clusters, findings);
   const names = new Map<string, Located<Record<string, any>>>();
   for (const a of apps) {
     const name = String(a.obj.metadata?.name ?? '');
@@ -92,82 +81,9 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   for (const d of argo.others) findings.push(...secretFindings(d.obj, { file: d.file, line: d.line }));
 
   // 2. Build what each Application deploys, grouped by destination cluster.
-  const builder = new Builder(root, tool, cacheDir, { parallel: opts.parallel, shareShapes: opts.shareShapes ?? true });
-  const views = new Map<string, ClusterView>();
-  const knownClusters = new Set(clusters.map((c) => c.name));
-  let cachedBuilds = 0;
-  const repoURL = fleet?.git.repoURL;
-  const helm = which('helm');
-  try {
-    // Start every local kustomize build up front, so overlays of one shape share a build.
-    const requests = apps.flatMap((a) => {
-      const sources: Record<string, any>[] = a.obj.spec?.sources ?? (a.obj.spec?.source ? [a.obj.spec.source] : []);
-      return sources
-        .filter((src) => src.chart === undefined && (repoURL === undefined || src.repoURL === repoURL) && typeof src.path === 'string')
-        .filter((src) => { const abs = join(root, src.path); return abs.startsWith(root) && existsSync(abs) && kustomizationFile(abs) !== undefined; })
-        .map((src) => ({ path: String(src.path), options: src.kustomize }));
-    });
-    await builder.prefetch(requests);
-    const jobs = apps.map(async (a) => {
-      const name = String(a.obj.metadata?.name ?? '');
-      const where = { application: name, file: a.file, line: a.line };
-      const cluster = destinationCluster(a.obj, clusters);
-      if (fleet && cluster && !knownClusters.has(cluster) && cluster !== 'in-cluster') findings.push(finding('app/destination-unknown', `destination cluster "${cluster}" is not in calisti.yaml`, where));
-      const view = views.get(cluster ?? '(unknown)') ?? { cluster: cluster ?? '(unknown)', resources: [] as Deployed[] };
-      views.set(view.cluster, view);
-      // What an unresolvable destination receives cannot be checked as one cluster.
-      if (!cluster || cluster.includes('{{') || (fleet && !knownClusters.has(cluster) && cluster !== 'in-cluster')) view.incomplete = true;
-      const sources: Record<string, any>[] = a.obj.spec?.sources ?? (a.obj.spec?.source ? [a.obj.spec.source] : []);
-      for (const src of sources) {
-        if (src.chart !== undefined || (typeof src.repoURL === 'string' && src.repoURL.startsWith('oci://'))) {
-          findings.push(...ociChartFindings(src, where));
-          findings.push(finding('helm/not-rendered', `chart ${src.chart ?? src.repoURL}@${src.targetRevision} is remote and was not rendered`, where));
-          continue;
-        }
-        if (repoURL !== undefined && src.repoURL !== repoURL) continue;
-        const path = String(src.path ?? '.');
-        const abs = join(root, path);
-        if (!abs.startsWith(root) || !existsSync(abs)) {
-          findings.push(finding('app/source-path-missing', `source path "${path}" does not exist in the repo`, where));
-          continue;
-        }
-        if (existsSync(join(abs, 'Chart.yaml'))) {
-          if (!helm) {
-            findings.push(finding('helm/not-rendered', `chart ${path} was not rendered: helm is not installed`, where));
-            continue;
-          }
-          const r = await helmTemplate(helm, abs, a.obj, src);
-          if (!r.ok) {
-            findings.push(finding('helm/template-failed', `helm template ${path}: ${r.stderr.split('\n').slice(-2).join(' ')}`, { ...where, cluster: view.cluster }));
-            view.incomplete = true;
-            continue;
-          }
-          for (const o of r.objects) view.resources.push({ obj: o.obj, application: name, file: o.source ? join(path, o.source) : undefined });
-          continue;
-        }
-        if (!kustomizationFile(abs)) {
-          // A plain directory of manifests, as Argo CD reads it.
-          for (const f of readdirSync(abs).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()) {
-            for (const d of readDocuments(root, join(path, f), findings)) view.resources.push({ obj: d.obj, application: name, file: d.file, line: d.line });
-          }
-          continue;
-        }
-        const b = await builder.build({ path, options: src.kustomize });
-        if (b.cached) cachedBuilds++;
-        for (const o of b.ignoredOptions) findings.push(finding('appset/generator-unsupported', `spec.source.kustomize.${o} is not applied offline`, where));
-        if (!b.ok) {
-          findings.push(finding('kustomize/build-failed', `${tool.name} ${path}: ${kustomizeError(b.stderr)}`, { ...where, cluster: view.cluster }));
-          view.incomplete = true;
-          continue;
-        }
-        for (const line of b.stderr.split('\n').filter(Boolean)) findings.push(finding('kustomize/warning', `${path}: ${line}`, { ...where, cluster: view.cluster }));
-        for (const o of b.objects) view.resources.push({ obj: o.obj, application: name, file: o.file });
-      }
-    });
-    await Promise.all(jobs);
-  } finally {
-    builder.dispose();
-  }
+  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes });
+  findings.push(...deployed.findings);
+  const views = deployed.views;
 
   // 3. Every deployed resource: schema, secrets, duplicates; then mesh rules per cluster.
   const lines = new LineIndex(root);
@@ -215,20 +131,13 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     infos: count('info'),
     applications: apps.length,
     clusters: views.size,
-    builds: builder.builds,
-    cachedBuilds,
-    sharedBuilds: builder.sharedBuilds,
+    builds: deployed.builds,
+    cachedBuilds: deployed.cachedBuilds,
+    sharedBuilds: deployed.sharedBuilds,
   };
   return { dir: root, ok: summary.errors === 0 && (!opts.strict || summary.warnings === 0), strict: opts.strict, summary, findings: unique };
 }
 
-/** The cause from kustomize's error chain, without kubectl's log prefix and the accumulation trail. */
-export function kustomizeError(stderr: string): string {
-  let msg = stderr.trim().replace(/^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="/, '').replace(/"$/, '');
-  const parts = msg.split(/': (?=[A-Za-z])/);
-  msg = parts[parts.length - 1]!.replace(/^(accumulating resources|recursed accumulation of path '[^']*'): /g, '');
-  return msg.replace(/\\"/g, '"');
-}
 
 function defaultCacheDir(root: string): string | undefined {
   return existsSync(join(root, '.git')) && statSync(join(root, '.git')).isDirectory() ? join(root, '.git', 'calisti-gitops', 'build-cache') : undefined;
@@ -249,21 +158,7 @@ function loadCrds(root: string, extra: string[], cacheDir: string | undefined): 
   return reg;
 }
 
-function destinationCluster(app: Record<string, any>, clusters: ClusterInfo[]): string | undefined {
-  const dest = app.spec?.destination ?? {};
-  if (dest.name) return dest.name;
-  if (dest.server === 'https://kubernetes.default.svc') return 'in-cluster';
-  return clusters.find((c) => c.server === dest.server)?.name ?? dest.server;
-}
 
-function ociChartFindings(src: Record<string, any>, where: Record<string, unknown>): Finding[] {
-  const out: Finding[] = [];
-  const repo = String(src.repoURL ?? '');
-  if (src.chart !== undefined && repo.startsWith('oci://')) out.push(finding('helm/oci-reference', `repoURL "${repo}" with chart: a Helm repository over OCI takes the registry without oci://`, where));
-  if (src.chart !== undefined && !/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/i.test(repo.replace(/^oci:\/\//, ''))) out.push(finding('helm/oci-reference', `repoURL "${repo}" is not a registry/path reference`, where));
-  if (!/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(String(src.targetRevision ?? ''))) out.push(finding('helm/oci-reference', `targetRevision "${src.targetRevision ?? ''}" is not a literal chart version; bots and upgrade cannot bump a range`, where));
-  return out;
-}
 
 /** Finds the line of an object inside the file it came from, by kind and name. */
 class LineIndex {

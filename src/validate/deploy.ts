@@ -1,0 +1,162 @@
+/**
+ * What each Application deploys, grouped by destination cluster: ApplicationSets expanded, sources
+ * built with kustomize (or helm, or read as plain manifests). Shared by validate and diff.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { which, type KustomizeTool } from '../kustomize/build.js';
+import type { Fleet } from '../model/schema.js';
+import { expandAppSet, type ClusterInfo } from './appset.js';
+import { Builder } from './builds.js';
+import { finding, resourceRef, type Finding } from './findings.js';
+import { helmTemplate } from './helm.js';
+import { kustomizationFile } from './inputs.js';
+import type { ClusterView, Deployed } from './mesh.js';
+import { readDocuments, type ArgoObjects, type Located } from './sources.js';
+
+export type App = Located<Record<string, any>> & { from?: string };
+
+/** Applications as Argo CD would have them: the plain ones, then every ApplicationSet's. */
+export function expandApplications(argo: ArgoObjects, clusters: ClusterInfo[], findings: Finding[]): App[] {
+  const apps: App[] = [...argo.applications];
+  for (const d of argo.applicationSets) {
+    const { apps: expanded, problems } = expandAppSet(d.obj, clusters);
+    for (const p of problems) {
+      const rule = /unknown parameter|missing key/.test(p) ? 'appset/unknown-parameter' : 'appset/generator-unsupported';
+      findings.push(finding(rule, p, { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line }));
+    }
+    for (const a of expanded) apps.push({ obj: a, file: d.file, line: d.line, from: d.obj.metadata?.name });
+  }
+  return apps;
+}
+
+export interface DeployOptions {
+  root: string;
+  apps: App[];
+  clusters: ClusterInfo[];
+  fleet?: Fleet;
+  tool: KustomizeTool;
+  cacheDir: string | undefined;
+  parallel?: number;
+  shareShapes?: boolean;
+}
+
+export interface Deployments {
+  views: Map<string, ClusterView>;
+  findings: Finding[];
+  builds: number;
+  cachedBuilds: number;
+  sharedBuilds: number;
+}
+
+export const sourcesOf = (app: Record<string, any>): Record<string, any>[] => app.spec?.sources ?? (app.spec?.source ? [app.spec.source] : []);
+
+export async function deployments(opts: DeployOptions): Promise<Deployments> {
+  const { root, apps, clusters, fleet, tool } = opts;
+  const findings: Finding[] = [];
+  const builder = new Builder(root, tool, opts.cacheDir, { parallel: opts.parallel, shareShapes: opts.shareShapes ?? true });
+  const views = new Map<string, ClusterView>();
+  const knownClusters = new Set(clusters.map((c) => c.name));
+  let cachedBuilds = 0;
+  const repoURL = fleet?.git.repoURL;
+  const helm = which('helm');
+  const local = (src: Record<string, any>) => src.chart === undefined && !(typeof src.repoURL === 'string' && src.repoURL.startsWith('oci://')) && (repoURL === undefined || src.repoURL === repoURL);
+  try {
+    // Start every local kustomize build up front, so overlays of one shape share a build.
+    const requests = apps.flatMap((a) =>
+      sourcesOf(a.obj)
+        .filter((src) => local(src) && typeof src.path === 'string')
+        .filter((src) => {
+          const abs = join(root, src.path);
+          return abs.startsWith(root) && existsSync(abs) && kustomizationFile(abs) !== undefined;
+        })
+        .map((src) => ({ path: String(src.path), options: src.kustomize })),
+    );
+    await builder.prefetch(requests);
+    await Promise.all(
+      apps.map(async (a) => {
+        const name = String(a.obj.metadata?.name ?? '');
+        const where = { application: name, file: a.file, line: a.line };
+        const cluster = destinationCluster(a.obj, clusters);
+        const known = cluster !== undefined && (cluster === 'in-cluster' || !fleet || knownClusters.has(cluster));
+        if (fleet && cluster && !known) findings.push(finding('app/destination-unknown', `destination cluster "${cluster}" is not in calisti.yaml`, where));
+        const view = views.get(cluster ?? '(unknown)') ?? { cluster: cluster ?? '(unknown)', resources: [] as Deployed[] };
+        views.set(view.cluster, view);
+        // What an unresolvable destination receives cannot be checked as one cluster.
+        if (!known || cluster!.includes('{{')) view.incomplete = true;
+        for (const src of sourcesOf(a.obj)) {
+          if (src.chart !== undefined || (typeof src.repoURL === 'string' && src.repoURL.startsWith('oci://'))) {
+            findings.push(...ociChartFindings(src, where));
+            findings.push(finding('helm/not-rendered', `chart ${src.chart ?? src.repoURL}@${src.targetRevision} is remote and was not rendered`, where));
+            continue;
+          }
+          if (!local(src)) continue;
+          const path = String(src.path ?? '.');
+          const abs = join(root, path);
+          if (!abs.startsWith(root) || !existsSync(abs)) {
+            findings.push(finding('app/source-path-missing', `source path "${path}" does not exist in the repo`, where));
+            continue;
+          }
+          if (existsSync(join(abs, 'Chart.yaml'))) {
+            if (!helm) {
+              findings.push(finding('helm/not-rendered', `chart ${path} was not rendered: helm is not installed`, where));
+              continue;
+            }
+            const r = await helmTemplate(helm, abs, a.obj, src);
+            if (!r.ok) {
+              findings.push(finding('helm/template-failed', `helm template ${path}: ${r.stderr.split('\n').slice(-2).join(' ')}`, { ...where, cluster: view.cluster }));
+              view.incomplete = true;
+              continue;
+            }
+            for (const o of r.objects) view.resources.push({ obj: o.obj, application: name, file: o.source ? join(path, o.source) : undefined });
+            continue;
+          }
+          if (!kustomizationFile(abs)) {
+            // A plain directory of manifests, as Argo CD reads it.
+            for (const f of readdirSync(abs).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()) {
+              for (const d of readDocuments(root, join(path, f), findings)) view.resources.push({ obj: d.obj, application: name, file: d.file, line: d.line });
+            }
+            continue;
+          }
+          const b = await builder.build({ path, options: src.kustomize });
+          if (b.cached) cachedBuilds++;
+          for (const o of b.ignoredOptions) findings.push(finding('appset/generator-unsupported', `spec.source.kustomize.${o} is not applied offline`, where));
+          if (!b.ok) {
+            findings.push(finding('kustomize/build-failed', `${tool.name} ${path}: ${kustomizeError(b.stderr)}`, { ...where, cluster: view.cluster }));
+            view.incomplete = true;
+            continue;
+          }
+          for (const line of b.stderr.split('\n').filter(Boolean)) findings.push(finding('kustomize/warning', `${path}: ${line}`, { ...where, cluster: view.cluster }));
+          for (const o of b.objects) view.resources.push({ obj: o.obj, application: name, file: o.file });
+        }
+      }),
+    );
+  } finally {
+    builder.dispose();
+  }
+  return { views, findings, builds: builder.builds, cachedBuilds, sharedBuilds: builder.sharedBuilds };
+}
+
+export function destinationCluster(app: Record<string, any>, clusters: ClusterInfo[]): string | undefined {
+  const dest = app.spec?.destination ?? {};
+  if (dest.name) return dest.name;
+  if (dest.server === 'https://kubernetes.default.svc') return 'in-cluster';
+  return clusters.find((c) => c.server === dest.server)?.name ?? dest.server;
+}
+
+function ociChartFindings(src: Record<string, any>, where: Record<string, unknown>): Finding[] {
+  const out: Finding[] = [];
+  const repo = String(src.repoURL ?? '');
+  if (src.chart !== undefined && repo.startsWith('oci://')) out.push(finding('helm/oci-reference', `repoURL "${repo}" with chart: a Helm repository over OCI takes the registry without oci://`, where));
+  if (src.chart !== undefined && !/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/i.test(repo.replace(/^oci:\/\//, ''))) out.push(finding('helm/oci-reference', `repoURL "${repo}" is not a registry/path reference`, where));
+  if (!/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(String(src.targetRevision ?? ''))) out.push(finding('helm/oci-reference', `targetRevision "${src.targetRevision ?? ''}" is not a literal chart version; bots and upgrade cannot bump a range`, where));
+  return out;
+}
+
+/** The cause from kustomize's error chain, without kubectl's log prefix and the accumulation trail. */
+export function kustomizeError(stderr: string): string {
+  let msg = stderr.trim().replace(/^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="/, '').replace(/^"command failed" err="/, '').replace(/"$/, '');
+  const parts = msg.split(/': (?=[A-Za-z])/);
+  msg = parts[parts.length - 1]!.replace(/^(accumulating resources|recursed accumulation of path '[^']*'): /g, '');
+  return msg.replace(/\\"/g, '"');
+}
