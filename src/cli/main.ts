@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
 import { registerGenerate } from './generate.js';
+import { registerUpgrade } from './upgrade.js';
 import { registerValidate } from './validate.js';
 import { processIo, type Io } from './output.js';
 
@@ -18,7 +19,12 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerGenerate(program, io);
   registerValidate(program, io);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerUpgrade(program, io);
+  const configure = (c: Command): void => {
+    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    c.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 

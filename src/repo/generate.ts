@@ -20,6 +20,8 @@ export interface GenerateOptions {
   modelPath?: string;
   /** Model text to store as calisti.yaml (init); wins over modelPath. */
   modelText?: { text: string; display: string };
+  /** Paths changed by the caller that belong in the same commit (a vendored chart). */
+  extraPaths?: string[];
   commit: boolean;
   force: boolean;
   message?: string;
@@ -67,7 +69,7 @@ export async function runGenerate(opts: GenerateOptions): Promise<GenerateResult
     );
   }
 
-  const commit = await applyPlan(fs, plan, opts.commit ? opts.message ?? DEFAULT_MESSAGE : undefined);
+  const commit = await applyPlan(fs, plan, opts.commit ? opts.message ?? DEFAULT_MESSAGE : undefined, opts.extraPaths);
   const by = (a: string) => plan.writes.filter((w) => w.action === a && w.path !== STATE_FILE).map((w) => w.path);
   return {
     dir: fs.root,
@@ -91,9 +93,9 @@ function readModel(path: string, display: string): string {
 }
 
 /** Write, delete, then commit; on any failure restore every file and the index. */
-export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | undefined): Promise<string | undefined> {
+export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | undefined, extraPaths: string[] = []): Promise<string | undefined> {
   const touched = [...plan.writes.map((w) => w.path), ...plan.deletes];
-  if (touched.length === 0) return undefined;
+  if (touched.length === 0 && extraPaths.length === 0) return undefined;
   const journal = new Journal(fs);
   try {
     for (const w of plan.writes) {
@@ -106,7 +108,7 @@ export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | 
     }
     if (commitMessage === undefined) return undefined;
     // The model goes into the same commit: each commit holds a model and exactly what it generates.
-    return await commitPaths(fs.root, [...new Set([...touched, MODEL_FILE])], commitMessage);
+    return await commitPaths(fs.root, [...new Set([...touched, MODEL_FILE, ...extraPaths])], commitMessage);
   } catch (e) {
     journal.rollback();
     if (commitMessage !== undefined) await unstage(fs.root, [...new Set([...touched, MODEL_FILE])]);

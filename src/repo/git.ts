@@ -45,7 +45,7 @@ export async function commitPaths(dir: string, paths: string[], message: string)
   const g = git(dir);
   const present = paths.filter((p) => existsSync(join(dir, p)));
   const gone = paths.filter((p) => !existsSync(join(dir, p)));
-  if (present.length) await g.raw(['add', '--', ...present]);
+  if (present.length) await g.raw(['add', '-A', '--', ...present]);
   if (gone.length) await g.raw(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...gone]);
   const tracked = (await g.raw(['ls-files', '--', ...paths])).split('\n').filter(Boolean);
   const head = await headCommit(dir);

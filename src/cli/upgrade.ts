@@ -1,0 +1,115 @@
+/** `diff`, `upgrade`, `outdated` and `istio migrate|prune`: thin flag parsing over the stages. */
+import type { Command } from 'commander';
+import { ExitCode, UsageError, UserError } from '../errors.js';
+import { runDiff } from '../diff/index.js';
+import { diffMarkdown, diffText } from '../diff/report.js';
+import { refString } from '../validate/findings.js';
+import { runMigrate, runPrune, type IstioResult } from '../upgrade/istio.js';
+import { runUpgrade, type UpgradeResult } from '../upgrade/index.js';
+import { runOutdated } from '../upgrade/outdated.js';
+import { formatOption } from './options.js';
+import { printJson, type Io } from './output.js';
+
+export function registerUpgrade(program: Command, io: Io): void {
+  program
+    .command('diff')
+    .description('what generate would change: file diffs and, per cluster, resources added/removed/changed; exit 0 none, 1 changes, 2 error')
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .option('-f, --file <model>', 'model to compare with; default: <repo>/calisti.yaml')
+    .addOption(formatOption(['text', 'json', 'markdown']))
+    .addHelpText('after', '\nExamples:\n  $ calisti-gitops diff -C ./calisti-gitops\n  $ calisti-gitops diff -f proposed.yaml -o markdown > comment.md')
+    .action(async (o: { dir: string; file?: string; output: string }) => {
+      let r;
+      try {
+        r = await runDiff({ dir: o.dir, modelPath: o.file });
+      } catch (e) {
+        // As `flux diff`: an error is exit 2, so 1 always means "there are changes".
+        if (e instanceof UserError) throw new UsageError(e.message, e.hint);
+        throw e;
+      }
+      if (o.output === 'json') printJson(io, r);
+      else if (o.output === 'markdown') io.out(diffMarkdown(r));
+      else io.out(diffText(r));
+      if (r.changed) throw new ExitCode(1);
+    });
+
+  program
+    .command('upgrade')
+    .description('upgrade Calisti one supported step: model, chart, images, and a canary Istio control plane when its minor changes')
+    .requiredOption('--to <version>', 'target Calisti version')
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .option('--commit', 'commit the upgrade as one commit', false)
+    .option('--branch <name>', 'create (or reset to HEAD) this branch and upgrade there')
+    .addOption(formatOption())
+    .addHelpText('after', '\nExamples:\n  $ calisti-gitops upgrade --to 1.12.0 -C ./calisti-gitops --commit\n  $ calisti-gitops upgrade --to 1.12.0 --commit --branch calisti/upgrade-1.12.0 -o json')
+    .action(async (o: { to: string; dir: string; commit: boolean; branch?: string; output: string }) => {
+      const r = await runUpgrade({ dir: o.dir, to: o.to, commit: o.commit, branch: o.branch });
+      if (o.output === 'json') return printJson(io, { from: r.from, to: r.to, changed: r.changed, commit: r.commit, branch: r.branch, steps: r.steps, files: r.files, clusters: r.clusters, followUps: r.followUps });
+      io.err(upgradeText(r));
+    });
+
+  program
+    .command('outdated')
+    .description('the repo\'s Calisti, chart and Istio versions against the newest supported upgrade')
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(formatOption())
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops outdated -C ./calisti-gitops -o json')
+    .action(async (o: { dir: string; output: string }) => {
+      const r = await runOutdated(o.dir);
+      if (o.output === 'json') return printJson(io, r);
+      const rows = [['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])];
+      const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+      io.out(rows.map((row) => row.map((c, i) => c.padEnd(width[i]!)).join('  ').trimEnd()).join('\n'));
+      if (r.next) io.err(`next: calisti-gitops upgrade --to ${r.next}`);
+      if (r.pendingRevisions.length) io.err(`older Istio control planes still running: ${r.pendingRevisions.join(', ')} (finish with istio migrate, then istio prune)`);
+    });
+
+  const istio = program.command('istio').description('move namespaces between Istio control planes, and remove old ones');
+  istio
+    .command('migrate')
+    .description('move namespaces (their istio.io/rev label, the demo app\'s revision, gateways) to another control plane')
+    .requiredOption('--namespace <names>', 'comma-separated namespaces')
+    .option('--to <revision>', 'target control plane, e.g. cp-v115x')
+    .option('--rollback', 'move back to the older control plane', false)
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .option('--no-commit', 'write the files but do not commit')
+    .addOption(formatOption())
+    .addHelpText('after', '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback')
+    .action(async (o: { namespace: string; to?: string; rollback: boolean; dir: string; commit: boolean; output: string }) => {
+      const r = await runMigrate({ dir: o.dir, namespaces: o.namespace.split(',').map((s) => s.trim()).filter(Boolean), to: o.to, rollback: o.rollback, commit: o.commit });
+      report(io, o.output, r);
+    });
+  istio
+    .command('prune')
+    .description('remove older control planes that nothing on any cluster uses any more')
+    .option('--revision <revision>', 'only this control plane')
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .option('--no-commit', 'write the files but do not commit')
+    .addOption(formatOption())
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops istio prune -C ./calisti-gitops')
+    .action(async (o: { revision?: string; dir: string; commit: boolean; output: string }) => {
+      report(io, o.output, await runPrune({ dir: o.dir, revision: o.revision, commit: o.commit }));
+    });
+}
+
+function report(io: Io, format: string, r: IstioResult): void {
+  if (format === 'json') return printJson(io, r);
+  if (!r.changed) return io.err('no change');
+  for (const m of r.moved) io.err(`moved namespace ${m.namespace} (${m.what}): ${m.from} -> ${m.to}`);
+  for (const p of r.pruned) io.err(`removed control plane ${p}`);
+  io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed');
+  if (r.followUps.length) io.err(`then, on the clusters (GitOps cannot restart pods):\n${r.followUps.map((f) => `  ${f}`).join('\n')}`);
+}
+
+function upgradeText(r: UpgradeResult): string {
+  if (r.upToDate) return `up to date: Calisti ${r.to}`;
+  const lines = [`upgrade ${r.from} -> ${r.to}:`, ...r.steps.map((s) => `  - ${s}`)];
+  for (const [cluster, d] of Object.entries(r.clusters)) {
+    lines.push(`  ${cluster}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
+    for (const a of d.added) lines.push(`      + ${refString(a)}`);
+    for (const c of d.changed) lines.push(`      ~ ${refString(c.resource)}`);
+  }
+  lines.push(r.commit ? `committed ${r.commit.slice(0, 12)}${r.branch ? ` on ${r.branch}` : ''}` : 'not committed (use --commit)');
+  if (r.followUps.length) lines.push('follow-ups:', ...r.followUps.map((f) => `  - ${f}`));
+  return lines.join('\n');
+}

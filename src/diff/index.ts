@@ -1,0 +1,112 @@
+/**
+ * runDiff: what `generate` would change, as file diffs and, per cluster, as resources added,
+ * removed and changed (field paths), from kustomize builds of the tree before and after. Secret
+ * values are never printed. Builds share the validate cache, so unchanged overlays are not rebuilt.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { findKustomize } from '../kustomize/build.js';
+import { parseFleet } from '../model/load.js';
+import type { Fleet } from '../model/schema.js';
+import { renderRepo } from '../render/index.js';
+import { MODEL_FILE, STATE_FILE } from '../render/layout.js';
+import { RepoFs } from '../repo/fs.js';
+import { isRepoRoot } from '../repo/git.js';
+import { planGenerate, type Plan } from '../repo/plan.js';
+import { parseState } from '../repo/state.js';
+import { deployments, expandApplications } from '../validate/deploy.js';
+import type { Finding } from '../validate/findings.js';
+import type { ClusterView } from '../validate/mesh.js';
+import { clusterInfo, readArgoObjects } from '../validate/sources.js';
+import { unifiedDiff } from './files.js';
+import { diffClusters, type ClusterDiff } from './resources.js';
+
+export interface FileChange {
+  path: string;
+  action: 'create' | 'update' | 'delete';
+  diff: string;
+}
+
+export interface DiffReport {
+  changed: boolean;
+  files: FileChange[];
+  clusters: Record<string, ClusterDiff>;
+  /** Files generate would refuse to overwrite (hand edits); the diff shows them as if forced. */
+  conflicts: string[];
+  builds: number;
+}
+
+export interface DiffOptions {
+  dir: string;
+  modelPath?: string;
+  /** The model text to compare against (upgrade passes its edited model). */
+  modelText?: string;
+  cacheDir?: string | null;
+}
+
+export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
+  const root = resolve(opts.dir);
+  if (!(await isRepoRoot(root))) throw new UserError(`${root} is not the root of a git repository`);
+  const fs = new RepoFs(root);
+  const modelText = opts.modelText ?? readText(opts.modelPath ? resolve(opts.modelPath) : join(root, MODEL_FILE), opts.modelPath ?? MODEL_FILE);
+  const after = parseFleet(modelText, opts.modelPath ?? MODEL_FILE);
+  let before: Fleet = after;
+  try {
+    before = parseFleet(fs.read(MODEL_FILE) ?? '', MODEL_FILE);
+  } catch {
+    // An invalid model in the repo: compare with the new model's clusters.
+  }
+  const rendered = renderRepo(after);
+  const previous = parseState(fs.read(STATE_FILE));
+  const read = (p: string) => fs.read(p);
+  const strict = planGenerate({ rendered, previous, read, force: false });
+  const plan = planGenerate({ rendered, previous, read, force: true, model: modelText });
+  const files = fileChanges(plan, read);
+  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: strict.conflicts.map((c) => c.path), builds: 0 };
+  if (!report.changed) return report;
+
+  const tmp = mkdtempSync(join(tmpdir(), 'calisti-diff-'));
+  try {
+    cpSync(root, tmp, { recursive: true, filter: (src) => !src.startsWith(join(root, '.git')) });
+    const next = new RepoFs(tmp);
+    for (const w of plan.writes) next.write(w.path, w.content, w.executable);
+    for (const d of plan.deletes) next.remove(d);
+    const cacheDir = opts.cacheDir === null ? undefined : opts.cacheDir ?? join(root, '.git', 'calisti-gitops', 'build-cache');
+    const a = await collect(root, before, cacheDir);
+    const b = await collect(tmp, after, cacheDir);
+    report.clusters = diffClusters(a.views, b.views);
+    report.builds = a.builds + b.builds;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return report;
+}
+
+function readText(path: string, display: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read the model ${display}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+}
+
+function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileChange[] {
+  const out: FileChange[] = [];
+  for (const w of plan.writes) {
+    if (w.path === STATE_FILE) continue;
+    const old = read(w.path);
+    out.push({ path: w.path, action: old === undefined ? 'create' : 'update', diff: unifiedDiff(w.path, old, w.content) });
+  }
+  for (const d of plan.deletes) out.push({ path: d, action: 'delete', diff: unifiedDiff(d, read(d), undefined) });
+  return out.sort((x, y) => (x.path < y.path ? -1 : 1));
+}
+
+async function collect(root: string, fleet: Fleet, cacheDir: string | undefined): Promise<{ views: Map<string, ClusterView>; builds: number }> {
+  const findings: Finding[] = [];
+  const clusters = fleet.clusters.map(clusterInfo);
+  const apps = expandApplications(readArgoObjects(root, findings), clusters, findings);
+  const d = await deployments({ root, apps, clusters, fleet, tool: findKustomize(), cacheDir });
+  return { views: d.views, builds: d.builds };
+}

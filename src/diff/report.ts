@@ -1,0 +1,65 @@
+/** diff's outputs: text for terminals, markdown for pull-request comments, JSON for bots. */
+import { refString } from '../validate/findings.js';
+import type { DiffReport } from './index.js';
+
+function clusterLines(r: DiffReport, bullet: string): string[] {
+  const lines: string[] = [];
+  for (const [cluster, d] of Object.entries(r.clusters)) {
+    lines.push(`${bullet}${cluster}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`);
+    for (const a of d.added) lines.push(`    + ${refString(a)}`);
+    for (const a of d.removed) lines.push(`    - ${refString(a)}`);
+    for (const c of d.changed) lines.push(`    ~ ${refString(c.resource)}: ${c.paths.join(', ')}`);
+  }
+  return lines;
+}
+
+export function diffText(r: DiffReport): string {
+  if (!r.changed) return 'no change: the repo is what calisti.yaml generates';
+  return [
+    ...r.files.map((f) => f.diff.trimEnd()),
+    '',
+    'resources per cluster:',
+    ...clusterLines(r, '  '),
+    ...(r.conflicts.length ? ['', `generate would refuse these hand-edited files (use --force): ${r.conflicts.join(', ')}`] : []),
+    '',
+    `${r.files.length} file(s) change`,
+  ].join('\n');
+}
+
+export function diffMarkdown(r: DiffReport): string {
+  if (!r.changed) return '### calisti-gitops diff\n\nNo change: the repo is what `calisti.yaml` generates.\n';
+  const rows = Object.entries(r.clusters).map(([c, d]) => `| \`${c}\` | ${d.added.length} | ${d.removed.length} | ${d.changed.length} |`);
+  const details = Object.entries(r.clusters).map(([c, d]) =>
+    [
+      `<details><summary><code>${c}</code></summary>`,
+      '',
+      ...d.added.map((a) => `- added \`${refString(a)}\``),
+      ...d.removed.map((a) => `- removed \`${refString(a)}\``),
+      ...d.changed.map((x) => `- changed \`${refString(x.resource)}\`: ${x.paths.map((p) => `\`${p}\``).join(', ')}`),
+      '',
+      '</details>',
+    ].join('\n'),
+  );
+  const fence = '````';
+  return [
+    '### calisti-gitops diff',
+    '',
+    `${r.files.length} file(s) change; ${Object.keys(r.clusters).length} cluster(s) receive different resources.`,
+    '',
+    '| cluster | added | removed | changed |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+    ...details,
+    '',
+    '<details><summary>File diff</summary>',
+    '',
+    `${fence}diff`,
+    ...r.files.map((f) => f.diff.trimEnd()),
+    fence,
+    '',
+    '</details>',
+    ...(r.conflicts.length ? ['', `> generate would refuse these hand-edited files: ${r.conflicts.map((c) => `\`${c}\``).join(', ')}`] : []),
+    '',
+  ].join('\n');
+}

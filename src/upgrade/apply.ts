@@ -1,0 +1,28 @@
+/** Model edits land like generate: the edited calisti.yaml and its render, in one commit or none. */
+import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
+import { ModelEdit } from '../model/edit.js';
+import { parseFleet } from '../model/load.js';
+import type { Fleet } from '../model/schema.js';
+import { MODEL_FILE } from '../render/layout.js';
+import { runGenerate, type GenerateResult } from '../repo/generate.js';
+import { isRepoRoot } from '../repo/git.js';
+
+export async function loadRepoModel(dir: string): Promise<{ root: string; text: string; fleet: Fleet }> {
+  const root = resolve(dir);
+  if (!(await isRepoRoot(root))) throw new UserError(`${root} is not the root of a git repository`, 'run in a repo made by calisti-gitops init, or pass -C <repo>');
+  let text: string;
+  try {
+    text = readFileSync(join(root, MODEL_FILE), 'utf8');
+  } catch {
+    throw new UserError(`${join(root, MODEL_FILE)} is missing`, 'run in a repo made by calisti-gitops init');
+  }
+  return { root, text, fleet: parseFleet(text, MODEL_FILE) };
+}
+
+export async function applyModelEdit(root: string, edit: ModelEdit, opts: { commit: boolean; message: string; extraPaths?: string[] }): Promise<GenerateResult> {
+  // The edit must give a valid model; checking here keeps a bad edit from touching the repo.
+  edit.fleet();
+  return runGenerate({ dir: root, commit: opts.commit, force: false, message: opts.message, modelText: { text: edit.text(), display: MODEL_FILE }, extraPaths: opts.extraPaths });
+}

@@ -1,0 +1,141 @@
+/**
+ * runUpgrade: one supported Calisti upgrade, unattended. The model changes (calisti.version, and on
+ * an Istio minor change the old control plane kept with every workload pinned to it), the repo is
+ * regenerated from it, and the follow-ups GitOps cannot do are listed.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { which } from '../kustomize/build.js';
+import { blueprintFor, defaultIstio, revisionName } from '../model/blueprint.js';
+import { ModelEdit } from '../model/edit.js';
+import { runDiff } from '../diff/index.js';
+import type { ClusterDiff } from '../diff/resources.js';
+import { VENDORED_CHART_DIR } from '../render/layout.js';
+import { git } from '../repo/git.js';
+import { applyModelEdit, loadRepoModel } from './apply.js';
+import { checkUpgrade } from './path.js';
+import { restartCommands, workloads } from './workloads.js';
+
+export interface UpgradeOptions {
+  dir: string;
+  to: string;
+  commit: boolean;
+  branch?: string;
+}
+
+export interface UpgradeResult {
+  from: string;
+  to: string;
+  changed: boolean;
+  upToDate: boolean;
+  commit: string | null;
+  branch: string | null;
+  steps: string[];
+  files: string[];
+  clusters: Record<string, ClusterDiff>;
+  followUps: string[];
+}
+
+export const upgradeMessage = (from: string, to: string) => `chore(calisti): upgrade ${from} -> ${to}`;
+
+export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
+  const { root, text, fleet } = await loadRepoModel(opts.dir);
+  const from = fleet.calisti.version;
+  const kind = checkUpgrade(from, opts.to);
+  const result: UpgradeResult = { from, to: opts.to, changed: false, upToDate: kind === 'none', commit: null, branch: null, steps: [], files: [], clusters: {}, followUps: [] };
+  if (kind === 'none') return result;
+
+  const fromBp = blueprintFor(from);
+  const toBp = blueprintFor(opts.to);
+  const shipped = new Set(toBp.istio.versions.map((v) => revisionName(v.version)));
+  const oldPrimary = revisionName(defaultIstio(fromBp).version);
+  const newPrimary = revisionName(defaultIstio(toBp).version);
+  const stranded = fleet.istio.revisions.filter((r) => !shipped.has(r));
+  if (stranded.length) {
+    throw new UserError(`Calisti ${opts.to} does not ship ${stranded.join(', ')}, which still run${stranded.length === 1 ? 's' : ''} here`, `move its namespaces and prune it first: calisti-gitops istio migrate --namespace <ns> --to ${oldPrimary}; calisti-gitops istio prune`);
+  }
+  if (fleet.calisti.chart === 'vendored' && !which('helm')) {
+    throw new UserError(`calisti.chart is "vendored": upgrading replaces ${VENDORED_CHART_DIR} with helm pull, and helm is not installed`, 'install helm (https://helm.sh/docs/intro/install/), or set calisti.chart: oci to let Argo CD pull the chart');
+  }
+
+  const edit = new ModelEdit(text).set(['calisti', 'version'], opts.to);
+  result.steps.push(`calisti.version ${from} -> ${opts.to}`, `smm-operator chart ${fromBp.chart.version} -> ${toBp.chart.version}`);
+  const all = workloads(fleet);
+  if (oldPrimary !== newPrimary) {
+    if (!shipped.has(oldPrimary)) throw new UserError(`Calisti ${opts.to} does not ship ${oldPrimary}, so workloads cannot stay on it during the upgrade`);
+    edit.append(['istio', 'revisions'], oldPrimary);
+    result.steps.push(`Istio control plane ${newPrimary} (Istio ${defaultIstio(toBp).version}) added next to ${oldPrimary} on every cluster; the Calisti control plane moves to ${newPrimary}`);
+    for (const w of all.filter((w) => !w.pinned)) {
+      edit.set(w.path, oldPrimary);
+      result.steps.push(`namespace ${w.namespace} (${w.what}) stays on ${oldPrimary}`);
+    }
+    const namespaces = [...new Set(all.map((w) => w.namespace))];
+    if (namespaces.length) {
+      result.followUps.push(
+        `when ${newPrimary} is healthy on every cluster, move namespaces one at a time: calisti-gitops istio migrate --namespace <ns> --to ${newPrimary} (namespaces: ${namespaces.join(', ')})`,
+        ...restartCommands(all).map((c) => `after each move, restart its workloads: ${c}`),
+        `roll a namespace back with: calisti-gitops istio migrate --namespace <ns> --rollback`,
+      );
+    }
+    result.followUps.push(`once nothing uses ${oldPrimary}: calisti-gitops istio prune`);
+  } else {
+    result.steps.push(`Istio stays on ${newPrimary} (Istio ${defaultIstio(toBp).version})`);
+    // Sidecars pick up the new proxy patch level only when their pods restart (docs 2.4.5).
+    result.followUps.push(...restartCommands(all).map((c) => `restart workloads for the new proxy: ${c}`));
+  }
+
+  const preview = await runDiff({ dir: root, modelText: edit.text() });
+  result.files = preview.files.map((f) => f.path);
+  result.clusters = preview.clusters;
+
+  const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
+  try {
+    const vendored = fleet.calisti.chart === 'vendored';
+    if (vendored) await pullChart(root, toBp.chart.repository, toBp.chart.name, toBp.chart.version);
+    const r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: vendored ? [VENDORED_CHART_DIR] : [] });
+    if (vendored) result.steps.push(`${VENDORED_CHART_DIR} replaced by helm pull of ${toBp.chart.name} ${toBp.chart.version}`);
+    result.changed = r.changed;
+    result.commit = r.commit;
+    result.branch = opts.branch ?? null;
+  } catch (e) {
+    await restoreBranch?.();
+    throw e;
+  }
+  return result;
+}
+
+/** Creates or resets `branch` at HEAD and checks it out; returns how to undo that. */
+async function switchBranch(root: string, branch: string): Promise<() => Promise<void>> {
+  const g = git(root);
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.includes('..')) throw new UserError(`"${branch}" is not a branch name`);
+  const previous = (await g.raw(['rev-parse', '--abbrev-ref', 'HEAD'])).trim();
+  const oldTip = (await g.raw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]).catch(() => '')).trim();
+  await g.raw(['checkout', '--quiet', '-B', branch]);
+  return async () => {
+    await g.raw(['checkout', '--quiet', previous]).catch(() => undefined);
+    if (oldTip) await g.raw(['branch', '--quiet', '-f', branch, oldTip]).catch(() => undefined);
+    else await g.raw(['branch', '--quiet', '-D', branch]).catch(() => undefined);
+  };
+}
+
+/** Replaces the vendored chart with the release's, via helm pull (argument array, no shell). */
+async function pullChart(root: string, repository: string, name: string, version: string): Promise<void> {
+  const helm = which('helm')!;
+  const tmp = mkdtempSync(join(tmpdir(), 'calisti-chart-'));
+  try {
+    await new Promise<void>((resolve, reject) =>
+      execFile(helm, ['pull', `oci://${repository}/${name}`, '--version', version, '--untar', '--destination', tmp], (err, _out, stderr) =>
+        err ? reject(new UserError(`helm pull ${name} ${version} failed: ${stderr.trim() || err.message}`, 'log in first: helm registry login registry.eticloud.io')) : resolve(),
+      ),
+    );
+    if (!existsSync(join(tmp, name, 'Chart.yaml'))) throw new UserError(`helm pull gave no ${name}/Chart.yaml`);
+    const dest = join(root, VENDORED_CHART_DIR);
+    rmSync(dest, { recursive: true, force: true });
+    cpSync(join(tmp, name), dest, { recursive: true });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,68 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { redactSecrets } from '../../src/diff/files.js';
+import { changedPaths } from '../../src/diff/resources.js';
+import { cli, snapshot, tempDir } from '../helpers.js';
+
+async function repo(): Promise<string> {
+  const dir = join(tempDir(), 'repo');
+  expect((await cli('init', dir)).code).toBe(0);
+  return dir;
+}
+
+describe('diff', () => {
+  it('exits 0 and says so when the repo is what the model generates', async () => {
+    const r = await cli('diff', '-C', await repo());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/no change/);
+  });
+
+  it('shows file diffs and per-cluster resource changes, exits 1, and writes nothing', async () => {
+    const dir = await repo();
+    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('    network: workload-cluster-2\n', '    network: network2\n'));
+    const before = snapshot(dir);
+    const r = await cli('diff', '-C', dir, '-o', 'json');
+    expect(r.code).toBe(1);
+    const d = JSON.parse(r.stdout);
+    // calisti.yaml itself is already what the user wrote: generate would not touch it.
+    expect(d.files.map((f: { path: string }) => f.path)).toEqual(['README.md', 'manifests/smm-controlplane/overlays/workload-cluster-2/istio-cp-v115x.yaml']);
+    expect(d.files[1].diff).toMatch(/-  networkName: workload-cluster-2\n\+  networkName: network2/);
+    expect(Object.keys(d.clusters)).toEqual(['workload-cluster-2']);
+    expect(d.clusters['workload-cluster-2'].changed).toEqual([{ resource: expect.objectContaining({ kind: 'IstioControlPlane', name: 'cp-v115x' }), paths: ['spec.networkName'] }]);
+    expect(snapshot(dir)).toEqual(before);
+    const md = await cli('diff', '-C', dir, '-o', 'markdown');
+    expect(md.stdout).toMatch(/\| `workload-cluster-2` \| 0 \| 0 \| 1 \|/);
+    expect(md.stdout).toContain('changed `IstioControlPlane/istio-system/cp-v115x`: `spec.networkName`');
+  });
+
+  it('never prints a Secret value', async () => {
+    const dir = await repo();
+    const f = join(dir, 'manifests/smm-operator/base/registry-pull-secret.yaml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('{"auths":{}}', '{"auths":{"r":{"auth":"c2VjcmV0"}}}'));
+    const r = await cli('diff', '-C', dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('c2VjcmV0');
+    expect(r.stdout).toMatch(/<redacted sha256:[0-9a-f]{12}>/);
+    expect(r.stdout).toMatch(/generate would refuse these hand-edited files/);
+  });
+
+  it('exits 2 on errors, as flux diff does', async () => {
+    const dir = await repo();
+    writeFileSync(join(dir, 'calisti.yaml'), 'apiVersion: nope\n');
+    const r = await cli('diff', '-C', dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/calisti\.yaml:1:1/);
+  });
+
+  it('redacts data, stringData and encryptedData of Secrets and SealedSecrets only', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: visible\n---\napiVersion: v1\nkind: Secret\nstringData:\n  password: hunter2\n---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nspec:\n  encryptedData:\n    token: AgB0\n';
+    const out = redactSecrets('x.yaml', text);
+    expect(out).toContain('a: visible');
+    expect(out).not.toMatch(/hunter2|AgB0/);
+  });
+
+  it('reports changed field paths, lists that change length as a whole', () => {
+    expect(changedPaths({ a: { b: 1, c: [1, 2] } }, { a: { b: 2, c: [1, 2, 3] } }, '')).toEqual(['a.b', 'a.c']);
+  });
+});
