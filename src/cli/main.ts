@@ -6,11 +6,13 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
 import { registerGenerate } from './generate.js';
+import { registerSeal } from './seal.js';
 import { registerUpgrade } from './upgrade.js';
 import { registerValidate } from './validate.js';
 import { processIo, type Io } from './output.js';
 
-export function buildProgram(io: Io): Command {
+/** `env` is where credentials come from (seal); tests pass their own. */
+export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('calisti-gitops')
     .description('One typed model of a Calisti Service Mesh Manager fleet in, the GitOps repo Argo CD consumes out.')
     .version(toolkitVersion, '-V, --version')
@@ -20,6 +22,7 @@ export function buildProgram(io: Io): Command {
   registerGenerate(program, io);
   registerValidate(program, io);
   registerUpgrade(program, io);
+  registerSeal(program, io, env);
   const configure = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     c.commands.forEach(configure);
@@ -29,9 +32,9 @@ export function buildProgram(io: Io): Command {
 }
 
 /** Runs the CLI and returns the exit code. */
-export async function run(argv: string[], io: Io = processIo): Promise<number> {
+export async function run(argv: string[], io: Io = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
-    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    await buildProgram(io, env).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -11,7 +11,8 @@ import { findKustomize } from '../kustomize/build.js';
 import { parseFleet } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
-import { MODEL_FILE, STATE_FILE } from '../render/layout.js';
+import { MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
+import { SealedStore } from '../secrets/store.js';
 import { RepoFs } from '../repo/fs.js';
 import { isRepoRoot } from '../repo/git.js';
 import { planGenerate, type Plan } from '../repo/plan.js';
@@ -58,7 +59,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   } catch {
     // An invalid model in the repo: compare with the new model's clusters.
   }
-  const rendered = renderRepo(after);
+  const rendered = renderRepo(after, SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(fs.read(STATE_FILE));
   const read = (p: string) => fs.read(p);
   const strict = planGenerate({ rendered, previous, read, force: false });

@@ -12,6 +12,11 @@ import { fleetSchema, type Fleet } from './schema.js';
 export const MAX_MODEL_BYTES = 1024 * 1024;
 
 export function parseFleet(text: string, file = 'calisti.yaml'): Fleet {
+  return parseModelDocument(text, file, fleetSchema());
+}
+
+/** Any YAML file we own, parsed strictly with located errors. */
+export function parseModelDocument<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
   if (Buffer.byteLength(text) > MAX_MODEL_BYTES) {
     throw new ModelError([{ file, line: 1, col: 1, path: '', message: `is larger than ${MAX_MODEL_BYTES} bytes; a fleet model is a few kilobytes` }]);
   }
@@ -39,8 +44,8 @@ export function parseFleet(text: string, file = 'calisti.yaml'): Fleet {
   } catch (e) {
     throw new ModelError([{ file, line: 1, col: 1, path: '', message: `YAML: ${(e as Error).message}` }]);
   }
-  const result = fleetSchema().safeParse(data);
-  if (result.success) return result.data;
+  const result = schema.safeParse(data);
+  if (result.success) return result.data as z.infer<S>;
   throw new ModelError(locateIssues(result.error.issues, doc, lines, file));
 }
 

@@ -4,6 +4,8 @@
  * the fleet uses its own project.
  */
 import type { Fleet } from '../model/schema.js';
+import { sealedSecret } from '../secrets/manifest.js';
+import { MANAGEMENT_CLUSTER, type SealedStore } from '../secrets/store.js';
 import type { RenderContext } from './context.js';
 import { APP, APPS_DIR, IN_CLUSTER, NS, overlaysDir, PLACEHOLDER_ANNOTATION, ROOT_APP, SYNC_WAVE, VENDORED_CHART_DIR, type AppName } from './layout.js';
 import type { K8sObject } from './yaml.js';
@@ -169,16 +171,21 @@ export function appProject(ctx: RenderContext): K8sObject {
   };
 }
 
+export const chartRepositorySecretName = (ctx: RenderContext) => `${ctx.blueprint.chart.name}-chart-repository`;
+const REPOSITORY_LABEL = { 'argocd.argoproj.io/secret-type': 'repository' };
+
 /** Argo CD's credentials for the chart registry: a placeholder until `calisti-gitops seal`. */
-export function chartRepositorySecret(ctx: RenderContext): K8sObject {
+export function chartRepositorySecret(ctx: RenderContext, sealed: SealedStore): K8sObject {
   const { fleet, blueprint } = ctx;
+  const entry = sealed.get(MANAGEMENT_CLUSTER, fleet.argocd.namespace, chartRepositorySecretName(ctx));
+  if (entry) return sealedSecret(entry, { labels: REPOSITORY_LABEL });
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: {
-      name: `${blueprint.chart.name}-chart-repository`,
+      name: chartRepositorySecretName(ctx),
       namespace: fleet.argocd.namespace,
-      labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+      labels: REPOSITORY_LABEL,
       annotations: { [PLACEHOLDER_ANNOTATION]: 'username, password: seal with CALISTI_USERNAME and CALISTI_PASSWORD' },
     },
     type: 'Opaque',

@@ -15,6 +15,7 @@ import { istioGateway, meshGateway, virtualServices } from './gateways.js';
 import { kustomization } from './kustomize.js';
 import * as L from './layout.js';
 import { renderTemplate } from './prose.js';
+import { SealedStore } from '../secrets/store.js';
 import { registryPullSecret } from './secrets.js';
 import { toYaml, type K8sObject } from './yaml.js';
 
@@ -38,25 +39,25 @@ class TreeBuilder {
   }
 }
 
-export function renderRepo(fleet: Fleet): RenderedTree {
+/** `sealed`: the repo's sealed values (sealed-secrets.yaml), rendered as SealedSecrets. */
+export function renderRepo(fleet: Fleet, sealed: SealedStore = new SealedStore()): RenderedTree {
   const ctx = renderContext(fleet);
   const out = new TreeBuilder();
-  renderOperator(ctx, out);
+  renderOperator(ctx, out, sealed);
   renderControlPlane(ctx, out);
   const demoClusters = renderDemoApp(ctx, out);
-  renderArgo(ctx, out, demoClusters);
+  renderArgo(ctx, out, demoClusters, sealed);
   renderProse(ctx, out, demoClusters);
   out.text(L.SCHEMA_FILE, readFileSync(join(schemasDir, 'calisti.schema.json'), 'utf8'));
   return out.build();
 }
 
-function renderOperator(ctx: RenderContext, out: TreeBuilder): void {
-  const base = L.baseDir(L.APP.operator);
-  out.yaml(`${base}/registry-pull-secret.yaml`, registryPullSecret(ctx));
-  out.yaml(`${base}/kustomization.yaml`, kustomization({ resources: ['registry-pull-secret.yaml'] }));
+/** The operator's second source: each cluster's registry pull secret, sealed for that cluster. */
+function renderOperator(ctx: RenderContext, out: TreeBuilder, sealed: SealedStore): void {
   for (const c of ctx.fleet.clusters) {
     const dir = L.overlayDir(L.APP.operator, c.name);
-    out.yaml(`${dir}/kustomization.yaml`, kustomization({ resources: [L.relativeTo(dir, base)] }));
+    out.yaml(`${dir}/registry-pull-secret.yaml`, registryPullSecret(ctx, c.name, sealed));
+    out.yaml(`${dir}/kustomization.yaml`, kustomization({ resources: ['registry-pull-secret.yaml'] }));
   }
 }
 
@@ -155,7 +156,7 @@ function renderDemoApp(ctx: RenderContext, out: TreeBuilder): string[] {
   return clusters;
 }
 
-function renderArgo(ctx: RenderContext, out: TreeBuilder, demoClusters: string[]): void {
+function renderArgo(ctx: RenderContext, out: TreeBuilder, demoClusters: string[], sealed: SealedStore): void {
   const { fleet } = ctx;
   const appSets: [L.AppName, K8sObject][] = [
     [L.APP.operator, argo.operatorAppSet(ctx)],
@@ -171,7 +172,7 @@ function renderArgo(ctx: RenderContext, out: TreeBuilder, demoClusters: string[]
   const bootstrap: [string, K8sObject][] = [
     ['argocd-cm.yaml', argo.argocdConfigMap(fleet)],
     ...(fleet.argocd.project !== 'default' ? [['app-project.yaml', argo.appProject(ctx)] as [string, K8sObject]] : []),
-    ...(fleet.calisti.chart === 'oci' ? [['chart-repository.yaml', argo.chartRepositorySecret(ctx)] as [string, K8sObject]] : []),
+    ...(fleet.calisti.chart === 'oci' ? [['chart-repository.yaml', argo.chartRepositorySecret(ctx, sealed)] as [string, K8sObject]] : []),
     ['root-app.yaml', argo.rootApp(fleet)],
   ];
   for (const [file, obj] of bootstrap) out.yaml(`${L.BOOTSTRAP_DIR}/${file}`, obj);

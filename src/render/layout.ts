@@ -5,6 +5,8 @@
  */
 
 export const MODEL_FILE = 'calisti.yaml';
+/** Sealed values written by `seal`, read by `generate`. */
+export const SEALED_FILE = 'sealed-secrets.yaml';
 /** Tool bookkeeping inside the generated repo. */
 export const STATE_DIR = '.calisti-gitops';
 export const STATE_FILE = `${STATE_DIR}/generated.json`;

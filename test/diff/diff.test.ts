@@ -38,7 +38,7 @@ describe('diff', () => {
 
   it('never prints a Secret value', async () => {
     const dir = await repo();
-    const f = join(dir, 'manifests/smm-operator/base/registry-pull-secret.yaml');
+    const f = join(dir, 'manifests/smm-operator/overlays/workload-cluster-1/registry-pull-secret.yaml');
     writeFileSync(f, readFileSync(f, 'utf8').replace('{"auths":{}}', '{"auths":{"r":{"auth":"c2VjcmV0"}}}'));
     const r = await cli('diff', '-C', dir);
     expect(r.code).toBe(1);

@@ -89,7 +89,7 @@ const cases: Case[] = [
   ['clusters on different mesh IDs', 'multi-cluster', (d) => append(d, `${CP_OVERLAY}/istio-cp-v115x.yaml`, '  meshID: mesh2\n'), ['multicluster/mesh-id-mismatch']],
   ['a multi-cluster control plane without a network', 'multi-cluster', (d) => edit(d, `${CP_OVERLAY}/istio-cp-v115x.yaml`, (s) => s.replace(/  networkName: .*\n/, '  meshID: mesh1\n')), ['multicluster/network-missing']],
   ['a mesh gateway that syncs before its control plane', 'active-active', (d) => edit(d, 'manifests/smm-controlplane/gateways/smm-demo-gw/demo-gw/mesh-gateway.yaml', (s) => s.replace('"15"', '"1"')), ['syncwave/order']],
-  ['a plaintext password in a Secret', 'multi-cluster', (d) => addResource(d, 'manifests/smm-operator/base', 'db.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: smm-registry-access\nstringData:\n  password: hunter2\n'), ['secret/plaintext']],
+  ['a plaintext password in a Secret', 'multi-cluster', (d) => addResource(d, 'manifests/smm-operator/overlays/workload-cluster-1', 'db.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: smm-registry-access\nstringData:\n  password: hunter2\n'), ['secret/plaintext']],
   ['a plaintext password in Helm parameters', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('              - name: global.ecr.enabled', '              - name: global.basicAuth.password\n                value: hunter2\n              - name: global.ecr.enabled')), ['secret/plaintext']],
   ['two ApplicationSets making the same Application', 'multi-cluster', (d) => {
     writeFileSync(join(d, 'apps/demo-app/copy.yaml'), readFileSync(join(d, 'apps/demo-app/app-set.yaml'), 'utf8').replace('name: demo-app-appset', 'name: demo-app-appset-2'));

@@ -1,0 +1,56 @@
+/** `seal`: credentials from the environment or stdin (never arguments) into SealedSecrets. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import type { Scope } from '../secrets/crypto.js';
+import { runSeal, type SealTarget } from '../secrets/seal.js';
+import { formatOption } from './options.js';
+import { printJson, type Io } from './output.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = process.env): void {
+  program
+    .command('seal')
+    .description('seal the registry credentials into SealedSecrets (from CALISTI_USERNAME / CALISTI_PASSWORD or stdin)')
+    .requiredOption('--cert <file>', 'the sealed-secrets controller certificate (kubeseal --fetch-cert)')
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .option('--cluster <names>', 'comma-separated clusters whose pull secret to seal (default: all)')
+    .option('--target <targets>', 'registry, chart-repository, or both', 'registry,chart-repository')
+    .option('--scope <scope>', 'strict, namespace-wide or cluster-wide', 'strict')
+    .option('--password-stdin', 'read the password from stdin instead of CALISTI_PASSWORD', false)
+    .option('--commit', 'commit the sealed values', false)
+    .addOption(formatOption())
+    .addHelpText('after', '\nExamples:\n  $ export CALISTI_USERNAME=me CALISTI_PASSWORD=...   # never on the command line\n  $ calisti-gitops seal --cert cert.pem --commit\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target registry --password-stdin < pw.txt')
+    .action(async (o: { cert: string; dir: string; cluster?: string; target: string; scope: string; passwordStdin: boolean; commit: boolean; output: string }) => {
+      const targets = o.target.split(',').map((t) => t.trim()) as SealTarget[];
+      for (const t of targets) if (t !== 'registry' && t !== 'chart-repository') throw new UserError(`unknown --target ${t}; use registry, chart-repository`);
+      if (!['strict', 'namespace-wide', 'cluster-wide'].includes(o.scope)) throw new UserError(`unknown --scope ${o.scope}; use strict, namespace-wide or cluster-wide`);
+      let cert: Buffer;
+      try {
+        cert = readFileSync(o.cert);
+      } catch (e) {
+        throw new UserError(`cannot read --cert ${o.cert}: ${(e as NodeJS.ErrnoException).code}`);
+      }
+      const username = env.CALISTI_USERNAME ?? '';
+      const password = o.passwordStdin ? await readStdin() : env.CALISTI_PASSWORD ?? '';
+      if (!username) throw new UserError('CALISTI_USERNAME is not set', 'export CALISTI_USERNAME=<your Calisti username> (from the Calisti download page)');
+      if (!password) throw new UserError(o.passwordStdin ? 'no password on stdin' : 'CALISTI_PASSWORD is not set', 'export CALISTI_PASSWORD, or pipe it with --password-stdin');
+      const r = await runSeal({
+        dir: o.dir,
+        cert,
+        clusters: o.cluster?.split(',').map((c) => c.trim()).filter(Boolean),
+        targets,
+        scope: o.scope as Scope,
+        commit: o.commit,
+        credentials: { username, password },
+      });
+      if (o.output === 'json') return printJson(io, r);
+      for (const s of r.sealed) io.err(`sealed ${s.namespace}/${s.name} for ${s.cluster} (${s.keys.join(', ')})`);
+      io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed: review with git diff, then commit (or use --commit)');
+    });
+}

@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { run } from '../../src/cli/main.js';
+import { oaepLabel, unseal } from '../../src/secrets/crypto.js';
+import { git } from '../../src/repo/git.js';
+import { cli, conformance, listFiles, parseYamlDocs, snapshot, tempDir } from '../helpers.js';
+
+const CERT = conformance('sealed-secrets', 'cert.pem');
+const KEY = readFileSync(conformance('sealed-secrets', 'key.pem'), 'utf8');
+const USER = 'calisti-user-7f3a';
+const PASS = 'Pa55-q9z-very-secret';
+const CRDS = ['--crds', conformance('argocd'), conformance('istio-operator', 'istio-operator-crds.gen.yaml')];
+
+/** Runs `seal` with the credentials in its environment only, capturing every byte printed. */
+async function runSeal(...args: string[]) {
+  let out = '';
+  const io = { out: (s: string) => (out += s), err: (s: string) => (out += s) };
+  const code = await run(['seal', ...args], io, { CALISTI_USERNAME: USER, CALISTI_PASSWORD: PASS });
+  return { code, out };
+}
+
+function everything(dir: string): string {
+  return [...snapshot(dir).values()].join('\n') + execFileSync('git', ['-C', dir, 'log', '-p', '--all'], { encoding: 'utf8' });
+}
+
+describe('seal', () => {
+  it('seals every placeholder; the repo holds no credential, even in history; validate --strict then passes', async () => {
+    const dir = join(tempDir(), 'repo');
+    expect((await cli('init', dir)).code).toBe(0);
+    expect((await cli('validate', '-C', dir, '--strict', ...CRDS)).code).toBe(1);
+    const r = await runSeal('--cert', CERT, '-C', dir, '--commit', '-o', 'json');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).not.toContain(PASS);
+    expect(r.out).not.toContain(USER);
+    const all = everything(dir);
+    for (const v of [PASS, USER, Buffer.from(`${USER}:${PASS}`).toString('base64')]) expect(all).not.toContain(v);
+
+    const v = await cli('validate', '-C', dir, '--strict', '-o', 'json', ...CRDS);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout + v.stderr).not.toContain(PASS);
+
+    // What landed decrypts, with the test key, to a docker config for the registry.
+    const s = parseYamlDocs(readFileSync(join(dir, 'manifests/smm-operator/overlays/workload-cluster-2/registry-pull-secret.yaml'), 'utf8'))[0]!;
+    expect(s.kind).toBe('SealedSecret');
+    const plain = unseal(KEY, Buffer.from(s.spec.encryptedData['.dockerconfigjson'], 'base64'), oaepLabel('strict', s.metadata.namespace, s.metadata.name)).toString();
+    expect(JSON.parse(plain).auths['registry.eticloud.io']).toEqual({ username: USER, password: PASS, auth: Buffer.from(`${USER}:${PASS}`).toString('base64') });
+    const repoSecret = parseYamlDocs(readFileSync(join(dir, 'bootstrap/chart-repository.yaml'), 'utf8'))[0]!;
+    expect(repoSecret.spec.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repository' });
+
+    // generate keeps sealed values byte for byte.
+    const before = snapshot(dir);
+    expect((await cli('generate', '-C', dir)).code).toBe(0);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('re-encrypts only what it is asked for, with the scope annotations kubeseal writes', async () => {
+    const dir = join(tempDir(), 'repo');
+    expect((await cli('init', dir)).code).toBe(0);
+    expect((await runSeal('--cert', CERT, '-C', dir, '--commit')).code).toBe(0);
+    const store = () => parse(readFileSync(join(dir, 'sealed-secrets.yaml'), 'utf8')).secrets as { cluster: string; encryptedData: Record<string, string> }[];
+    const first = store();
+    expect((await runSeal('--cert', CERT, '-C', dir, '--cluster', 'workload-cluster-1', '--target', 'registry', '--scope', 'namespace-wide', '--commit')).code).toBe(0);
+    const second = store();
+    for (const e of second) {
+      const old = first.find((f) => f.cluster === e.cluster)!;
+      if (e.cluster === 'workload-cluster-1') expect(e.encryptedData).not.toEqual(old.encryptedData);
+      else expect(e).toEqual(old);
+    }
+    const s = parseYamlDocs(readFileSync(join(dir, 'manifests/smm-operator/overlays/workload-cluster-1/registry-pull-secret.yaml'), 'utf8'))[0]!;
+    expect(s.metadata.annotations['sealedsecrets.bitnami.com/namespace-wide']).toBe('true');
+    expect(s.spec.template.metadata.annotations['sealedsecrets.bitnami.com/namespace-wide']).toBe('true');
+    expect(unseal(KEY, Buffer.from(s.spec.encryptedData['.dockerconfigjson'], 'base64'), oaepLabel('namespace-wide', 'smm-registry-access', '')).toString()).toContain(PASS);
+  });
+
+  it('refuses a repo with a plaintext credential (leak guard) without echoing it', async () => {
+    const dir = join(tempDir(), 'repo');
+    expect((await cli('init', dir)).code).toBe(0);
+    writeFileSync(join(dir, 'manifests/smm-operator/overlays/workload-cluster-1/extra.yaml'), `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  password: ${PASS}\n`);
+    const before = snapshot(dir);
+    const g = await cli('generate', '-C', dir);
+    expect(g.code).toBe(1);
+    expect(g.stderr).toContain('manifests/smm-operator/overlays/workload-cluster-1/extra.yaml');
+    expect(g.stderr).not.toContain(PASS);
+    const s = await runSeal('--cert', CERT, '-C', dir);
+    expect(s.code).toBe(1);
+    expect(s.out).not.toContain(PASS);
+    expect(snapshot(dir)).toEqual(before);
+    expect((await git(dir).raw(['status', '--porcelain'])).trim()).toBe('?? manifests/smm-operator/overlays/workload-cluster-1/extra.yaml');
+  });
+
+  it('asks for credentials from the environment, never the command line', async () => {
+    const dir = join(tempDir(), 'repo');
+    expect((await cli('init', dir)).code).toBe(0);
+    const r = await cli('seal', '--cert', CERT, '-C', dir);
+    if (!process.env.CALISTI_USERNAME) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/CALISTI_USERNAME is not set/);
+    }
+    expect((await cli('seal', '--cert', CERT, '--password', 'x', '-C', dir)).code).toBe(2);
+    expect(listFiles(dir)).not.toContain('sealed-secrets.yaml');
+  });
+});
