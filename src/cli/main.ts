@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
 import { registerGenerate } from './generate.js';
+import { registerClusters } from './clusters.js';
 import { registerSeal } from './seal.js';
 import { registerUpgrade } from './upgrade.js';
 import { registerValidate } from './validate.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerValidate(program, io);
   registerUpgrade(program, io);
   registerSeal(program, io, env);
+  registerClusters(program, io);
   const configure = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     c.commands.forEach(configure);

@@ -171,6 +171,9 @@ export function appProject(ctx: RenderContext): K8sObject {
   };
 }
 
+/** The Argo CD cluster Secret of a fleet cluster (`clusters add`). */
+export const clusterSecretName = (cluster: string) => `cluster-${cluster}`;
+
 export const chartRepositorySecretName = (ctx: RenderContext) => `${ctx.blueprint.chart.name}-chart-repository`;
 const REPOSITORY_LABEL = { 'argocd.argoproj.io/secret-type': 'repository' };
 

@@ -15,7 +15,8 @@ import { istioGateway, meshGateway, virtualServices } from './gateways.js';
 import { kustomization } from './kustomize.js';
 import * as L from './layout.js';
 import { renderTemplate } from './prose.js';
-import { SealedStore } from '../secrets/store.js';
+import { sealedSecret } from '../secrets/manifest.js';
+import { MANAGEMENT_CLUSTER, SealedStore } from '../secrets/store.js';
 import { registryPullSecret } from './secrets.js';
 import { toYaml, type K8sObject } from './yaml.js';
 
@@ -169,8 +170,14 @@ function renderArgo(ctx: RenderContext, out: TreeBuilder, demoClusters: string[]
     kustomization({ resources: appSets.map(([app]) => L.relativeTo(L.APPS_DIR, L.appSetFile(app))) }),
   );
 
+  // Argo CD cluster Secrets sealed by `clusters add`.
+  const clusterSecrets: [string, K8sObject][] = fleet.clusters.flatMap((c) => {
+    const entry = sealed.get(MANAGEMENT_CLUSTER, fleet.argocd.namespace, argo.clusterSecretName(c.name));
+    return entry ? [[`cluster-${c.name}.yaml`, sealedSecret(entry, { labels: { 'argocd.argoproj.io/secret-type': 'cluster' } })] as [string, K8sObject]] : [];
+  });
   const bootstrap: [string, K8sObject][] = [
     ['argocd-cm.yaml', argo.argocdConfigMap(fleet)],
+    ...clusterSecrets,
     ...(fleet.argocd.project !== 'default' ? [['app-project.yaml', argo.appProject(ctx)] as [string, K8sObject]] : []),
     ...(fleet.calisti.chart === 'oci' ? [['chart-repository.yaml', argo.chartRepositorySecret(ctx, sealed)] as [string, K8sObject]] : []),
     ['root-app.yaml', argo.rootApp(fleet)],

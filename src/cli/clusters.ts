@@ -1,0 +1,81 @@
+/** `clusters add`, `trust`, `bootstrap`, `status`: the cluster-side steps of the guides. */
+import type { Command } from 'commander';
+import { UserError } from '../errors.js';
+import { readCert, runBootstrap, runClustersAdd, runStatus, runTrust } from '../cluster/commands.js';
+import { formatOption } from './options.js';
+import { printJson, type Io } from './output.js';
+
+function contextMap(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const [cluster, ctx] = p.split('=', 2);
+    if (!cluster || !ctx) throw new UserError(`--context ${p}: use <cluster>=<kubeconfig context>`);
+    out[cluster] = ctx;
+  }
+  return out;
+}
+
+export function registerClusters(program: Command, io: Io): void {
+  const clusters = program.command('clusters').description('fleet clusters');
+  clusters
+    .command('add')
+    .description('register a cluster in Argo CD from a kubeconfig context (sealed, offline) and add it to calisti.yaml')
+    .requiredOption('--context <ctx>', 'kubeconfig context of the cluster')
+    .requiredOption('--cert <file>', 'the management cluster\'s sealed-secrets certificate')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG or ~/.kube/config)')
+    .option('--name <name>', 'cluster name (default: the context, made an RFC 1123 label)')
+    .option('--role <role>', 'active or passive', 'active')
+    .option('--network <name>', 'Istio network')
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .option('--commit', 'commit', false)
+    .addOption(formatOption())
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops clusters add --context workload-cluster-3 --role passive --cert mgmt-cert.pem --commit')
+    .action(async (o: { context: string; cert: string; kubeconfig?: string; name?: string; role: string; network?: string; dir: string; commit: boolean; output: string }) => {
+      if (o.role !== 'active' && o.role !== 'passive') throw new UserError(`--role ${o.role}: use active or passive`);
+      const r = await runClustersAdd({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig, cert: readCert(o.cert), name: o.name, role: o.role, network: o.network, commit: o.commit });
+      if (o.output === 'json') return printJson(io, r);
+      io.err(`${r.added ? 'added' : 'updated the credentials of'} cluster ${r.cluster}${r.commit ? `; committed ${r.commit.slice(0, 12)}` : ''}`);
+    });
+
+  program
+    .command('trust')
+    .description('exchange cluster trust: copy each cluster\'s cluster-registry Cluster and Secret to every other (export-secrets.sh)')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--context <cluster=ctx...>', 'kubeconfig context per cluster (default: the cluster name)', [])
+    .option('--dry-run', 'ask the API servers to check the writes without making them', false)
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(formatOption())
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops trust --context workload-cluster-1=admin@wc1 --dry-run')
+    .action(async (o: { kubeconfig?: string; context: string[]; dryRun: boolean; dir: string; output: string }) => {
+      const steps = await runTrust({ dir: o.dir, kubeconfig: o.kubeconfig, contexts: contextMap(o.context), dryRun: o.dryRun });
+      if (o.output === 'json') return printJson(io, steps);
+      for (const s of steps) io.err(`${s.action} ${s.object}: ${s.from} -> ${s.to}`);
+    });
+
+  program
+    .command('bootstrap')
+    .description('apply bootstrap/ (argocd-cm health patch, root application, sealed secrets) to the Argo CD cluster')
+    .requiredOption('--context <ctx>', 'kubeconfig context of the management cluster')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--dry-run', 'server-side dry run', false)
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops bootstrap --context management-cluster')
+    .action(async (o: { context: string; kubeconfig?: string; dryRun: boolean; dir: string }) => {
+      for (const a of await runBootstrap({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig, dryRun: o.dryRun })) io.err(`${o.dryRun ? 'would apply' : 'applied'} ${a}`);
+    });
+
+  program
+    .command('status')
+    .description('sync and health of every Application, and each cluster\'s ControlPlane status when reachable')
+    .requiredOption('--context <ctx>', 'kubeconfig context of the management cluster')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(formatOption())
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops status --context management-cluster -o json')
+    .action(async (o: { context: string; kubeconfig?: string; dir: string; output: string }) => {
+      const r = await runStatus({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig });
+      if (o.output === 'json') return printJson(io, r);
+      io.out(r.applications.map((a) => `${a.application.padEnd(40)} ${a.sync.padEnd(10)} ${a.health}`).join('\n'));
+      for (const [c, s] of Object.entries(r.controlPlanes)) io.out(`ControlPlane on ${c}: ${s}`);
+    });
+}

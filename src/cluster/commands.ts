@@ -1,0 +1,160 @@
+/**
+ * The cluster-side steps of the guides, with @kubernetes/client-node: register a cluster in Argo CD
+ * (sealed, offline), exchange cluster trust (export-secrets.sh), bootstrap the management cluster,
+ * and report status. Every write is a server-side apply, so each command can run again safely.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { findKustomize, kustomizeBuild } from '../kustomize/build.js';
+import { ModelEdit } from '../model/edit.js';
+import { clusterSecretName } from '../render/argocd.js';
+import { BOOTSTRAP_DIR, NS, SEALED_FILE } from '../render/layout.js';
+import { RepoFs } from '../repo/fs.js';
+import { runGenerate } from '../repo/generate.js';
+import { oaepLabel, publicKeyFromCert, seal } from '../secrets/crypto.js';
+import { MANAGEMENT_CLUSTER, SealedStore } from '../secrets/store.js';
+import { loadRepoModel } from '../upgrade/apply.js';
+import { parseAllDocuments } from 'yaml';
+import { connect, type ClusterApi } from './api.js';
+import { argoClusterConfig, contextCredentials, loadKubeConfig } from './kubeconfig.js';
+
+/** The docs' cluster name rule (release 1.11 notes): `_`, `.` and `:` become `-`, at most 63 characters. */
+export function clusterNameFrom(context: string): string {
+  return context.toLowerCase().replace(/[_.:]/g, '-').replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+}
+
+export interface AddOptions {
+  dir: string;
+  context: string;
+  kubeconfig?: string;
+  cert: Buffer;
+  name?: string;
+  role: 'active' | 'passive';
+  network?: string;
+  commit: boolean;
+}
+
+export async function runClustersAdd(opts: AddOptions): Promise<{ cluster: string; added: boolean; commit: string | null }> {
+  const { root, text, fleet } = await loadRepoModel(opts.dir);
+  const kc = await loadKubeConfig(opts.kubeconfig);
+  const creds = contextCredentials(kc, opts.context);
+  const name = opts.name ?? clusterNameFrom(opts.context);
+  const key = publicKeyFromCert(opts.cert);
+  const ns = fleet.argocd.namespace;
+  const secretName = clusterSecretName(name);
+  const data = { config: JSON.stringify(argoClusterConfig(creds)), name, server: creds.server };
+  const fs = new RepoFs(root);
+  const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
+  const label = oaepLabel('strict', ns, secretName);
+  store.put({ cluster: MANAGEMENT_CLUSTER, namespace: ns, name: secretName, scope: 'strict', type: 'Opaque', encryptedData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, seal(key, Buffer.from(v), label).toString('base64')])) });
+  const edit = new ModelEdit(text);
+  const added = !fleet.clusters.some((c) => c.name === name);
+  if (added) edit.append(['clusters'], { name, role: opts.role, ...(opts.network ? { network: opts.network } : {}) });
+  edit.fleet();
+  const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(clusters): ${added ? 'add' : 'update credentials of'} ${name}`, modelText: { text: edit.text(), display: 'calisti.yaml' }, sealedText: store.serialize() });
+  return { cluster: name, added, commit: r.commit };
+}
+
+export interface TrustStep {
+  from: string;
+  to: string;
+  object: string;
+  action: 'applied' | 'would apply';
+}
+
+/**
+ * export-secrets.sh, idempotent: each cluster's cluster-registry Cluster and its Secret, copied to
+ * every other cluster, rebuilt from their fields (never the source's resourceVersion or uid).
+ */
+export async function runTrust(opts: { dir: string; kubeconfig?: string; contexts: Record<string, string>; dryRun: boolean }, connectTo?: (cluster: string) => Promise<ClusterApi>): Promise<TrustStep[]> {
+  const { fleet } = await loadRepoModel(opts.dir);
+  const names = fleet.clusters.map((c) => c.name);
+  if (names.length < 2) throw new UserError('trust needs at least two clusters in calisti.yaml');
+  const open = connectTo ?? (await contextConnector(opts.kubeconfig, opts.contexts));
+  const apis = new Map<string, ClusterApi>();
+  for (const n of names) apis.set(n, await open(n));
+  const exported = new Map<string, Record<string, any>[]>();
+  for (const n of names) {
+    const api = apis.get(n)!;
+    const cluster = await api.get(`/apis/clusterregistry.k8s.cisco.com/v1alpha1/clusters/${encodeURIComponent(n)}`);
+    const secret = await api.get(`/api/v1/namespaces/${NS.clusterRegistry}/secrets/${encodeURIComponent(n)}`);
+    if (!cluster || !secret) throw new UserError(`cluster ${n} has no cluster-registry ${!cluster ? `Cluster ${n}` : `Secret ${NS.clusterRegistry}/${n}`} yet`, 'wait until its ControlPlane is reconciled, then run trust again');
+    exported.set(n, [
+      { apiVersion: 'clusterregistry.k8s.cisco.com/v1alpha1', kind: 'Cluster', metadata: { name: n, ...(cluster.metadata?.labels ? { labels: cluster.metadata.labels } : {}) }, spec: cluster.spec },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: n, namespace: NS.clusterRegistry, ...(secret.metadata?.labels ? { labels: secret.metadata.labels } : {}) }, type: secret.type, data: secret.data ?? {} },
+    ]);
+  }
+  const steps: TrustStep[] = [];
+  for (const from of names) {
+    for (const to of names) {
+      if (from === to) continue;
+      for (const obj of exported.get(from)!) {
+        await apis.get(to)!.apply(obj, { dryRun: opts.dryRun });
+        steps.push({ from, to, object: `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`, action: opts.dryRun ? 'would apply' : 'applied' });
+      }
+    }
+  }
+  return steps;
+}
+
+async function contextConnector(kubeconfig: string | undefined, contexts: Record<string, string>): Promise<(cluster: string) => Promise<ClusterApi>> {
+  const kc = await loadKubeConfig(kubeconfig);
+  return (cluster) => connect(kc, contextCredentials(kc, contexts[cluster] ?? cluster));
+}
+
+/** Applies bootstrap/ (argocd-cm health patch, root app, sealed secrets) to the management cluster. */
+export async function runBootstrap(opts: { dir: string; context: string; kubeconfig?: string; dryRun: boolean }, api?: ClusterApi): Promise<string[]> {
+  const { root } = await loadRepoModel(opts.dir);
+  const b = await kustomizeBuild(findKustomize(), join(root, BOOTSTRAP_DIR));
+  if (!b.ok) throw new UserError(`cannot build ${BOOTSTRAP_DIR}/: ${b.stderr.split('\n').pop()}`, 'run calisti-gitops validate');
+  const target = api ?? (await (await contextConnector(opts.kubeconfig, {}))(opts.context));
+  const applied: string[] = [];
+  for (const doc of parseAllDocuments(b.yaml)) {
+    const obj = doc.toJS() as Record<string, any>;
+    if (!obj) continue;
+    await target.apply(obj, { dryRun: opts.dryRun });
+    applied.push(`${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`);
+  }
+  return applied;
+}
+
+export interface StatusRow {
+  application: string;
+  sync: string;
+  health: string;
+}
+
+export async function runStatus(opts: { dir: string; context: string; kubeconfig?: string }, api?: ClusterApi): Promise<{ applications: StatusRow[]; controlPlanes: Record<string, string> }> {
+  const { fleet } = await loadRepoModel(opts.dir);
+  const mgmt = api ?? (await (await contextConnector(opts.kubeconfig, {}))(opts.context));
+  const list = await mgmt.get(`/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(fleet.argocd.namespace)}/applications`);
+  const applications = ((list?.items ?? []) as Record<string, any>[])
+    .map((a) => ({ application: a.metadata.name, sync: a.status?.sync?.status ?? 'Unknown', health: a.status?.health?.status ?? 'Unknown' }))
+    .sort((a, b) => (a.application < b.application ? -1 : 1));
+  const controlPlanes: Record<string, string> = {};
+  if (!api) {
+    const kc = await loadKubeConfig(opts.kubeconfig);
+    for (const c of fleet.clusters) {
+      if (!kc.getContextObject(c.name)) {
+        controlPlanes[c.name] = 'no kubeconfig context';
+        continue;
+      }
+      try {
+        const cp = await (await connect(kc, contextCredentials(kc, c.name))).get('/apis/smm.cisco.com/v1alpha1/controlplanes/smm');
+        controlPlanes[c.name] = cp ? String(cp.status?.status ?? 'Unknown') : 'no ControlPlane';
+      } catch {
+        controlPlanes[c.name] = 'unreachable';
+      }
+    }
+  }
+  return { applications, controlPlanes };
+}
+
+export const readCert = (file: string): Buffer => {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new UserError(`cannot read --cert ${file}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+};
