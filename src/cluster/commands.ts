@@ -14,7 +14,7 @@ import { RepoFs } from '../repo/fs.js';
 import { runGenerate } from '../repo/generate.js';
 import { oaepLabel, publicKeyFromCert, seal } from '../secrets/crypto.js';
 import { MANAGEMENT_CLUSTER, SealedStore } from '../secrets/store.js';
-import { loadRepoModel } from '../upgrade/apply.js';
+import { loadRepoModel, withRepoModel } from '../upgrade/apply.js';
 import { parseAllDocuments } from 'yaml';
 import { connect, type ClusterApi } from './api.js';
 import { argoClusterConfig, contextCredentials, loadKubeConfig } from './kubeconfig.js';
@@ -36,24 +36,25 @@ export interface AddOptions {
 }
 
 export async function runClustersAdd(opts: AddOptions): Promise<{ cluster: string; added: boolean; commit: string | null }> {
-  const { root, text, fleet } = await loadRepoModel(opts.dir);
-  const kc = await loadKubeConfig(opts.kubeconfig);
-  const creds = contextCredentials(kc, opts.context);
-  const name = opts.name ?? clusterNameFrom(opts.context);
-  const key = publicKeyFromCert(opts.cert);
-  const ns = fleet.argocd.namespace;
-  const secretName = clusterSecretName(name);
-  const data = { config: JSON.stringify(argoClusterConfig(creds)), name, server: creds.server };
-  const fs = new RepoFs(root);
-  const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
-  const label = oaepLabel('strict', ns, secretName);
-  store.put({ cluster: MANAGEMENT_CLUSTER, namespace: ns, name: secretName, scope: 'strict', type: 'Opaque', encryptedData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, seal(key, Buffer.from(v), label).toString('base64')])) });
-  const edit = new ModelEdit(text);
-  const added = !fleet.clusters.some((c) => c.name === name);
-  if (added) edit.append(['clusters'], { name, role: opts.role, ...(opts.network ? { network: opts.network } : {}) });
-  edit.fleet();
-  const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(clusters): ${added ? 'add' : 'update credentials of'} ${name}`, modelText: { text: edit.text(), display: 'calisti.yaml' }, sealedText: store.serialize() });
-  return { cluster: name, added, commit: r.commit };
+  return withRepoModel(opts.dir, async ({ root, text, fleet }) => {
+    const kc = await loadKubeConfig(opts.kubeconfig);
+    const creds = contextCredentials(kc, opts.context);
+    const name = opts.name ?? clusterNameFrom(opts.context);
+    const key = publicKeyFromCert(opts.cert);
+    const ns = fleet.argocd.namespace;
+    const secretName = clusterSecretName(name);
+    const data = { config: JSON.stringify(argoClusterConfig(creds)), name, server: creds.server };
+    const fs = new RepoFs(root);
+    const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
+    const label = oaepLabel('strict', ns, secretName);
+    store.put({ cluster: MANAGEMENT_CLUSTER, namespace: ns, name: secretName, scope: 'strict', type: 'Opaque', encryptedData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, seal(key, Buffer.from(v), label).toString('base64')])) });
+    const edit = new ModelEdit(text);
+    const added = !fleet.clusters.some((c) => c.name === name);
+    if (added) edit.append(['clusters'], { name, role: opts.role, ...(opts.network ? { network: opts.network } : {}) });
+    edit.fleet();
+    const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(clusters): ${added ? 'add' : 'update credentials of'} ${name}`, modelText: { text: edit.text(), display: 'calisti.yaml' }, sealedText: store.serialize() });
+    return { cluster: name, added, commit: r.commit };
+  });
 }
 
 export interface TrustStep {

@@ -11,7 +11,7 @@ import { secretFindings } from '../validate/secrets.js';
 const SKIP = new Set(['.git', 'node_modules', 'charts']);
 
 /** Repo-relative YAML files holding a Secret with values (placeholders excluded). */
-export function plaintextSecrets(root: string, overlay: Map<string, string> = new Map()): string[] {
+export function plaintextSecrets(root: string, overlay: Map<string, string> = new Map(), skip: Set<string> = new Set()): string[] {
   const found: string[] = [];
   const check = (file: string, text: string) => {
     if (!/\bkind:\s*["']?Secret\b/.test(text)) return;
@@ -28,7 +28,7 @@ export function plaintextSecrets(root: string, overlay: Map<string, string> = ne
       const st = statSync(p);
       const rel = relative(root, p);
       if (st.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(name) && !overlay.has(rel) && st.size < 10 * 1024 * 1024) check(rel, readFileSync(p, 'utf8'));
+      else if (/\.ya?ml$/.test(name) && !overlay.has(rel) && !skip.has(rel) && st.size < 10 * 1024 * 1024) check(rel, readFileSync(p, 'utf8'));
     }
   };
   walk(root);
@@ -36,8 +36,8 @@ export function plaintextSecrets(root: string, overlay: Map<string, string> = ne
   return [...new Set(found)].sort();
 }
 
-export function refusePlaintext(root: string, overlay?: Map<string, string>): void {
-  const files = plaintextSecrets(root, overlay);
+export function refusePlaintext(root: string, overlay?: Map<string, string>, skip?: Set<string>): void {
+  const files = plaintextSecrets(root, overlay, skip);
   if (files.length) {
     throw new UserError(
       `credentials in clear in ${files.length} file(s); nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,

@@ -10,7 +10,7 @@ import { renderContext } from '../render/context.js';
 import { NS, SEALED_FILE } from '../render/layout.js';
 import { RepoFs } from '../repo/fs.js';
 import { runGenerate, type GenerateResult } from '../repo/generate.js';
-import { loadRepoModel } from '../upgrade/apply.js';
+import { withRepoModel } from '../upgrade/apply.js';
 import { oaepLabel, publicKeyFromCert, seal, type Scope } from './crypto.js';
 import { MANAGEMENT_CLUSTER, SealedStore, type SealedEntry } from './store.js';
 
@@ -43,40 +43,41 @@ export function dockerConfigJson(registry: string, c: Credentials): string {
 }
 
 export async function runSeal(opts: SealOptions): Promise<SealResult> {
-  const { root, fleet } = await loadRepoModel(opts.dir);
-  const key = publicKeyFromCert(opts.cert);
-  const ctx = renderContext(fleet);
-  const bp = blueprintFor(fleet.calisti.version);
-  const known = fleet.clusters.map((c) => c.name);
-  const unknown = (opts.clusters ?? []).filter((c) => !known.includes(c));
-  if (unknown.length) throw new UserError(`unknown cluster(s): ${unknown.join(', ')}`, `clusters are: ${known.join(', ')}`);
-  if (!opts.credentials.username || !opts.credentials.password) throw new UserError('the registry username or password is empty', 'set CALISTI_USERNAME and CALISTI_PASSWORD (or pipe the password with --password-stdin)');
+  return withRepoModel(opts.dir, async ({ root, fleet }) => {
+    const key = publicKeyFromCert(opts.cert);
+    const ctx = renderContext(fleet);
+    const bp = blueprintFor(fleet.calisti.version);
+    const known = fleet.clusters.map((c) => c.name);
+    const unknown = (opts.clusters ?? []).filter((c) => !known.includes(c));
+    if (unknown.length) throw new UserError(`unknown cluster(s): ${unknown.join(', ')}`, `clusters are: ${known.join(', ')}`);
+    if (!opts.credentials.username || !opts.credentials.password) throw new UserError('the registry username or password is empty', 'set CALISTI_USERNAME and CALISTI_PASSWORD (or pipe the password with --password-stdin)');
 
-  const fs = new RepoFs(root);
-  const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
-  const sealed: SealResult['sealed'] = [];
-  const put = (cluster: string, namespace: string, name: string, type: string, data: Record<string, string>) => {
-    const entry: SealedEntry = { cluster, namespace, name, scope: opts.scope, type, encryptedData: {} };
-    const label = oaepLabel(opts.scope, namespace, name);
-    for (const [k, v] of Object.entries(data)) entry.encryptedData[k] = seal(key, Buffer.from(v), label).toString('base64');
-    store.put(entry);
-    sealed.push({ cluster, namespace, name, keys: Object.keys(data).sort() });
-  };
-  if (opts.targets.includes('registry')) {
-    const config = dockerConfigJson(bp.registry.host, opts.credentials);
-    for (const cluster of opts.clusters ?? known) put(cluster, NS.registryAccess, ctx.pullSecretName, 'kubernetes.io/dockerconfigjson', { '.dockerconfigjson': config });
-  }
-  if (opts.targets.includes('chart-repository')) {
-    if (fleet.calisti.chart !== 'oci') throw new UserError('calisti.chart is "vendored": Argo CD needs no chart registry credentials');
-    put(MANAGEMENT_CLUSTER, fleet.argocd.namespace, chartRepositorySecretName(ctx), 'Opaque', {
-      enableOCI: 'true',
-      name: bp.chart.name,
-      password: opts.credentials.password,
-      type: 'helm',
-      url: bp.chart.repository,
-      username: opts.credentials.username,
-    });
-  }
-  const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(secrets): seal ${sealed.map((s) => `${s.namespace}/${s.name}@${s.cluster}`).join(', ')}`, sealedText: store.serialize() });
-  return { changed: r.changed, commit: r.commit, sealed };
+    const fs = new RepoFs(root);
+    const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
+    const sealed: SealResult['sealed'] = [];
+    const put = (cluster: string, namespace: string, name: string, type: string, data: Record<string, string>) => {
+      const entry: SealedEntry = { cluster, namespace, name, scope: opts.scope, type, encryptedData: {} };
+      const label = oaepLabel(opts.scope, namespace, name);
+      for (const [k, v] of Object.entries(data)) entry.encryptedData[k] = seal(key, Buffer.from(v), label).toString('base64');
+      store.put(entry);
+      sealed.push({ cluster, namespace, name, keys: Object.keys(data).sort() });
+    };
+    if (opts.targets.includes('registry')) {
+      const config = dockerConfigJson(bp.registry.host, opts.credentials);
+      for (const cluster of opts.clusters ?? known) put(cluster, NS.registryAccess, ctx.pullSecretName, 'kubernetes.io/dockerconfigjson', { '.dockerconfigjson': config });
+    }
+    if (opts.targets.includes('chart-repository')) {
+      if (fleet.calisti.chart !== 'oci') throw new UserError('calisti.chart is "vendored": Argo CD needs no chart registry credentials');
+      put(MANAGEMENT_CLUSTER, fleet.argocd.namespace, chartRepositorySecretName(ctx), 'Opaque', {
+        enableOCI: 'true',
+        name: bp.chart.name,
+        password: opts.credentials.password,
+        type: 'helm',
+        url: bp.chart.repository,
+        username: opts.credentials.username,
+      });
+    }
+    const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(secrets): seal ${sealed.map((s) => `${s.namespace}/${s.name}@${s.cluster}`).join(', ')}`, sealedText: store.serialize() });
+    return { changed: r.changed, commit: r.commit, sealed };
+  });
 }

@@ -8,6 +8,8 @@ import type { Fleet } from '../model/schema.js';
 import { MODEL_FILE } from '../render/layout.js';
 import { runGenerate, type GenerateResult } from '../repo/generate.js';
 import { isRepoRoot } from '../repo/git.js';
+import { recover } from '../repo/journal.js';
+import { withRepoLock } from '../repo/lock.js';
 
 export async function loadRepoModel(dir: string): Promise<{ root: string; text: string; fleet: Fleet }> {
   const root = resolve(dir);
@@ -19,6 +21,16 @@ export async function loadRepoModel(dir: string): Promise<{ root: string; text: 
     throw new UserError(`${join(root, MODEL_FILE)} is missing`, 'run in a repo made by calisti-gitops init');
   }
   return { root, text, fleet: parseFleet(text, MODEL_FILE) };
+}
+
+/** Runs fn on the repo's model while holding the repo lock, after finishing any killed run. */
+export async function withRepoModel<T>(dir: string, fn: (m: { root: string; text: string; fleet: Fleet }) => Promise<T>): Promise<T> {
+  const root = resolve(dir);
+  if (!(await isRepoRoot(root))) throw new UserError(`${root} is not the root of a git repository`, 'run in a repo made by calisti-gitops init, or pass -C <repo>');
+  return withRepoLock(root, async () => {
+    await recover(root);
+    return fn(await loadRepoModel(root));
+  });
 }
 
 export async function applyModelEdit(root: string, edit: ModelEdit, opts: { commit: boolean; message: string; extraPaths?: string[] }): Promise<GenerateResult> {

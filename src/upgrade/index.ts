@@ -15,7 +15,7 @@ import { runDiff } from '../diff/index.js';
 import type { ClusterDiff } from '../diff/resources.js';
 import { VENDORED_CHART_DIR } from '../render/layout.js';
 import { git } from '../repo/git.js';
-import { applyModelEdit, loadRepoModel } from './apply.js';
+import { applyModelEdit, withRepoModel } from './apply.js';
 import { checkUpgrade } from './path.js';
 import { restartCommands, workloads } from './workloads.js';
 
@@ -42,69 +42,70 @@ export interface UpgradeResult {
 export const upgradeMessage = (from: string, to: string) => `chore(calisti): upgrade ${from} -> ${to}`;
 
 export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
-  const { root, text, fleet } = await loadRepoModel(opts.dir);
-  const from = fleet.calisti.version;
-  const kind = checkUpgrade(from, opts.to);
-  const result: UpgradeResult = { from, to: opts.to, changed: false, upToDate: kind === 'none', commit: null, branch: null, steps: [], files: [], clusters: {}, followUps: [] };
-  if (kind === 'none') return result;
+  return withRepoModel(opts.dir, async ({ root, text, fleet }) => {
+    const from = fleet.calisti.version;
+    const kind = checkUpgrade(from, opts.to);
+    const result: UpgradeResult = { from, to: opts.to, changed: false, upToDate: kind === 'none', commit: null, branch: null, steps: [], files: [], clusters: {}, followUps: [] };
+    if (kind === 'none') return result;
 
-  const fromBp = blueprintFor(from);
-  const toBp = blueprintFor(opts.to);
-  const shipped = new Set(toBp.istio.versions.map((v) => revisionName(v.version)));
-  const oldPrimary = revisionName(defaultIstio(fromBp).version);
-  const newPrimary = revisionName(defaultIstio(toBp).version);
-  const stranded = fleet.istio.revisions.filter((r) => !shipped.has(r));
-  if (stranded.length) {
-    throw new UserError(`Calisti ${opts.to} does not ship ${stranded.join(', ')}, which still run${stranded.length === 1 ? 's' : ''} here`, `move its namespaces and prune it first: calisti-gitops istio migrate --namespace <ns> --to ${oldPrimary}; calisti-gitops istio prune`);
-  }
-  if (fleet.calisti.chart === 'vendored' && !which('helm')) {
-    throw new UserError(`calisti.chart is "vendored": upgrading replaces ${VENDORED_CHART_DIR} with helm pull, and helm is not installed`, 'install helm (https://helm.sh/docs/intro/install/), or set calisti.chart: oci to let Argo CD pull the chart');
-  }
-
-  const edit = new ModelEdit(text).set(['calisti', 'version'], opts.to);
-  result.steps.push(`calisti.version ${from} -> ${opts.to}`, `smm-operator chart ${fromBp.chart.version} -> ${toBp.chart.version}`);
-  const all = workloads(fleet);
-  if (oldPrimary !== newPrimary) {
-    if (!shipped.has(oldPrimary)) throw new UserError(`Calisti ${opts.to} does not ship ${oldPrimary}, so workloads cannot stay on it during the upgrade`);
-    edit.append(['istio', 'revisions'], oldPrimary);
-    result.steps.push(`Istio control plane ${newPrimary} (Istio ${defaultIstio(toBp).version}) added next to ${oldPrimary} on every cluster; the Calisti control plane moves to ${newPrimary}`);
-    for (const w of all.filter((w) => !w.pinned)) {
-      edit.set(w.path, oldPrimary);
-      result.steps.push(`namespace ${w.namespace} (${w.what}) stays on ${oldPrimary}`);
+    const fromBp = blueprintFor(from);
+    const toBp = blueprintFor(opts.to);
+    const shipped = new Set(toBp.istio.versions.map((v) => revisionName(v.version)));
+    const oldPrimary = revisionName(defaultIstio(fromBp).version);
+    const newPrimary = revisionName(defaultIstio(toBp).version);
+    const stranded = fleet.istio.revisions.filter((r) => !shipped.has(r));
+    if (stranded.length) {
+      throw new UserError(`Calisti ${opts.to} does not ship ${stranded.join(', ')}, which still run${stranded.length === 1 ? 's' : ''} here`, `move its namespaces and prune it first: calisti-gitops istio migrate --namespace <ns> --to ${oldPrimary}; calisti-gitops istio prune`);
     }
-    const namespaces = [...new Set(all.map((w) => w.namespace))];
-    if (namespaces.length) {
-      result.followUps.push(
-        `when ${newPrimary} is healthy on every cluster, move namespaces one at a time: calisti-gitops istio migrate --namespace <ns> --to ${newPrimary} (namespaces: ${namespaces.join(', ')})`,
-        ...restartCommands(all).map((c) => `after each move, restart its workloads: ${c}`),
-        `roll a namespace back with: calisti-gitops istio migrate --namespace <ns> --rollback`,
-      );
+    if (fleet.calisti.chart === 'vendored' && !which('helm')) {
+      throw new UserError(`calisti.chart is "vendored": upgrading replaces ${VENDORED_CHART_DIR} with helm pull, and helm is not installed`, 'install helm (https://helm.sh/docs/intro/install/), or set calisti.chart: oci to let Argo CD pull the chart');
     }
-    result.followUps.push(`once nothing uses ${oldPrimary}: calisti-gitops istio prune`);
-  } else {
-    result.steps.push(`Istio stays on ${newPrimary} (Istio ${defaultIstio(toBp).version})`);
-    // Sidecars pick up the new proxy patch level only when their pods restart (docs 2.4.5).
-    result.followUps.push(...restartCommands(all).map((c) => `restart workloads for the new proxy: ${c}`));
-  }
 
-  const preview = await runDiff({ dir: root, modelText: edit.text() });
-  result.files = preview.files.map((f) => f.path);
-  result.clusters = preview.clusters;
+    const edit = new ModelEdit(text).set(['calisti', 'version'], opts.to);
+    result.steps.push(`calisti.version ${from} -> ${opts.to}`, `smm-operator chart ${fromBp.chart.version} -> ${toBp.chart.version}`);
+    const all = workloads(fleet);
+    if (oldPrimary !== newPrimary) {
+      if (!shipped.has(oldPrimary)) throw new UserError(`Calisti ${opts.to} does not ship ${oldPrimary}, so workloads cannot stay on it during the upgrade`);
+      edit.append(['istio', 'revisions'], oldPrimary);
+      result.steps.push(`Istio control plane ${newPrimary} (Istio ${defaultIstio(toBp).version}) added next to ${oldPrimary} on every cluster; the Calisti control plane moves to ${newPrimary}`);
+      for (const w of all.filter((w) => !w.pinned)) {
+        edit.set(w.path, oldPrimary);
+        result.steps.push(`namespace ${w.namespace} (${w.what}) stays on ${oldPrimary}`);
+      }
+      const namespaces = [...new Set(all.map((w) => w.namespace))];
+      if (namespaces.length) {
+        result.followUps.push(
+          `when ${newPrimary} is healthy on every cluster, move namespaces one at a time: calisti-gitops istio migrate --namespace <ns> --to ${newPrimary} (namespaces: ${namespaces.join(', ')})`,
+          ...restartCommands(all).map((c) => `after each move, restart its workloads: ${c}`),
+          `roll a namespace back with: calisti-gitops istio migrate --namespace <ns> --rollback`,
+        );
+      }
+      result.followUps.push(`once nothing uses ${oldPrimary}: calisti-gitops istio prune`);
+    } else {
+      result.steps.push(`Istio stays on ${newPrimary} (Istio ${defaultIstio(toBp).version})`);
+      // Sidecars pick up the new proxy patch level only when their pods restart (docs 2.4.5).
+      result.followUps.push(...restartCommands(all).map((c) => `restart workloads for the new proxy: ${c}`));
+    }
 
-  const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
-  try {
-    const vendored = fleet.calisti.chart === 'vendored';
-    if (vendored) await pullChart(root, toBp.chart.repository, toBp.chart.name, toBp.chart.version);
-    const r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: vendored ? [VENDORED_CHART_DIR] : [] });
-    if (vendored) result.steps.push(`${VENDORED_CHART_DIR} replaced by helm pull of ${toBp.chart.name} ${toBp.chart.version}`);
-    result.changed = r.changed;
-    result.commit = r.commit;
-    result.branch = opts.branch ?? null;
-  } catch (e) {
-    await restoreBranch?.();
-    throw e;
-  }
-  return result;
+    const preview = await runDiff({ dir: root, modelText: edit.text() });
+    result.files = preview.files.map((f) => f.path);
+    result.clusters = preview.clusters;
+
+    const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
+    try {
+      const vendored = fleet.calisti.chart === 'vendored';
+      if (vendored) await pullChart(root, toBp.chart.repository, toBp.chart.name, toBp.chart.version);
+      const r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: vendored ? [VENDORED_CHART_DIR] : [] });
+      if (vendored) result.steps.push(`${VENDORED_CHART_DIR} replaced by helm pull of ${toBp.chart.name} ${toBp.chart.version}`);
+      result.changed = r.changed;
+      result.commit = r.commit;
+      result.branch = opts.branch ?? null;
+    } catch (e) {
+      await restoreBranch?.();
+      throw e;
+    }
+    return result;
+  });
 }
 
 /** Creates or resets `branch` at HEAD and checks it out; returns how to undo that. */

@@ -1,0 +1,66 @@
+/**
+ * Crash safety: before the first write, what every touched file held (and HEAD) is written to a
+ * journal in .git. A run killed midway leaves the journal; the next run that takes the lock puts
+ * the files back (the old commit still stands) or, if the commit was made, keeps the new state.
+ * Either way the repo is whole: as before, or as after.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RepoFs } from './fs.js';
+import { headCommit, unstage } from './git.js';
+import { stateDir } from './lock.js';
+
+interface Saved {
+  path: string;
+  content: string | null;
+  executable: boolean;
+}
+
+interface JournalFile {
+  head: string | null;
+  files: Saved[];
+}
+
+const journalPath = (root: string) => join(stateDir(root), 'journal.json');
+
+export function writeJournal(fs: RepoFs, head: string | undefined, paths: string[]): void {
+  const files = paths.map((path) => {
+    const content = fs.read(path);
+    return { path, content: content ?? null, executable: content !== undefined && fs.isExecutable(path) };
+  });
+  const file = journalPath(fs.root);
+  writeFileSync(`${file}.tmp`, JSON.stringify({ head: head ?? null, files } satisfies JournalFile));
+  renameSync(`${file}.tmp`, file);
+}
+
+export function clearJournal(root: string): void {
+  rmSync(journalPath(root), { force: true });
+}
+
+/** Finishes what a killed run left: returns what it did, or undefined when there was nothing. */
+export async function recover(root: string): Promise<'rolled-back' | 'kept' | undefined> {
+  const file = journalPath(root);
+  rmSync(`${file}.tmp`, { force: true });
+  if (!existsSync(file)) return undefined;
+  let journal: JournalFile;
+  try {
+    journal = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    clearJournal(root);
+    return undefined;
+  }
+  const head = (await headCommit(root)) ?? null;
+  if (head !== journal.head) {
+    // The commit was made: the new state is complete.
+    clearJournal(root);
+    return 'kept';
+  }
+  const fs = new RepoFs(root);
+  for (const f of journal.files) {
+    if (f.content === null) fs.remove(f.path);
+    else fs.write(f.path, f.content, f.executable);
+  }
+  await unstage(root, journal.files.map((f) => f.path));
+  clearJournal(root);
+  return 'rolled-back';
+}
