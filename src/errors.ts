@@ -48,8 +48,8 @@ export class ModelError extends UserError {
 export class HandEditError extends UserError {
   constructor(readonly files: string[]) {
     super(
-      `these generated files were edited by hand and would be overwritten:\n${files.map((f) => `  ${f}`).join('\n')}`,
-      'move the change into calisti.yaml (clusters[].overrides), or run again with --force to discard the edits',
+      `hand edits conflict with the model; nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,
+      'resolve each field by hand (or move it into calisti.yaml, e.g. clusters[].overrides), or run again with --force to take the model\'s version',
     );
     this.name = 'HandEditError';
   }

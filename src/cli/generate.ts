@@ -9,6 +9,7 @@ import { formatOption } from './options.js';
 function report(io: Io, format: Format, r: GenerateResult, verb: string): void {
   if (format === 'json') return printJson(io, r);
   for (const w of r.warnings) io.err(`warning: ${w}`);
+  if (r.kept.length) io.err(`kept as edited by hand (the model does not change them): ${r.kept.join(', ')}`);
   if (!r.changed) {
     io.err(`${verb}: no change (${r.unchanged} files up to date)`);
     return;
@@ -16,10 +17,11 @@ function report(io: Io, format: Format, r: GenerateResult, verb: string): void {
   const lines = [
     ...r.created.map((p) => `  + ${p}`),
     ...r.updated.map((p) => `  ~ ${p}`),
+    ...r.merged.map((p) => `  ~ ${p} (merged with your edits)`),
     ...r.restored.map((p) => `  ! ${p} (restored: it had been deleted)`),
     ...r.deleted.map((p) => `  - ${p}`),
   ];
-  io.err(`${verb}: ${r.created.length} created, ${r.updated.length} updated, ${r.restored.length} restored, ${r.deleted.length} deleted, ${r.unchanged} unchanged`);
+  io.err(`${verb}: ${r.created.length} created, ${r.updated.length} updated, ${r.merged.length} merged, ${r.restored.length} restored, ${r.deleted.length} deleted, ${r.unchanged} unchanged`);
   io.err(lines.join('\n'));
   io.err(r.commit ? `committed ${r.commit.slice(0, 12)} in ${r.dir}` : `not committed: review with git -C ${r.dir} diff, then commit`);
 }

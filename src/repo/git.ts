@@ -70,3 +70,27 @@ export async function unstage(dir: string, paths: string[]): Promise<void> {
   if (await headCommit(dir)) await g.raw(['reset', '--quiet', 'HEAD', '--', ...paths]).catch(() => undefined);
   else await g.raw(['rm', '--cached', '--quiet', '--ignore-unmatch', '-r', '--', ...paths]).catch(() => undefined);
 }
+
+/** Blob contents by id from git's object store, in one process; ids git does not have are left out. */
+export async function readBlobs(dir: string, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (ids.length === 0) return out;
+  const { execFile } = await import('node:child_process');
+  const raw: Buffer = await new Promise((resolve) => {
+    const child = execFile('git', ['-C', dir, 'cat-file', '--batch'], { encoding: 'buffer', maxBuffer: 1 << 30 }, (_err, stdout) => resolve(stdout ?? Buffer.alloc(0)));
+    child.stdin!.end(`${ids.join('\n')}\n`);
+  });
+  let pos = 0;
+  for (const id of ids) {
+    const nl = raw.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const header = raw.subarray(pos, nl).toString();
+    pos = nl + 1;
+    const m = /^([0-9a-f]{40}) blob (\d+)$/.exec(header);
+    if (!m) continue; // "<id> missing"
+    const size = Number(m[2]);
+    out.set(id, raw.subarray(pos, pos + size).toString('utf8'));
+    pos += size + 1;
+  }
+  return out;
+}

@@ -4,18 +4,21 @@
  */
 import type { RenderedTree } from '../render/index.js';
 import { MODEL_FILE, STATE_FILE } from '../render/layout.js';
-import { serializeState, sha256, type GeneratedState } from './state.js';
+import { mergeFile, type MergeConflict } from './merge.js';
+import { blobId, serializeState, type GeneratedState } from './state.js';
 
 export interface FileWrite {
   path: string;
   content: string;
   executable: boolean;
-  action: 'create' | 'update' | 'restore';
+  action: 'create' | 'update' | 'restore' | 'merge';
 }
 
 export interface Conflict {
   path: string;
   reason: 'edited' | 'not-generated';
+  /** Resources and fields changed both by hand and by the model. */
+  fields?: MergeConflict[];
 }
 
 export interface Plan {
@@ -23,6 +26,8 @@ export interface Plan {
   deletes: string[];
   conflicts: Conflict[];
   unchanged: string[];
+  /** Hand-edited files the model did not change: left as they are. */
+  kept: string[];
 }
 
 /** Reads a repo file's current content, or undefined when it does not exist. */
@@ -35,32 +40,45 @@ export function planGenerate(opts: {
   force: boolean;
   /** The model text to store as calisti.yaml, when it came from elsewhere (-f). */
   model?: string;
+  /** Last generated contents by blob id, for merging hand edits (see basesNeeded). */
+  bases?: Map<string, string>;
 }): Plan {
   const { rendered, previous, read, force } = opts;
-  const plan: Plan = { writes: [], deletes: [], conflicts: [], unchanged: [] };
+  const plan: Plan = { writes: [], deletes: [], conflicts: [], unchanged: [], kept: [] };
   const state: GeneratedState = { files: {} };
 
   for (const [path, file] of rendered) {
-    const next = sha256(file.content);
+    const next = blobId(file.content);
     state.files[path] = next;
     const current = read(path);
     const was = previous.files[path];
-    if (current !== undefined && sha256(current) === next) {
+    const now = current === undefined ? undefined : blobId(current);
+    if (now === next) {
       plan.unchanged.push(path);
       continue;
     }
-    const write = (action: FileWrite['action']) => plan.writes.push({ path, content: file.content, executable: file.executable ?? false, action });
+    const write = (action: FileWrite['action'], content = file.content) => plan.writes.push({ path, content, executable: file.executable ?? false, action });
     if (current === undefined) write(was === undefined ? 'create' : 'restore');
-    else if (was !== undefined && sha256(current) === was) write('update');
+    else if (was !== undefined && now === was) write('update');
     else if (force) write('update');
-    else plan.conflicts.push({ path, reason: was === undefined ? 'not-generated' : 'edited' });
+    else if (was === undefined) plan.conflicts.push({ path, reason: 'not-generated' });
+    else if (next === was) plan.kept.push(path); // edited by hand, unchanged by the model: keep
+    else {
+      const base = opts.bases?.get(was);
+      if (base === undefined) plan.conflicts.push({ path, reason: 'edited' });
+      else {
+        const m = mergeFile(path, base, current, file.content);
+        if (m.conflicts.length) plan.conflicts.push({ path, reason: 'edited', fields: m.conflicts });
+        else write('merge', m.text);
+      }
+    }
   }
 
   for (const [path, was] of Object.entries(previous.files)) {
     if (rendered.has(path)) continue;
     const current = read(path);
     if (current === undefined) continue;
-    if (sha256(current) === was || force) plan.deletes.push(path);
+    if (blobId(current) === was || force) plan.deletes.push(path);
     else plan.conflicts.push({ path, reason: 'edited' });
   }
 
@@ -78,3 +96,18 @@ export function planGenerate(opts: {
 }
 
 export const planChanges = (plan: Plan) => plan.writes.length + plan.deletes.length;
+
+/** Blob ids of the last generated contents a plan will need to merge hand edits. */
+export function basesNeeded(rendered: RenderedTree, previous: GeneratedState, read: ReadCurrent): string[] {
+  const out: string[] = [];
+  for (const [path, file] of rendered) {
+    const was = previous.files[path];
+    if (was === undefined) continue;
+    const current = read(path);
+    if (current === undefined) continue;
+    const now = blobId(current);
+    const next = blobId(file.content);
+    if (now !== was && now !== next && next !== was) out.push(was);
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 /**
- * What the last `generate` wrote: path -> sha256, kept in the repo (.calisti-gitops/generated.json)
+ * What the last `generate` wrote: path -> git blob id, kept in the repo (.calisti-gitops/generated.json)
  * so a later run can tell a hand edit from a file it wrote itself.
  */
 import { createHash } from 'node:crypto';
@@ -10,7 +10,14 @@ export interface GeneratedState {
   files: Record<string, string>;
 }
 
-export const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex');
+/**
+ * A file's git blob id. Recording blob ids (not just any digest) lets a later run read the last
+ * generated content back from git's object store to three-way merge a hand edit.
+ */
+export const blobId = (content: string | Buffer) => {
+  const buf = typeof content === 'string' ? Buffer.from(content) : content;
+  return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
+};
 
 export function parseState(text: string | undefined): GeneratedState {
   if (text === undefined) return { files: {} };
@@ -18,7 +25,7 @@ export function parseState(text: string | undefined): GeneratedState {
     const parsed = JSON.parse(text) as GeneratedState;
     if (typeof parsed !== 'object' || parsed === null || typeof parsed.files !== 'object' || parsed.files === null) throw new Error('no "files" map');
     for (const [k, v] of Object.entries(parsed.files)) {
-      if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw new Error(`bad hash for ${k}`);
+      if (typeof v !== 'string' || !/^[0-9a-f]{40}$/.test(v)) throw new Error(`bad blob id for ${k}`);
     }
     return parsed;
   } catch (e) {

@@ -60,20 +60,40 @@ describe('generate', () => {
     expect((await git(dir).raw(['show', '--name-only', '--format=%s', 'HEAD'])).split('\n')[0]).toBe('chore(calisti): generate from calisti.yaml');
   });
 
-  it('refuses to overwrite a hand edit, names the file and changes nothing', async () => {
+  it('keeps a hand edit to a field the model does not change, and merges the model\'s change beside it', async () => {
     const dir = await freshRepo();
-    const edited = 'manifests/smm-controlplane/base/control-plane.yaml';
-    writeFileSync(join(dir, edited), `${readFileSync(join(dir, edited), 'utf8')}# tuned by hand\n`);
-    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('targetRevision: HEAD', 'targetRevision: main'));
+    const f = 'manifests/smm-controlplane/base/control-plane.yaml';
+    // By hand: a comment and a tuned field of the ControlPlane.
+    writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace('      replicas: 1\n', '      replicas: 3 # tuned by hand\n'));
+    // By the model: the istio namespace, which this file also holds.
+    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('clusters:', 'istio:\n  namespace: istio-mesh\nclusters:'));
+    const r = await cli('generate', '-C', dir, '-o', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).merged).toEqual([f]);
+    const text = readFileSync(join(dir, f), 'utf8');
+    expect(text).toContain('replicas: 3 # tuned by hand');
+    expect(text).toContain('namespace: istio-mesh');
+    expect(text).not.toContain('namespace: istio-system');
+    // Next run: nothing to do, the edit stays.
+    const again = JSON.parse((await cli('generate', '-C', dir, '-o', 'json')).stdout);
+    expect(again.changed).toBe(false);
+    expect(again.kept).toEqual([f]);
+  });
+
+  it('reports a field changed both by hand and by the model, with file, resource and path, and writes nothing', async () => {
+    const dir = await freshRepo();
+    const f = 'manifests/smm-controlplane/base/control-plane.yaml';
+    writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace('namespace: istio-system', 'namespace: istio-by-hand'));
+    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('clusters:', 'istio:\n  namespace: istio-mesh\nclusters:'));
     await expectUntouched(dir, async () => {
       const r = await cli('generate', '-C', dir);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(edited);
+      expect(r.stderr).toContain(`${f}: ControlPlane//smm spec.meshManager.istio.istioCRRef.namespace (changed by hand and by the model)`);
       expect(r.stderr).toContain('--force');
     });
     const forced = await cli('generate', '-C', dir, '--force');
     expect(forced.code, forced.stderr).toBe(0);
-    expect(readFileSync(join(dir, edited), 'utf8')).not.toContain('tuned by hand');
+    expect(readFileSync(join(dir, f), 'utf8')).not.toContain('istio-by-hand');
   });
 
   it('leaves a hand-added file in a generated folder alone', async () => {

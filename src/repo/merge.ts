@@ -1,0 +1,103 @@
+/**
+ * Three-way merge of a generated file the user edited, per resource and per field, as `kpt pkg
+ * update` does: base is what generate wrote last time, ours is the file as edited, theirs is the
+ * new render. A field changed only by the user keeps the user's value; a field changed only by the
+ * model takes the model's; a field changed by both, differently, is a conflict. The user's
+ * comments and layout survive: changes are applied to the edited document itself.
+ */
+import { isMap, parseAllDocuments, parseDocument, type Document } from 'yaml';
+
+export interface MergeConflict {
+  resource: string;
+  path: string;
+}
+
+export interface MergeResult {
+  text: string;
+  conflicts: MergeConflict[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const keyOf = (o: unknown, i: number) => (isObj(o) && o.kind ? `${o.kind}/${(o.metadata as Obj | undefined)?.namespace ?? ''}/${(o.metadata as Obj | undefined)?.name ?? ''}` : `#${i}`);
+const showPath = (p: (string | number)[]) => p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').replace(/^\./, '');
+
+/** Field-level merge of one value; records conflicts and returns the merged value. */
+function merge3(base: unknown, ours: unknown, theirs: unknown, path: (string | number)[], out: MergeConflict[], resource: string): unknown {
+  if (same(ours, base)) return theirs;
+  if (same(theirs, base) || same(ours, theirs)) return ours;
+  if (isObj(ours) && isObj(theirs)) {
+    const b = isObj(base) ? base : {};
+    const merged: Obj = {};
+    for (const k of new Set([...Object.keys(ours), ...Object.keys(theirs), ...Object.keys(b)])) {
+      const v = merge3(b[k], ours[k], theirs[k], [...path, k], out, resource);
+      if (v !== undefined) merged[k] = v;
+    }
+    return merged;
+  }
+  out.push({ resource, path: showPath(path) || '(whole resource)' });
+  return ours;
+}
+
+/** Applies `target` onto the document node by node, touching only what differs from `current`. */
+function applyInto(doc: Document, current: unknown, target: unknown, path: (string | number)[]): void {
+  if (same(current, target)) return;
+  if (isObj(current) && isObj(target) && isMap(path.length ? doc.getIn(path, true) : doc.contents)) {
+    for (const k of new Set([...Object.keys(current), ...Object.keys(target)])) {
+      if (!(k in target)) doc.deleteIn([...path, k]);
+      else applyInto(doc, current[k], target[k], [...path, k]);
+    }
+    return;
+  }
+  if (path.length === 0) doc.contents = doc.createNode(target) as never;
+  else doc.setIn(path, target);
+}
+
+const isYaml = (path: string) => /\.ya?ml$/.test(path);
+
+export function mergeFile(path: string, base: string, ours: string, theirs: string): MergeResult {
+  if (!isYaml(path)) {
+    // Prose and scripts merge as whole files.
+    if (ours === base) return { text: theirs, conflicts: [] };
+    if (theirs === base || theirs === ours) return { text: ours, conflicts: [] };
+    return { text: ours, conflicts: [{ resource: '(file)', path: '(whole file)' }] };
+  }
+  const parse = (t: string) => parseAllDocuments(t).map((d) => ('errors' in d && d.errors.length ? undefined : d));
+  const oursDocs = parse(ours);
+  if (oursDocs.some((d) => d === undefined)) return { text: ours, conflicts: [{ resource: '(file)', path: 'the edited file is not valid YAML' }] };
+  const baseObjs = parse(base).map((d) => d?.toJS());
+  const theirsObjs = parse(theirs).map((d) => d?.toJS());
+  const oursList = oursDocs as Document[];
+  const conflicts: MergeConflict[] = [];
+  const baseBy = new Map(baseObjs.map((o, i) => [keyOf(o, i), o]));
+  const theirsBy = new Map(theirsObjs.map((o, i) => [keyOf(o, i), o]));
+  const kept: Document[] = [];
+  const seen = new Set<string>();
+  oursList.forEach((doc, i) => {
+    const o = doc.toJS();
+    const key = keyOf(o, i);
+    seen.add(key);
+    const b = baseBy.get(key);
+    const t = theirsBy.get(key);
+    if (b === undefined) return void kept.push(doc); // added by the user
+    if (t === undefined) {
+      // The model dropped it: drop it too, unless the user changed it.
+      if (!same(o, b)) {
+        conflicts.push({ resource: key, path: '(removed by the model, edited by hand)' });
+        kept.push(doc);
+      }
+      return;
+    }
+    const merged = merge3(b, o, t, [], conflicts, key);
+    applyInto(doc, o, merged, []);
+    kept.push(doc);
+  });
+  // Resources the model added since last time.
+  theirsObjs.forEach((t, i) => {
+    const key = keyOf(t, i);
+    if (!seen.has(key) && !baseBy.has(key)) kept.push(parseDocument(parseAllDocuments(theirs)[i]!.toString()));
+  });
+  const text = kept.map((d, i) => (i === 0 ? d.toString({ lineWidth: 0 }) : `---\n${d.toString({ lineWidth: 0 }).replace(/^---\n/, '')}`)).join('');
+  return { text, conflicts };
+}
