@@ -14,8 +14,8 @@ import { renderRepo } from '../render/index.js';
 import { MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs } from '../repo/fs.js';
-import { isRepoRoot } from '../repo/git.js';
-import { planGenerate, type Plan } from '../repo/plan.js';
+import { isRepoRoot, readBlobs } from '../repo/git.js';
+import { basesNeeded, planGenerate, type Plan } from '../repo/plan.js';
 import { parseState } from '../repo/state.js';
 import { deployments, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
@@ -28,6 +28,8 @@ export interface FileChange {
   path: string;
   action: 'create' | 'update' | 'delete';
   diff: string;
+  /** Edited by hand in a way generate refuses to merge: the diff is what --force would do. */
+  conflict?: boolean;
 }
 
 export interface DiffReport {
@@ -62,10 +64,14 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   const rendered = renderRepo(after, SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(fs.read(STATE_FILE));
   const read = (p: string) => fs.read(p);
-  const strict = planGenerate({ rendered, previous, read, force: false });
-  const plan = planGenerate({ rendered, previous, read, force: true, model: modelText });
-  const files = fileChanges(plan, read);
-  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: strict.conflicts.map((c) => c.path), builds: 0 };
+  const plan = planGenerate({ rendered, previous, read, force: false, model: modelText, bases: await readBlobs(root, basesNeeded(rendered, previous, read)) });
+  const conflicts = new Set(plan.conflicts.map((c) => c.path));
+  const forced = planGenerate({ rendered, previous, read, force: true });
+  const files = [
+    ...fileChanges(plan, read),
+    ...fileChanges({ ...forced, writes: forced.writes.filter((w) => conflicts.has(w.path)), deletes: forced.deletes.filter((d) => conflicts.has(d)) }, read).map((f) => ({ ...f, conflict: true })),
+  ].sort((x, y) => (x.path < y.path ? -1 : 1));
+  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: [...conflicts].sort(), builds: 0 };
   if (!report.changed) return report;
 
   const tmp = mkdtempSync(join(tmpdir(), 'calisti-diff-'));
@@ -101,7 +107,7 @@ function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileC
     out.push({ path: w.path, action: old === undefined ? 'create' : 'update', diff: unifiedDiff(w.path, old, w.content) });
   }
   for (const d of plan.deletes) out.push({ path: d, action: 'delete', diff: unifiedDiff(d, read(d), undefined) });
-  return out.sort((x, y) => (x.path < y.path ? -1 : 1));
+  return out;
 }
 
 async function collect(root: string, fleet: Fleet, cacheDir: string | undefined): Promise<{ views: Map<string, ClusterView>; builds: number }> {

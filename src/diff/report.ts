@@ -20,7 +20,7 @@ export function diffText(r: DiffReport): string {
     '',
     'resources per cluster:',
     ...clusterLines(r, '  '),
-    ...(r.conflicts.length ? ['', `generate would refuse these hand-edited files (use --force): ${r.conflicts.join(', ')}`] : []),
+    ...(r.conflicts.length ? ['', `generate would refuse these hand-edited files; shown as --force would write them: ${r.conflicts.join(', ')}`] : []),
     '',
     `${r.files.length} file(s) change`,
   ].join('\n');

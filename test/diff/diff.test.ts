@@ -38,9 +38,13 @@ describe('diff', () => {
 
   it('never prints a Secret value', async () => {
     const dir = await repo();
-    const f = join(dir, 'manifests/smm-operator/overlays/workload-cluster-1/registry-pull-secret.yaml');
+    const f = join(dir, 'manifests/smm-operator/overlays/workload-cluster-2/registry-pull-secret.yaml');
     writeFileSync(f, readFileSync(f, 'utf8').replace('{"auths":{}}', '{"auths":{"r":{"auth":"c2VjcmV0"}}}'));
-    const r = await cli('diff', '-C', dir);
+    // The model drops the cluster whose Secret was edited by hand: a conflict, shown as --force would do it.
+    const model = readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace(/  - name: workload-cluster-2\n(    .*\n)+/, '').replace(/    - cluster: workload-cluster-2\n(      .*\n)+/, '');
+    const other = join(tempDir(), 'one.yaml');
+    writeFileSync(other, model);
+    const r = await cli('diff', '-C', dir, '-f', other);
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('c2VjcmV0');
     expect(r.stdout).toMatch(/<redacted sha256:[0-9a-f]{12}>/);
