@@ -5,6 +5,7 @@ import { runGenerate } from '../repo/generate.js';
 import { EXAMPLES, runInit } from '../repo/init.js';
 import { printJson, type Format, type Io } from './output.js';
 import { formatOption } from './options.js';
+import { terminalProgress } from './progress.js';
 
 function report(io: Io, format: Format, r: GenerateResult, verb: string): void {
   if (format === 'json') return printJson(io, r);
@@ -41,14 +42,17 @@ export function registerGenerate(program: Command, io: Io): void {
 
   program
     .command('generate')
-    .description('render the repo from calisti.yaml; refuses to overwrite hand edits unless --force')
+    .description('render the repo from calisti.yaml, merging hand edits; refuses conflicting ones unless --force')
     .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
     .option('-f, --file <model>', 'model to use (copied to calisti.yaml); default: <repo>/calisti.yaml')
     .option('--no-commit', 'write the files but do not commit')
-    .option('--force', 'overwrite generated files that were edited by hand', false)
+    .option('--force', 'take the model\'s version of every hand-edited generated file', false)
+    .option('-q, --quiet', 'no progress line', false)
     .addOption(formatOption())
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops generate -C ./calisti-gitops\n  $ calisti-gitops generate -C ./calisti-gitops --no-commit -o json')
-    .action(async (o: { dir: string; file?: string; commit: boolean; force: boolean; output: Format }) => {
-      report(io, o.output, await runGenerate({ dir: o.dir, modelPath: o.file, commit: o.commit, force: o.force }), 'generate');
+    .action(async (o: { dir: string; file?: string; commit: boolean; force: boolean; quiet: boolean; output: Format }) => {
+      const progress = terminalProgress({ quiet: o.quiet, format: o.output });
+      const r = await runGenerate({ dir: o.dir, modelPath: o.file, commit: o.commit, force: o.force, onProgress: progress.report }).finally(progress.end);
+      report(io, o.output, r, 'generate');
     });
 }

@@ -6,6 +6,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { runValidate } from '../validate/index.js';
 import { formatText, toJson, toSarif } from '../validate/report.js';
 import { formatOption } from './options.js';
+import { terminalProgress } from './progress.js';
 import { printJson, type Io } from './output.js';
 
 const HOOK_MARK = '# calisti-gitops pre-push hook';
@@ -19,12 +20,14 @@ export function registerValidate(program: Command, io: Io): void {
     .option('--crds <path...>', 'more CRD files or folders (e.g. Argo CD\'s manifests/crds)', [])
     .option('--no-cache', 'do not read or write the build cache (.git/calisti-gitops)')
     .option('-v, --verbose', 'show notes too', false)
+    .option('-q, --quiet', 'no progress line', false)
     .option('--install-hook', 'install a git pre-push hook that runs validate --strict', false)
     .addOption(formatOption(['text', 'json', 'sarif']))
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops validate -C ./calisti-gitops\n  $ calisti-gitops validate --strict --crds ../argo-cd/manifests/crds -o sarif > validate.sarif')
-    .action(async (o: { dir: string; strict: boolean; crds: string[]; cache: boolean; verbose: boolean; installHook: boolean; output: string }) => {
+    .action(async (o: { dir: string; strict: boolean; crds: string[]; cache: boolean; verbose: boolean; quiet: boolean; installHook: boolean; output: string }) => {
       if (o.installHook) return installHook(io, o.dir, o.crds);
-      const report = await runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null });
+      const progress = terminalProgress({ quiet: o.quiet, format: o.output });
+      const report = await runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null, onProgress: progress.report }).finally(progress.end);
       if (o.output === 'json') printJson(io, toJson(report));
       else if (o.output === 'sarif') printJson(io, toSarif(report));
       else io.err(formatText(report, o.verbose));

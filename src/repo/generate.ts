@@ -28,6 +28,8 @@ export interface GenerateOptions {
   extraPaths?: string[];
   /** New sealed-secrets.yaml content (seal): rendered from and written in the same run. */
   sealedText?: string;
+  /** Called as the run advances (the CLI draws it on a terminal). */
+  onProgress?: (phase: string, done?: number, total?: number) => void;
   commit: boolean;
   force: boolean;
   message?: string;
@@ -66,6 +68,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
   const modelText = opts.modelText?.text ?? readModel(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
   const fleet = parseFleet(modelText, display);
+  opts.onProgress?.('rendering');
   const sealedText = opts.sealedText ?? fs.read(SEALED_FILE);
   const rendered = renderRepo(fleet, SealedStore.parse(sealedText, SEALED_FILE));
   const previous = parseState(fs.read(STATE_FILE));
@@ -108,7 +111,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
     );
   }
 
-  const commit = await applyPlan(fs, plan, opts.commit ? opts.message ?? DEFAULT_MESSAGE : undefined, opts.extraPaths);
+  const commit = await applyPlan(fs, plan, opts.commit ? opts.message ?? DEFAULT_MESSAGE : undefined, opts.extraPaths, opts.onProgress);
   const by = (a: string) => plan.writes.filter((w) => w.action === a && w.path !== STATE_FILE).map((w) => w.path);
   return {
     dir: fs.root,
@@ -137,16 +140,18 @@ function readModel(path: string, display: string): string {
  * Write, delete, then commit. A failure restores every file and the index; a kill is undone by the
  * on-disk journal at the next run.
  */
-export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | undefined, extraPaths: string[] = []): Promise<string | undefined> {
+export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | undefined, extraPaths: string[] = [], onProgress?: (phase: string, done?: number, total?: number) => void): Promise<string | undefined> {
   const touched = [...plan.writes.map((w) => w.path), ...plan.deletes];
   if (touched.length === 0 && extraPaths.length === 0) return undefined;
   const journal = new Journal(fs);
   writeJournal(fs, await headCommit(fs.root), touched);
   try {
+    let done = 0;
     for (const w of plan.writes) {
       journal.before(w.path);
       fs.write(w.path, w.content, w.executable);
       faultPoint();
+      onProgress?.('writing', ++done, plan.writes.length);
     }
     for (const d of plan.deletes) {
       journal.before(d);
@@ -155,6 +160,7 @@ export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | 
     }
     let commit: string | undefined;
     if (commitMessage !== undefined) {
+      onProgress?.('committing');
       // The model goes into the same commit: each commit holds a model and exactly what it generates.
       commit = await commitPaths(fs.root, [...new Set([...touched, MODEL_FILE, ...extraPaths])], commitMessage);
       faultPoint();

@@ -39,6 +39,7 @@ export interface DeployOptions {
   cacheDir: string | undefined;
   parallel?: number;
   shareShapes?: boolean;
+  onProgress?: (phase: string, done?: number, total?: number) => void;
 }
 
 export interface Deployments {
@@ -73,8 +74,15 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
         .map((src) => ({ path: String(src.path), options: src.kustomize })),
     );
     await builder.prefetch(requests);
+    let done = 0;
     await Promise.all(
       apps.map(async (a) => {
+        await deployOne(a);
+        opts.onProgress?.('building', ++done, apps.length);
+      }),
+    );
+    async function deployOne(a: App): Promise<void> {
+      {
         const name = String(a.obj.metadata?.name ?? '');
         const where = { application: name, file: a.file, line: a.line };
         const cluster = destinationCluster(a.obj, clusters);
@@ -129,8 +137,8 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
           for (const line of b.stderr.split('\n').filter(Boolean)) findings.push(finding('kustomize/warning', `${path}: ${line}`, { ...where, cluster: view.cluster }));
           for (const o of b.objects) view.resources.push({ obj: o.obj, application: name, file: o.file });
         }
-      }),
-    );
+      }
+    }
   } finally {
     builder.dispose();
   }

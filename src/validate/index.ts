@@ -29,6 +29,8 @@ export interface ValidateOptions {
   parallel?: number;
   /** Build overlays of one shape once (default); false builds each overlay on its own. */
   shareShapes?: boolean;
+  /** Called as the run advances (the CLI draws it on a terminal). */
+  onProgress?: (phase: string, done?: number, total?: number) => void;
 }
 
 export interface ValidateReport {
@@ -81,7 +83,9 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   for (const d of argo.others) findings.push(...secretFindings(d.obj, { file: d.file, line: d.line }));
 
   // 2. Build what each Application deploys, grouped by destination cluster.
-  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes });
+  opts.onProgress?.('building');
+  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, onProgress: opts.onProgress });
+  opts.onProgress?.('checking');
   findings.push(...deployed.findings);
   const views = deployed.views;
 
