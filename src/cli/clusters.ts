@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { readCert, runBootstrap, runClustersAdd, runStatus, runTrust } from '../cluster/commands.js';
-import { formatOption } from './options.js';
+import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
 function contextMap(pairs: string[]): Record<string, string> {
@@ -26,7 +26,7 @@ export function registerClusters(program: Command, io: Io): void {
     .option('--name <name>', 'cluster name (default: the context, made an RFC 1123 label)')
     .option('--role <role>', 'active or passive', 'active')
     .option('--network <name>', 'Istio network')
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .option('--commit', 'commit', false)
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops clusters add --context workload-cluster-3 --role passive --cert mgmt-cert.pem --commit')
@@ -43,7 +43,7 @@ export function registerClusters(program: Command, io: Io): void {
     .option('--kubeconfig <file>', 'kubeconfig file')
     .option('--context <cluster=ctx...>', 'kubeconfig context per cluster (default: the cluster name)', [])
     .option('--dry-run', 'ask the API servers to check the writes without making them', false)
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops trust --context workload-cluster-1=admin@wc1 --dry-run')
     .action(async (o: { kubeconfig?: string; context: string[]; dryRun: boolean; dir: string; output: string }) => {
@@ -58,7 +58,7 @@ export function registerClusters(program: Command, io: Io): void {
     .requiredOption('--context <ctx>', 'kubeconfig context of the management cluster')
     .option('--kubeconfig <file>', 'kubeconfig file')
     .option('--dry-run', 'server-side dry run', false)
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops bootstrap --context management-cluster')
     .action(async (o: { context: string; kubeconfig?: string; dryRun: boolean; dir: string }) => {
       for (const a of await runBootstrap({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig, dryRun: o.dryRun })) io.err(`${o.dryRun ? 'would apply' : 'applied'} ${a}`);
@@ -69,7 +69,7 @@ export function registerClusters(program: Command, io: Io): void {
     .description('sync and health of every Application, and each cluster\'s ControlPlane status when reachable')
     .requiredOption('--context <ctx>', 'kubeconfig context of the management cluster')
     .option('--kubeconfig <file>', 'kubeconfig file')
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops status --context management-cluster -o json')
     .action(async (o: { context: string; kubeconfig?: string; dir: string; output: string }) => {

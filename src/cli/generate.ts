@@ -4,7 +4,7 @@ import type { GenerateResult } from '../repo/generate.js';
 import { runGenerate } from '../repo/generate.js';
 import { EXAMPLES, runInit } from '../repo/init.js';
 import { printJson, type Format, type Io } from './output.js';
-import { formatOption } from './options.js';
+import { dirOption, formatOption } from './options.js';
 import { terminalProgress } from './progress.js';
 
 function report(io: Io, format: Format, r: GenerateResult, verb: string): void {
@@ -43,7 +43,7 @@ export function registerGenerate(program: Command, io: Io): void {
   program
     .command('generate')
     .description('render the repo from calisti.yaml, merging hand edits; refuses conflicting ones unless --force')
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .option('-f, --file <model>', 'model to use (copied to calisti.yaml); default: <repo>/calisti.yaml')
     .option('--no-commit', 'write the files but do not commit')
     .option('--force', 'take the model\'s version of every hand-edited generated file', false)

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import type { Scope } from '../secrets/crypto.js';
 import { runSeal, type SealTarget } from '../secrets/seal.js';
-import { formatOption } from './options.js';
+import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
 async function readStdin(): Promise<string> {
@@ -18,7 +18,7 @@ export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = 
     .command('seal')
     .description('seal the registry credentials into SealedSecrets (from CALISTI_USERNAME / CALISTI_PASSWORD or stdin)')
     .requiredOption('--cert <file>', 'the sealed-secrets controller certificate (kubeseal --fetch-cert)')
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .option('--cluster <names>', 'comma-separated clusters whose pull secret to seal (default: all)')
     .option('--target <targets>', 'registry, chart-repository, or both', 'registry,chart-repository')
     .option('--scope <scope>', 'strict, namespace-wide or cluster-wide', 'strict')

@@ -7,14 +7,14 @@ import { refString } from '../validate/findings.js';
 import { runMigrate, runPrune, type IstioResult } from '../upgrade/istio.js';
 import { runUpgrade, type UpgradeResult } from '../upgrade/index.js';
 import { runOutdated } from '../upgrade/outdated.js';
-import { formatOption } from './options.js';
+import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
 export function registerUpgrade(program: Command, io: Io): void {
   program
     .command('diff')
     .description('what generate would change: file diffs and, per cluster, resources added/removed/changed; exit 0 none, 1 changes, 2 error')
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .option('-f, --file <model>', 'model to compare with; default: <repo>/calisti.yaml')
     .addOption(formatOption(['text', 'json', 'markdown']))
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops diff -C ./calisti-gitops\n  $ calisti-gitops diff -f proposed.yaml -o markdown > comment.md')
@@ -37,7 +37,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .command('upgrade')
     .description('upgrade Calisti one supported step: model, chart, images, and a canary Istio control plane when its minor changes')
     .requiredOption('--to <version>', 'target Calisti version')
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .option('--commit', 'commit the upgrade as one commit', false)
     .option('--branch <name>', 'create (or reset to HEAD) this branch and upgrade there')
     .addOption(formatOption())
@@ -51,7 +51,7 @@ export function registerUpgrade(program: Command, io: Io): void {
   program
     .command('outdated')
     .description('the repo\'s Calisti, chart and Istio versions against the newest supported upgrade')
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops outdated -C ./calisti-gitops -o json')
     .action(async (o: { dir: string; output: string }) => {
@@ -71,7 +71,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .requiredOption('--namespace <names>', 'comma-separated namespaces')
     .option('--to <revision>', 'target control plane, e.g. cp-v115x')
     .option('--rollback', 'move back to the older control plane', false)
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .option('--no-commit', 'write the files but do not commit')
     .addOption(formatOption())
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback')
@@ -83,7 +83,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .command('prune')
     .description('remove older control planes that nothing on any cluster uses any more')
     .option('--revision <revision>', 'only this control plane')
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .option('--no-commit', 'write the files but do not commit')
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops istio prune -C ./calisti-gitops')

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
 import { runValidate } from '../validate/index.js';
 import { formatText, toJson, toSarif } from '../validate/report.js';
-import { formatOption } from './options.js';
+import { dirOption, formatOption } from './options.js';
 import { terminalProgress } from './progress.js';
 import { printJson, type Io } from './output.js';
 
@@ -15,7 +15,7 @@ export function registerValidate(program: Command, io: Io): void {
   program
     .command('validate')
     .description('build every Application as Argo CD would and check schemas and mesh rules; exit 1 on errors')
-    .option('-C, --dir <repo>', 'the calisti-gitops repo', '.')
+    .addOption(dirOption())
     .option('--strict', 'warnings fail too (unsealed placeholders, kustomize warnings)', false)
     .option('--crds <path...>', 'more CRD files or folders (e.g. Argo CD\'s manifests/crds)', [])
     .option('--no-cache', 'do not read or write the build cache (.git/calisti-gitops)')
