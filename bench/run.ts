@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       const base = await measure('baseline-validate', { dir, sample });
       const baseMs = (base.detail as any).scaledMs as number;
       const sampled = new Set(((base.detail as any).schemaFindings as string[]).map((f) => f.split('|')[0]));
-      const ours = ((cold.detail as any).schemaFindings as string[]).filter((f) => sample === 1 || [...sampled].some((c) => f.includes(`/${c}/`))).map((f) => f.split('|').pop());
+      const ours = ((cold.detail as any).schemaFindings as string[]).filter((f) => sample === 1 || sampled.has(f.split('|')[0]!)).map((f) => f.split('|').pop());
       const theirs = (base.detail as any).schemaFindings.map((f: string) => f.split('|').pop());
       const same = ours.length > 0 && JSON.stringify(ours) === JSON.stringify(theirs);
       // diff after a change to one cluster: only what it touches is rebuilt.

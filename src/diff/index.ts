@@ -15,6 +15,7 @@ import { MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs } from '../repo/fs.js';
 import { isRepoRoot, readBlobs } from '../repo/git.js';
+import { buildCacheDir } from '../repo/lock.js';
 import { basesNeeded, planGenerate, type Plan } from '../repo/plan.js';
 import { parseState } from '../repo/state.js';
 import { deployments, expandApplications } from '../validate/deploy.js';
@@ -80,7 +81,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     const next = new RepoFs(tmp);
     for (const w of plan.writes) next.write(w.path, w.content, w.executable);
     for (const d of plan.deletes) next.remove(d);
-    const cacheDir = opts.cacheDir === null ? undefined : opts.cacheDir ?? join(root, '.git', 'calisti-gitops', 'build-cache');
+    const cacheDir = opts.cacheDir === null ? undefined : opts.cacheDir ?? buildCacheDir(root);
     const a = await collect(root, before, cacheDir);
     const b = await collect(tmp, after, cacheDir);
     report.clusters = diffClusters(a.views, b.views);

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 
 export const stateDir = (root: string) => join(root, '.git', 'calisti-gitops');
+/** kustomize build results by content hash (validate, diff). */
+export const buildCacheDir = (root: string) => join(stateDir(root), 'build-cache');
 const lockFile = (root: string) => join(stateDir(root), 'lock');
 const held = new Map<string, number>();
 

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
+import { buildCacheDir } from '../repo/lock.js';
 import { deployments, expandApplications } from './deploy.js';
 import { schemasDir } from '../toolkit.js';
 import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
@@ -144,7 +145,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
 
 
 function defaultCacheDir(root: string): string | undefined {
-  return existsSync(join(root, '.git')) && statSync(join(root, '.git')).isDirectory() ? join(root, '.git', 'calisti-gitops', 'build-cache') : undefined;
+  return existsSync(join(root, '.git')) && statSync(join(root, '.git')).isDirectory() ? buildCacheDir(root) : undefined;
 }
 
 function loadCrds(root: string, extra: string[], cacheDir: string | undefined): CrdRegistry {
