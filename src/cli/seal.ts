@@ -13,6 +13,15 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
+/** A password file's first line; the error names the file, never its content. */
+function readSecretFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').split(/\r?\n/)[0] ?? '';
+  } catch (e) {
+    throw new UserError(`cannot read --password-file ${path}: ${(e as NodeJS.ErrnoException).code}`);
+  }
+}
+
 export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = process.env): void {
   program
     .command('seal')
@@ -23,10 +32,11 @@ export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = 
     .option('--target <targets>', 'registry, chart-repository, or both', 'registry,chart-repository')
     .option('--scope <scope>', 'strict, namespace-wide or cluster-wide', 'strict')
     .option('--password-stdin', 'read the password from stdin instead of CALISTI_PASSWORD', false)
+    .option('--password-file <file>', 'read the password from a file instead of CALISTI_PASSWORD')
     .option('--commit', 'commit the sealed values', false)
     .addOption(formatOption())
     .addHelpText('after', '\nExamples:\n  $ export CALISTI_USERNAME=me CALISTI_PASSWORD=...   # never on the command line\n  $ calisti-gitops seal --cert cert.pem --commit\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target registry --password-stdin < pw.txt')
-    .action(async (o: { cert: string; dir: string; cluster?: string; target: string; scope: string; passwordStdin: boolean; commit: boolean; output: string }) => {
+    .action(async (o: { cert: string; dir: string; cluster?: string; target: string; scope: string; passwordStdin: boolean; passwordFile?: string; commit: boolean; output: string }) => {
       const targets = o.target.split(',').map((t) => t.trim()) as SealTarget[];
       for (const t of targets) if (t !== 'registry' && t !== 'chart-repository') throw new UserError(`unknown --target ${t}; use registry, chart-repository`);
       if (!['strict', 'namespace-wide', 'cluster-wide'].includes(o.scope)) throw new UserError(`unknown --scope ${o.scope}; use strict, namespace-wide or cluster-wide`);
@@ -37,7 +47,7 @@ export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = 
         throw new UserError(`cannot read --cert ${o.cert}: ${(e as NodeJS.ErrnoException).code}`);
       }
       const username = env.CALISTI_USERNAME ?? '';
-      const password = o.passwordStdin ? await readStdin() : env.CALISTI_PASSWORD ?? '';
+      const password = o.passwordStdin ? await readStdin() : o.passwordFile ? readSecretFile(o.passwordFile) : env.CALISTI_PASSWORD ?? '';
       if (!username) throw new UserError('CALISTI_USERNAME is not set', 'export CALISTI_USERNAME=<your Calisti username> (from the Calisti download page)');
       if (!password) throw new UserError(o.passwordStdin ? 'no password on stdin' : 'CALISTI_PASSWORD is not set', 'export CALISTI_PASSWORD, or pipe it with --password-stdin');
       const r = await runSeal({

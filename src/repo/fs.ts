@@ -8,6 +8,8 @@ import { UserError } from '../errors.js';
 
 export class RepoFs {
   readonly root: string;
+  /** Folders already proven to resolve inside the repo (thousands of files share a few folders). */
+  private readonly safeDirs = new Set<string>();
   constructor(root: string) {
     this.root = realpathSync(root);
   }
@@ -21,12 +23,14 @@ export class RepoFs {
     const abs = join(this.root, norm);
     // Every existing ancestor must resolve inside the repo: a symlinked folder must not redirect writes.
     let dir = dirname(abs);
+    if (this.safeDirs.has(dir)) return abs;
     while (!existsSync(dir)) dir = dirname(dir);
     const real = realpathSync(dir);
     const rel = relative(this.root, real);
     if (rel.startsWith('..') || isAbsolute(rel)) {
       throw new UserError(`refusing to write ${path}: ${relative(this.root, dir) || '.'} leads outside the repository (symlink)`);
     }
+    if (dir === dirname(abs)) this.safeDirs.add(dir);
     return abs;
   }
 
@@ -79,17 +83,22 @@ export class RepoFs {
   }
 }
 
+export interface SavedFile {
+  path: string;
+  content: string | undefined;
+  executable: boolean;
+}
+
 /** What a set of writes and deletes replaced, so a failed run can put it all back. */
 export class Journal {
-  private readonly saved: { path: string; content: string | undefined; executable: boolean }[] = [];
-  constructor(private readonly fs: RepoFs) {}
+  constructor(
+    private readonly fs: RepoFs,
+    private readonly saved: SavedFile[],
+  ) {}
 
-  before(path: string): void {
-    this.saved.push({ path, content: this.fs.read(path), executable: this.fs.isExecutable(path) });
-  }
-
+  /** Puts back the files saved before the run, newest change first. */
   rollback(): void {
-    for (const s of this.saved.reverse()) {
+    for (const s of [...this.saved].reverse()) {
       try {
         if (s.content === undefined) this.fs.remove(s.path);
         else this.fs.write(s.path, s.content, s.executable);

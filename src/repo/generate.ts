@@ -143,18 +143,15 @@ function readModel(path: string, display: string): string {
 export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | undefined, extraPaths: string[] = [], onProgress?: (phase: string, done?: number, total?: number) => void): Promise<string | undefined> {
   const touched = [...plan.writes.map((w) => w.path), ...plan.deletes];
   if (touched.length === 0 && extraPaths.length === 0) return undefined;
-  const journal = new Journal(fs);
-  writeJournal(fs, await headCommit(fs.root), touched);
+  const journal = new Journal(fs, writeJournal(fs, await headCommit(fs.root), touched));
   try {
     let done = 0;
     for (const w of plan.writes) {
-      journal.before(w.path);
       fs.write(w.path, w.content, w.executable);
       faultPoint();
       onProgress?.('writing', ++done, plan.writes.length);
     }
     for (const d of plan.deletes) {
-      journal.before(d);
       fs.remove(d);
       faultPoint();
     }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RepoFs } from './fs.js';
+import { RepoFs, type SavedFile } from './fs.js';
 import { headCommit, unstage } from './git.js';
 import { stateDir } from './lock.js';
 
@@ -23,14 +23,17 @@ interface JournalFile {
 
 const journalPath = (root: string) => join(stateDir(root), 'journal.json');
 
-export function writeJournal(fs: RepoFs, head: string | undefined, paths: string[]): void {
-  const files = paths.map((path) => {
+/** Saves what the paths hold now, on disk; returns the same for an in-process rollback. */
+export function writeJournal(fs: RepoFs, head: string | undefined, paths: string[]): SavedFile[] {
+  const saved = paths.map((path) => {
     const content = fs.read(path);
-    return { path, content: content ?? null, executable: content !== undefined && fs.isExecutable(path) };
+    return { path, content, executable: content !== undefined && fs.isExecutable(path) };
   });
+  const files: Saved[] = saved.map((f) => ({ path: f.path, content: f.content ?? null, executable: f.executable }));
   const file = journalPath(fs.root);
   writeFileSync(`${file}.tmp`, JSON.stringify({ head: head ?? null, files } satisfies JournalFile));
   renameSync(`${file}.tmp`, file);
+  return saved;
 }
 
 export function clearJournal(root: string): void {

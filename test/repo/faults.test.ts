@@ -55,6 +55,27 @@ describe('crash safety', () => {
   });
 });
 
+describe('crash safety of upgrade', () => {
+  it('an upgrade killed at its first, middle or last write step recovers whole', async () => {
+    for (const n of [1, 4, 9]) {
+      const dir = join(tempDir(), 'repo');
+      const model = join(tempDir(), 'm.yaml');
+      writeFileSync(model, readFileSync(join(toolkitRoot, 'examples/multi-cluster/calisti.yaml'), 'utf8').replace('version: 1.12.0', 'version: 1.10.0'));
+      expect((await cli('init', dir, '-f', model)).code).toBe(0);
+      const before = snapshot(dir);
+      const head = await headCommit(dir);
+      const r = spawnSync(bin, ['upgrade', '--to', '1.11.0', '--commit', '-C', dir], { env: { ...process.env, CALISTI_GITOPS_KILL_AFTER_STEPS: String(n) }, encoding: 'utf8' });
+      expect(r.signal).toBe('SIGKILL');
+      await recover(dir);
+      if ((await headCommit(dir)) === head) expect(snapshot(dir)).toEqual(before);
+      else expect(readFileSync(join(dir, 'calisti.yaml'), 'utf8')).toContain('version: 1.11.0');
+      // The next upgrade finishes the job.
+      expect((await cli('upgrade', '--to', '1.11.0', '--commit', '-C', dir)).code).toBe(0);
+      expect((await cli('diff', '-C', dir)).code).toBe(0);
+    }
+  });
+});
+
 describe('concurrent runs', () => {
   it('a second run waits for the lock, then fails clearly; the repo is not corrupted', async () => {
     const dir = await repo();

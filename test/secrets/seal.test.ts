@@ -100,6 +100,15 @@ describe('seal', () => {
       expect(r.stderr).toMatch(/CALISTI_USERNAME is not set/);
     }
     expect((await cli('seal', '--cert', CERT, '--password', 'x', '-C', dir)).code).toBe(2);
-    expect(listFiles(dir)).not.toContain('sealed-secrets.yaml');
+    // From a file: sealed, and the file's content is never printed.
+    const pw = join(tempDir(), 'pw');
+    writeFileSync(pw, `${PASS}\n`);
+    let printed = '';
+    const capture = (s: string) => void (printed += s);
+    const fromFile = await run(['seal', '--cert', CERT, '-C', dir, '--password-file', pw, '--target', 'registry'], { out: capture, err: capture }, { CALISTI_USERNAME: USER });
+    expect(fromFile).toBe(0);
+    expect(printed).toMatch(/sealed smm-registry-access/);
+    expect(printed).not.toContain(PASS);
+    expect(listFiles(dir)).toContain('sealed-secrets.yaml');
   });
 });
