@@ -22,7 +22,3 @@ export function toYaml(doc: object, comment?: string): string {
   });
   return comment ? `${comment.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n${body}` : body;
 }
-
-export function toYamlDocuments(docs: object[]): string {
-  return docs.map((d) => toYaml(d)).join('---\n');
-}

@@ -39,12 +39,11 @@ export class RepoFs {
     try {
       const st = lstatSync(abs);
       if (st.isSymbolicLink()) {
-        // A symlink where we keep a generated file: report its target text only if it stays inside.
-        const real = realpathSync(abs);
-        const rel = relative(this.root, real);
-        if (rel.startsWith('..') || isAbsolute(rel)) return `symlink outside the repository: ${real}`;
+        // A symlink where we keep a generated file may only point inside the repo.
+        const rel = relative(this.root, realpathSync(abs));
+        if (rel.startsWith('..') || isAbsolute(rel)) throw new UserError(`refusing ${path}: a symlink that leads outside the repository`, `replace it with a regular file, or remove it`);
       } else if (!st.isFile()) {
-        return `not a regular file`;
+        throw new UserError(`refusing ${path}: not a regular file`);
       }
       return readFileSync(abs, 'utf8');
     } catch (e) {

@@ -95,7 +95,6 @@ export function planGenerate(opts: {
   return plan;
 }
 
-export const planChanges = (plan: Plan) => plan.writes.length + plan.deletes.length;
 
 /** Blob ids of the last generated contents a plan will need to merge hand edits. */
 export function basesNeeded(rendered: RenderedTree, previous: GeneratedState, read: ReadCurrent): string[] {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, headCommit } from '../../src/repo/git.js';
@@ -180,6 +180,19 @@ describe('generate', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/outside the repository/);
     expect(snapshot(outside)).toEqual(before);
+  });
+
+  it('refuses a generated file that is a symlink leading outside the repo', async () => {
+    const dir = await freshRepo();
+    const outside = join(tempDir('calisti-outside-'), 'secret.txt');
+    writeFileSync(outside, 'not yours\n');
+    const f = join(dir, 'manifests/demo-app/base/demo-app.yaml');
+    rmSync(f);
+    symlinkSync(outside, f);
+    const r = await cli('generate', '-C', dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/a symlink that leads outside the repository/);
+    expect(readFileSync(outside, 'utf8')).toBe('not yours\n');
   });
 
   it('keeps the trust script executable in git', async () => {
