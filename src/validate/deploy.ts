@@ -135,7 +135,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
             continue;
           }
           for (const line of b.stderr.split('\n').filter(Boolean)) findings.push(finding('kustomize/warning', `${path}: ${line}`, { ...where, cluster: view.cluster }));
-          for (const o of b.objects) view.resources.push({ obj: o.obj, application: name, file: o.file });
+          for (const o of b.objects) view.resources.push({ obj: o.obj, application: name, file: o.file, source: path });
         }
       }
     }

@@ -18,6 +18,7 @@ import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
 import { checkResource } from './structural.js';
+import { PatchLocator } from './patches.js';
 
 export interface ValidateOptions {
   dir: string;
@@ -92,6 +93,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
 
   // 3. Every deployed resource: schema, secrets, duplicates; then mesh rules per cluster.
   const lines = new LineIndex(root);
+  const patches = new PatchLocator(root);
   const models = await loadBuiltinModels();
   const schemaResults = new Map<string, ReturnType<typeof checkResource> | undefined>();
   const unknownKinds = new Set<string>();
@@ -120,7 +122,11 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
         unknownKinds.add(`${d.obj.apiVersion} ${d.obj.kind}`);
         continue;
       }
-      for (const p of problems) findings.push(finding(p.kind === 'unknown-field' ? 'schema/unknown-field' : 'schema/invalid', `${p.path}: ${p.message}`, where));
+      for (const p of problems) {
+        // Point at the overlay patch that wrote the field, when one did.
+        const at = d.source ? patches.locate(d.source, d.obj, p.path) : undefined;
+        findings.push(finding(p.kind === 'unknown-field' ? 'schema/unknown-field' : 'schema/invalid', `${p.path}: ${p.message}`, { ...where, ...(at ?? {}) }));
+      }
     }
     // Reference rules on a cluster whose build failed would only echo the failure.
     if (!view.incomplete && argoComplete) findings.push(...clusterRules(view));

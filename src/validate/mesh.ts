@@ -10,6 +10,8 @@ export interface Deployed {
   application: string;
   file?: string;
   line?: number;
+  /** The kustomization it was built from, when it was. */
+  source?: string;
 }
 
 export interface ClusterView {

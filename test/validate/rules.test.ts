@@ -167,3 +167,14 @@ describe('README', () => {
     for (const id of Object.keys(RULES)) expect(readme, id).toContain(`| \`${id}\` |`);
   });
 });
+
+describe('finding locations', () => {
+  it('point at the overlay patch that wrote a bad field, with its line', async () => {
+    const dir = copy('multi-cluster');
+    const f = `${CP_OVERLAY}/istio-cp-v115x.yaml`;
+    append(dir, f, '  meshId: mesh1\n');
+    const r = await validate(dir);
+    const found = r.findings.find((x) => x.rule === 'schema/unknown-field')!;
+    expect(found).toMatchObject({ file: f, line: readFileSync(join(dir, f), 'utf8').split('\n').indexOf('  meshId: mesh1') + 1, cluster: 'workload-cluster-1' });
+  });
+});
