@@ -64,7 +64,11 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   }
   const rendered = renderRepo(after, SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(fs.read(STATE_FILE));
-  const read = (p: string) => fs.read(p);
+  const cache = new Map<string, string | undefined>();
+  const read = (p: string) => {
+    if (!cache.has(p)) cache.set(p, fs.read(p));
+    return cache.get(p);
+  };
   const plan = planGenerate({ rendered, previous, read, force: false, model: modelText, bases: await readBlobs(root, basesNeeded(rendered, previous, read)) });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));
   const forced = planGenerate({ rendered, previous, read, force: true });

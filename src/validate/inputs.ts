@@ -24,10 +24,23 @@ function readCached(files: Map<string, Buffer>, root: string, path: string): Buf
   return b;
 }
 
+/** Inputs per folder, for callers that ask about many overlays sharing bases (keyed by the file cache). */
+const memo = new WeakMap<Map<string, Buffer>, Map<string, string[] | undefined>>();
+
 export function kustomizationInputs(root: string, dir: string, seen = new Set<string>(), cache = new Map<string, Buffer>()): string[] | undefined {
   const key = normalize(dir);
   if (seen.has(key)) return [];
   seen.add(key);
+  let known = memo.get(cache);
+  if (!known) memo.set(cache, (known = new Map()));
+  const memoKey = `${root}\0${key}`;
+  if (known.has(memoKey)) return known.get(memoKey);
+  const result = inputsOf(root, dir, seen, cache);
+  known.set(memoKey, result);
+  return result;
+}
+
+function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<string, Buffer>): string[] | undefined {
   const file = kustomizationFile(join(root, dir));
   if (!file) return undefined;
   let k: Record<string, any>;
