@@ -4,7 +4,7 @@
  * killed run is taken over.
  */
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { headCommit } from '../../src/repo/git.js';
@@ -72,6 +72,25 @@ describe('crash safety of upgrade', () => {
       // The next upgrade finishes the job.
       expect((await cli('upgrade', '--to', '1.11.0', '--commit', '-C', dir)).code).toBe(0);
       expect((await cli('diff', '-C', dir)).code).toBe(0);
+    }
+  });
+});
+
+describe('crash safety of seal', () => {
+  it('a seal killed while writing recovers whole, and never leaves a credential behind', async () => {
+    for (const n of [1, 3]) {
+      const dir = await repo();
+      const before = snapshot(dir);
+      const head = await headCommit(dir);
+      const env = { ...process.env, CALISTI_USERNAME: 'crash-user', CALISTI_PASSWORD: 'crash-Pa55-word', CALISTI_GITOPS_KILL_AFTER_STEPS: String(n) };
+      const r = spawnSync(bin, ['seal', '--cert', join(toolkitRoot, '..', 'shared', 'conformance', 'sealed-secrets', 'cert.pem'), '--commit', '-C', dir], { env, encoding: 'utf8' });
+      expect(r.signal).toBe('SIGKILL');
+      await recover(dir);
+      if ((await headCommit(dir)) === head) expect(snapshot(dir)).toEqual(before);
+      else expect(readFileSync(join(dir, 'sealed-secrets.yaml'), 'utf8')).toContain('encryptedData');
+      expect([...snapshot(dir).values()].join('\n')).not.toContain('crash-Pa55-word');
+      // Recovery cleared the journal, which only ever held ciphertext and generated files anyway.
+      expect(existsSync(join(dir, '.git/calisti-gitops/journal.json'))).toBe(false);
     }
   });
 });
