@@ -22,10 +22,11 @@ describe('command line', () => {
 
   it('prints the version and help with an example per command', async () => {
     expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(toolkitVersion);
-    for (const cmd of ['init', 'generate']) {
-      const r = await cli(cmd, '--help');
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/Examples?:\n\s+\$ calisti-gitops/);
+    const leaves = [['init'], ['generate'], ['validate'], ['diff'], ['upgrade'], ['outdated'], ['istio', 'migrate'], ['istio', 'prune'], ['seal'], ['clusters', 'add'], ['trust'], ['bootstrap'], ['status']];
+    for (const cmd of leaves) {
+      const r = await cli(...cmd, '--help');
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.stdout, cmd.join(' ')).toMatch(/Examples?:\n\s+\$ calisti-gitops/);
     }
   });
 
