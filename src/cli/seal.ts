@@ -35,7 +35,7 @@ export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = 
     .option('--password-file <file>', 'read the password from a file instead of CALISTI_PASSWORD')
     .option('--commit', 'commit the sealed values', false)
     .addOption(formatOption())
-    .addHelpText('after', '\nExamples:\n  $ export CALISTI_USERNAME=me CALISTI_PASSWORD=...   # never on the command line\n  $ calisti-gitops seal --cert cert.pem --commit\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target registry --password-stdin < pw.txt')
+    .addHelpText('after', '\nExamples:\n  $ calisti-gitops seal --cert cert.pem --commit    # CALISTI_USERNAME and CALISTI_PASSWORD exported, never arguments\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target registry --password-stdin < pw.txt')
     .action(async (o: { cert: string; dir: string; cluster?: string; target: string; scope: string; passwordStdin: boolean; passwordFile?: string; commit: boolean; output: string }) => {
       const targets = o.target.split(',').map((t) => t.trim()) as SealTarget[];
       for (const t of targets) if (t !== 'registry' && t !== 'chart-repository') throw new UserError(`unknown --target ${t}; use registry, chart-repository`);
