@@ -61,7 +61,10 @@ export async function commitPaths(dir: string, paths: string[], message: string)
   } catch (e) {
     throw new UserError(`git commit failed: ${(e as Error).message.trim()}`);
   }
-  return headCommit(dir);
+  // simple-git reports a failure only when git wrote to stderr; a hook can fail silently.
+  const after = await headCommit(dir);
+  if (after === head) throw new UserError('git commit failed (a commit hook refused it without a message)');
+  return after;
 }
 
 /** Undo the staging `commitPaths` did, after a failed run. */

@@ -94,8 +94,16 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
     try {
       const vendored = fleet.calisti.chart === 'vendored';
-      if (vendored) await pullChart(root, toBp.chart.repository, toBp.chart.name, toBp.chart.version);
-      const r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: vendored ? [VENDORED_CHART_DIR] : [] });
+      const restoreChart = vendored ? await pullChart(root, toBp.chart.repository, toBp.chart.name, toBp.chart.version) : undefined;
+      let r;
+      try {
+        r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: vendored ? [VENDORED_CHART_DIR] : [] });
+      } catch (e) {
+        restoreChart?.();
+        throw e;
+      } finally {
+        restoreChart?.discard();
+      }
       if (vendored) result.steps.push(`${VENDORED_CHART_DIR} replaced by helm pull of ${toBp.chart.name} ${toBp.chart.version}`);
       result.changed = r.changed;
       result.commit = r.commit;
@@ -122,10 +130,24 @@ async function switchBranch(root: string, branch: string): Promise<() => Promise
   };
 }
 
-/** Replaces the vendored chart with the release's, via helm pull (argument array, no shell). */
-async function pullChart(root: string, repository: string, name: string, version: string): Promise<void> {
+/**
+ * Replaces the vendored chart with the release's, via helm pull (argument array, no shell). Returns
+ * how to put the old chart back if the rest of the upgrade fails.
+ */
+async function pullChart(root: string, repository: string, name: string, version: string): Promise<(() => void) & { discard: () => void }> {
   const helm = which('helm')!;
   const tmp = mkdtempSync(join(tmpdir(), 'calisti-chart-'));
+  const dest = join(root, VENDORED_CHART_DIR);
+  const backup = mkdtempSync(join(tmpdir(), 'calisti-chart-old-'));
+  if (existsSync(dest)) cpSync(dest, join(backup, 'chart'), { recursive: true });
+  const restore = Object.assign(
+    () => {
+      rmSync(dest, { recursive: true, force: true });
+      if (existsSync(join(backup, 'chart'))) cpSync(join(backup, 'chart'), dest, { recursive: true });
+      rmSync(backup, { recursive: true, force: true });
+    },
+    { discard: () => rmSync(backup, { recursive: true, force: true }) },
+  );
   try {
     await new Promise<void>((resolve, reject) =>
       execFile(helm, ['pull', `oci://${repository}/${name}`, '--version', version, '--untar', '--destination', tmp], (err, _out, stderr) =>
@@ -133,9 +155,12 @@ async function pullChart(root: string, repository: string, name: string, version
       ),
     );
     if (!existsSync(join(tmp, name, 'Chart.yaml'))) throw new UserError(`helm pull gave no ${name}/Chart.yaml`);
-    const dest = join(root, VENDORED_CHART_DIR);
     rmSync(dest, { recursive: true, force: true });
     cpSync(join(tmp, name), dest, { recursive: true });
+    return restore;
+  } catch (e) {
+    restore();
+    throw e;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -127,6 +127,17 @@ describe('generate', () => {
     });
   });
 
+  it('rolls back too when a hook refuses the commit silently', async () => {
+    const dir = await freshRepo();
+    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('targetRevision: HEAD', 'targetRevision: main'));
+    writeFileSync(join(dir, '.git/hooks/pre-commit'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    await expectUntouched(dir, async () => {
+      const r = await cli('generate', '-C', dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/git commit failed/);
+    });
+  });
+
   it('commits only its own paths, never what the user staged', async () => {
     const dir = await freshRepo();
     writeFileSync(join(dir, 'mine.txt'), 'staged by the user\n');

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findKustomize, kustomizeBuild } from '../../src/kustomize/build.js';
@@ -112,5 +112,60 @@ describe('upgrade', () => {
     const dir = await repoAt('multi-cluster', '1.10.0');
     const r = await cli('outdated', '-C', dir, '-o', 'json');
     expect(JSON.parse(r.stdout)).toMatchObject({ calisti: '1.10.0', next: '1.11.0', latest: '1.12.0' });
+  });
+});
+
+describe('upgrade of a vendored chart', () => {
+  async function vendoredRepo() {
+    const model = join(tempDir(), 'calisti.yaml');
+    writeFileSync(model, readFileSync(join(examplesDir, 'single-cluster', 'calisti.yaml'), 'utf8').replace('  version: 1.12.0\n', '  version: 1.11.0\n  chart: vendored\n'));
+    const dir = join(tempDir(), 'repo');
+    expect((await cli('init', dir, '-f', model)).code).toBe(0);
+    mkdirSync(join(dir, 'charts/smm-operator'), { recursive: true });
+    writeFileSync(join(dir, 'charts/smm-operator/Chart.yaml'), 'name: smm-operator\nversion: 1.11.0\n');
+    await git(dir).raw(['add', 'charts']);
+    await git(dir).raw(['commit', '-qm', 'vendor chart']);
+    // helm is not installed here: a stand-in that "pulls" by writing the chart it is asked for.
+    const bin = tempDir();
+    writeFileSync(join(bin, 'helm'), '#!/bin/sh\n# args: pull oci://<repo>/<name> --version V --untar --destination D\nmkdir -p "$7/smm-operator" && printf "name: smm-operator\\nversion: %s\\n" "$4" > "$7/smm-operator/Chart.yaml"\n', { mode: 0o755 });
+    return { dir, bin };
+  }
+
+  it('replaces charts/smm-operator with helm pull, in the upgrade commit', async () => {
+    const { dir, bin } = await vendoredRepo();
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const r = await cli('upgrade', '--to', '1.12.0', '-C', dir, '--commit');
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(readFileSync(join(dir, 'charts/smm-operator/Chart.yaml'), 'utf8')).toContain('version: 1.12.0');
+    expect(await git(dir).raw(['show', '--name-only', '--format=', 'HEAD'])).toContain('charts/smm-operator/Chart.yaml');
+    expect((await git(dir).raw(['status', '--porcelain'])).trim()).toBe('');
+  });
+
+  it('puts the old chart back when the upgrade fails after the pull', async () => {
+    const { dir, bin } = await vendoredRepo();
+    writeFileSync(join(dir, '.git/hooks/pre-commit'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const before = snapshot(dir);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      expect((await cli('upgrade', '--to', '1.12.0', '-C', dir, '--commit')).code).toBe(1);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('stops before changing anything when helm is missing', async () => {
+    const { dir } = await vendoredRepo();
+    const before = snapshot(dir);
+    const r = await cli('upgrade', '--to', '1.12.0', '-C', dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/helm is not installed/);
+    expect(snapshot(dir)).toEqual(before);
   });
 });
