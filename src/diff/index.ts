@@ -3,12 +3,12 @@
  * removed and changed (field paths), from kustomize builds of the tree before and after. Secret
  * values are never printed. Builds share the validate cache, so unchanged overlays are not rebuilt.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
-import { parseFleet } from '../model/load.js';
+import { parseFleet, readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
 import { MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
@@ -54,7 +54,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   const root = resolve(opts.dir);
   if (!(await isRepoRoot(root))) throw new UserError(`${root} is not the root of a git repository`);
   const fs = new RepoFs(root);
-  const modelText = opts.modelText ?? readText(opts.modelPath ? resolve(opts.modelPath) : join(root, MODEL_FILE), opts.modelPath ?? MODEL_FILE);
+  const modelText = opts.modelText ?? readModelText(opts.modelPath ? resolve(opts.modelPath) : join(root, MODEL_FILE), opts.modelPath ?? MODEL_FILE);
   const after = parseFleet(modelText, opts.modelPath ?? MODEL_FILE);
   let before: Fleet = after;
   try {
@@ -96,13 +96,6 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   return report;
 }
 
-function readText(path: string, display: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read the model ${display}: ${(e as NodeJS.ErrnoException).code}`);
-  }
-}
 
 function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileChange[] {
   const out: FileChange[] = [];

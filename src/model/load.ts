@@ -49,14 +49,17 @@ export function parseModelDocument<S extends z.ZodType>(text: string, file: stri
   throw new ModelError(locateIssues(result.error.issues, doc, lines, file));
 }
 
-export function loadFleet(path: string, displayName = path): Fleet {
-  let bytes: Buffer;
+/** A model file's text; bytes that are not UTF-8 become U+FFFD, which parseFleet then reports. */
+export function readModelText(path: string, displayName = path): string {
   try {
-    bytes = readFileSync(path);
+    return new TextDecoder('utf-8', { fatal: false }).decode(readFileSync(path));
   } catch (e) {
     throw new UserError(`cannot read the model ${displayName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'pass the model with -f <file>, or run in a repo made by calisti-gitops init');
   }
-  return parseFleet(new TextDecoder('utf-8', { fatal: false }).decode(bytes), displayName);
+}
+
+export function loadFleet(path: string, displayName = path): Fleet {
+  return parseFleet(readModelText(path, displayName), displayName);
 }
 
 function locateIssues(issues: z.core.$ZodIssue[], doc: Document, lines: LineCounter, file: string): Located[] {

@@ -2,11 +2,10 @@
  * runGenerate: model -> render -> plan -> apply -> commit, all or nothing. If anything fails after
  * the first write, every file is put back and nothing stays staged.
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HandEditError, UserError } from '../errors.js';
 import { blueprintFor } from '../model/blueprint.js';
-import { parseFleet } from '../model/load.js';
+import { parseFleet, readModelText } from '../model/load.js';
 import { renderRepo } from '../render/index.js';
 import { MODEL_FILE, SEALED_FILE, STATE_FILE, VENDORED_CHART_DIR } from '../render/layout.js';
 import { refusePlaintext } from '../secrets/leak.js';
@@ -66,7 +65,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const fs = new RepoFs(dir);
   const external = opts.modelText !== undefined || (opts.modelPath !== undefined && resolve(opts.modelPath) !== join(fs.root, MODEL_FILE));
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
-  const modelText = opts.modelText?.text ?? readModel(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
+  const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
   const fleet = parseFleet(modelText, display);
   opts.onProgress?.('rendering');
   const sealedText = opts.sealedText ?? fs.read(SEALED_FILE);
@@ -128,13 +127,6 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   };
 }
 
-function readModel(path: string, display: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: false }).decode(readFileSync(path));
-  } catch (e) {
-    throw new UserError(`cannot read the model ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'pass the model with -f <file>, or run in a repo made by calisti-gitops init');
-  }
-}
 
 /**
  * Write, delete, then commit. A failure restores every file and the index; a kill is undone by the

@@ -2,10 +2,10 @@
  * runInit: a new calisti-gitops repo from an example or a model file: git init (if needed),
  * calisti.yaml at the root, everything generated, one commit. A failed run removes what it made.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
-import { parseFleet } from '../model/load.js';
+import { parseFleet, readModelText } from '../model/load.js';
 import { MODEL_FILE, SCHEMA_FILE } from '../render/layout.js';
 import { examplesDir } from '../toolkit.js';
 import { runGenerate, type GenerateResult } from './generate.js';
@@ -28,13 +28,8 @@ export async function runInit(opts: InitOptions): Promise<GenerateResult> {
     throw new UsageError(`unknown example "${example}"; choose one of: ${EXAMPLES.join(', ')}`);
   }
   const source = example ? join(examplesDir, example, MODEL_FILE) : resolve(opts.modelPath!);
-  let text: string;
-  try {
-    text = readFileSync(source, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read the model ${opts.modelPath}: ${(e as NodeJS.ErrnoException).code}`);
-  }
   const display = example ? `examples/${example}/${MODEL_FILE}` : opts.modelPath!;
+  let text = readModelText(source, display);
   // Validate before touching the disk.
   parseFleet(text, display);
   if (!text.includes('yaml-language-server: $schema=')) text = `${SCHEMA_LINE}\n${text}`;

@@ -1,9 +1,8 @@
 /** Model edits land like generate: the edited calisti.yaml and its render, in one commit or none. */
 import { join, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { ModelEdit } from '../model/edit.js';
-import { parseFleet } from '../model/load.js';
+import { parseFleet, readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { MODEL_FILE } from '../render/layout.js';
 import { runGenerate, type GenerateResult } from '../repo/generate.js';
@@ -11,25 +10,29 @@ import { isRepoRoot } from '../repo/git.js';
 import { recover } from '../repo/journal.js';
 import { withRepoLock } from '../repo/lock.js';
 
-export async function loadRepoModel(dir: string): Promise<{ root: string; text: string; fleet: Fleet }> {
+type RepoModel = { root: string; text: string; fleet: Fleet };
+
+async function repoRoot(dir: string): Promise<string> {
   const root = resolve(dir);
   if (!(await isRepoRoot(root))) throw new UserError(`${root} is not the root of a git repository`, 'run in a repo made by calisti-gitops init, or pass -C <repo>');
-  let text: string;
-  try {
-    text = readFileSync(join(root, MODEL_FILE), 'utf8');
-  } catch {
-    throw new UserError(`${join(root, MODEL_FILE)} is missing`, 'run in a repo made by calisti-gitops init');
-  }
+  return root;
+}
+
+function readRepoModel(root: string): RepoModel {
+  const text = readModelText(join(root, MODEL_FILE), MODEL_FILE);
   return { root, text, fleet: parseFleet(text, MODEL_FILE) };
 }
 
+export async function loadRepoModel(dir: string): Promise<RepoModel> {
+  return readRepoModel(await repoRoot(dir));
+}
+
 /** Runs fn on the repo's model while holding the repo lock, after finishing any killed run. */
-export async function withRepoModel<T>(dir: string, fn: (m: { root: string; text: string; fleet: Fleet }) => Promise<T>): Promise<T> {
-  const root = resolve(dir);
-  if (!(await isRepoRoot(root))) throw new UserError(`${root} is not the root of a git repository`, 'run in a repo made by calisti-gitops init, or pass -C <repo>');
+export async function withRepoModel<T>(dir: string, fn: (m: RepoModel) => Promise<T>): Promise<T> {
+  const root = await repoRoot(dir);
   return withRepoLock(root, async () => {
     await recover(root);
-    return fn(await loadRepoModel(root));
+    return fn(readRepoModel(root));
   });
 }
 
