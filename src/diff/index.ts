@@ -69,7 +69,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
-  const plan = planGenerate({ rendered, previous, read, force: false, model: modelText, bases: await readBlobs(root, basesNeeded(rendered, previous, read)) });
+  const plan = planGenerate({ rendered, previous, read, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases: await readBlobs(root, basesNeeded(rendered, previous, read)) });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));
   const forced = planGenerate({ rendered, previous, read, force: true });
   const files = [

@@ -68,25 +68,24 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
   const fleet = parseFleet(modelText, display);
   opts.onProgress?.('rendering');
-  const sealedText = opts.sealedText ?? fs.read(SEALED_FILE);
-  const rendered = renderRepo(fleet, SealedStore.parse(sealedText, SEALED_FILE));
-  const previous = parseState(fs.read(STATE_FILE));
   const cache = new Map<string, string | undefined>();
   const read = (p: string) => {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
+  const rendered = renderRepo(fleet, SealedStore.parse(opts.sealedText ?? read(SEALED_FILE), SEALED_FILE));
+  const previous = parseState(read(STATE_FILE));
   const plan = planGenerate({
     rendered,
     previous,
     read,
     force: opts.force,
-    model: external ? modelText : undefined,
+    inputs: [
+      ...(external ? [{ path: MODEL_FILE, content: modelText }] : []),
+      ...(opts.sealedText !== undefined ? [{ path: SEALED_FILE, content: opts.sealedText }] : []),
+    ],
     bases: opts.force ? undefined : await readBlobs(dir, basesNeeded(rendered, previous, read)),
   });
-  if (opts.sealedText !== undefined && fs.read(SEALED_FILE) !== opts.sealedText) {
-    plan.writes.push({ path: SEALED_FILE, content: opts.sealedText, executable: false, action: fs.read(SEALED_FILE) === undefined ? 'create' : 'update' });
-  }
   if (plan.conflicts.length > 0) {
     throw new HandEditError(
       plan.conflicts.flatMap((c) =>
@@ -103,7 +102,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   refusePlaintext(fs.root, new Map(plan.writes.filter((w) => !rendered.has(w.path)).map((w) => [w.path, w.content])), new Set(rendered.keys()));
 
   const warnings: string[] = [];
-  if (fleet.calisti.chart === 'vendored' && fs.read(`${VENDORED_CHART_DIR}/Chart.yaml`) === undefined) {
+  if (fleet.calisti.chart === 'vendored' && read(`${VENDORED_CHART_DIR}/Chart.yaml`) === undefined) {
     const chart = blueprintFor(fleet.calisti.version).chart;
     warnings.push(
       `calisti.chart is "vendored" but ${VENDORED_CHART_DIR}/Chart.yaml is missing; add it with: helm pull oci://${chart.repository}/${chart.name} --version ${chart.version} --untar --destination charts/`,

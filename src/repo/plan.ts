@@ -3,7 +3,7 @@
  * to write, delete or refuse. Pure; `apply` does the I/O.
  */
 import type { RenderedTree } from '../render/index.js';
-import { MODEL_FILE, STATE_FILE } from '../render/layout.js';
+import { STATE_FILE } from '../render/layout.js';
 import { mergeFile, type MergeConflict } from './merge.js';
 import { blobId, serializeState, type GeneratedState } from './state.js';
 
@@ -38,8 +38,11 @@ export function planGenerate(opts: {
   previous: GeneratedState;
   read: ReadCurrent;
   force: boolean;
-  /** The model text to store as calisti.yaml, when it came from elsewhere (-f). */
-  model?: string;
+  /**
+   * Input files the caller supplies with this run (calisti.yaml from -f or an edit, the sealed
+   * values of seal): written when they differ from the repo's.
+   */
+  inputs?: { path: string; content: string }[];
   /** Last generated contents by blob id, for merging hand edits (see basesNeeded). */
   bases?: Map<string, string>;
 }): Plan {
@@ -82,8 +85,9 @@ export function planGenerate(opts: {
     else plan.conflicts.push({ path, reason: 'edited' });
   }
 
-  if (opts.model !== undefined && read(MODEL_FILE) !== opts.model) {
-    plan.writes.push({ path: MODEL_FILE, content: opts.model, executable: false, action: read(MODEL_FILE) === undefined ? 'create' : 'update' });
+  for (const input of opts.inputs ?? []) {
+    const current = read(input.path);
+    if (current !== input.content) plan.writes.push({ path: input.path, content: input.content, executable: false, action: current === undefined ? 'create' : 'update' });
   }
 
   const stateText = serializeState(state);
