@@ -62,16 +62,13 @@ async function worker(kase: string, args: Record<string, any>): Promise<void> {
  */
 async function baselineValidate(dir: string, sample = 1): Promise<Record<string, unknown>> {
   const { findKustomize } = await import('../src/kustomize/build.js');
-  const { CrdRegistry } = await import('../src/validate/crds.js');
+  const { loadCrds } = await import('../src/validate/index.js');
   const { checkResource } = await import('../src/validate/structural.js');
   const { checkBuiltin, isBuiltin, loadBuiltinModels } = await import('../src/validate/builtin.js');
   const { parseAllDocuments } = await import('yaml');
   const tool = findKustomize();
-  const crds = new CrdRegistry();
-  for (const p of [join(toolkitRoot, 'schemas'), ...CRDS]) {
-    if (p.endsWith('.yaml')) crds.addFile(p);
-    else for (const f of readdirSync(p)) if (f.endsWith('.yaml')) crds.addFile(join(p, f));
-  }
+  // The same CRDs validate uses, parsed without its cache.
+  const crds = loadCrds(dir, CRDS, undefined);
   const models = await loadBuiltinModels();
   const findings: string[] = [];
   let builds = 0;

@@ -154,7 +154,8 @@ function defaultCacheDir(root: string): string | undefined {
   return existsSync(join(root, '.git')) && statSync(join(root, '.git')).isDirectory() ? buildCacheDir(root) : undefined;
 }
 
-function loadCrds(root: string, extra: string[], cacheDir: string | undefined): CrdRegistry {
+/** CRDs for a repo: this project's schemas, each vendored chart's crds folder, and the extra paths. */
+export function loadCrds(root: string, extra: string[], cacheDir: string | undefined): CrdRegistry {
   const reg = new CrdRegistry();
   const addPath = (p: string) => {
     if (!existsSync(p)) throw new UsageError(`--crds ${p}: no such file or folder`);

@@ -10,6 +10,10 @@ import { parse } from 'yaml';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
+/** Kustomization fields that list paths, and fields whose entries carry a `path`. */
+export const PATH_LIST_FIELDS = ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge', 'generators', 'transformers', 'validators'];
+export const PATH_OBJECT_FIELDS = ['patches', 'patchesJson6902', 'replacements'];
+
 export function kustomizationFile(absDir: string): string | undefined {
   return KUSTOMIZATION_FILES.find((f) => existsSync(join(absDir, f)));
 }
@@ -68,9 +72,8 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
     }
     return true;
   };
-  const lists = ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge', 'generators', 'transformers', 'validators'];
-  for (const field of lists) for (const p of k[field] ?? []) if (typeof p === 'string' && !p.includes('\n') && !add(p)) return undefined;
-  for (const patch of [...(k.patches ?? []), ...(k.patchesJson6902 ?? []), ...(k.replacements ?? [])]) if (patch?.path && !add(patch.path)) return undefined;
+  for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) if (typeof p === 'string' && !p.includes('\n') && !add(p)) return undefined;
+  for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) if (o?.path && !add(o.path)) return undefined;
   for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
     for (const f of [...(gen.files ?? []), ...(gen.envs ?? []), ...(gen.env ? [gen.env] : [])]) {
       const path = String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { isScalar, parse, parseAllDocuments, stringify, visit, type Document } from 'yaml';
-import { kustomizationFile, kustomizationInputs } from './inputs.js';
+import { kustomizationFile, kustomizationInputs, PATH_LIST_FIELDS, PATH_OBJECT_FIELDS } from './inputs.js';
 
 /** Keys whose values steer merging or patching; a varying value there is never tokenized. */
 const PROTECTED_KEYS = new Set(['apiVersion', 'kind', 'name', 'namespace', 'key', 'path', 'op', 'from', 'port', 'containerPort', 'mountPath', 'topologyKey', 'ip', '$patch', 'image', 'newName', 'newTag', 'digest']);
@@ -25,8 +25,6 @@ export interface ShapeMember {
   kustomization: string;
 }
 
-const PATH_LIST_FIELDS = ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge'];
-const PATH_OBJECT_FIELDS = ['patches', 'patchesJson6902', 'replacements'];
 
 /** The shape of the overlay in `dir`, or undefined when it cannot share a build safely. */
 export function overlayShape(root: string, dir: string, extra: string): ShapeMember | undefined {
