@@ -128,14 +128,14 @@ export interface StatusRow {
 
 export async function runStatus(opts: { dir: string; context: string; kubeconfig?: string }, api?: ClusterApi): Promise<{ applications: StatusRow[]; controlPlanes: Record<string, string> }> {
   const { fleet } = await loadRepoModel(opts.dir);
-  const mgmt = api ?? (await (await contextConnector(opts.kubeconfig, {}))(opts.context));
+  const kc = api ? undefined : await loadKubeConfig(opts.kubeconfig);
+  const mgmt = api ?? (await connect(kc!, contextCredentials(kc!, opts.context)));
   const list = await mgmt.get(`/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(fleet.argocd.namespace)}/applications`);
   const applications = ((list?.items ?? []) as Record<string, any>[])
     .map((a) => ({ application: a.metadata.name, sync: a.status?.sync?.status ?? 'Unknown', health: a.status?.health?.status ?? 'Unknown' }))
     .sort((a, b) => (a.application < b.application ? -1 : 1));
   const controlPlanes: Record<string, string> = {};
-  if (!api) {
-    const kc = await loadKubeConfig(opts.kubeconfig);
+  if (kc) {
     for (const c of fleet.clusters) {
       if (!kc.getContextObject(c.name)) {
         controlPlanes[c.name] = 'no kubeconfig context';
