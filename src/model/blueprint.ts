@@ -98,6 +98,11 @@ export function revisionName(istioVersion: string): string {
   return `cp-v${major}${minor}x`;
 }
 
+/** The revision of the control plane a release installs by default (`cp-v115x` for 1.12.0). */
+export function defaultRevision(bp: Blueprint): string {
+  return revisionName(bp.istio.default);
+}
+
 /** The namespace label value that binds workloads to a revision: `cp-v115x.istio-system`. */
 export function revisionLabel(revision: string, istioNamespace: string): string {
   return `${revision}.${istioNamespace}`;

@@ -4,7 +4,7 @@
  * so the renderer can trust what it gets.
  */
 import { z } from 'zod';
-import { blueprintFor, knownVersions, revisionName } from './blueprint.js';
+import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
 
 export const API_VERSION = 'calisti-gitops.io/v1alpha1';
 export const KIND = 'Fleet';
@@ -194,7 +194,7 @@ export function fleetSchema() {
     .superRefine((fleet, ctx) => {
       const bp = blueprintFor(fleet.calisti.version);
       const shipped = new Map(bp.istio.versions.map((v) => [revisionName(v.version), v.version]));
-      const primary = revisionName(bp.istio.default);
+      const primary = defaultRevision(bp);
       fleet.istio.revisions.forEach((r, i) => {
         if (r === primary) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `${r} is Calisti ${bp.calisti}'s own control plane; list only older ones` });
         else if (!shipped.has(r)) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `Calisti ${bp.calisti} ships no ${r}; it runs ${[...shipped.keys()].join(', ')}` });

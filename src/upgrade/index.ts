@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { which } from '../kustomize/build.js';
-import { blueprintFor, defaultIstio, revisionName } from '../model/blueprint.js';
+import { blueprintFor, defaultIstio, defaultRevision, revisionName } from '../model/blueprint.js';
 import { ModelEdit } from '../model/edit.js';
 import { runDiff } from '../diff/index.js';
 import type { ClusterDiff } from '../diff/resources.js';
@@ -51,8 +51,8 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     const fromBp = blueprintFor(from);
     const toBp = blueprintFor(opts.to);
     const shipped = new Set(toBp.istio.versions.map((v) => revisionName(v.version)));
-    const oldPrimary = revisionName(defaultIstio(fromBp).version);
-    const newPrimary = revisionName(defaultIstio(toBp).version);
+    const oldPrimary = defaultRevision(fromBp);
+    const newPrimary = defaultRevision(toBp);
     const stranded = fleet.istio.revisions.filter((r) => !shipped.has(r));
     if (stranded.length) {
       throw new UserError(`Calisti ${opts.to} does not ship ${stranded.join(', ')}, which still run${stranded.length === 1 ? 's' : ''} here`, `move its namespaces and prune it first: calisti-gitops istio migrate --namespace <ns> --to ${oldPrimary}; calisti-gitops istio prune`);

@@ -1,5 +1,5 @@
 /** The mesh workloads a model places on Istio control planes, with where their revision lives. */
-import { blueprintFor, defaultIstio, revisionName } from '../model/blueprint.js';
+import { blueprintFor, defaultRevision } from '../model/blueprint.js';
 import type { Fleet } from '../model/schema.js';
 
 export interface Workload {
@@ -14,7 +14,7 @@ export interface Workload {
   pinned: boolean;
 }
 
-export const primaryRevision = (fleet: Fleet) => revisionName(defaultIstio(blueprintFor(fleet.calisti.version)).version);
+export const primaryRevision = (fleet: Fleet) => defaultRevision(blueprintFor(fleet.calisti.version));
 
 export function workloads(fleet: Fleet): Workload[] {
   const primary = primaryRevision(fleet);
