@@ -7,6 +7,7 @@ import { ExitCode, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
 import { registerGenerate } from './generate.js';
 import { registerClusters } from './clusters.js';
+import { registerAppset } from './appset.js';
 import { registerSeal } from './seal.js';
 import { registerUpgrade } from './upgrade.js';
 import { registerValidate } from './validate.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerUpgrade(program, io);
   registerSeal(program, io, env);
   registerClusters(program, io);
+  registerAppset(program, io);
   const configure = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     c.commands.forEach(configure);
