@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inferredValues } from '../model/blueprint.js';
 import type { Fleet } from '../model/schema.js';
 import { schemasDir } from '../toolkit.js';
 import * as argo from './argocd.js';
@@ -217,6 +218,7 @@ function renderProse(ctx: RenderContext, out: TreeBuilder, demoClusters: string[
       rootApp: L.ROOT_APP,
       multiCluster: names.length > 1,
       trustScript: L.TRUST_SCRIPT,
+      inferred: inferredValues(blueprint),
     }),
   );
   if (names.length > 1) {
