@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 const UNIT = [
   'test/cli/progress.test.ts',
   'test/diff/destructive.test.ts',
+  'test/hostile/helm-parameters.test.ts',
+  'test/hostile/model.test.ts',
   'test/model/blueprint.test.ts',
   'test/model/edit.test.ts',
   'test/model/json-schema.test.ts',
