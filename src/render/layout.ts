@@ -61,8 +61,7 @@ export const CONTROL_PLANE_NAME = 'smm';
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 export const ROOT_APP = 'calisti-gitops';
 
-/** Marks a Secret whose values still have to be sealed; `validate` reports it. */
-export const PLACEHOLDER_ANNOTATION = 'calisti-gitops.io/placeholder';
+export { PLACEHOLDER_ANNOTATION } from '../secrets/detect.js';
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
 /** Sync waves: namespaces, then secrets, then control planes, then what uses them. */

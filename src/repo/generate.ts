@@ -98,9 +98,12 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
       ),
     );
   }
-  // The leak guard: no credential in clear may sit in the repo. Generated files are checked by the
-  // renderer's own tests; the user's files and what this run writes besides them are checked here.
-  refusePlaintext(fs.root, new Map(plan.writes.filter((w) => !rendered.has(w.path)).map((w) => [w.path, w.content])), new Set(rendered.keys()));
+  // The leak guard: no credential in clear may sit in the repo. Only files that will hold exactly
+  // what the renderer wrote are trusted; hand edits (kept or merged), the user's own files and
+  // everything else this run writes are checked.
+  const handEdited = new Set([...plan.kept, ...plan.writes.filter((w) => w.action === 'merge').map((w) => w.path)]);
+  const trusted = new Set([...rendered.keys()].filter((p) => !handEdited.has(p)));
+  refusePlaintext(fs.root, new Map(plan.writes.filter((w) => !trusted.has(w.path)).map((w) => [w.path, w.content])), trusted);
 
   const warnings: string[] = plan.ignored.map((p) => `${STATE_FILE} lists ${JSON.stringify(p)}, which calisti-gitops never generates: left alone`);
   if (fleet.calisti.chart === 'vendored' && read(`${VENDORED_CHART_DIR}/Chart.yaml`) === undefined) {
