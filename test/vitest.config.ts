@@ -16,6 +16,7 @@ const UNIT = [
   'test/model/load.test.ts',
   'test/render/golden.test.ts',
   'test/secrets/crypto.test.ts',
+  'test/validate/inputs.test.ts',
   'test/validate/structural.test.ts',
 ];
 
