@@ -7,7 +7,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
-import { objectsOf, parseDocuments } from '../secrets/detect.js';
+import { CREDENTIAL_NAME, helmCredentials, mayHoldSecret, objectsOf, parseDocuments } from '../secrets/detect.js';
 
 const RUN_KEY = randomBytes(32);
 const SECRET_KINDS = new Set(['Secret', 'SealedSecret']);
@@ -37,6 +37,27 @@ function redactObject(doc: unknown): boolean {
         }
       }
     }
+    // Helm parameters named like credentials, in an Application or an ApplicationSet's template.
+    const spec = o.kind === 'ApplicationSet' && isObj(o.spec) && isObj(o.spec.template) ? o.spec.template.spec : o.kind === 'Application' ? o.spec : undefined;
+    if (isObj(spec)) {
+      for (const src of [...(Array.isArray(spec.sources) ? spec.sources : []), spec.source]) {
+        const helm = isObj(src) && isObj(src.helm) ? src.helm : {};
+        // Values that hold a credential are shown as one digest: their layout is not worth a leak.
+        for (const key of ['values', 'valuesObject']) {
+          if (helm[key] !== undefined && helmCredentials({ kind: 'Application', spec: { source: { helm: { [key]: helm[key] } } } }).length) {
+            helm[key] = digest(JSON.stringify(helm[key]));
+            any = true;
+          }
+        }
+        const params = Array.isArray(helm.parameters) ? helm.parameters : [];
+        for (const p of params) {
+          if (isObj(p) && CREDENTIAL_NAME.test(String(p.name ?? '').split('.').pop()!) && typeof p.value === 'string') {
+            p.value = digest(p.value);
+            any = true;
+          }
+        }
+      }
+    }
     if (Array.isArray(o.secretGenerator)) {
       any = true;
       for (const g of o.secretGenerator) if (isObj(g) && Array.isArray(g.literals)) g.literals = g.literals.map((l) => `${String(l).split('=')[0]}=${digest(String(l).split('=').slice(1).join('='))}`);
@@ -51,7 +72,7 @@ function redactObject(doc: unknown): boolean {
  * that may hold secrets, is not shown at all.
  */
 export function redactSecrets(path: string, text: string): string {
-  if (!MANIFEST.test(path) || !/ecret|\\/i.test(text)) return text;
+  if (!MANIFEST.test(path) || !mayHoldSecret(text)) return text;
   const docs = parseDocuments(path, text);
   if (docs.some((d) => d === undefined)) return '<redacted: a file that may hold a Secret and does not parse>\n';
   if (!docs.map(redactObject).some(Boolean)) return text;

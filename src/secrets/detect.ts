@@ -73,6 +73,37 @@ export function generatorValues(o: Obj): string[] {
   return out;
 }
 
+/** Names of values that are credentials (not names of Secrets that hold them). */
+export const CREDENTIAL_NAME = /(^|[-_.]|[a-z])(password|passwd|token|api[-_]?key|secret[-_]?key|access[-_]?key|client[-_]?secret|private[-_]?key)$|^secret$/i;
+const TEMPLATE_OR_EMPTY = /^\s*$|^\{\{.*\}\}$|^\$\{.*\}$|^<.*>$/;
+
+function walkLeaves(v: unknown, path: string, fn: (path: string, v: unknown) => void): void {
+  if (isObj(v)) for (const [k, x] of Object.entries(v)) walkLeaves(x, path ? `${path}.${k}` : k, fn);
+  else if (Array.isArray(v)) v.forEach((x, i) => walkLeaves(x, `${path}[${i}]`, fn));
+  else fn(path, v);
+}
+
+/**
+ * Helm parameters and values of an Application (or an ApplicationSet's template) that look like
+ * credentials with a literal value: Argo CD would pass them in clear.
+ */
+export function helmCredentials(o: Obj): string[] {
+  const spec = o.kind === 'ApplicationSet' && isObj(o.spec) && isObj(o.spec.template) ? o.spec.template.spec : o.kind === 'Application' ? o.spec : undefined;
+  if (!isObj(spec)) return [];
+  const sources = Array.isArray(spec.sources) ? spec.sources : isObj(spec.source) ? [spec.source] : [];
+  const out: string[] = [];
+  const literal = (name: string, v: unknown) => CREDENTIAL_NAME.test(name.split('.').pop()!) && typeof v === 'string' && !TEMPLATE_OR_EMPTY.test(v);
+  for (const src of sources) {
+    const helm = isObj(src) && isObj(src.helm) ? src.helm : undefined;
+    if (!helm) continue;
+    for (const p of Array.isArray(helm.parameters) ? helm.parameters : []) if (isObj(p) && literal(String(p.name ?? ''), p.value)) out.push(`Helm parameter ${String(p.name)}`);
+    let values: unknown = helm.valuesObject ?? helm.values;
+    if (typeof values === 'string') values = parseDocuments('values.yaml', values)[0];
+    walkLeaves(values, '', (path, v) => literal(path, v) && out.push(`Helm value ${path}`));
+  }
+  return out;
+}
+
 export interface Leak {
   /** `Secret/ns/name` or `secretGenerator`. */
   what: string;
@@ -90,6 +121,8 @@ export function leaksIn(doc: unknown): Leak[] {
     }
     const gen = generatorValues(o);
     if (gen.length) out.push({ what: 'secretGenerator', keys: gen });
+    const helm = helmCredentials(o);
+    if (helm.length) out.push({ what: `${String(o.kind)}/${String((isObj(o.metadata) && o.metadata.name) || '?')}`, keys: helm });
   }
   return out;
 }
@@ -103,7 +136,8 @@ export function parseDocuments(path: string, text: string): unknown[] {
       return [undefined];
     }
   }
-  return parseAllDocuments(text).map((d) => {
+  // Merge keys (`<<: *base`) as Kubernetes' YAML reader resolves them.
+  return parseAllDocuments(text, { merge: true }).map((d) => {
     if (d.errors.length) return undefined;
     try {
       return d.toJS({ maxAliasCount: 100 });
@@ -117,7 +151,7 @@ export function parseDocuments(path: string, text: string): unknown[] {
  * Whether a file may hold a Secret at all: a cheap test before parsing. Any spelling of "Secret"
  * contains "ecret" unless it is escaped, so escapes count too.
  */
-export const mayHoldSecret = (text: string) => /ecret/i.test(text) || text.includes('\\');
+export const mayHoldSecret = (text: string) => /ecret|helm/i.test(text) || text.includes('\\');
 
 /** Every leak in a YAML or JSON file's text. */
 export function leaksInText(path: string, text: string): Leak[] {

@@ -4,7 +4,7 @@
  * search finds any leak.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '../../src/diff/files.js';
@@ -105,5 +105,15 @@ describe('the build cache', () => {
     const r = spawnSync('grep', ['-rl', '-e', PW, '-e', B64, cache], { encoding: 'utf8' });
     expect(r.stdout).toBe('');
     expect(r.status).toBe(1);
+  });
+});
+
+describe('the hostile corpus (test/hostile/secrets: one form per file, its value holds "leak-")', () => {
+  const corpus = join(toolkitRoot, 'test', 'hostile', 'secrets');
+  const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : /\.(ya?ml|json)$/.test(e.name) ? [join(d, e.name)] : []));
+  it.each(files(corpus).map((f) => [f.slice(corpus.length + 1), f]))('%s is found and redacted', (_name, file) => {
+    const text = readFileSync(file, 'utf8');
+    expect(leaksInText(file, text).length).toBeGreaterThan(0);
+    expect(redactSecrets(file, text)).not.toMatch(/leak-\d+/);
   });
 });
