@@ -1,8 +1,8 @@
 /** The demo-app application (docs 2.3.6 and 2.3.7): namespace and DemoApplication, split by cluster. */
-import type { DemoApp } from '../model/schema.js';
-import { labelOf, type RenderContext } from './context.js';
-import { CONTROL_PLANE_NAME, SYNC_WAVE } from './layout.js';
-import type { K8sObject } from './yaml.js';
+import type { DemoApp } from '../../../model/schema.js';
+import { labelOf, type RenderContext } from '../../context.js';
+import { CONTROL_PLANE_NAME, SYNC_WAVE } from '../../layout.js';
+import type { K8sObject } from '../../yaml.js';
 
 type Placement = DemoApp['placement'][number];
 const DEMO_NAME = 'smm-demo';

@@ -2,10 +2,10 @@
  * Mesh gateways (docs 2.5.6): an IstioMeshGateway for the Envoy deployment and its Service, an Istio
  * Gateway for its listeners, and one VirtualService per route.
  */
-import type { Gateway } from '../model/schema.js';
-import type { RenderContext } from './context.js';
-import { SYNC_WAVE, WAVE } from './layout.js';
-import type { K8sObject } from './yaml.js';
+import type { Gateway } from '../../../model/schema.js';
+import type { RenderContext } from '../../context.js';
+import { SYNC_WAVE, WAVE } from '../../layout.js';
+import type { K8sObject } from '../../yaml.js';
 
 const wave = (w: string) => ({ [SYNC_WAVE]: w });
 /** The status port Istio gateways always serve (docs 2.5.6 examples). */

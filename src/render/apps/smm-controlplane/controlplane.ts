@@ -2,10 +2,10 @@
  * The smm-controlplane application: namespaces, the IstioControlPlane and the ControlPlane, with
  * the docs' values (2.3.7 base files), and the small per-cluster patches.
  */
-import type { Cluster } from '../model/schema.js';
-import { image, networkOf, type ControlPlaneRevision, type RenderContext } from './context.js';
-import { CONTROL_PLANE_NAME, NS, SYNC_WAVE, WAVE } from './layout.js';
-import type { K8sObject } from './yaml.js';
+import type { Cluster } from '../../../model/schema.js';
+import { image, networkOf, type ControlPlaneRevision, type RenderContext } from '../../context.js';
+import { CONTROL_PLANE_NAME, NS, SYNC_WAVE, WAVE } from '../../layout.js';
+import type { K8sObject } from '../../yaml.js';
 
 const waveAnnotation = (wave: string) => ({ annotations: { [SYNC_WAVE]: wave } });
 
