@@ -3,7 +3,7 @@
  * (exit 2), and this file turns them into a message with the next step to take.
  */
 import { Command, CommanderError } from 'commander';
-import { ExitCode, UsageError, UserError } from '../errors.js';
+import { ExitCode, isOsError, osError, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
 import { registerGenerate } from './generate.js';
 import { registerClusters } from './clusters.js';
@@ -44,6 +44,8 @@ export async function run(argv: string[], io: Io = processIo, env: NodeJS.Proces
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof ExitCode) return e.exitCode;
+    // The operating system said no (full disk, permissions, read-only): a message, not a stack.
+    if (isOsError(e)) e = osError(e);
     if (e instanceof UserError || e instanceof UsageError) {
       io.err(`error: ${e.message}`);
       if (e.hint) io.err(`next: ${e.hint}`);

@@ -26,6 +26,22 @@ export const overlaysDir = (app: string) => `${appDir(app)}/overlays`;
 export const overlayDir = (app: string, cluster: string) => `${overlaysDir(app)}/${cluster}`;
 export const componentDir = (app: string, feature: string) => `components/${app}/${feature}`;
 
+/** The folders and root files a render writes into; nothing outside them is ever generated. */
+export const GENERATED_FOLDERS: readonly string[] = [APPS_DIR, 'manifests', 'components', BOOTSTRAP_DIR, STATE_DIR];
+export const GENERATED_ROOT_FILES: readonly string[] = [README, TRUST_SCRIPT];
+const SAFE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
+
+/**
+ * Whether a render could have written this path. `.calisti-gitops/generated.json` is repo content
+ * (a pull request can change it): only such paths are ever deleted as "no longer generated".
+ */
+export function isGeneratedPath(path: string): boolean {
+  if (path === STATE_FILE || path === MODEL_FILE || path === SEALED_FILE) return false;
+  const parts = path.split('/');
+  if (!parts.every((s) => SAFE_SEGMENT.test(s) && s.toLowerCase() !== '.git')) return false;
+  return parts.length === 1 ? GENERATED_ROOT_FILES.includes(path) : GENERATED_FOLDERS.includes(parts[0]!);
+}
+
 /** Namespaces and object names the Calisti docs fix. */
 export const NS = {
   certManager: 'cert-manager',
@@ -37,8 +53,7 @@ export const CONTROL_PLANE_NAME = 'smm';
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 export const ROOT_APP = 'calisti-gitops';
 
-/** Marks a Secret whose values still have to be sealed; `validate` reports it. */
-export const PLACEHOLDER_ANNOTATION = 'calisti-gitops.io/placeholder';
+export { PLACEHOLDER_ANNOTATION } from '../secrets/detect.js';
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
 /** Sync waves: namespaces, then secrets, then control planes, then what uses them. */

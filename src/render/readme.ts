@@ -1,4 +1,5 @@
 /** The generated repo's README and, for a multi-cluster fleet, its trust-exchange script. */
+import { inferredValues } from '../model/blueprint.js';
 import { networkOf } from './context.js';
 import { APPS_DIR, BOOTSTRAP_DIR, NS, PLACEHOLDER_ANNOTATION, README, ROOT_APP, TRUST_SCRIPT, VENDORED_CHART_DIR } from './layout.js';
 import { renderTemplate } from './prose.js';
@@ -39,6 +40,7 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
         rootApp: ROOT_APP,
         multiCluster: names.length > 1,
         trustScript: TRUST_SCRIPT,
+        inferred: inferredValues(blueprint),
       }),
     },
   ];

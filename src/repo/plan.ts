@@ -3,7 +3,7 @@
  * to write, delete or refuse. Pure; `apply` does the I/O.
  */
 import type { RenderedTree } from '../render/index.js';
-import { STATE_FILE } from '../render/layout.js';
+import { isGeneratedPath, STATE_FILE } from '../render/layout.js';
 import { mergeFile, type MergeConflict } from './merge.js';
 import { blobId, serializeState, type GeneratedState } from './state.js';
 
@@ -22,6 +22,8 @@ export interface Conflict {
 }
 
 export interface Plan {
+  /** Paths the last state lists that no render could produce: never touched, only reported. */
+  ignored: string[];
   writes: FileWrite[];
   deletes: string[];
   conflicts: Conflict[];
@@ -47,7 +49,7 @@ export function planGenerate(opts: {
   bases?: Map<string, string>;
 }): Plan {
   const { rendered, previous, read, force } = opts;
-  const plan: Plan = { writes: [], deletes: [], conflicts: [], unchanged: [], kept: [] };
+  const plan: Plan = { ignored: [], writes: [], deletes: [], conflicts: [], unchanged: [], kept: [] };
   const state: GeneratedState = { files: {} };
 
   for (const [path, file] of rendered) {
@@ -79,6 +81,10 @@ export function planGenerate(opts: {
 
   for (const [path, was] of Object.entries(previous.files)) {
     if (rendered.has(path)) continue;
+    if (!isGeneratedPath(path)) {
+      plan.ignored.push(path);
+      continue;
+    }
     const current = read(path);
     if (current === undefined) continue;
     if (blobId(current) === was || force) plan.deletes.push(path);

@@ -15,6 +15,7 @@ import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
 import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
+import { plaintextSecrets } from '../secrets/leak.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
 import { checkResource } from './structural.js';
@@ -130,6 +131,12 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     }
     // Reference rules on a cluster whose build failed would only echo the failure.
     if (!view.incomplete && argoComplete) findings.push(...clusterRules(view));
+  }
+  // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
+  const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));
+  for (const leak of plaintextSecrets(root)) {
+    const file = leak.slice(0, leak.indexOf(' ('));
+    if (!reported.has(file)) findings.push(finding('secret/plaintext', `credentials in clear: ${leak.slice(file.length + 1)}; seal them (calisti-gitops seal) or keep them out of git`, { file }));
   }
   for (const k of [...unknownKinds].sort()) findings.push(finding('schema/unknown-kind', `no schema for ${k}: not checked (pass its CRD with --crds)`));
   if (argoComplete && sortedViews.every((v) => !v.incomplete)) findings.push(...fleetRules(sortedViews));

@@ -1,6 +1,6 @@
 /** Secrets in git: plaintext values are errors; placeholders wait for `calisti-gitops seal`. */
 import { parse } from 'yaml';
-import { PLACEHOLDER_ANNOTATION } from '../render/layout.js';
+import { isPlaceholder, isSecret, PLACEHOLDER_ANNOTATION, plaintextKeys } from '../secrets/detect.js';
 import { finding, resourceRef, type Finding } from './findings.js';
 
 /** Names of values that are credentials (not names of Secrets that hold them). */
@@ -15,14 +15,15 @@ interface Where {
 }
 
 export function secretFindings(obj: Record<string, any>, where: Where): Finding[] {
-  if (obj.apiVersion !== 'v1' || obj.kind !== 'Secret') return [];
+  if (!isSecret(obj)) return [];
   const ref = resourceRef(obj);
-  if (obj.metadata?.annotations?.[PLACEHOLDER_ANNOTATION] !== undefined) {
+  // The one detector decides: a placeholder that carries a real value is a plaintext Secret.
+  const keys = plaintextKeys(obj);
+  if (keys.length) return [finding('secret/plaintext', `a Secret with values in git (${keys.join(', ')}); seal it (calisti-gitops seal) or reference it from outside git`, { ...where, resource: ref })];
+  if (isPlaceholder(obj)) {
     return [finding('secret/unsealed-placeholder', `placeholder: ${obj.metadata.annotations[PLACEHOLDER_ANNOTATION]} (run calisti-gitops seal)`, { ...where, resource: ref })];
   }
-  const keys = [...Object.entries(obj.data ?? {}), ...Object.entries(obj.stringData ?? {})].filter(([, v]) => v !== '' && v !== null).map(([k]) => k);
-  if (keys.length === 0) return [];
-  return [finding('secret/plaintext', `a Secret with values in git (${keys.join(', ')}); seal it (calisti-gitops seal) or reference it from outside git`, { ...where, resource: ref })];
+  return [];
 }
 
 /** Helm parameters and values of an Application that look like credentials with a literal value. */

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { findKustomize, kustomizeBuild } from '../../src/kustomize/build.js';
 import { git, headCommit } from '../../src/repo/git.js';
 import { examplesDir } from '../../src/toolkit.js';
-import { cli, conformance, parseYamlDocs, snapshot, tempDir } from '../helpers.js';
+import { cli, CRD_ARGS, parseYamlDocs, snapshot, tempDir } from '../helpers.js';
 
-const CRDS = ['--crds', conformance('argocd'), conformance('istio-operator', 'istio-operator-crds.gen.yaml')];
+const CRDS = CRD_ARGS;
 const tool = findKustomize();
 
 async function repoAt(example: string, version: string): Promise<string> {

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runValidate, type ValidateReport } from '../../src/validate/index.js';
 import { RULES } from '../../src/validate/findings.js';
-import { cli, conformance, sharedDir, tempDir } from '../helpers.js';
+import { calistiDocs as GUIDE, cli, CRD_PATHS, hasConformance, hasDocs, NO_CONFORMANCE, NO_DOCS, tempDir } from '../helpers.js';
 
-const CRDS = [conformance('argocd'), conformance('istio-operator', 'istio-operator-crds.gen.yaml')];
+const CRDS = CRD_PATHS;
 const bases: Record<string, string> = {};
 const baseline: Record<string, Set<string>> = {};
 
@@ -40,7 +40,6 @@ const addResource = (dir: string, kdir: string, file: string, text: string) => {
   edit(dir, `${kdir}/kustomization.yaml`, (s) => s.replace('resources:\n', `resources:\n  - ${file}\n`));
 };
 
-const GUIDE = readFileSync(join(sharedDir, 'seeds', readdirSync(join(sharedDir, 'seeds')).find((f) => f.startsWith('003_'))!), 'utf8');
 const guideFile = (path: string) => {
   const m = new RegExp(`cat > "?${path.replace(/[./]/g, '\\$&')}"? <<\\s*EOF\\n([\\s\\S]*?)\\n {4}EOF\\n`).exec(GUIDE.slice(GUIDE.indexOf('\n2.3.7 - Install SMM - GitOps - multi-cluster')))!;
   return `${m[1]!.split('\n').map((l) => l.replace(/^ {4}/, '')).join('\n').replace(/\$\{WORKLOAD_CLUSTER_(\d)_CONTEXT\}/g, 'workload-cluster-$1').replace(/\$\{GITHUB_ID\}/g, 'github-id').replace(/\$\{GITHUB_REPOSITORY_NAME\}/g, 'calisti-gitops')}\n`;
@@ -104,15 +103,22 @@ const cases: Case[] = [
   ['one resource from two Applications', 'multi-cluster', (d) => addResource(d, 'manifests/smm-controlplane/base', 'demo-ns.yaml', readFileSync(join(d, 'manifests/demo-app/base/demo-app-namespace.yaml'), 'utf8')), ['resource/duplicate']],
 ];
 
+/** Why a case cannot run here: it reads the docs, or needs an upstream CRD (Argo CD's, istio-operator's). */
+function missingData([name]: Case): string | undefined {
+  if (name.startsWith('the guide\'s invalid')) return hasDocs ? undefined : NO_DOCS;
+  return /IstioControlPlane|Argo CD's schema/.test(name) && !hasConformance ? NO_CONFORMANCE : undefined;
+}
+
 describe('validate rules', () => {
   it.each(['multi-cluster', 'active-active', 'single-cluster'])('a clean %s repo passes, with only placeholder warnings', async (example) => {
     const r = await validate(bases[example]!);
     expect(r.ok).toBe(true);
-    expect([...ruleSet(r)]).toEqual(['secret/unsealed-placeholder']);
+    expect([...ruleSet(r)].sort()).toEqual(['secret/unsealed-placeholder']);
     expect((await validate(bases[example]!, true)).ok).toBe(false);
   });
 
-  it.each(cases)('%s', async (_name, example, mutate, expected) => {
+  for (const c of cases.filter(missingData)) it.skip(`${c[0]} (skipped: ${missingData(c)})`, () => {});
+  it.each(cases.filter((c) => !missingData(c)))('%s', async (_name, example, mutate, expected) => {
     const dir = copy(example);
     mutate(dir);
     const r = await validate(dir);
@@ -122,7 +128,7 @@ describe('validate rules', () => {
     expect(r.ok).toBe(!anyError);
   });
 
-  it('covers every rule with a failing case', () => {
+  it.skipIf(!hasConformance || !hasDocs)('covers every rule with a failing case', () => {
     // helm/template-failed is covered by the vendored chart test below.
     const covered = new Set([...cases.flatMap(([, , , e]) => e), 'helm/template-failed']);
     const untested = Object.keys(RULES).filter((id) => RULES[id as keyof typeof RULES].severity !== 'info' && !covered.has(id) && id !== 'secret/unsealed-placeholder');
@@ -169,7 +175,7 @@ describe('README', () => {
 });
 
 describe('finding locations', () => {
-  it('point at the overlay patch that wrote a bad field, with its line', async () => {
+  it.skipIf(!hasConformance)(`point at the overlay patch that wrote a bad field, with its line${hasConformance ? '' : ` (skipped: ${NO_CONFORMANCE})`}`, async () => {
     const dir = copy('multi-cluster');
     const f = `${CP_OVERLAY}/istio-cp-v115x.yaml`;
     append(dir, f, '  meshId: mesh1\n');
