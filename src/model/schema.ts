@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
+import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
 import { ApiServerUrl, ArgoDuration, DnsLabel, DnsSubdomain, GitRevision, IstioHost, Labels, PathPrefix, Quantity } from './names.js';
 
 export const API_VERSION = 'calisti-gitops.io/v1alpha1';
@@ -100,7 +101,9 @@ export const GatewayRoute = z.strictObject({
       host: DnsSubdomain.describe('Service that receives the traffic, e.g. frontpage.smm-demo.svc.cluster.local.'),
       port: Port.describe('Port of that Service.'),
     })
+    .optional()
     .describe('Where matching requests go.'),
+  ...RouteExtras,
 });
 
 export const Gateway = z.strictObject({
@@ -113,6 +116,7 @@ export const Gateway = z.strictObject({
   ports: z.array(GatewayPort).min(1).describe('Ports the gateway listens on.'),
   routes: z.array(GatewayRoute).default([]).describe('Each route becomes one VirtualService bound to this gateway.'),
   revision: Revision.optional().describe("Istio control plane this gateway runs on. Default: the release's control plane."),
+  ...GatewayExtras,
 });
 export type Gateway = z.infer<typeof Gateway>;
 
@@ -318,6 +322,7 @@ export function fleetSchema() {
         if (fleet.demoApp && g.namespace === fleet.demoApp.namespace) {
           ctx.addIssue({ code: 'custom', path: ['gateways', i, 'namespace'], message: `"${g.namespace}" is the demo app's namespace, which the demo-app application owns; use a namespace of its own` });
         }
+        checkGateway(g, (path, message) => ctx.addIssue({ code: 'custom', path: ['gateways', i, ...path], message }));
         const ports = new Set<number>();
         g.ports.forEach((p, j) => {
           if (ports.has(p.port)) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, 'port'], message: `port ${p.port} is used twice` });

@@ -10,7 +10,7 @@ import { appDir, componentDir, relativeTo, NS, WAVE } from '../../layout.js';
 import type { K8sObject } from '../../yaml.js';
 import type { AppFile, GeneratedApp } from '../types.js';
 import { controlPlane, controlPlaneFeatures, controlPlanePatch, istioControlPlane, istioControlPlanePatch, istioFileName, namespace } from './controlplane.js';
-import { istioGateway, meshGateway, virtualServices } from './gateways.js';
+import { acmeCertificates, acmeIssuer, egressRoute, istioGateway, meshGateway, virtualServices } from './gateways.js';
 
 const NAME = 'smm-controlplane';
 const gatewayNamespaceDir = (namespace: string) => `${appDir(NAME)}/gateways/${namespace}`;
@@ -19,6 +19,9 @@ const meshNamespaceDir = (name: string) => `${appDir(NAME)}/namespaces/${name}`;
 
 const gatewaysOn = (ctx: RenderContext, c: Cluster) => ctx.fleet.gateways.filter((g) => g.clusters.includes(c.name));
 const meshNamespacesOn = (ctx: RenderContext, c: Cluster) => ctx.fleet.namespaces.filter((n) => !n.clusters || n.clusters.includes(c.name));
+
+/** `<prefix>-<object name>.yaml`: one file per object. */
+const named = (prefix: string) => (obj: K8sObject): [string, K8sObject] => [`${prefix}-${obj.metadata?.name as string}.yaml`, obj];
 
 /** A folder with its own kustomization listing every file in it. */
 function folder(dir: string, docs: [string, K8sObject][]): AppFile[] {
@@ -79,7 +82,10 @@ export const smmControlPlane: GeneratedApp = {
         ...folder(gatewayDir(gw.namespace, gw.name), [
           ['mesh-gateway.yaml', meshGateway(ctx, gw)],
           ['gateway.yaml', istioGateway(gw)],
-          ...virtualServices(gw).map((vs): [string, K8sObject] => [`virtual-service-${vs.metadata?.name as string}.yaml`, vs]),
+          ...virtualServices(gw).map(named('virtual-service')),
+          ...acmeIssuer(gw).map(named('issuer')),
+          ...acmeCertificates(gw).map(named('certificate')),
+          ...gw.external.flatMap((e) => egressRoute(gw, e)).map((o) => named(o.kind === 'ServiceEntry' ? 'service-entry' : 'virtual-service')(o)),
         ]),
       );
     }
