@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
 import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
+import { checkPolicies, Policies } from './mesh/policies.js';
 import { ApiServerUrl, ArgoDuration, DnsLabel, DnsSubdomain, GitRevision, IstioHost, Labels, PathPrefix, Quantity } from './names.js';
 
 export const API_VERSION = 'calisti-gitops.io/v1alpha1';
@@ -257,6 +258,7 @@ export function fleetSchema() {
       gateways: z.array(Gateway).default([]).describe('Ingress and egress gateways (IstioMeshGateway, Gateway, VirtualServices).'),
       namespaces: z.array(MeshNamespace).default([]).describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
       demoApp: DemoApp.optional().describe('The Calisti demo application (DemoApplication), placed across clusters.'),
+      policies: Policies.prefault({}),
     })
     .superRefine((fleet, ctx) => {
       const bp = blueprintFor(fleet.calisti.version);
@@ -312,6 +314,7 @@ export function fleetSchema() {
       const unknownCluster = (name: string, path: PropertyKey[]) => {
         if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown cluster "${name}"; clusters are: ${[...names].join(', ')}` });
       };
+      checkPolicies(fleet.policies, names, (path, message) => ctx.addIssue({ code: 'custom', path: ['policies', ...path], message }));
       const gwKeys = new Set<string>();
       fleet.gateways.forEach((g, i) => {
         const key = `${g.namespace}/${g.name}`;

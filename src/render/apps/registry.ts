@@ -3,8 +3,9 @@
  * index.ts exports a GeneratedApp, and one line here (docs/extending.md).
  */
 import { demoApp } from './demo-app/index.js';
+import { meshPolicies } from './mesh-policies/index.js';
 import { smmControlPlane } from './smm-controlplane/index.js';
 import { smmOperator } from './smm-operator/index.js';
 import type { GeneratedApp } from './types.js';
 
-export const APPS: readonly GeneratedApp[] = [smmOperator, smmControlPlane, demoApp];
+export const APPS: readonly GeneratedApp[] = [smmOperator, smmControlPlane, demoApp, meshPolicies];

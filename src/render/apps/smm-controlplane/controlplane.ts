@@ -22,6 +22,7 @@ export const istioFileName = (revision: string) => `istio-${revision}.yaml`;
 export function istioControlPlane(ctx: RenderContext, cp: ControlPlaneRevision): K8sObject {
   const ns = ctx.fleet.istio.namespace;
   const images = cp.istio.images;
+  const outbound = ctx.fleet.policies.outboundTrafficPolicy;
   return {
     apiVersion: 'servicemesh.cisco.com/v1alpha1',
     kind: 'IstioControlPlane',
@@ -64,6 +65,7 @@ export function istioControlPlane(ctx: RenderContext, cp: ControlPlaneRevision):
         },
         enableEnvoyAccessLogService: true,
         enableTracing: true,
+        ...(outbound ? { outboundTrafficPolicy: { mode: outbound } } : {}),
       },
       meshExpansion: {
         enabled: true,
