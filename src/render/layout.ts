@@ -61,6 +61,8 @@ export const WAVE = {
   certManagerNamespace: '1',
   istioNamespace: '2',
   secrets: '3',
+  /** OpenShift's per-namespace sidecar setup (CNI attachment, SCC binding), with the namespace's other prerequisites. */
+  namespaceSetup: '3',
   istioControlPlane: '5',
   controlPlane: '10',
   meshGateway: '15',

@@ -2,7 +2,8 @@
 import { kustomization } from '../../kustomize.js';
 import { relativeTo } from '../../layout.js';
 import type { Files, GeneratedApp } from '../types.js';
-import { cniAttachment, demoApplication, demoApplicationPatch, demoNamespace } from './demoapp.js';
+import { cniAttachment, nonrootSccBinding } from '../../openshift.js';
+import { demoApplication, demoApplicationPatch, demoNamespace } from './demoapp.js';
 
 export const demoApp: GeneratedApp = {
   name: 'demo-app',
@@ -22,7 +23,13 @@ export const demoApp: GeneratedApp = {
   overlay({ ctx, cluster, dir, base }) {
     const demo = ctx.fleet.demoApp!;
     const placement = demo.placement.find((p) => p.cluster === cluster.name)!;
-    const extra: Files = cluster.platform === 'openshift' ? [['network-attachment.yaml', cniAttachment(ctx, demo)]] : [];
+    const extra: Files =
+      cluster.platform === 'openshift'
+        ? [
+            ['network-attachment.yaml', cniAttachment(ctx, demo.namespace, demo.revision)],
+            ['scc-nonroot-v2.yaml', nonrootSccBinding(demo.namespace)],
+          ]
+        : [];
     return [
       ...extra,
       ['demo-app.yaml', demoApplicationPatch(demo, placement)],

@@ -4,6 +4,7 @@
  */
 import type { Cluster } from '../../../model/schema.js';
 import { componentFiles } from '../../components.js';
+import { cniAttachment, nonrootSccBinding } from '../../openshift.js';
 import { labelOf, type RenderContext } from '../../context.js';
 import { kustomization } from '../../kustomize.js';
 import { appDir, componentDir, relativeTo, NS, WAVE } from '../../layout.js';
@@ -19,6 +20,21 @@ const meshNamespaceDir = (name: string) => `${appDir(NAME)}/namespaces/${name}`;
 
 const gatewaysOn = (ctx: RenderContext, c: Cluster) => ctx.fleet.gateways.filter((g) => g.clusters.includes(c.name));
 const meshNamespacesOn = (ctx: RenderContext, c: Cluster) => ctx.fleet.namespaces.filter((n) => !n.clusters || n.clusters.includes(c.name));
+
+/**
+ * OpenShift: every namespace with sidecars on this cluster (mesh namespaces and gateway namespaces)
+ * gets the istio-cni attachment of each control plane its workloads use and the nonroot-v2 SCC.
+ */
+function sidecarNamespaceSetup(ctx: RenderContext, c: Cluster): [string, K8sObject][] {
+  const revisions = new Map<string, Set<string | undefined>>();
+  const add = (ns: string, rev: string | undefined) => revisions.set(ns, (revisions.get(ns) ?? new Set()).add(rev ?? ctx.revision));
+  for (const n of meshNamespacesOn(ctx, c)) add(n.name, n.revision);
+  for (const g of gatewaysOn(ctx, c)) add(g.namespace, g.revision);
+  return [...revisions].flatMap(([ns, revs]) => [
+    ...[...revs].map((r): [string, K8sObject] => [`network-attachment-${ns}-${r}.yaml`, cniAttachment(ctx, ns, r)]),
+    [`scc-nonroot-v2-${ns}.yaml`, nonrootSccBinding(ns)] as [string, K8sObject],
+  ]);
+}
 
 /** `<prefix>-<object name>.yaml`: one file per object. */
 const named = (prefix: string) => (obj: K8sObject): [string, K8sObject] => [`${prefix}-${obj.metadata?.name as string}.yaml`, obj];
@@ -51,8 +67,10 @@ export const smmControlPlane: GeneratedApp = {
     const icpFiles = ctx.revisions.map((r) => istioFileName(r.name));
     const gateways = gatewaysOn(ctx, cluster);
     const namespaces = [...new Set(gateways.map((g) => g.namespace))];
+    const openshift = cluster.platform === 'openshift' ? sidecarNamespaceSetup(ctx, cluster) : [];
     return [
       ['control-plane.yaml', controlPlanePatch(cluster)],
+      ...openshift,
       ...ctx.revisions.map((r): [string, K8sObject] => [istioFileName(r.name), istioControlPlanePatch(ctx, cluster, r.name)]),
       [
         'kustomization.yaml',
@@ -62,6 +80,7 @@ export const smmControlPlane: GeneratedApp = {
             ...meshNamespacesOn(ctx, cluster).map((n) => relativeTo(dir, meshNamespaceDir(n.name))),
             ...namespaces.map((ns) => relativeTo(dir, gatewayNamespaceDir(ns))),
             ...gateways.map((g) => relativeTo(dir, gatewayDir(g.namespace, g.name))),
+            ...openshift.map(([f]) => f),
           ],
           components: controlPlaneFeatures(cluster).map((f) => relativeTo(dir, componentDir(NAME, f))),
           patches: [{ path: 'control-plane.yaml' }, ...icpFiles.map((path) => ({ path }))],
