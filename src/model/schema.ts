@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
 import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
 import { checkPolicies, Policies } from './mesh/policies.js';
+import { checkSlos, Slos } from './mesh/slo.js';
 import { ApiServerUrl, ArgoDuration, DnsLabel, DnsSubdomain, GitRevision, IstioHost, Labels, PathPrefix, Quantity } from './names.js';
 
 export const API_VERSION = 'calisti-gitops.io/v1alpha1';
@@ -259,6 +260,7 @@ export function fleetSchema() {
       namespaces: z.array(MeshNamespace).default([]).describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
       demoApp: DemoApp.optional().describe('The Calisti demo application (DemoApplication), placed across clusters.'),
       policies: Policies.prefault({}),
+      slos: Slos.prefault({}),
     })
     .superRefine((fleet, ctx) => {
       const bp = blueprintFor(fleet.calisti.version);
@@ -315,6 +317,7 @@ export function fleetSchema() {
         if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown cluster "${name}"; clusters are: ${[...names].join(', ')}` });
       };
       checkPolicies(fleet.policies, names, (path, message) => ctx.addIssue({ code: 'custom', path: ['policies', ...path], message }));
+      checkSlos(fleet.slos, names, (path, message) => ctx.addIssue({ code: 'custom', path: ['slos', ...path], message }));
       const gwKeys = new Set<string>();
       fleet.gateways.forEach((g, i) => {
         const key = `${g.namespace}/${g.name}`;

@@ -4,8 +4,9 @@
  */
 import { demoApp } from './demo-app/index.js';
 import { meshPolicies } from './mesh-policies/index.js';
+import { meshSlos } from './mesh-slos/index.js';
 import { smmControlPlane } from './smm-controlplane/index.js';
 import { smmOperator } from './smm-operator/index.js';
 import type { GeneratedApp } from './types.js';
 
-export const APPS: readonly GeneratedApp[] = [smmOperator, smmControlPlane, demoApp, meshPolicies];
+export const APPS: readonly GeneratedApp[] = [smmOperator, smmControlPlane, demoApp, meshPolicies, meshSlos];
