@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
+import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
 import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
 import { checkPolicies, Policies } from './mesh/policies.js';
 import { checkSlos, Slos } from './mesh/slo.js';
@@ -63,6 +64,7 @@ export const Cluster = z.strictObject({
     .strictObject({
       expose: z.boolean().default(false).describe('Expose the dashboard through the mesh gateway (spec.smm.exposeDashboard).'),
       anonymous: z.boolean().default(false).describe('Anonymous dashboard access (auth.mode anonymous); for demos only.'),
+      ...DashboardExtras,
     })
     .prefault({})
     .describe('The Calisti dashboard on this cluster (docs 2.5.10).'),
@@ -306,6 +308,7 @@ export function fleetSchema() {
             }
           }
         }
+        checkDashboard(c.dashboard, (path, message) => ctx.addIssue({ code: 'custom', path: ['clusters', i, 'dashboard', ...path], message }));
         if (c.role === 'passive' && (c.dashboard.expose || c.dashboard.anonymous)) {
           ctx.addIssue({ code: 'custom', path: ['clusters', i, 'dashboard'], message: 'a passive cluster runs no dashboard (smm.web is off); expose it on an active cluster' });
         }

@@ -181,3 +181,30 @@ export function controlPlaneFeatures(cluster: Cluster): string[] {
   if (cluster.dashboard.anonymous) features.push('anonymous-dashboard');
   return features;
 }
+
+/**
+ * The exposed dashboard's gateway Service and TLS (docs 2.5.10.1), as a patch of its own so the
+ * Component that switches exposure on stays the same for every cluster. None when only `expose` is set.
+ */
+export function dashboardPatch(cluster: Cluster): K8sObject | undefined {
+  const d = cluster.dashboard;
+  if (!d.expose || (!d.hostname && !d.serviceType && !d.nodePorts && !d.serviceAnnotations && !d.tls)) return undefined;
+  const annotations = { ...d.serviceAnnotations, ...(d.hostname ? { 'external-dns.alpha.kubernetes.io/hostname': `${d.hostname}.` } : {}) };
+  const service = {
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+    ...(d.serviceType ? { type: d.serviceType } : {}),
+    ...(d.nodePorts ? { nodePorts: d.nodePorts } : {}),
+  };
+  const tls = d.tls && {
+    enabled: true,
+    ...(d.tls.letsEncrypt ? { letsEncrypt: { dnsNames: [d.hostname], enabled: true, ...(d.tls.letsEncrypt === true ? {} : { server: d.tls.letsEncrypt.server }) } } : {}),
+    ...(d.tls.credentialName ? { credentialName: d.tls.credentialName } : {}),
+    ...(d.tls.externalTermination ? { externalTermination: true } : {}),
+  };
+  return {
+    apiVersion: 'smm.cisco.com/v1alpha1',
+    kind: 'ControlPlane',
+    metadata: { name: CONTROL_PLANE_NAME },
+    spec: { smm: { exposeDashboard: { meshGateway: { enabled: true, ...(Object.keys(service).length ? { service } : {}), ...(tls ? { tls } : {}) } } } },
+  };
+}

@@ -10,7 +10,7 @@ import { kustomization } from '../../kustomize.js';
 import { appDir, componentDir, relativeTo, NS, WAVE } from '../../layout.js';
 import type { K8sObject } from '../../yaml.js';
 import type { AppFile, GeneratedApp } from '../types.js';
-import { controlPlane, controlPlaneFeatures, controlPlanePatch, istioControlPlane, istioControlPlanePatch, istioFileName, namespace } from './controlplane.js';
+import { controlPlane, controlPlaneFeatures, controlPlanePatch, dashboardPatch, istioControlPlane, istioControlPlanePatch, istioFileName, namespace } from './controlplane.js';
 import { acmeCertificates, acmeIssuer, egressRoute, istioGateway, meshGateway, virtualServices } from './gateways.js';
 
 const NAME = 'smm-controlplane';
@@ -68,8 +68,11 @@ export const smmControlPlane: GeneratedApp = {
     const gateways = gatewaysOn(ctx, cluster);
     const namespaces = [...new Set(gateways.map((g) => g.namespace))];
     const openshift = cluster.platform === 'openshift' ? sidecarNamespaceSetup(ctx, cluster) : [];
+    const dashboard = dashboardPatch(cluster);
+    const extraPatches: [string, K8sObject][] = dashboard ? [['dashboard.yaml', dashboard]] : [];
     return [
       ['control-plane.yaml', controlPlanePatch(cluster)],
+      ...extraPatches,
       ...openshift,
       ...ctx.revisions.map((r): [string, K8sObject] => [istioFileName(r.name), istioControlPlanePatch(ctx, cluster, r.name)]),
       [
@@ -83,7 +86,7 @@ export const smmControlPlane: GeneratedApp = {
             ...openshift.map(([f]) => f),
           ],
           components: controlPlaneFeatures(cluster).map((f) => relativeTo(dir, componentDir(NAME, f))),
-          patches: [{ path: 'control-plane.yaml' }, ...icpFiles.map((path) => ({ path }))],
+          patches: [{ path: 'control-plane.yaml' }, ...icpFiles.map((path) => ({ path })), ...extraPatches.map(([path]) => ({ path }))],
         }),
       ],
     ];
