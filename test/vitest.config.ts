@@ -15,7 +15,9 @@ const UNIT = [
   'test/model/json-schema.test.ts',
   'test/model/load.test.ts',
   'test/render/golden.test.ts',
+  'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
+  'test/validate/inputs.test.ts',
   'test/validate/structural.test.ts',
 ];
 

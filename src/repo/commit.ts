@@ -75,7 +75,8 @@ export async function commitFiles(dir: string, paths: string[], message: string)
     const commit = (await gitExec(dir, ['commit-tree', tree, ...(head ? ['-p', head] : []), '-F', '-'], { env: await identityEnv(dir), input: finalMessage })).trim();
     try {
       await gitExec(dir, ['update-ref', '-m', `commit: ${finalMessage.split('\n')[0]}`, 'HEAD', commit, head ?? ZERO]);
-    } catch {
+    } catch (e) {
+      if (!/but expected|cannot lock ref/i.test((e as Error).message)) throw e;
       throw new UserError('HEAD moved while calisti-gitops was committing (another writer?); nothing was committed', 'run the command again');
     }
     // The commit stands from here on. The real index follows, for these paths only, so `git
@@ -126,7 +127,7 @@ async function runHook(dir: string, hook: string, args: string[], env: NodeJS.Pr
   try {
     await gitExec(dir, ['hook', 'run', '--ignore-missing', hook, ...(args.length ? ['--', ...args] : [])], { env });
   } catch (e) {
-    const detail = (e as Error).message.trim();
+    const detail = (e as Error).message.replace(/^git hook failed: /, '').trim();
     throw new UserError(`the ${hook} hook refused the commit${detail ? `: ${detail}` : ''}`, 'fix what the hook reports, then run the command again');
   }
 }

@@ -16,7 +16,8 @@ import { headCommit, isRepoRoot, readBlobs } from './git.js';
 import { clearJournal, recover, writeJournal } from './journal.js';
 import { withRepoLock } from './lock.js';
 import { basesNeeded, planGenerate, type Plan } from './plan.js';
-import { parseState } from './state.js';
+import { storeRender } from './bases.js';
+import { blobId, parseState } from './state.js';
 
 export interface GenerateOptions {
   dir: string;
@@ -47,6 +48,8 @@ export interface GenerateResult {
   kept: string[];
   restored: string[];
   deleted: string[];
+  /** With --force: the hand edits it overwrote or deleted. */
+  discarded: { path: string; resource: string; field: string }[];
   unchanged: number;
   warnings: string[];
 }
@@ -85,7 +88,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
       ...(external ? [{ path: MODEL_FILE, content: modelText }] : []),
       ...(opts.sealedText !== undefined ? [{ path: SEALED_FILE, content: opts.sealedText }] : []),
     ],
-    bases: opts.force ? undefined : await readBlobs(dir, basesNeeded(rendered, previous, read)),
+    bases: await readBlobs(dir, basesNeeded(rendered, previous, read, opts.force)),
   });
   if (plan.conflicts.length > 0) {
     throw new HandEditError(
@@ -118,6 +121,9 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   // stay the user's to commit.
   const kept = new Set(plan.kept);
   const owned = [...[...rendered.keys()].filter((p) => !kept.has(p)), ...plan.deletes, STATE_FILE, MODEL_FILE, SEALED_FILE, ...(opts.extraPaths ?? [])];
+  // The render itself goes into git (a ref of our own) before anything is written: it is the merge
+  // base of every later run, whatever this one commits.
+  if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: blobId(f.content) }])));
   const commit = await applyPlan(fs, plan, opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined, opts.extraPaths, opts.onProgress);
   const by = (a: string) => plan.writes.filter((w) => w.action === a && w.path !== STATE_FILE).map((w) => w.path);
   return {
@@ -130,6 +136,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
     kept: plan.kept,
     restored: by('restore'),
     deleted: plan.deletes,
+    discarded: plan.discarded,
     unchanged: plan.unchanged.length,
     warnings,
   };

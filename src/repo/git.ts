@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { UserError } from '../errors.js';
 
 /** Who commits when the repo has no identity configured (CI runners, PR bots). */
 const FALLBACK_IDENTITY = { name: 'calisti-gitops', email: 'calisti-gitops@users.noreply.localhost' };
@@ -44,8 +45,10 @@ export async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
 export function gitExec(dir: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile('git', ['-C', dir, ...args], { env: { ...process.env, ...opts.env }, maxBuffer: 1 << 30, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) reject(new Error(stderr.trim() || stdout.trim() || `git ${args[0]} exited with ${err.code ?? err.signal}`));
-      else resolve(stdout);
+      if (!err) return resolve(stdout);
+      const detail = stderr.trim() || stdout.trim() || `git ${args[0]} exited with ${err.code ?? err.signal}`;
+      const full = /out of diskspace|no space left|disk quota/i.test(detail);
+      reject(new UserError(`git ${args[0]} failed: ${detail.split('\n')[0]}`, full ? 'free disk space, then run the command again: it first finishes or undoes an interrupted run' : `check the repository with: git -C ${dir} status`));
     });
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(opts.input ?? '');

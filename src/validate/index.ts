@@ -32,6 +32,8 @@ export interface ValidateOptions {
   parallel?: number;
   /** Build overlays of one shape once (default); false builds each overlay on its own. */
   shareShapes?: boolean;
+  /** Build kustomizations that name remote resources (kustomize fetches them). Off: reported instead. */
+  allowRemote?: boolean;
   /** Called as the run advances (the CLI draws it on a terminal). */
   onProgress?: (phase: string, done?: number, total?: number) => void;
 }
@@ -87,7 +89,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
 
   // 2. Build what each Application deploys, grouped by destination cluster.
   opts.onProgress?.('building');
-  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, onProgress: opts.onProgress });
+  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, allowRemote: opts.allowRemote, onProgress: opts.onProgress });
   opts.onProgress?.('checking');
   findings.push(...deployed.findings);
   const views = deployed.views;
