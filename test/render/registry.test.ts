@@ -1,12 +1,12 @@
 /** The application registry: every generated app's overlay folders and ApplicationSet elements agree. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseFleet } from '../../src/model/load.js';
 import { APPS } from '../../src/render/apps/registry.js';
 import { renderRepo } from '../../src/render/index.js';
-import { examplesDir } from '../../src/toolkit.js';
+import { examplesDir, toolkitRoot } from '../../src/toolkit.js';
 
 describe.each(['multi-cluster', 'active-active', 'single-cluster'])('registry on %s', (example) => {
   const tree = renderRepo(parseFleet(readFileSync(join(examplesDir, example, 'calisti.yaml'), 'utf8')));
@@ -23,6 +23,10 @@ describe.each(['multi-cluster', 'active-active', 'single-cluster'])('registry on
     const elements = doc.spec.generators[0].list.elements.map((e: { cluster: string }) => e.cluster);
     expect(elements.sort()).toEqual(overlays.sort());
     expect(parse(tree.get('apps/kustomization.yaml')!.content).resources).toContain(`${name}/app-set.yaml`);
+  });
+
+  it('each app is one module, in the folder of its name', () => {
+    for (const app of APPS) expect(existsSync(join(toolkitRoot, 'src', 'render', 'apps', app.name, 'index.ts')), app.name).toBe(true);
   });
 
   it('app names, ApplicationSet names and Application prefixes are unique', () => {
