@@ -144,7 +144,7 @@ async function diskFull(level: number, viaMount: boolean): Promise<void> {
     env = { CALISTI_STRESS_ENOSPC_AFTER: String(1 + (level % 40)) };
     node = ['--import', ENOSPC_SHIM];
   }
-  writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('meshID: mesh1', `meshID: mesh-${level}`));
+  writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('targetRevision: HEAD', `targetRevision: release-${level}`));
   const r = await run(['generate', '-C', dir], env, node);
   if (r.code !== 0 && r.code !== 1) console.log(`  disk full at ${level}: exit ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
   if (viaMount) rmSync(join(mnt, 'filler'), { force: true });

@@ -12,7 +12,9 @@ import { refusePlaintext } from '../secrets/leak.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs, Journal } from './fs.js';
 import { assertIndexUnlocked, commitFiles } from './commit.js';
-import { headCommit, isRepoRoot, readBlobs } from './git.js';
+import { committedFile, headCommit, isRepoRoot, readBlobs } from './git.js';
+import type { Fleet } from '../model/schema.js';
+import { checkTransition } from '../upgrade/transition.js';
 import { clearJournal, recover, writeJournal } from './journal.js';
 import { withRepoLock } from './lock.js';
 import { basesNeeded, planGenerate, type Plan } from './plan.js';
@@ -71,6 +73,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
   const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
   const fleet = parseFleet(modelText, display);
+  await refuseUnsupportedChange(dir, fleet);
   opts.onProgress?.('rendering');
   const cache = new Map<string, string | undefined>();
   const read = (p: string) => {
@@ -142,6 +145,23 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   };
 }
 
+
+/**
+ * Every writer goes through the upgrade rules: a model whose version or control planes changed
+ * against HEAD's in a way `upgrade` would not do is refused, whoever edited it.
+ */
+async function refuseUnsupportedChange(dir: string, fleet: Fleet): Promise<void> {
+  const committed = await committedFile(dir, MODEL_FILE);
+  if (committed === undefined) return;
+  let before: Fleet;
+  try {
+    before = parseFleet(committed, `HEAD:${MODEL_FILE}`);
+  } catch {
+    return; // HEAD's model is broken: nothing to compare with
+  }
+  const problems = checkTransition(before, fleet);
+  if (problems.length) throw new UserError(`${MODEL_FILE} changed against HEAD in a way no supported upgrade does; nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`, problems[0]!.hint);
+}
 
 /**
  * Write, delete, then commit. A failure restores every file and the index; a kill is undone by the

@@ -77,3 +77,8 @@ export async function readBlobs(dir: string, ids: string[]): Promise<Map<string,
   }
   return out;
 }
+
+/** A file as HEAD has it, or undefined (no commit yet, or not in it). */
+export async function committedFile(dir: string, path: string): Promise<string | undefined> {
+  return gitExec(dir, ['show', `HEAD:${path}`]).catch(() => undefined);
+}

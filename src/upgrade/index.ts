@@ -13,8 +13,10 @@ import { blueprintFor } from '../model/blueprint.js';
 import { ModelEdit } from '../model/edit.js';
 import { runDiff } from '../diff/index.js';
 import type { ClusterDiff } from '../diff/resources.js';
-import { VENDORED_CHART_DIR } from '../render/layout.js';
-import { git } from '../repo/git.js';
+import { MODEL_FILE, VENDORED_CHART_DIR } from '../render/layout.js';
+import { committedFile, git } from '../repo/git.js';
+import { runGenerate } from '../repo/generate.js';
+import { parseFleet } from '../model/load.js';
 import { applyModelEdit, withRepoModel } from './apply.js';
 import { checkUpgrade } from './path.js';
 import { UPGRADE_STEPS } from './steps/registry.js';
@@ -46,6 +48,23 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     const from = fleet.calisti.version;
     const kind = checkUpgrade(from, opts.to);
     const result: UpgradeResult = { from, to: opts.to, changed: false, upToDate: kind === 'none', commit: null, branch: null, steps: [], files: [], clusters: {}, followUps: [] };
+    // The commit holds the upgrade and nothing else: other edits of calisti.yaml are the user's.
+    const committed = await committedFile(root, MODEL_FILE);
+    if (committed !== undefined && committed !== text) {
+      const headVersion = parseFleet(committed, `HEAD:${MODEL_FILE}`).calisti.version;
+      if (kind === 'none' && headVersion !== from && (opts.commit || opts.branch)) {
+        // An upgrade run earlier without --commit: commit it now (its own change only).
+        const r = await runGenerate({ dir: root, commit: true, force: false, message: upgradeMessage(headVersion, opts.to) });
+        return { ...result, from: headVersion, upToDate: false, changed: true, commit: r.commit, steps: [`committed the pending upgrade ${headVersion} -> ${opts.to}`] };
+      }
+      if (kind !== 'none') {
+        const changed = changedLines(committed, text);
+        throw new UserError(
+          `calisti.yaml has uncommitted changes (${changed}); upgrade commits only its own change`,
+          `commit or stash them first: git -C ${root} stash (or git -C ${root} commit calisti.yaml)`,
+        );
+      }
+    }
     if (kind === 'none') return result;
 
     // Every step plans purely; the plans are applied below, in one place.
@@ -85,6 +104,15 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     }
     return result;
   });
+}
+
+/** The lines of calisti.yaml that differ from HEAD's, for a message. */
+function changedLines(before: string, after: string): string {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const lines: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length) && lines.length < 3; i++) if (a[i] !== b[i]) lines.push(`line ${i + 1}: ${JSON.stringify((b[i] ?? '').trim())}`);
+  return lines.join(', ');
 }
 
 /** Creates or resets `branch` at HEAD and checks it out; returns how to undo that. */

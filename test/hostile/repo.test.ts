@@ -17,7 +17,11 @@ async function repo(): Promise<string> {
   return dir;
 }
 
-const editModel = (dir: string, from: string, to: string) => writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace(from, to));
+const editModel = (dir: string, from: string, to: string) => {
+  const text = readFileSync(join(dir, 'calisti.yaml'), 'utf8');
+  expect(text, `the model holds ${from}`).toContain(from);
+  writeFileSync(join(dir, 'calisti.yaml'), text.replace(from, to));
+};
 
 describe('a hostile .calisti-gitops/generated.json', () => {
   it.each([['--no-commit'], ['--force']])('never deletes what no render produces (generate %s)', async (flag) => {
@@ -47,7 +51,7 @@ describe('commits', () => {
     const dir = await repo();
     editModel(dir, 'targetRevision: HEAD', 'targetRevision: main');
     expect((await cli('generate', '-C', dir, '--no-commit')).code).toBe(0);
-    editModel(dir, 'meshID: mesh1', 'meshID: mesh2');
+    editModel(dir, 'network: network1', 'network: net-a');
     expect((await cli('generate', '-C', dir)).code).toBe(0);
     // HEAD's model and manifests agree: nothing generated is left uncommitted.
     expect(git(dir, 'status', '--porcelain')).toBe('');
@@ -111,7 +115,7 @@ describe('committed symlinks', () => {
     unlinkSync(join(dir, target));
     const to = make(dir);
     if (typeof to === 'string') symlinkSync(to, join(dir, target));
-    editModel(dir, 'meshID: mesh1', 'meshID: mesh2');
+    editModel(dir, 'network: network1', 'network: net-a');
     const r = await cli('generate', '-C', dir);
     expect(r.code).toBe(1);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);

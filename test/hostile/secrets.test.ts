@@ -80,7 +80,7 @@ describe('a repo with a credential in clear', () => {
     const dir = join(tempDir(), 'repo');
     expect((await cli('init', dir)).code).toBe(0);
     plant(dir, [_name, file, content]);
-    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('meshID: mesh1', 'meshID: mesh2'));
+    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('network: network1', 'network: net-a'));
     const before = snapshot(dir);
     const g = await cli('generate', '-C', dir);
     expect(g.code, g.stderr).toBe(1);
