@@ -49,7 +49,7 @@ export class HandEditError extends UserError {
   constructor(readonly files: string[]) {
     super(
       `hand edits conflict with the model; nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,
-      'resolve each field by hand (or move it into calisti.yaml, e.g. clusters[].overrides), or run again with --force to take the model\'s version',
+      'resolve each field by hand (or move it into calisti.yaml, e.g. clusters[].overrides), or take the model\'s version: calisti-gitops generate --force',
     );
     this.name = 'HandEditError';
   }

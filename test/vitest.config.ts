@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
  * `npm test` runs both.
  */
 const UNIT = [
+  'test/cli/hints.test.ts',
   'test/cli/progress.test.ts',
   'test/diff/destructive.test.ts',
   'test/hostile/helm-parameters.test.ts',

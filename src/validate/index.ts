@@ -4,7 +4,7 @@
  * schema-check every resource -> mesh rules per cluster -> fleet rules.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
@@ -16,6 +16,11 @@ import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { plaintextSecrets } from '../secrets/leak.js';
+import { renderRepo } from '../render/index.js';
+import { MODEL_FILE } from '../render/layout.js';
+import { driftFindings } from './rules/drift.js';
+import { baseModel, upgradePathFindings } from './rules/upgrade-path.js';
+import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
 import { checkResource } from './structural.js';
@@ -34,6 +39,8 @@ export interface ValidateOptions {
   shareShapes?: boolean;
   /** Build kustomizations that name remote resources (kustomize fetches them). Off: reported instead. */
   allowRemote?: boolean;
+  /** The git ref the upgrade rules compare the model with (default: see upgrade/path). */
+  base?: string;
   /** Called as the run advances (the CLI draws it on a terminal). */
   onProgress?: (phase: string, done?: number, total?: number) => void;
 }
@@ -51,6 +58,8 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 export async function runValidate(opts: ValidateOptions): Promise<ValidateReport> {
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
+  // A gate that checks nothing must not pass: a wrong -C is an error, not "0 applications".
+  if (!existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>, or create one: calisti-gitops init <dir> --example multi-cluster');
   const tool = findKustomize();
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
@@ -133,6 +142,14 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     }
     // Reference rules on a cluster whose build failed would only echo the failure.
     if (!view.incomplete && argoComplete) findings.push(...clusterRules(view));
+  }
+  // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
+  if (fleet) {
+    findings.push(...driftFindings(root, fleet));
+    findings.push(...versionFindings(fleet, renderRepo(fleet), apps, sortedViews));
+    const base = await baseModel(root, readFileSync(join(root, MODEL_FILE), 'utf8'), opts.base);
+    if (base) findings.push(...upgradePathFindings(base, fleet));
+    else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
   }
   // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
   const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));

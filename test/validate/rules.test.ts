@@ -98,7 +98,7 @@ const cases: Case[] = [
   ['a source path that does not exist', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('manifests/demo-app/overlays', 'manifests/demo/overlays')), ['app/source-path-missing']],
   ['a template parameter no generator gives', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: "{{cluster}}"', 'name: "{{ clusterName }}"')), ['appset/unknown-parameter', 'app/destination-unknown']],
   ['a generator that cannot be expanded offline', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('  generators:\n', '  generators:\n    - scmProvider: {}\n')), ['appset/generator-unsupported']],
-  ['an OCI chart with a version range', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.12.*')), ['helm/oci-reference']],
+  ['an OCI chart with a version range', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.12.*')), ['helm/oci-reference', 'version/mismatch']],
   ['an Application off Argo CD\'s schema', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('selfHeal: true', 'selfHeal: "yes"')), ['argocd/schema']],
   ['a remote resource in a kustomization (never fetched)', 'multi-cluster', (d) => edit(d, 'manifests/demo-app/overlays/workload-cluster-1/kustomization.yaml', (s) => s.replace('  - ../../base\n', '  - ../../base\n  - https://raw.githubusercontent.com/attacker/x/main/cm.yaml\n')), ['kustomize/remote-resource']],
   ['a remote git base in a kustomization', 'multi-cluster', (d) => edit(d, 'manifests/demo-app/overlays/workload-cluster-1/kustomization.yaml', (s) => s.replace('  - ../../base\n', '  - github.com/attacker/repo//deploy?ref=v1\n')), ['kustomize/remote-resource']],
@@ -112,6 +112,10 @@ const cases: Case[] = [
   }, ['kustomize/build-failed']],
   ['a source from another git repository', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('repoURL: https://github.com/github-id/calisti-gitops.git', 'repoURL: https://github.com/someone-else/manifests.git')), ['app/source-not-checked']],
   ['an 11 MB YAML file under apps/ is not parsed', 'multi-cluster', (d) => writeFileSync(join(d, 'apps/huge.yaml'), `a: [${'1,'.repeat(5_500_000)}1]\n`), ['yaml/invalid']],
+  ['a model change not generated', 'multi-cluster', (d) => edit(d, 'calisti.yaml', (s) => s.replace('network: network1', 'network: net-9')), ['model/drift']],
+  ['a Renovate-style in-place Istio image bump', 'multi-cluster', (d) => edit(d, 'manifests/smm-controlplane/base/istio-cp-v115x.yaml', (s) => s.replace('istio-pilot:v1.15.3-bzc.1', 'istio-pilot:v1.15.4-bzc.0')), ['version/mismatch']],
+  ['a Renovate-style chart bump', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.13.0')), ['version/mismatch']],
+  ['a downgrade of calisti.version', 'multi-cluster', (d) => edit(d, 'calisti.yaml', (s) => s.replace('version: 1.12.0', 'version: 1.11.0')), ['model/drift', 'upgrade/path', 'version/mismatch']],
   ['one resource from two Applications', 'multi-cluster', (d) => addResource(d, 'manifests/smm-controlplane/base', 'demo-ns.yaml', readFileSync(join(d, 'manifests/demo-app/base/demo-app-namespace.yaml'), 'utf8')), ['resource/duplicate']],
 ];
 
