@@ -5,6 +5,10 @@
  */
 import { z } from 'zod';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
+import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
+import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
+import { checkPolicies, Policies } from './mesh/policies.js';
+import { checkSlos, Slos } from './mesh/slo.js';
 import { ApiServerUrl, ArgoDuration, DnsLabel, DnsSubdomain, GitRevision, IstioHost, Labels, PathPrefix, Quantity } from './names.js';
 
 export const API_VERSION = 'calisti-gitops.io/v1alpha1';
@@ -60,6 +64,7 @@ export const Cluster = z.strictObject({
     .strictObject({
       expose: z.boolean().default(false).describe('Expose the dashboard through the mesh gateway (spec.smm.exposeDashboard).'),
       anonymous: z.boolean().default(false).describe('Anonymous dashboard access (auth.mode anonymous); for demos only.'),
+      ...DashboardExtras,
     })
     .prefault({})
     .describe('The Calisti dashboard on this cluster (docs 2.5.10).'),
@@ -100,7 +105,9 @@ export const GatewayRoute = z.strictObject({
       host: DnsSubdomain.describe('Service that receives the traffic, e.g. frontpage.smm-demo.svc.cluster.local.'),
       port: Port.describe('Port of that Service.'),
     })
+    .optional()
     .describe('Where matching requests go.'),
+  ...RouteExtras,
 });
 
 export const Gateway = z.strictObject({
@@ -113,6 +120,7 @@ export const Gateway = z.strictObject({
   ports: z.array(GatewayPort).min(1).describe('Ports the gateway listens on.'),
   routes: z.array(GatewayRoute).default([]).describe('Each route becomes one VirtualService bound to this gateway.'),
   revision: Revision.optional().describe("Istio control plane this gateway runs on. Default: the release's control plane."),
+  ...GatewayExtras,
 });
 export type Gateway = z.infer<typeof Gateway>;
 
@@ -253,6 +261,8 @@ export function fleetSchema() {
       gateways: z.array(Gateway).default([]).describe('Ingress and egress gateways (IstioMeshGateway, Gateway, VirtualServices).'),
       namespaces: z.array(MeshNamespace).default([]).describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
       demoApp: DemoApp.optional().describe('The Calisti demo application (DemoApplication), placed across clusters.'),
+      policies: Policies.prefault({}),
+      slos: Slos.prefault({}),
     })
     .superRefine((fleet, ctx) => {
       const bp = blueprintFor(fleet.calisti.version);
@@ -298,6 +308,7 @@ export function fleetSchema() {
             }
           }
         }
+        checkDashboard(c.dashboard, (path, message) => ctx.addIssue({ code: 'custom', path: ['clusters', i, 'dashboard', ...path], message }));
         if (c.role === 'passive' && (c.dashboard.expose || c.dashboard.anonymous)) {
           ctx.addIssue({ code: 'custom', path: ['clusters', i, 'dashboard'], message: 'a passive cluster runs no dashboard (smm.web is off); expose it on an active cluster' });
         }
@@ -308,6 +319,8 @@ export function fleetSchema() {
       const unknownCluster = (name: string, path: PropertyKey[]) => {
         if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown cluster "${name}"; clusters are: ${[...names].join(', ')}` });
       };
+      checkPolicies(fleet.policies, names, (path, message) => ctx.addIssue({ code: 'custom', path: ['policies', ...path], message }));
+      checkSlos(fleet.slos, names, (path, message) => ctx.addIssue({ code: 'custom', path: ['slos', ...path], message }));
       const gwKeys = new Set<string>();
       fleet.gateways.forEach((g, i) => {
         const key = `${g.namespace}/${g.name}`;
@@ -318,6 +331,7 @@ export function fleetSchema() {
         if (fleet.demoApp && g.namespace === fleet.demoApp.namespace) {
           ctx.addIssue({ code: 'custom', path: ['gateways', i, 'namespace'], message: `"${g.namespace}" is the demo app's namespace, which the demo-app application owns; use a namespace of its own` });
         }
+        checkGateway(g, (path, message) => ctx.addIssue({ code: 'custom', path: ['gateways', i, ...path], message }));
         const ports = new Set<number>();
         g.ports.forEach((p, j) => {
           if (ports.has(p.port)) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, 'port'], message: `port ${p.port} is used twice` });

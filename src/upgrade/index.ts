@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { which } from '../kustomize/build.js';
-import { blueprintFor, defaultIstio, defaultRevision, revisionName } from '../model/blueprint.js';
+import { blueprintFor } from '../model/blueprint.js';
 import { ModelEdit } from '../model/edit.js';
 import { runDiff } from '../diff/index.js';
 import type { ClusterDiff } from '../diff/resources.js';
@@ -19,7 +19,7 @@ import { runGenerate } from '../repo/generate.js';
 import { parseFleet } from '../model/load.js';
 import { applyModelEdit, withRepoModel } from './apply.js';
 import { checkUpgrade } from './path.js';
-import { restartCommands, workloads } from './workloads.js';
+import { UPGRADE_STEPS } from './steps/registry.js';
 
 export interface UpgradeOptions {
   dir: string;
@@ -67,44 +67,17 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     }
     if (kind === 'none') return result;
 
-    const fromBp = blueprintFor(from);
-    const toBp = blueprintFor(opts.to);
-    const shipped = new Set(toBp.istio.versions.map((v) => revisionName(v.version)));
-    const oldPrimary = defaultRevision(fromBp);
-    const newPrimary = defaultRevision(toBp);
-    const stranded = fleet.istio.revisions.filter((r) => !shipped.has(r));
-    if (stranded.length) {
-      throw new UserError(`Calisti ${opts.to} does not ship ${stranded.join(', ')}, which still run${stranded.length === 1 ? 's' : ''} here`, `move its namespaces and prune it first: calisti-gitops istio migrate --namespace <ns> --to ${oldPrimary}; calisti-gitops istio prune`);
+    // Every step plans purely; the plans are applied below, in one place.
+    const input = { fleet, from, to: opts.to, fromBp: blueprintFor(from), toBp: blueprintFor(opts.to) };
+    const plans = UPGRADE_STEPS.map((step) => step.plan(input));
+    const edit = new ModelEdit(text);
+    for (const c of plans.flatMap((p) => p.changes)) {
+      if (c.op === 'set') edit.set(c.path, c.value);
+      else edit.append(c.path, c.value);
     }
-    if (fleet.calisti.chart === 'vendored' && !which('helm')) {
-      throw new UserError(`calisti.chart is "vendored": upgrading replaces ${VENDORED_CHART_DIR} with helm pull, and helm is not installed`, 'install helm (https://helm.sh/docs/intro/install/), or set calisti.chart: oci to let Argo CD pull the chart');
-    }
-
-    const edit = new ModelEdit(text).set(['calisti', 'version'], opts.to);
-    result.steps.push(`calisti.version ${from} -> ${opts.to}`, `smm-operator chart ${fromBp.chart.version} -> ${toBp.chart.version}`);
-    const all = workloads(fleet);
-    if (oldPrimary !== newPrimary) {
-      if (!shipped.has(oldPrimary)) throw new UserError(`Calisti ${opts.to} does not ship ${oldPrimary}, so workloads cannot stay on it during the upgrade`);
-      edit.append(['istio', 'revisions'], oldPrimary);
-      result.steps.push(`Istio control plane ${newPrimary} (Istio ${defaultIstio(toBp).version}) added next to ${oldPrimary} on every cluster; the Calisti control plane moves to ${newPrimary}`);
-      for (const w of all.filter((w) => !w.pinned)) {
-        edit.set(w.path, oldPrimary);
-        result.steps.push(`namespace ${w.namespace} (${w.what}) stays on ${oldPrimary}`);
-      }
-      const namespaces = [...new Set(all.map((w) => w.namespace))];
-      if (namespaces.length) {
-        result.followUps.push(
-          `when ${newPrimary} is healthy on every cluster, move namespaces one at a time: calisti-gitops istio migrate --namespace <ns> --to ${newPrimary} (namespaces: ${namespaces.join(', ')})`,
-          ...restartCommands(all).map((c) => `after each move, restart its workloads: ${c}`),
-          `roll a namespace back with: calisti-gitops istio migrate --namespace <ns> --rollback`,
-        );
-      }
-      result.followUps.push(`once nothing uses ${oldPrimary}: calisti-gitops istio prune`);
-    } else {
-      result.steps.push(`Istio stays on ${newPrimary} (Istio ${defaultIstio(toBp).version})`);
-      // Sidecars pick up the new proxy patch level only when their pods restart (docs 2.4.5).
-      result.followUps.push(...restartCommands(all).map((c) => `restart workloads for the new proxy: ${c}`));
-    }
+    result.steps.push(...plans.flatMap((p) => p.steps));
+    result.followUps.push(...plans.flatMap((p) => p.followUps));
+    const chart = plans.find((p) => p.pullChart)?.pullChart;
 
     const preview = await runDiff({ dir: root, modelText: edit.text() });
     result.files = preview.files.map((f) => f.path);
@@ -112,18 +85,16 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
 
     const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
     try {
-      const vendored = fleet.calisti.chart === 'vendored';
-      const restoreChart = vendored ? await pullChart(root, toBp.chart.repository, toBp.chart.name, toBp.chart.version) : undefined;
+      const restoreChart = chart ? await pullChart(root, chart.repository, chart.name, chart.version) : undefined;
       let r;
       try {
-        r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: vendored ? [VENDORED_CHART_DIR] : [] });
+        r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: chart ? [VENDORED_CHART_DIR] : [] });
       } catch (e) {
         restoreChart?.();
         throw e;
       } finally {
         restoreChart?.discard();
       }
-      if (vendored) result.steps.push(`${VENDORED_CHART_DIR} replaced by helm pull of ${toBp.chart.name} ${toBp.chart.version}`);
       result.changed = r.changed;
       result.commit = r.commit;
       result.branch = opts.branch ?? null;
