@@ -18,6 +18,7 @@ const UNIT = [
   'test/render/golden.test.ts',
   'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
+  'test/validate/builtin.test.ts',
   'test/validate/inputs.test.ts',
   'test/validate/structural.test.ts',
 ];
