@@ -18,16 +18,17 @@ export function registerValidate(program: Command, io: Io): void {
     .addOption(dirOption())
     .option('--strict', 'warnings fail too (unsealed placeholders, kustomize warnings)', false)
     .option('--crds <path...>', 'more CRD files or folders (e.g. Argo CD\'s manifests/crds)', [])
+    .option('--allow-remote', 'let kustomize fetch remote resources (http(s), git bases); refused by default', false)
     .option('--no-cache', 'do not read or write the build cache (.git/calisti-gitops)')
     .option('-v, --verbose', 'show notes too', false)
     .option('-q, --quiet', 'no progress line', false)
     .option('--install-hook', 'install a git pre-push hook that runs validate --strict', false)
     .addOption(formatOption(['text', 'json', 'sarif']))
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops validate -C ./calisti-gitops\n  $ calisti-gitops validate --strict --crds ../argo-cd/manifests/crds -o sarif > validate.sarif')
-    .action(async (o: { dir: string; strict: boolean; crds: string[]; cache: boolean; verbose: boolean; quiet: boolean; installHook: boolean; output: string }) => {
+    .action(async (o: { dir: string; strict: boolean; crds: string[]; cache: boolean; allowRemote: boolean; verbose: boolean; quiet: boolean; installHook: boolean; output: string }) => {
       if (o.installHook) return installHook(io, o.dir, o.crds);
       const progress = terminalProgress({ quiet: o.quiet, format: o.output });
-      const report = await runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null, onProgress: progress.report }).finally(progress.end);
+      const report = await runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null, allowRemote: o.allowRemote, onProgress: progress.report }).finally(progress.end);
       if (o.output === 'json') printJson(io, toJson(report));
       else if (o.output === 'sarif') printJson(io, toSarif(report));
       else io.err(formatText(report, o.verbose));

@@ -9,14 +9,15 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { buildCacheDir } from '../repo/lock.js';
-import { deployments, expandApplications } from './deploy.js';
+import { deployments, expandApplications, sourcesOf } from './deploy.js';
 import { schemasDir } from '../toolkit.js';
 import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
 import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
-import { helmCredentialFindings, secretFindings } from './secrets.js';
-import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
+import { inputsOf } from './inputs.js';
+import { repoSecretFindings, secretFindings } from './secrets.js';
+import { readArgoObjects, readDocuments, readModel, sameRepoURL, type Located } from './sources.js';
 import { checkResource } from './structural.js';
 import { PatchLocator } from './patches.js';
 
@@ -31,6 +32,8 @@ export interface ValidateOptions {
   parallel?: number;
   /** Build overlays of one shape once (default); false builds each overlay on its own. */
   shareShapes?: boolean;
+  /** Let kustomize fetch remote resources (http(s), git); off by default: a pull request would choose the host. */
+  allowRemote?: boolean;
   /** Called as the run advances (the CLI draws it on a terminal). */
   onProgress?: (phase: string, done?: number, total?: number) => void;
 }
@@ -48,7 +51,7 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 export async function runValidate(opts: ValidateOptions): Promise<ValidateReport> {
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
-  const tool = findKustomize();
+  const tool = { ...findKustomize(), network: opts.allowRemote ?? false };
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
   const argo = readArgoObjects(root, findings);
@@ -80,9 +83,11 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     const prev = names.get(`${ns}/${name}`);
     if (prev) findings.push(finding('app/duplicate-name', `Application ${name} is also defined in ${prev.file}:${prev.line}`, where));
     else names.set(`${ns}/${name}`, a);
-    findings.push(...helmCredentialFindings(a.obj, where));
+    findings.push(...secretFindings(a.obj, where));
+    findings.push(...sourceFindings(root, a.obj, fleet?.git.repoURL, opts.allowRemote ?? false, where));
   }
   for (const d of argo.others) findings.push(...secretFindings(d.obj, { file: d.file, line: d.line }));
+  findings.push(...repoSecretFindings(root));
 
   // 2. Build what each Application deploys, grouped by destination cluster.
   opts.onProgress?.('building');
@@ -149,6 +154,29 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   return { dir: root, ok: summary.errors === 0 && (!opts.strict || summary.warnings === 0), strict: opts.strict, summary, findings: unique };
 }
 
+/**
+ * Each source of an Application is built from this repo, or is a remote chart, or gets a finding:
+ * nothing is skipped silently. A repoURL spelled differently from calisti.yaml's (case, `.git`, SSH
+ * form) is this repo for Argo CD, so it is rewritten to the model's spelling and built.
+ */
+function sourceFindings(root: string, app: Record<string, any>, repoURL: string | undefined, allowRemote: boolean, where: { application: string; file: string; line: number }): Finding[] {
+  const out: Finding[] = [];
+  for (const src of sourcesOf(app)) {
+    const url = typeof src.repoURL === 'string' ? src.repoURL : '';
+    if (src.chart !== undefined || url.startsWith('oci://')) continue;
+    if (repoURL !== undefined && url !== repoURL) {
+      if (!sameRepoURL(url, repoURL)) {
+        out.push(finding('app/source-not-built', `source repoURL "${url}" is not this repo (${repoURL}) nor a chart: what it deploys was not checked`, where));
+        continue;
+      }
+      src.repoURL = repoURL;
+    }
+    const path = typeof src.path === 'string' ? src.path : '.';
+    const remote = inputsOf(root, path).remote;
+    if (remote.length && !allowRemote) out.push(finding('kustomize/remote-resource', `${path} reads remote resources (${remote.join(', ')}); validate does not fetch them (pass --allow-remote to)`, where));
+  }
+  return out;
+}
 
 function defaultCacheDir(root: string): string | undefined {
   return existsSync(join(root, '.git')) && statSync(join(root, '.git')).isDirectory() ? buildCacheDir(root) : undefined;

@@ -1,11 +1,8 @@
 /** Secrets in git: plaintext values are errors; placeholders wait for `calisti-gitops seal`. */
-import { parse } from 'yaml';
 import { PLACEHOLDER_ANNOTATION } from '../render/layout.js';
+import { secretValues } from '../secrets/detect.js';
+import { plaintextSecrets } from '../secrets/leak.js';
 import { finding, resourceRef, type Finding } from './findings.js';
-
-/** Names of values that are credentials (not names of Secrets that hold them). */
-const CREDENTIAL_NAME = /(^|[-_.]|[a-z])(password|passwd|token|api[-_]?key|secret[-_]?key|access[-_]?key|client[-_]?secret|private[-_]?key)$|^secret$/i;
-const TEMPLATE_OR_EMPTY = /^\s*$|^\{\{.*\}\}$|^\$\{.*\}$|^<.*>$/;
 
 interface Where {
   cluster?: string;
@@ -14,50 +11,24 @@ interface Where {
   line?: number;
 }
 
+/** Findings for one parsed object (a Secret, a List of them, a kustomization, an Application). */
 export function secretFindings(obj: Record<string, any>, where: Where): Finding[] {
-  if (obj.apiVersion !== 'v1' || obj.kind !== 'Secret') return [];
-  const ref = resourceRef(obj);
-  if (obj.metadata?.annotations?.[PLACEHOLDER_ANNOTATION] !== undefined) {
-    return [finding('secret/unsealed-placeholder', `placeholder: ${obj.metadata.annotations[PLACEHOLDER_ANNOTATION]} (run calisti-gitops seal)`, { ...where, resource: ref })];
-  }
-  const keys = [...Object.entries(obj.data ?? {}), ...Object.entries(obj.stringData ?? {})].filter(([, v]) => v !== '' && v !== null).map(([k]) => k);
-  if (keys.length === 0) return [];
-  return [finding('secret/plaintext', `a Secret with values in git (${keys.join(', ')}); seal it (calisti-gitops seal) or reference it from outside git`, { ...where, resource: ref })];
-}
-
-/** Helm parameters and values of an Application that look like credentials with a literal value. */
-export function helmCredentialFindings(app: Record<string, any>, where: Where): Finding[] {
+  const values = secretValues(obj);
+  const clear = values.filter((v) => v.clear);
   const out: Finding[] = [];
-  const sources = app.spec?.sources ?? (app.spec?.source ? [app.spec.source] : []);
-  for (const src of sources) {
-    const helm = src.helm ?? {};
-    for (const p of helm.parameters ?? []) {
-      const leaf = String(p.name ?? '').split('.').pop()!;
-      if (CREDENTIAL_NAME.test(leaf) && typeof p.value === 'string' && !TEMPLATE_OR_EMPTY.test(p.value)) {
-        out.push(finding('secret/plaintext', `Helm parameter ${p.name} has a literal value; credentials do not belong in git`, where));
-      }
-    }
-    const values = helm.valuesObject ?? (typeof helm.values === 'string' ? safeParse(helm.values) : helm.values);
-    walk(values, '', (path, v) => {
-      const leaf = path.split('.').pop()!;
-      if (CREDENTIAL_NAME.test(leaf) && typeof v === 'string' && !TEMPLATE_OR_EMPTY.test(v)) {
-        out.push(finding('secret/plaintext', `Helm value ${path} has a literal value; credentials do not belong in git`, where));
-      }
-    });
+  const owners = [...new Set(clear.map((v) => v.owner))];
+  for (const owner of owners) {
+    const keys = [...new Set(clear.filter((v) => v.owner === owner).map((v) => v.key))];
+    out.push(finding('secret/plaintext', `${owner} has values in git (${keys.join(', ')}); seal it (calisti-gitops seal) or reference it from outside git`, { ...where, resource: obj.kind === 'Secret' ? resourceRef(obj) : undefined }));
+  }
+  const placeholder = obj.metadata?.annotations?.[PLACEHOLDER_ANNOTATION];
+  if (obj.kind === 'Secret' && placeholder !== undefined && clear.length === 0) {
+    out.push(finding('secret/unsealed-placeholder', `placeholder: ${placeholder} (run calisti-gitops seal)`, { ...where, resource: resourceRef(obj) }));
   }
   return out;
 }
 
-function safeParse(text: string): unknown {
-  try {
-    return parse(text, { maxAliasCount: 100 });
-  } catch {
-    return undefined;
-  }
-}
-
-function walk(v: unknown, path: string, fn: (path: string, v: unknown) => void): void {
-  if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k, fn);
-  else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`, fn));
-  else fn(path, v);
+/** Every YAML/JSON file of the repo through the leak guard: what no build shows (charts/, generator inputs, unused files). */
+export function repoSecretFindings(root: string): Finding[] {
+  return plaintextSecrets(root).map((l) => finding('secret/plaintext', `credentials in clear: ${l.what.join('; ')}; seal them (calisti-gitops seal) or keep them out of git`, { file: l.file }));
 }

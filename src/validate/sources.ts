@@ -2,13 +2,15 @@
  * What validate reads from a repo: the Argo CD objects under apps/ and bootstrap/ (with their file
  * and line), and the clusters of calisti.yaml for ApplicationSet cluster generators.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { ModelError } from '../errors.js';
 import { loadFleet } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { APPS_DIR, BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
+import { MAX_PARSE_BYTES } from '../secrets/detect.js';
+import { readRegular } from '../secrets/leak.js';
 import { normalizeName, type ClusterInfo } from './appset.js';
 import { finding, type Finding } from './findings.js';
 
@@ -35,9 +37,10 @@ function yamlFiles(root: string, dir: string): string[] {
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      const st = statSync(p);
+      // lstat: a symlink is not followed (a loop or a link to /dev/zero cannot hang the walk).
+      const st = lstatSync(p);
       if (st.isDirectory()) walk(p);
-      else if (YAML_FILE.test(name)) out.push(relative(root, p));
+      else if (st.isFile() && YAML_FILE.test(name)) out.push(relative(root, p));
     }
   };
   walk(abs);
@@ -46,7 +49,14 @@ function yamlFiles(root: string, dir: string): string[] {
 
 /** Parses a multi-document YAML file with each document's first line. */
 export function readDocuments(root: string, file: string, findings: Finding[]): Located<Record<string, any>>[] {
-  const text = readFileSync(join(root, file), 'utf8');
+  const abs = join(root, file);
+  const st = lstatSync(abs);
+  // Only regular files of bounded size: a FIFO, a device or an 11 MB file would hang or stall the run.
+  const text = st.isFile() ? readRegular(abs) : undefined;
+  if (text === undefined) {
+    findings.push(finding('yaml/not-read', st.isFile() ? `${st.size} bytes: larger than the ${MAX_PARSE_BYTES / 1024 / 1024} MiB limit, not parsed` : 'not a regular file (a symlink, FIFO or device): not read', { file }));
+    return [];
+  }
   const lines = new LineCounter();
   const out: Located<Record<string, any>>[] = [];
   for (const doc of parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true })) {
@@ -85,6 +95,19 @@ export function readArgoObjects(root: string, findings: Finding[]): ArgoObjects 
   }
   return result;
 }
+
+/**
+ * A repo URL in the form Argo CD compares (its git.NormalizeGitURL): lower case, scp-style SSH as
+ * ssh://, no `.git` suffix; also no trailing slash, which Argo CD's repo server treats alike.
+ */
+export function normalizeRepoURL(url: string): string {
+  let u = url.trim().toLowerCase();
+  if (/^(ssh:\/\/)?[^/:]*?@[^@]+$/.test(u) && !u.startsWith('ssh://')) u = `ssh://${u.replace(':', '/')}`;
+  u = u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  return u.replace(/^ssh:\/\//, '');
+}
+
+export const sameRepoURL = (a: string, b: string): boolean => normalizeRepoURL(a) === normalizeRepoURL(b);
 
 export interface ModelInfo {
   fleet?: Fleet;
