@@ -36,7 +36,7 @@ export function readRegular(abs: string, max = MAX_PARSE_BYTES): string | undefi
   }
 }
 
-/** The clear credentials in one file's text, as `owner: key` lines; undefined when there are none. */
+/** The clear credentials in one file's text, as `owner: key` lines (none for text that is not YAML or JSON). */
 export function leaksIn(text: string): string[] {
   const parsed = parseDocuments(text);
   if (!parsed.ok) return parsed.reason.startsWith('larger than') ? [`not checked: ${parsed.reason}`] : [];
@@ -44,14 +44,15 @@ export function leaksIn(text: string): string[] {
 }
 
 /**
- * Repo-relative YAML/JSON files holding a credential in clear. `overlay` holds contents this run is
+ * Repo-relative files holding a credential in clear. `overlay` holds contents this run is
  * about to write (checked instead of the file on disk). Symlinks are not followed and only regular
  * files are read: a link to /dev/zero or a loop cannot hang the walk.
  */
 export function plaintextSecrets(root: string, overlay: Map<string, string> = new Map()): Leak[] {
   const found = new Map<string, string[]>();
+  // Any file name can be a kustomize resource: every file is parsed; only manifests must be parsable.
   const check = (file: string, text: string | undefined, size: number) => {
-    const what = text === undefined ? [`not checked: ${size} bytes, larger than ${MAX_PARSE_BYTES / 1024 / 1024} MiB`] : leaksIn(text);
+    const what = text === undefined ? (MANIFEST.test(file) ? [`not checked: ${size} bytes, larger than ${MAX_PARSE_BYTES / 1024 / 1024} MiB`] : []) : leaksIn(text);
     if (what.length) found.set(file, what);
   };
   const walk = (dir: string) => {
@@ -61,11 +62,11 @@ export function plaintextSecrets(root: string, overlay: Map<string, string> = ne
       const st = lstatSync(p);
       const rel = relative(root, p).split(sep).join('/');
       if (st.isDirectory()) walk(p);
-      else if (st.isFile() && MANIFEST.test(name) && !overlay.has(rel)) check(rel, readRegular(p), st.size);
+      else if (st.isFile() && !overlay.has(rel)) check(rel, readRegular(p), st.size);
     }
   };
   walk(root);
-  for (const [file, text] of overlay) if (MANIFEST.test(file)) check(file, text.length > MAX_PARSE_BYTES ? undefined : text, text.length);
+  for (const [file, text] of overlay) check(file, text.length > MAX_PARSE_BYTES ? undefined : text, text.length);
   return [...found].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, what]) => ({ file, what }));
 }
 

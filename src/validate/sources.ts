@@ -2,8 +2,8 @@
  * What validate reads from a repo: the Argo CD objects under apps/ and bootstrap/ (with their file
  * and line), and the clusters of calisti.yaml for ApplicationSet cluster generators.
  */
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { ModelError } from '../errors.js';
 import { loadFleet } from '../model/load.js';
@@ -37,10 +37,11 @@ function yamlFiles(root: string, dir: string): string[] {
   const walk = (d: string) => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      // lstat: a symlink is not followed (a loop or a link to /dev/zero cannot hang the walk).
+      // lstat: a symlinked folder is not walked (a loop cannot hang it); files of any type are listed
+      // and readDocuments says why it does not read the odd ones.
       const st = lstatSync(p);
       if (st.isDirectory()) walk(p);
-      else if (st.isFile() && YAML_FILE.test(name)) out.push(relative(root, p));
+      else if (YAML_FILE.test(name)) out.push(relative(root, p));
     }
   };
   walk(abs);
@@ -49,14 +50,8 @@ function yamlFiles(root: string, dir: string): string[] {
 
 /** Parses a multi-document YAML file with each document's first line. */
 export function readDocuments(root: string, file: string, findings: Finding[]): Located<Record<string, any>>[] {
-  const abs = join(root, file);
-  const st = lstatSync(abs);
-  // Only regular files of bounded size: a FIFO, a device or an 11 MB file would hang or stall the run.
-  const text = st.isFile() ? readRegular(abs) : undefined;
-  if (text === undefined) {
-    findings.push(finding('yaml/not-read', st.isFile() ? `${st.size} bytes: larger than the ${MAX_PARSE_BYTES / 1024 / 1024} MiB limit, not parsed` : 'not a regular file (a symlink, FIFO or device): not read', { file }));
-    return [];
-  }
+  const text = readManifest(root, file, findings);
+  if (text === undefined) return [];
   const lines = new LineCounter();
   const out: Located<Record<string, any>>[] = [];
   for (const doc of parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true })) {
@@ -79,6 +74,28 @@ export function readDocuments(root: string, file: string, findings: Finding[]): 
     }
   }
   return out;
+}
+
+/**
+ * A manifest's text when it is a regular file inside the repo of bounded size (symlinks followed as
+ * Argo CD does, within the repo only); else a finding: a FIFO, /dev/zero or an 11 MB file would hang
+ * or stall the run.
+ */
+function readManifest(root: string, file: string, findings: Finding[]): string | undefined {
+  const abs = join(root, file);
+  const notRead = (why: string) => void findings.push(finding('yaml/not-read', why, { file }));
+  try {
+    const st = statSync(abs);
+    const real = realpathSync(abs);
+    if (real !== abs && !real.startsWith(realpathSync(root) + sep)) return notRead('a symlink leading outside the repo: not read');
+    if (!st.isFile()) return notRead('not a regular file (a FIFO or device): not read');
+    const text = readRegular(abs);
+    if (text === undefined) notRead(`${st.size} bytes: larger than the ${MAX_PARSE_BYTES / 1024 / 1024} MiB limit, not parsed`);
+    return text;
+  } catch (e) {
+    if (lstatSync(abs, { throwIfNoEntry: false }) === undefined) throw e;
+    return notRead(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }
 
 export function readArgoObjects(root: string, findings: Finding[]): ArgoObjects {
