@@ -11,6 +11,7 @@ function report(io: Io, format: Format, r: GenerateResult, verb: string): void {
   if (format === 'json') return printJson(io, r);
   for (const w of r.warnings) io.err(`warning: ${w}`);
   if (r.kept.length) io.err(`kept as edited by hand (the model does not change them): ${r.kept.join(', ')}`);
+  for (const d of r.discarded) io.err(`discarded hand edit (--force): ${d.path}: ${d.resource} ${d.field}`);
   if (!r.changed) {
     io.err(`${verb}: no change (${r.unchanged} files up to date)`);
     return;

@@ -1,60 +1,87 @@
 /**
- * Unified file diffs with secret values redacted: a diff may go into a pull-request comment. A value
- * is shown only as changed or unchanged against the other side, never in any derived form (a digest
- * of a weak password is as good as the password).
+ * Unified file diffs with secret values redacted: a diff may go into a pull-request comment. Which
+ * documents hold secrets is decided by the one detector on parsed data, so no spelling (flow style,
+ * JSON, a List, an alias) slips through; a value shows only as a keyed digest whose key is new for
+ * every run, so equal values look equal within one diff and nothing can be guessed across runs.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
-import { parseDocuments, secretValues, type ValuePath } from '../secrets/detect.js';
+import { CREDENTIAL_NAME, helmCredentials, mayHoldSecret, objectsOf, parseDocuments } from '../secrets/detect.js';
 
+const RUN_KEY = randomBytes(32);
+const SECRET_KINDS = new Set(['Secret', 'SealedSecret']);
+const SECRET_FIELDS = ['data', 'stringData', 'encryptedData'];
 const MANIFEST = /\.(ya?ml|json)$/i;
 
-/** Secret values of a text by owner and key, as JSON, to tell changed from unchanged. */
-function valuesOf(text: string | undefined): Map<string, string> | undefined {
-  if (text === undefined) return undefined;
-  const parsed = parseDocuments(text);
-  if (!parsed.ok) return undefined;
-  const out = new Map<string, string>();
-  for (const doc of parsed.objects) for (const v of secretValues(doc)) out.set(`${v.owner}\0${v.key}`, JSON.stringify(get(doc, v.path)));
-  return out;
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const digest = (v: unknown) => `<redacted ${createHmac('sha256', RUN_KEY).update(String(v)).digest('hex').slice(0, 12)}>`;
+
+function redactValues(container: unknown): void {
+  if (!isObj(container)) return;
+  for (const k of Object.keys(container)) container[k] = digest(container[k]);
 }
 
-function get(doc: unknown, path: ValuePath): unknown {
-  return path.reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined), doc);
-}
-
-function set(doc: unknown, path: ValuePath, value: unknown): void {
-  const parent = get(doc, path.slice(0, -1));
-  if (parent !== null && typeof parent === 'object') (parent as Record<string | number, unknown>)[path[path.length - 1]!] = value;
+/** Redacts in place every secret value of a parsed document; returns whether it held any. */
+function redactObject(doc: unknown): boolean {
+  let any = false;
+  for (const o of objectsOf(doc)) {
+    if (SECRET_KINDS.has(String(o.kind))) {
+      any = true;
+      for (const f of SECRET_FIELDS) {
+        redactValues(o[f]);
+        if (isObj(o.spec)) {
+          redactValues(o.spec[f]);
+          if (isObj(o.spec.template)) for (const g of SECRET_FIELDS) redactValues(o.spec.template[g]);
+        }
+      }
+    }
+    // Helm parameters named like credentials, in an Application or an ApplicationSet's template.
+    const spec = o.kind === 'ApplicationSet' && isObj(o.spec) && isObj(o.spec.template) ? o.spec.template.spec : o.kind === 'Application' ? o.spec : undefined;
+    if (isObj(spec)) {
+      for (const src of [...(Array.isArray(spec.sources) ? spec.sources : []), spec.source]) {
+        const helm = isObj(src) && isObj(src.helm) ? src.helm : {};
+        // Values that hold a credential are shown as one digest: their layout is not worth a leak.
+        for (const key of ['values', 'valuesObject']) {
+          if (helm[key] !== undefined && helmCredentials({ kind: 'Application', spec: { source: { helm: { [key]: helm[key] } } } }).length) {
+            helm[key] = digest(JSON.stringify(helm[key]));
+            any = true;
+          }
+        }
+        const params = Array.isArray(helm.parameters) ? helm.parameters : [];
+        for (const p of params) {
+          if (isObj(p) && CREDENTIAL_NAME.test(String(p.name ?? '').split('.').pop()!) && typeof p.value === 'string') {
+            p.value = digest(p.value);
+            any = true;
+          }
+        }
+      }
+    }
+    if (Array.isArray(o.secretGenerator)) {
+      any = true;
+      for (const g of o.secretGenerator) if (isObj(g) && Array.isArray(g.literals)) g.literals = g.literals.map((l) => `${String(l).split('=')[0]}=${digest(String(l).split('=').slice(1).join('='))}`);
+    }
+  }
+  return any;
 }
 
 /**
- * The file with every Secret value (Secrets in any spelling, List items, SealedSecret ciphertext,
- * secretGenerator literals, credential-named Helm values) replaced by `<redacted: changed>` or
- * `<redacted: unchanged>` compared with `other`, the file's other side. A manifest that does not
- * parse is not shown at all: its values could not be found.
+ * The file with every secret value replaced by a digest. A document that holds a secret is shown
+ * re-serialized from its data (its layout is not worth a leak); one that does not parse, in a file
+ * that may hold secrets, is not shown at all.
  */
-export function redactSecrets(path: string, text: string, other?: string): string {
-  const parsed = parseDocuments(text);
-  if (!parsed.ok) return MANIFEST.test(path) ? `<contents not shown: the file does not parse (${parsed.reason}), so Secret values could not be redacted>\n` : text;
-  if (!parsed.objects.some((d) => secretValues(d).length > 0)) return text;
-  const theirs = valuesOf(other);
-  const mine = valuesOf(text)!;
-  for (const doc of parsed.objects) {
-    for (const v of secretValues(doc)) {
-      const key = `${v.owner}\0${v.key}`;
-      const same = theirs !== undefined && theirs.get(key) === mine.get(key);
-      const marker = theirs === undefined ? '<redacted>' : same ? '<redacted: unchanged>' : '<redacted: changed>';
-      const old = get(doc, v.path);
-      set(doc, v.path, typeof old === 'string' && /^[^=]+=/.test(old) && v.path.includes('literals') ? `${v.key}=${marker}` : marker);
-    }
-  }
-  return parsed.objects.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+export function redactSecrets(path: string, text: string): string {
+  if (!MANIFEST.test(path) || !mayHoldSecret(text)) return text;
+  const docs = parseDocuments(path, text);
+  if (docs.some((d) => d === undefined)) return '<redacted: a file that may hold a Secret and does not parse>\n';
+  if (!docs.map(redactObject).some(Boolean)) return text;
+  return /\.json$/i.test(path) ? `${JSON.stringify(docs[0], null, 2)}\n` : docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
 
 export function unifiedDiff(path: string, before: string | undefined, after: string | undefined): string {
-  const a = before === undefined ? '' : redactSecrets(path, before, after);
-  const b = after === undefined ? '' : redactSecrets(path, after, before);
+  const a = before === undefined ? '' : redactSecrets(path, before);
+  const b = after === undefined ? '' : redactSecrets(path, after);
   return createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${path}`, after === undefined ? '/dev/null' : `b/${path}`, a, b, undefined, undefined, { context: 3 })
     .split('\n')
     .slice(1) // the "===" header line

@@ -1,172 +1,160 @@
 /**
- * The one secret detector: finds credential values in parsed objects (never in text), for the leak
- * guard, validate and diff redaction. It sees what Kubernetes, kustomize and Argo CD see: Secrets in
- * any spelling the YAML parser resolves (flow style, aliases, tags, merge keys), items of `List`
- * kinds, kustomize `secretGenerator` inputs, and credential-named Helm values of Applications.
+ * The one secret detector: every parsed object a repo or a build holds, in any spelling YAML or
+ * JSON allows (flow style, aliases, tags, escapes), is checked as data, never as text. It finds
+ * Secrets (also inside `List` items), kustomize `secretGenerator` values, and placeholder Secrets
+ * that carry real values. Used by the leak guard, validate, diff redaction and the build cache.
  */
 import { parseAllDocuments } from 'yaml';
-import { PLACEHOLDER_ANNOTATION } from '../render/layout.js';
 
-export type ValuePath = (string | number)[];
+/** Marks a Secret whose values still have to be sealed; `validate` reports it. */
+export const PLACEHOLDER_ANNOTATION = 'calisti-gitops.io/placeholder';
 
-export interface SecretValue {
-  /** Where the value sits in the parsed document. */
-  path: ValuePath;
-  /** What holds it, for messages: `Secret ns/name`, `secretGenerator name`, `Application name`. */
-  owner: string;
-  key: string;
-  /** A credential in clear: refused by generate/seal, an error in validate. */
-  clear: boolean;
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Keys a placeholder Secret may hold: what the renderer's placeholders carry, none a credential. */
+const PLACEHOLDER_KEYS = new Set(['name', 'type', 'url', 'enableOCI', 'project', 'server']);
+const EMPTY_DOCKER_CONFIG = (v: string) => {
+  try {
+    const c = JSON.parse(v) as { auths?: unknown };
+    return isObj(c) && Object.keys(c).length === 1 && isObj(c.auths) && Object.keys(c.auths).length === 0;
+  } catch {
+    return false;
+  }
+};
+
+/** The objects a parsed document holds: itself, and the items of a `List` (any `*List` kind). */
+export function objectsOf(doc: unknown): Obj[] {
+  if (!isObj(doc)) return [];
+  const kind = doc.kind;
+  if (typeof kind === 'string' && /List$/.test(kind) && Array.isArray(doc.items)) return [doc, ...doc.items.flatMap(objectsOf)];
+  return [doc];
+}
+
+export const isSecret = (o: Obj) => o.kind === 'Secret' && (o.apiVersion === undefined || o.apiVersion === 'v1');
+
+/** A Secret's values by key, decoded: `data` is base64, `stringData` is text. */
+function secretValues(o: Obj): [string, string][] {
+  const out: [string, string][] = [];
+  if (isObj(o.data)) for (const [k, v] of Object.entries(o.data)) out.push([k, typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : String(v ?? '')]);
+  if (isObj(o.stringData)) for (const [k, v] of Object.entries(o.stringData)) out.push([k, v === null || v === undefined ? '' : String(v)]);
+  return out;
+}
+
+export const isPlaceholder = (o: Obj) => isObj(o.metadata) && isObj(o.metadata.annotations) && o.metadata.annotations[PLACEHOLDER_ANNOTATION] !== undefined;
+
+/**
+ * The keys of a Secret that hold a value in clear. A placeholder may hold only the empty docker
+ * config and the non-secret keys the renderer puts there; anything else is a real value.
+ */
+export function plaintextKeys(o: Obj): string[] {
+  if (!isSecret(o)) return [];
+  const placeholder = isPlaceholder(o);
+  return secretValues(o)
+    .filter(([k, v]) => v !== '' && !(placeholder && (PLACEHOLDER_KEYS.has(k) || (k === '.dockerconfigjson' && EMPTY_DOCKER_CONFIG(v)))))
+    .map(([k]) => k)
+    .sort();
+}
+
+/** `secretGenerator` entries of a kustomization whose values would sit in git: literals, envs, files. */
+export function generatorValues(o: Obj): string[] {
+  const gens = o.secretGenerator;
+  if (!Array.isArray(gens)) return [];
+  const out: string[] = [];
+  for (const g of gens) {
+    if (!isObj(g)) continue;
+    const name = typeof g.name === 'string' ? g.name : '?';
+    for (const l of Array.isArray(g.literals) ? g.literals : []) {
+      const [k, ...v] = String(l).split('=');
+      if (v.join('=') !== '') out.push(`${name}: literal ${k}`);
+    }
+    for (const f of [...(Array.isArray(g.envs) ? g.envs : []), ...(typeof g.env === 'string' ? [g.env] : []), ...(Array.isArray(g.files) ? g.files : [])]) out.push(`${name}: from ${String(f)}`);
+  }
+  return out;
 }
 
 /** Names of values that are credentials (not names of Secrets that hold them). */
 export const CREDENTIAL_NAME = /(^|[-_.]|[a-z])(password|passwd|token|api[-_]?key|secret[-_]?key|access[-_]?key|client[-_]?secret|private[-_]?key)$|^secret$/i;
+const TEMPLATE_OR_EMPTY = /^\s*$|^\{\{.*\}\}$|^\$\{.*\}$|^<.*>$/;
 
-/** A value that is a Helm/Argo template, an env reference or a `<to fill in>`: no credential. */
-const TEMPLATE_OR_EMPTY = /^\s*$|^\s*(\{\{[^{}]*\}\}\s*)+$|^\$\{[^{}]*\}$|^<[^<>]*>$/;
-
-/** Values the renderer writes into placeholder Secrets; anything else there is a real value. */
-const PLACEHOLDER_VALUES = new Set(['', '{"auths":{}}', Buffer.from('{"auths":{}}').toString('base64')]);
-/** Keys of an Argo CD repository Secret that are settings, not credentials. */
-const REPOSITORY_SETTINGS = new Set(['name', 'type', 'url', 'enableOCI', 'project', 'insecure', 'forceHttpBasicAuth', 'enableLfs']);
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isCore = (apiVersion: unknown) => apiVersion === undefined || apiVersion === 'v1';
-const nameOf = (o: Record<string, unknown>) => {
-  const m = isObject(o.metadata) ? o.metadata : {};
-  return `${typeof m.namespace === 'string' ? `${m.namespace}/` : ''}${String(m.name ?? '(unnamed)')}`;
-};
-
-/** Every Secret value in one parsed document (JSON or YAML), clear or not. */
-export function secretValues(doc: unknown, path: ValuePath = []): SecretValue[] {
-  if (Array.isArray(doc)) return doc.flatMap((x, i) => secretValues(x, [...path, i]));
-  if (!isObject(doc)) return [];
-  const kind = typeof doc.kind === 'string' ? doc.kind : '';
-  const out: SecretValue[] = [];
-  // `List`, `SecretList` and other lists: kubectl and kustomize apply their items.
-  if (kind.endsWith('List') && Array.isArray(doc.items)) out.push(...secretValues(doc.items, [...path, 'items']));
-  if (kind === 'Secret' && isCore(doc.apiVersion)) out.push(...secretData(doc, path));
-  if (kind === 'SealedSecret' && isObject(doc.spec)) {
-    const owner = `SealedSecret ${nameOf(doc)}`;
-    for (const [k] of entries(doc.spec.encryptedData)) out.push({ path: [...path, 'spec', 'encryptedData', k], owner, key: k, clear: false });
-  }
-  // A kustomization needs no kind; its generators put file contents and literals into Secrets.
-  if (Array.isArray(doc.secretGenerator)) out.push(...generatorValues(doc.secretGenerator, [...path, 'secretGenerator']));
-  if (kind === 'Application' && String(doc.apiVersion ?? '').startsWith('argoproj.io/')) out.push(...helmValues(doc.spec, [...path, 'spec'], `Application ${nameOf(doc)}`));
-  if (kind === 'ApplicationSet' && isObject(doc.spec) && isObject(doc.spec.template)) {
-    out.push(...helmValues(doc.spec.template.spec, [...path, 'spec', 'template', 'spec'], `ApplicationSet ${nameOf(doc)}`));
-  }
-  return out;
-}
-
-function entries(v: unknown): [string, unknown][] {
-  return isObject(v) ? Object.entries(v) : [];
-}
-
-function secretData(doc: Record<string, unknown>, path: ValuePath): SecretValue[] {
-  const owner = `Secret ${nameOf(doc)}`;
-  const annotations = isObject(doc.metadata) && isObject(doc.metadata.annotations) ? doc.metadata.annotations : {};
-  const placeholder = annotations[PLACEHOLDER_ANNOTATION] !== undefined;
-  const out: SecretValue[] = [];
-  for (const field of ['data', 'stringData'] as const) {
-    for (const [k, v] of entries(doc[field])) {
-      const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-      const clear = placeholder ? !PLACEHOLDER_VALUES.has(text) && !REPOSITORY_SETTINGS.has(k) : !TEMPLATE_OR_EMPTY.test(text);
-      out.push({ path: [...path, field, k], owner, key: k, clear });
-    }
-  }
-  return out;
-}
-
-function generatorValues(generators: unknown[], path: ValuePath): SecretValue[] {
-  const out: SecretValue[] = [];
-  generators.forEach((g, i) => {
-    if (!isObject(g)) return;
-    const owner = `secretGenerator ${String(g.name ?? i)}`;
-    const list = (field: string): unknown[] => (Array.isArray(g[field]) ? (g[field] as unknown[]) : g[field] === undefined ? [] : [g[field]]);
-    list('literals').forEach((l, j) => {
-      const [key = '', ...rest] = String(l).split('=');
-      out.push({ path: [...path, i, 'literals', j], owner, key, clear: !TEMPLATE_OR_EMPTY.test(rest.join('=')) });
-    });
-    // Files and env files are read from the repo: their contents are credentials in git.
-    for (const field of ['files', 'envs', 'env']) {
-      list(field).forEach((f, j) => out.push({ path: [...path, i, field, ...(Array.isArray(g[field]) ? [j] : [])], owner, key: String(f).split('=')[0]!, clear: true }));
-    }
-  });
-  return out;
-}
-
-/** Helm parameters and values of an Application's sources that look like credentials with a literal value. */
-function helmValues(spec: unknown, path: ValuePath, owner: string): SecretValue[] {
-  if (!isObject(spec)) return [];
-  const sources: [unknown, ValuePath][] = Array.isArray(spec.sources) ? spec.sources.map((s, i) => [s, [...path, 'sources', i]]) : [[spec.source, [...path, 'source']]];
-  const out: SecretValue[] = [];
-  for (const [src, at] of sources) {
-    if (!isObject(src) || !isObject(src.helm)) continue;
-    const helm = src.helm;
-    if (Array.isArray(helm.parameters)) {
-      helm.parameters.forEach((p, i) => {
-        if (!isObject(p)) return;
-        const leaf = String(p.name ?? '').split('.').pop()!;
-        if (CREDENTIAL_NAME.test(leaf) && typeof p.value === 'string' && !TEMPLATE_OR_EMPTY.test(p.value)) {
-          out.push({ path: [...at, 'helm', 'parameters', i, 'value'], owner, key: `Helm parameter ${String(p.name)}`, clear: true });
-        }
-      });
-    }
-    // values as a string is one YAML document: it is redacted whole when it holds a credential.
-    const inline = typeof helm.values === 'string' ? parseQuietly(helm.values) : undefined;
-    for (const [values, base, whole] of [
-      [helm.valuesObject, [...at, 'helm', 'valuesObject'], false],
-      [isObject(helm.values) ? helm.values : inline, [...at, 'helm', 'values'], inline !== undefined],
-    ] as [unknown, ValuePath, boolean][]) {
-      leaves(values, [], (p, v) => {
-        const leaf = String(p[p.length - 1] ?? '');
-        if (CREDENTIAL_NAME.test(leaf) && typeof v === 'string' && !TEMPLATE_OR_EMPTY.test(v)) {
-          out.push({ path: whole ? base : [...base, ...p], owner, key: `Helm value ${p.join('.')}`, clear: true });
-        }
-      });
-    }
-  }
-  return out;
-}
-
-function parseQuietly(text: string): unknown {
-  const docs = parseDocuments(text);
-  return docs.ok ? docs.objects[0] : undefined;
-}
-
-function leaves(v: unknown, path: ValuePath, fn: (path: ValuePath, v: unknown) => void): void {
-  if (isObject(v)) for (const [k, x] of Object.entries(v)) leaves(x, [...path, k], fn);
-  else if (Array.isArray(v)) v.forEach((x, i) => leaves(x, [...path, i], fn));
+function walkLeaves(v: unknown, path: string, fn: (path: string, v: unknown) => void): void {
+  if (isObj(v)) for (const [k, x] of Object.entries(v)) walkLeaves(x, path ? `${path}.${k}` : k, fn);
+  else if (Array.isArray(v)) v.forEach((x, i) => walkLeaves(x, `${path}[${i}]`, fn));
   else fn(path, v);
 }
 
-/** Largest YAML/JSON text parsed; larger files are refused with a clear message instead of a minute-long parse. */
-export const MAX_PARSE_BYTES = 4 * 1024 * 1024;
+/**
+ * Helm parameters and values of an Application (or an ApplicationSet's template) that look like
+ * credentials with a literal value: Argo CD would pass them in clear.
+ */
+export function helmCredentials(o: Obj): string[] {
+  const spec = o.kind === 'ApplicationSet' && isObj(o.spec) && isObj(o.spec.template) ? o.spec.template.spec : o.kind === 'Application' ? o.spec : undefined;
+  if (!isObj(spec)) return [];
+  const sources = Array.isArray(spec.sources) ? spec.sources : isObj(spec.source) ? [spec.source] : [];
+  const out: string[] = [];
+  const literal = (name: string, v: unknown) => CREDENTIAL_NAME.test(name.split('.').pop()!) && typeof v === 'string' && !TEMPLATE_OR_EMPTY.test(v);
+  for (const src of sources) {
+    const helm = isObj(src) && isObj(src.helm) ? src.helm : undefined;
+    if (!helm) continue;
+    for (const p of Array.isArray(helm.parameters) ? helm.parameters : []) if (isObj(p) && literal(String(p.name ?? ''), p.value)) out.push(`Helm parameter ${String(p.name)}`);
+    let values: unknown = helm.valuesObject ?? helm.values;
+    if (typeof values === 'string') values = parseDocuments('values.yaml', values)[0];
+    walkLeaves(values, '', (path, v) => literal(path, v) && out.push(`Helm value ${path}`));
+  }
+  return out;
+}
 
-export type Parsed = { ok: true; objects: unknown[] } | { ok: false; reason: string };
+export interface Leak {
+  /** `Secret/ns/name` or `secretGenerator`. */
+  what: string;
+  keys: string[];
+}
+
+/** Every value in clear in one parsed document. */
+export function leaksIn(doc: unknown): Leak[] {
+  const out: Leak[] = [];
+  for (const o of objectsOf(doc)) {
+    const keys = plaintextKeys(o);
+    if (keys.length) {
+      const md = isObj(o.metadata) ? o.metadata : {};
+      out.push({ what: `Secret/${md.namespace ? `${String(md.namespace)}/` : ''}${String(md.name ?? '?')}`, keys });
+    }
+    const gen = generatorValues(o);
+    if (gen.length) out.push({ what: 'secretGenerator', keys: gen });
+    const helm = helmCredentials(o);
+    if (helm.length) out.push({ what: `${String(o.kind)}/${String((isObj(o.metadata) && o.metadata.name) || '?')}`, keys: helm });
+  }
+  return out;
+}
+
+/** Parses YAML or JSON text into documents; unparsable documents come back as `undefined`. */
+export function parseDocuments(path: string, text: string): unknown[] {
+  if (/\.json$/i.test(path)) {
+    try {
+      return [JSON.parse(text)];
+    } catch {
+      return [undefined];
+    }
+  }
+  // Merge keys (`<<: *base`) as Kubernetes' YAML reader resolves them.
+  return parseAllDocuments(text, { merge: true }).map((d) => {
+    if (d.errors.length) return undefined;
+    try {
+      return d.toJS({ maxAliasCount: 100 });
+    } catch {
+      return undefined;
+    }
+  });
+}
 
 /**
- * Parses YAML or JSON the way Kubernetes' loaders resolve it (merge keys on, duplicate keys allowed,
- * aliases bounded). JSON goes through JSON.parse first: fast for large generated files.
+ * Whether a file may hold a Secret at all: a cheap test before parsing. Any spelling of "Secret"
+ * contains "ecret" unless it is escaped, so escapes count too.
  */
-export function parseDocuments(text: string): Parsed {
-  if (text.length > MAX_PARSE_BYTES) return { ok: false, reason: `larger than ${MAX_PARSE_BYTES / 1024 / 1024} MiB` };
-  if (/^\s*[[{]/.test(text)) {
-    try {
-      return { ok: true, objects: [JSON.parse(text) as unknown] };
-    } catch {
-      // YAML flow style, or several documents: the YAML parser decides
-    }
-  }
-  const objects: unknown[] = [];
-  for (const doc of parseAllDocuments(text, { merge: true, uniqueKeys: false })) {
-    if (doc.errors.length > 0) return { ok: false, reason: doc.errors[0]!.message.split('\n')[0]! };
-    try {
-      objects.push(doc.toJS({ maxAliasCount: 100 }));
-    } catch (e) {
-      return { ok: false, reason: (e as Error).message };
-    }
-  }
-  return { ok: true, objects };
+export const mayHoldSecret = (text: string) => /ecret|helm/i.test(text) || text.includes('\\');
+
+/** Every leak in a YAML or JSON file's text. */
+export function leaksInText(path: string, text: string): Leak[] {
+  if (!mayHoldSecret(text)) return [];
+  return parseDocuments(path, text).flatMap(leaksIn);
 }

@@ -1,84 +1,52 @@
 /**
- * The leak guard: a repo with a plaintext credential is refused by generate and seal (and failed by
- * validate). Every YAML and JSON file is parsed and given to the one detector, generated files and
- * vendored charts included. Reports files and keys, never values.
+ * The leak guard: a repo with a credential in clear is refused by generate and seal (and failed by
+ * validate). Every YAML and JSON file is read as data through the one detector, generated folders
+ * and charts/ included; only files whose content is exactly what the renderer wrote are trusted.
+ * The walk never follows a symlink and skips what is not a regular file or is too large to be a
+ * manifest. Reports files and keys, never values.
  */
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { MAX_PARSE_BYTES, parseDocuments, secretValues } from './detect.js';
+import { leaksInText } from './detect.js';
 
-const SKIP = new Set(['.git', 'node_modules']);
+const SKIP_DIRS = new Set(['.git', 'node_modules']);
+/** Larger files are not manifests anyone writes by hand; validate reports them on its own. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const MANIFEST = /\.(ya?ml|json)$/i;
 
-export interface Leak {
-  file: string;
-  /** `Secret ns/name: password`, or why the file could not be checked. */
-  what: string[];
-}
-
-/** Reads a regular file of at most `max` bytes; undefined for anything else (FIFO, device, too big). */
-export function readRegular(abs: string, max = MAX_PARSE_BYTES): string | undefined {
-  const fd = openSync(abs, 'r');
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > max) return undefined;
-    const buf = Buffer.alloc(st.size);
-    let n = 0;
-    while (n < st.size) {
-      const r = readSync(fd, buf, n, st.size - n, n);
-      if (r === 0) break;
-      n += r;
-    }
-    return buf.subarray(0, n).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The clear credentials in one file's text, as `owner: key` lines (none for text that is not YAML or JSON). */
-export function leaksIn(text: string): string[] {
-  const parsed = parseDocuments(text);
-  if (!parsed.ok) return parsed.reason.startsWith('larger than') ? [`not checked: ${parsed.reason}`] : [];
-  return [...new Set(parsed.objects.flatMap((o) => secretValues(o)).filter((v) => v.clear).map((v) => `${v.owner}: ${v.key}`))];
-}
-
 /**
- * Repo-relative files holding a credential in clear. `overlay` holds contents this run is
- * about to write (checked instead of the file on disk). Symlinks are not followed and only regular
- * files are read: a link to /dev/zero or a loop cannot hang the walk.
+ * Repo-relative files holding a credential in clear, as `file (what: keys)`. `pending` is content
+ * this run is about to write (checked instead of what is on disk); `trusted` are files whose
+ * content is the renderer's own.
  */
-export function plaintextSecrets(root: string, overlay: Map<string, string> = new Map()): Leak[] {
-  const found = new Map<string, string[]>();
-  // Any file name can be a kustomize resource: every file is parsed; only manifests must be parsable.
-  const check = (file: string, text: string | undefined, size: number) => {
-    const what = text === undefined ? (MANIFEST.test(file) ? [`not checked: ${size} bytes, larger than ${MAX_PARSE_BYTES / 1024 / 1024} MiB`] : []) : leaksIn(text);
-    if (what.length) found.set(file, what);
+export function plaintextSecrets(root: string, pending: Map<string, string> = new Map(), trusted: Set<string> = new Set()): string[] {
+  const found: string[] = [];
+  const check = (file: string, text: string) => {
+    for (const l of leaksInText(file, text)) found.push(`${file} (${l.what}: ${l.keys.join(', ')})`);
   };
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      if (SKIP.has(name)) continue;
-      const p = join(dir, name);
-      const st = lstatSync(p);
-      const rel = relative(root, p).split(sep).join('/');
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && !overlay.has(rel)) check(rel, readRegular(p), st.size);
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && MANIFEST.test(e.name) && !pending.has(p) && !trusted.has(p)) {
+        // A file too large to parse cannot be shown clean: padding a Secret must not hide it.
+        if (lstatSync(join(root, p)).size > MAX_MANIFEST_BYTES) found.push(`${p} (larger than ${MAX_MANIFEST_BYTES} bytes: cannot be checked)`);
+        else check(p, readFileSync(join(root, p), 'utf8'));
+      }
     }
   };
-  walk(root);
-  for (const [file, text] of overlay) check(file, text.length > MAX_PARSE_BYTES ? undefined : text, text.length);
-  return [...found].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, what]) => ({ file, what }));
+  walk('');
+  for (const [file, text] of pending) if (MANIFEST.test(file)) check(file, text);
+  return [...new Set(found)].sort();
 }
 
-/**
- * Refuses a repo with credentials in clear. `generated` are the renderer's paths: they are checked as
- * they are on disk too, since a hand edit there would be merged into what this run writes.
- */
-export function refusePlaintext(root: string, overlay?: Map<string, string>, generated: Set<string> = new Set()): void {
-  const leaks = plaintextSecrets(root, overlay);
-  if (leaks.length) {
+export function refusePlaintext(root: string, pending?: Map<string, string>, trusted?: Set<string>): void {
+  const files = plaintextSecrets(root, pending, trusted);
+  if (files.length) {
     throw new UserError(
-      `credentials in clear in ${leaks.length} file(s); nothing was written:\n${leaks.map((l) => `  ${l.file}${generated.has(l.file) ? ' (a generated file, edited by hand)' : ''}: ${l.what.join('; ')}`).join('\n')}`,
+      `credentials in clear in ${files.length} place(s); nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,
       'remove them from the files (and from git history), and seal them instead: calisti-gitops seal --cert <cert.pem>',
     );
   }

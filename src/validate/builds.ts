@@ -8,9 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, s
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { kustomizeBuild, kustomizeVersion, type KustomizeTool } from '../kustomize/build.js';
-import { secretValues } from '../secrets/detect.js';
-import { buildKey, inputsOf } from './inputs.js';
+import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
+import { leaksIn } from '../secrets/detect.js';
+import { buildKey } from './inputs.js';
 import { overlayShape, substitute, templateFiles, type ShapeMember } from './shapes.js';
 
 export interface BuildRequest {
@@ -92,7 +92,7 @@ export class Builder {
   sharedBuilds = 0;
 
   private readonly shareShapes: boolean;
-  private readonly keys = new Map<string, { contentKey: string | undefined; key: string; refused?: string }>();
+  private readonly keys = new Map<string, { contentKey: string | undefined; key: string }>();
 
   constructor(
     private readonly root: string,
@@ -109,7 +109,7 @@ export class Builder {
     } catch {
       // keep the path only
     }
-    this.toolId = `${id}:${kustomizeVersion(tool)}`;
+    this.toolId = id;
     this.tmpRoot = mkdtempSync(join(tmpdir(), 'calisti-validate-'));
   }
 
@@ -128,20 +128,14 @@ export class Builder {
     }
   }
 
-  private keyOf(req: BuildRequest): { contentKey: string | undefined; key: string; refused?: string } {
+  private keyOf(req: BuildRequest): { contentKey: string | undefined; key: string } {
     const optionsText = JSON.stringify(req.options ?? {});
     const memo = `${req.path}\0${optionsText}`;
     let k = this.keys.get(memo);
     if (!k) {
-      const inputs = inputsOf(this.root, req.path, new Set(), this.files);
-      const refused = inputs.unsafe.length
-        ? `refused: inputs that are not regular files of bounded size: ${inputs.unsafe.join(', ')}`
-        : inputs.remote.length && !this.tool.network
-          ? `refused: remote resources are not fetched offline: ${inputs.remote.join(', ')} (validate --allow-remote fetches them)`
-          : undefined;
-      const contentKey = refused ? undefined : buildKey(this.root, req.path, `${this.toolId}\0${optionsText}`, this.files);
+      const contentKey = buildKey(this.root, req.path, `${this.toolId}\0${optionsText}`, this.files);
       // Without a content key (remote bases, plugins) a build is neither shared nor cached.
-      k = { contentKey, key: contentKey ?? `uncached:${memo}`, refused };
+      k = { contentKey, key: contentKey ?? `uncached:${memo}` };
       this.keys.set(memo, k);
     }
     return k;
@@ -241,10 +235,10 @@ export class Builder {
   async build(req: BuildRequest): Promise<BuildOutput> {
     const options = req.options ?? {};
     const ignoredOptions = Object.keys(options).filter((o) => !SUPPORTED_OPTIONS.includes(o));
-    const { contentKey, key, refused } = this.keyOf(req);
+    const { contentKey, key } = this.keyOf(req);
     let run = this.inflight.get(key);
     if (!run) {
-      run = refused ? Promise.resolve({ ok: false, stderr: refused, objects: [], cached: false }) : this.run(req, contentKey);
+      run = this.run(req, contentKey);
       this.inflight.set(key, run);
     }
     const entry = await run;
@@ -274,13 +268,10 @@ export class Builder {
     return { ...entry, cached: false };
   }
 
-  /**
-   * Builds with a Secret value in clear are not cached: the cache is a file on disk, and a redacted
-   * entry would hide changed values from diff. Generated overlays hold sealed or placeholder Secrets
-   * only, so this costs nothing on a healthy repo and rebuilds only the ones validate fails anyway.
-   */
   private store(contentKey: string, entry: CacheEntry): void {
-    if (!this.cacheDir || entry.objects.some(({ obj }) => secretValues(obj).some((v) => v.clear))) return;
+    if (!this.cacheDir) return;
+    // A build with a credential in clear is never written to disk (validate reports it anyway).
+    if (entry.objects.some((o) => leaksIn(o.obj).length > 0)) return;
     const cacheFile = join(this.cacheDir, `${contentKey}.json`);
     mkdirSync(this.cacheDir, { recursive: true });
     const tmp = `${cacheFile}.${process.pid}`;

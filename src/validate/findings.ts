@@ -26,7 +26,6 @@ export interface Finding {
 
 export const RULES = {
   'yaml/invalid': { severity: 'error', summary: 'A YAML file under apps/ or bootstrap/ does not parse.' },
-  'yaml/not-read': { severity: 'error', summary: 'A manifest is not a regular file (symlink, FIFO, device) or exceeds the parse size limit; it was not read.' },
   'argocd/schema': { severity: 'error', summary: 'An Application, ApplicationSet or AppProject does not match Argo CD\'s CRD schema.' },
   'argocd/schema-unavailable': { severity: 'info', summary: 'No Argo CD CRDs were found (pass --crds) so Argo CD objects were not schema-checked.' },
   'appset/unknown-parameter': { severity: 'error', summary: 'A template names a parameter no generator provides; Argo CD leaves it as written.' },
@@ -39,9 +38,13 @@ export const RULES = {
   'helm/not-rendered': { severity: 'info', summary: 'A Helm chart source was not rendered (helm is not installed, or the chart is remote).' },
   'helm/template-failed': { severity: 'error', summary: '`helm template` fails on a vendored chart with the Application\'s values.' },
   'kustomize/build-failed': { severity: 'error', summary: 'kustomize cannot build what an Application deploys.' },
-  'kustomize/remote-resource': { severity: 'error', summary: 'A kustomization reads a remote resource (http(s), git); validate never fetches (allow with --allow-remote).' },
-  'app/source-not-built': { severity: 'error', summary: 'An Application source is neither in this repo (by Argo CD\'s URL comparison) nor a known remote chart, so nothing it deploys was checked.' },
   'kustomize/warning': { severity: 'warning', summary: 'kustomize printed a warning (for example a deprecated field).' },
+  'model/drift': { severity: 'error', summary: 'The repo is not what calisti.yaml generates (other than hand edits the model does not touch): run generate.' },
+  'version/mismatch': { severity: 'error', summary: 'A chart targetRevision, an IstioControlPlane spec.version or image differs from what the blueprints give the model\'s version (an in-place bump by hand or by a bot).' },
+  'upgrade/path': { severity: 'error', summary: 'Against the base (--base, the upstream merge base, or the model before its last change) the model skips a minor, downgrades, or swaps an Istio control plane in place.' },
+  'kustomize/remote-resource': { severity: 'error', summary: 'A kustomization names a remote resource, git base or Helm chart; validate does not fetch what a pull request chooses (--allow-remote to build it).' },
+  'kustomize/unsafe-input': { severity: 'error', summary: 'A kustomization input is not a regular file inside the repo (a symlink out, a device, a loop) or is too large to be a manifest; not built.' },
+  'app/source-not-checked': { severity: 'warning', summary: 'An Application source is another git repository: neither built nor a known chart, so what it deploys was not checked.' },
   'schema/invalid': { severity: 'error', summary: 'A rendered resource violates its schema (type, enum, required field).' },
   'schema/unknown-field': { severity: 'error', summary: 'A rendered resource has a field its schema does not know; the API server would drop it silently.' },
   'schema/unknown-kind': { severity: 'info', summary: 'No schema is known for a kind (pass its CRD with --crds).' },

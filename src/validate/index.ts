@@ -4,20 +4,25 @@
  * schema-check every resource -> mesh rules per cluster -> fleet rules.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { buildCacheDir } from '../repo/lock.js';
-import { deployments, expandApplications, sourcesOf } from './deploy.js';
+import { deployments, expandApplications } from './deploy.js';
 import { schemasDir } from '../toolkit.js';
 import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
 import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
-import { inputsOf } from './inputs.js';
-import { repoSecretFindings, secretFindings } from './secrets.js';
-import { readArgoObjects, readDocuments, readModel, sameRepoURL, type Located } from './sources.js';
+import { plaintextSecrets } from '../secrets/leak.js';
+import { renderRepo } from '../render/index.js';
+import { MODEL_FILE } from '../render/layout.js';
+import { driftFindings } from './rules/drift.js';
+import { baseModel, upgradePathFindings } from './rules/upgrade-path.js';
+import { versionFindings } from './rules/versions.js';
+import { helmCredentialFindings, secretFindings } from './secrets.js';
+import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
 import { checkResource } from './structural.js';
 import { PatchLocator } from './patches.js';
 
@@ -32,8 +37,10 @@ export interface ValidateOptions {
   parallel?: number;
   /** Build overlays of one shape once (default); false builds each overlay on its own. */
   shareShapes?: boolean;
-  /** Let kustomize fetch remote resources (http(s), git); off by default: a pull request would choose the host. */
+  /** Build kustomizations that name remote resources (kustomize fetches them). Off: reported instead. */
   allowRemote?: boolean;
+  /** The git ref the upgrade rules compare the model with (default: see upgrade/path). */
+  base?: string;
   /** Called as the run advances (the CLI draws it on a terminal). */
   onProgress?: (phase: string, done?: number, total?: number) => void;
 }
@@ -51,7 +58,9 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 export async function runValidate(opts: ValidateOptions): Promise<ValidateReport> {
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
-  const tool = { ...findKustomize(), network: opts.allowRemote ?? false };
+  // A gate that checks nothing must not pass: a wrong -C is an error, not "0 applications".
+  if (!existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>, or create one: calisti-gitops init <dir> --example multi-cluster');
+  const tool = findKustomize();
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
   const argo = readArgoObjects(root, findings);
@@ -83,15 +92,13 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     const prev = names.get(`${ns}/${name}`);
     if (prev) findings.push(finding('app/duplicate-name', `Application ${name} is also defined in ${prev.file}:${prev.line}`, where));
     else names.set(`${ns}/${name}`, a);
-    findings.push(...secretFindings(a.obj, where));
-    findings.push(...sourceFindings(root, a.obj, fleet?.git.repoURL, opts.allowRemote ?? false, where));
+    findings.push(...helmCredentialFindings(a.obj, where));
   }
   for (const d of argo.others) findings.push(...secretFindings(d.obj, { file: d.file, line: d.line }));
-  findings.push(...repoSecretFindings(root));
 
   // 2. Build what each Application deploys, grouped by destination cluster.
   opts.onProgress?.('building');
-  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, onProgress: opts.onProgress });
+  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, allowRemote: opts.allowRemote, onProgress: opts.onProgress });
   opts.onProgress?.('checking');
   findings.push(...deployed.findings);
   const views = deployed.views;
@@ -136,6 +143,20 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     // Reference rules on a cluster whose build failed would only echo the failure.
     if (!view.incomplete && argoComplete) findings.push(...clusterRules(view));
   }
+  // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
+  if (fleet) {
+    findings.push(...driftFindings(root, fleet));
+    findings.push(...versionFindings(fleet, renderRepo(fleet), apps, sortedViews));
+    const base = await baseModel(root, readFileSync(join(root, MODEL_FILE), 'utf8'), opts.base);
+    if (base) findings.push(...upgradePathFindings(base, fleet));
+    else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
+  }
+  // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
+  const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));
+  for (const leak of plaintextSecrets(root)) {
+    const file = leak.slice(0, leak.indexOf(' ('));
+    if (!reported.has(file)) findings.push(finding('secret/plaintext', `credentials in clear: ${leak.slice(file.length + 1)}; seal them (calisti-gitops seal) or keep them out of git`, { file }));
+  }
   for (const k of [...unknownKinds].sort()) findings.push(finding('schema/unknown-kind', `no schema for ${k}: not checked (pass its CRD with --crds)`));
   if (argoComplete && sortedViews.every((v) => !v.incomplete)) findings.push(...fleetRules(sortedViews));
 
@@ -154,29 +175,6 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   return { dir: root, ok: summary.errors === 0 && (!opts.strict || summary.warnings === 0), strict: opts.strict, summary, findings: unique };
 }
 
-/**
- * Each source of an Application is built from this repo, or is a remote chart, or gets a finding:
- * nothing is skipped silently. A repoURL spelled differently from calisti.yaml's (case, `.git`, SSH
- * form) is this repo for Argo CD, so it is rewritten to the model's spelling and built.
- */
-function sourceFindings(root: string, app: Record<string, any>, repoURL: string | undefined, allowRemote: boolean, where: { application: string; file: string; line: number }): Finding[] {
-  const out: Finding[] = [];
-  for (const src of sourcesOf(app)) {
-    const url = typeof src.repoURL === 'string' ? src.repoURL : '';
-    if (src.chart !== undefined || url.startsWith('oci://')) continue;
-    if (repoURL !== undefined && url !== repoURL) {
-      if (!sameRepoURL(url, repoURL)) {
-        out.push(finding('app/source-not-built', `source repoURL "${url}" is not this repo (${repoURL}) nor a chart: what it deploys was not checked`, where));
-        continue;
-      }
-      src.repoURL = repoURL;
-    }
-    const path = typeof src.path === 'string' ? src.path : '.';
-    const remote = inputsOf(root, path).remote;
-    if (remote.length && !allowRemote) out.push(finding('kustomize/remote-resource', `${path} reads remote resources (${remote.join(', ')}); validate does not fetch them (pass --allow-remote to)`, where));
-  }
-  return out;
-}
 
 function defaultCacheDir(root: string): string | undefined {
   return existsSync(join(root, '.git')) && statSync(join(root, '.git')).isDirectory() ? buildCacheDir(root) : undefined;

@@ -4,8 +4,8 @@
  * plugins) make the build uncacheable rather than wrongly cached.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, normalize, posix } from 'node:path';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, normalize, posix, relative } from 'node:path';
 import { parse } from 'yaml';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -14,13 +14,11 @@ const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
 export const PATH_LIST_FIELDS = ['resources', 'bases', 'components', 'crds', 'configurations', 'patchesStrategicMerge', 'generators', 'transformers', 'validators'];
 export const PATH_OBJECT_FIELDS = ['patches', 'patchesJson6902', 'replacements'];
 
-/** Largest single input file: kustomize would read a bigger one (or /dev/zero) for ever. */
-const MAX_INPUT_BYTES = 64 * 1024 * 1024;
-
 export function kustomizationFile(absDir: string): string | undefined {
   return KUSTOMIZATION_FILES.find((f) => existsSync(join(absDir, f)));
 }
 
+/** Repo-relative input files of the kustomization in `dir`, or undefined when they cannot be known. */
 function readCached(files: Map<string, Buffer>, root: string, path: string): Buffer {
   let b = files.get(path);
   if (!b) {
@@ -30,97 +28,135 @@ function readCached(files: Map<string, Buffer>, root: string, path: string): Buf
   return b;
 }
 
-/**
- * What a kustomization tree reads: repo-relative files, or why it cannot be built offline and safely:
- * remote references (never fetched unless allowed) and inputs that are not regular files of bounded
- * size (a FIFO, a device, a symlink loop would hang kustomize).
- */
-export interface Inputs {
-  files: string[];
-  remote: string[];
-  unsafe: string[];
-  /** Inputs that cannot be enumerated (Helm charts, unparsable kustomizations): build, never cache. */
-  opaque: boolean;
-}
-
-/** A reference kustomize resolves over the network: a URL, an scp-style git address, or `host.tld/org/repo` that is not a local path. */
-export function isRemoteRef(p: string, existsLocally: boolean): boolean {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || /^(git::|gh:|git@)/.test(p) || p.includes('?ref=') || p.includes('//?')) return true;
-  return !existsLocally && /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?\//i.test(p);
-}
-
 /** Inputs per folder, for callers that ask about many overlays sharing bases (keyed by the file cache). */
-const memo = new WeakMap<Map<string, Buffer>, Map<string, Inputs>>();
+const memo = new WeakMap<Map<string, Buffer>, Map<string, string[] | undefined>>();
 
-export function inputsOf(root: string, dir: string, seen = new Set<string>(), cache = new Map<string, Buffer>()): Inputs {
+export function kustomizationInputs(root: string, dir: string, seen = new Set<string>(), cache = new Map<string, Buffer>()): string[] | undefined {
   const key = normalize(dir);
-  if (seen.has(key)) return { files: [], remote: [], unsafe: [], opaque: false };
+  if (seen.has(key)) return [];
   seen.add(key);
   let known = memo.get(cache);
   if (!known) memo.set(cache, (known = new Map()));
   const memoKey = `${root}\0${key}`;
-  const hit = known.get(memoKey);
-  if (hit) return hit;
-  const result = collect(root, dir, seen, cache);
+  if (known.has(memoKey)) return known.get(memoKey);
+  const result = inputsOf(root, dir, seen, cache);
   known.set(memoKey, result);
   return result;
 }
 
-/** Repo-relative input files of the kustomization in `dir`, or undefined when they cannot be known. */
-export function kustomizationInputs(root: string, dir: string, seen = new Set<string>(), cache = new Map<string, Buffer>()): string[] | undefined {
-  const r = inputsOf(root, dir, seen, cache);
-  return r.opaque || r.remote.length || r.unsafe.length ? undefined : r.files;
-}
-
-function collect(root: string, dir: string, seen: Set<string>, cache: Map<string, Buffer>): Inputs {
-  const out: Inputs = { files: [], remote: [], unsafe: [], opaque: false };
+function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<string, Buffer>): string[] | undefined {
   const file = kustomizationFile(join(root, dir));
-  if (!file) return { ...out, opaque: true };
-  const st = statSync(join(root, dir, file));
-  if (!st.isFile() || st.size > MAX_INPUT_BYTES) return { ...out, unsafe: [`${posix.join(dir, file)} (not a regular file of bounded size)`] };
+  if (!file) return undefined;
   let k: Record<string, any>;
   try {
     k = parse(readCached(cache, root, posix.join(dir, file)).toString('utf8')) ?? {};
   } catch {
-    return { ...out, opaque: true };
+    return undefined;
   }
-  out.files.push(posix.join(dir, file));
-  const add = (p: unknown): void => {
+  const files = [posix.join(dir, file)];
+  const add = (p: unknown): boolean => {
+    if (typeof p !== 'string') return true;
+    if (isRemote(p)) return false;
+    const rel = posix.normalize(posix.join(dir, p));
+    const abs = join(root, rel);
+    if (!existsSync(abs)) {
+      files.push(`${rel}#missing`);
+      return true;
+    }
+    if (statSync(abs).isDirectory()) {
+      const sub = kustomizationInputs(root, rel, seen, cache);
+      if (!sub) return false;
+      files.push(...sub);
+    } else {
+      files.push(rel);
+    }
+    return true;
+  };
+  for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) if (typeof p === 'string' && !p.includes('\n') && !add(p)) return undefined;
+  for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) if (o?.path && !add(o.path)) return undefined;
+  for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
+    for (const f of [...(gen.files ?? []), ...(gen.envs ?? []), ...(gen.env ? [gen.env] : [])]) {
+      const path = String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f;
+      if (!add(path)) return undefined;
+    }
+  }
+  if (k.openapi?.path && !add(k.openapi.path)) return undefined;
+  if (k.helmCharts || k.helmChartInflationGenerator) return undefined;
+  return files;
+}
+
+/** A reference kustomize would fetch over the network (a URL, a git repo, a `?ref=`). */
+export const isRemote = (p: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || p.includes('?ref=') || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(p);
+
+export interface Hazard {
+  kind: 'remote' | 'unsafe';
+  /** The kustomization that names it, repo-relative. */
+  file: string;
+  ref: string;
+  reason: string;
+}
+
+/**
+ * What makes a build unsafe to run offline on a pull request's content: a remote resource (the
+ * pull request would choose what CI connects to), a Helm chart kustomize would download, or an
+ * input that is not a regular file inside the repo (a symlink out, a device such as /dev/zero,
+ * a file too large to be a manifest). Such builds are reported, never run.
+ */
+export function buildHazards(root: string, dir: string, maxBytes: number, seen = new Set<string>()): Hazard[] {
+  const key = posix.normalize(dir);
+  if (seen.has(key)) return [];
+  seen.add(key);
+  const name = kustomizationFile(join(root, dir));
+  if (!name) return [];
+  const file = posix.join(dir, name);
+  let k: Record<string, any>;
+  try {
+    k = parse(readFileSync(join(root, file), 'utf8')) ?? {};
+  } catch {
+    return []; // the build reports it
+  }
+  const out: Hazard[] = [];
+  const check = (p: unknown): void => {
     if (typeof p !== 'string' || p.includes('\n')) return;
+    if (isRemote(p)) {
+      out.push({ kind: 'remote', file, ref: p, reason: 'a remote resource' });
+      return;
+    }
     const rel = posix.normalize(posix.join(dir, p));
     const abs = join(root, rel);
     let st;
     try {
-      st = statSync(abs);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (isRemoteRef(p, false)) out.remote.push(p);
-      else if (code === 'ENOENT' || code === 'ENOTDIR') out.files.push(`${rel}#missing`);
-      else out.unsafe.push(`${rel} (${code})`);
-      return;
+      st = lstatSync(abs);
+    } catch {
+      return; // missing: the build reports it
     }
-    if (isRemoteRef(p, true)) out.remote.push(p);
-    else if (st.isDirectory()) {
-      const sub = inputsOf(root, rel, seen, cache);
-      out.files.push(...sub.files);
-      out.remote.push(...sub.remote);
-      out.unsafe.push(...sub.unsafe);
-      out.opaque ||= sub.opaque;
-    } else if (!st.isFile()) out.unsafe.push(`${rel} (not a regular file)`);
-    else if (st.size > MAX_INPUT_BYTES) out.unsafe.push(`${rel} (${st.size} bytes)`);
-    else out.files.push(rel);
+    if (st.isSymbolicLink()) {
+      let real: string;
+      try {
+        real = realpathSync(abs);
+        st = statSync(real);
+      } catch {
+        out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that resolves nowhere (dangling or a loop)' });
+        return;
+      }
+      if (relative(realpathSync(root), real).startsWith('..')) {
+        out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that leads outside the repository' });
+        return;
+      }
+    }
+    if (st.isDirectory()) out.push(...buildHazards(root, rel, maxBytes, seen));
+    else if (!st.isFile()) out.push({ kind: 'unsafe', file, ref: p, reason: 'not a regular file' });
+    else if (st.size > maxBytes) out.push({ kind: 'unsafe', file, ref: p, reason: `${st.size} bytes, larger than any manifest` });
   };
-  for (const field of PATH_LIST_FIELDS) for (const p of list(k[field])) add(p);
-  for (const field of PATH_OBJECT_FIELDS) for (const o of list(k[field])) add(o?.path);
-  for (const gen of [...list(k.configMapGenerator), ...list(k.secretGenerator)]) {
-    for (const f of [...list(gen?.files), ...list(gen?.envs), ...(gen?.env ? [gen.env] : [])]) add(String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f);
+  for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) check(p);
+  for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) check(o?.path);
+  for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
+    for (const f of [...(gen.files ?? []), ...(gen.envs ?? []), ...(gen.env ? [gen.env] : [])]) check(String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f);
   }
-  add(k.openapi?.path);
-  if (k.helmCharts || k.helmChartInflationGenerator) out.opaque = true;
+  if (k.openapi?.path) check(k.openapi.path);
+  for (const c of k.helmCharts ?? []) if (c?.repo) out.push({ kind: 'remote', file, ref: `${c.repo} ${c.name ?? ''}`.trim(), reason: 'a Helm chart kustomize would download' });
   return out;
 }
-
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 
 /**
  * A key for the build of `dir`: its inputs' contents and their paths relative to `dir`, so two

@@ -1,8 +1,7 @@
 /** Secrets in git: plaintext values are errors; placeholders wait for `calisti-gitops seal`. */
-import { PLACEHOLDER_ANNOTATION } from '../render/layout.js';
-import { secretValues } from '../secrets/detect.js';
-import { plaintextSecrets } from '../secrets/leak.js';
+import { helmCredentials, isPlaceholder, isSecret, PLACEHOLDER_ANNOTATION, plaintextKeys } from '../secrets/detect.js';
 import { finding, resourceRef, type Finding } from './findings.js';
+
 
 interface Where {
   cluster?: string;
@@ -11,24 +10,19 @@ interface Where {
   line?: number;
 }
 
-/** Findings for one parsed object (a Secret, a List of them, a kustomization, an Application). */
 export function secretFindings(obj: Record<string, any>, where: Where): Finding[] {
-  const values = secretValues(obj);
-  const clear = values.filter((v) => v.clear);
-  const out: Finding[] = [];
-  const owners = [...new Set(clear.map((v) => v.owner))];
-  for (const owner of owners) {
-    const keys = [...new Set(clear.filter((v) => v.owner === owner).map((v) => v.key))];
-    out.push(finding('secret/plaintext', `${owner} has values in git (${keys.join(', ')}); seal it (calisti-gitops seal) or reference it from outside git`, { ...where, resource: obj.kind === 'Secret' ? resourceRef(obj) : undefined }));
+  if (!isSecret(obj)) return [];
+  const ref = resourceRef(obj);
+  // The one detector decides: a placeholder that carries a real value is a plaintext Secret.
+  const keys = plaintextKeys(obj);
+  if (keys.length) return [finding('secret/plaintext', `a Secret with values in git (${keys.join(', ')}); seal it (calisti-gitops seal) or reference it from outside git`, { ...where, resource: ref })];
+  if (isPlaceholder(obj)) {
+    return [finding('secret/unsealed-placeholder', `placeholder: ${obj.metadata.annotations[PLACEHOLDER_ANNOTATION]} (run calisti-gitops seal)`, { ...where, resource: ref })];
   }
-  const placeholder = obj.metadata?.annotations?.[PLACEHOLDER_ANNOTATION];
-  if (obj.kind === 'Secret' && placeholder !== undefined && clear.length === 0) {
-    out.push(finding('secret/unsealed-placeholder', `placeholder: ${placeholder} (run calisti-gitops seal)`, { ...where, resource: resourceRef(obj) }));
-  }
-  return out;
+  return [];
 }
 
-/** Every YAML/JSON file of the repo through the leak guard: what no build shows (charts/, generator inputs, unused files). */
-export function repoSecretFindings(root: string): Finding[] {
-  return plaintextSecrets(root).map((l) => finding('secret/plaintext', `credentials in clear: ${l.what.join('; ')}; seal them (calisti-gitops seal) or keep them out of git`, { file: l.file }));
+/** Helm parameters and values of an Application that look like credentials with a literal value. */
+export function helmCredentialFindings(app: Record<string, any>, where: Where): Finding[] {
+  return helmCredentials(app).map((what) => finding('secret/plaintext', `${what} has a literal value; credentials do not belong in git`, where));
 }

@@ -2,16 +2,15 @@
  * What validate reads from a repo: the Argo CD objects under apps/ and bootstrap/ (with their file
  * and line), and the clusters of calisti.yaml for ApplicationSet cluster generators.
  */
-import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { ModelError } from '../errors.js';
 import { loadFleet } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { APPS_DIR, BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
-import { MAX_PARSE_BYTES } from '../secrets/detect.js';
-import { readRegular } from '../secrets/leak.js';
 import { normalizeName, type ClusterInfo } from './appset.js';
+import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { finding, type Finding } from './findings.js';
 
 export interface Located<T> {
@@ -35,13 +34,12 @@ function yamlFiles(root: string, dir: string): string[] {
   if (!existsSync(abs)) return [];
   const out: string[] = [];
   const walk = (d: string) => {
+    // lstat: a symlink is never followed (a loop, or one pointing at / or /dev/zero).
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      // lstat: a symlinked folder is not walked (a loop cannot hang it); files of any type are listed
-      // and readDocuments says why it does not read the odd ones.
       const st = lstatSync(p);
       if (st.isDirectory()) walk(p);
-      else if (YAML_FILE.test(name)) out.push(relative(root, p));
+      else if (st.isFile() && YAML_FILE.test(name)) out.push(relative(root, p));
     }
   };
   walk(abs);
@@ -50,8 +48,16 @@ function yamlFiles(root: string, dir: string): string[] {
 
 /** Parses a multi-document YAML file with each document's first line. */
 export function readDocuments(root: string, file: string, findings: Finding[]): Located<Record<string, any>>[] {
-  const text = readManifest(root, file, findings);
-  if (text === undefined) return [];
+  const st = lstatSync(join(root, file));
+  if (!st.isFile()) {
+    findings.push(finding('yaml/invalid', 'not a regular file (a symlink or device): not read', { file }));
+    return [];
+  }
+  if (st.size > MAX_MANIFEST_BYTES) {
+    findings.push(finding('yaml/invalid', `${st.size} bytes: larger than any manifest (${MAX_MANIFEST_BYTES}); not read`, { file }));
+    return [];
+  }
+  const text = readFileSync(join(root, file), 'utf8');
   const lines = new LineCounter();
   const out: Located<Record<string, any>>[] = [];
   for (const doc of parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true })) {
@@ -76,28 +82,6 @@ export function readDocuments(root: string, file: string, findings: Finding[]): 
   return out;
 }
 
-/**
- * A manifest's text when it is a regular file inside the repo of bounded size (symlinks followed as
- * Argo CD does, within the repo only); else a finding: a FIFO, /dev/zero or an 11 MB file would hang
- * or stall the run.
- */
-function readManifest(root: string, file: string, findings: Finding[]): string | undefined {
-  const abs = join(root, file);
-  const notRead = (why: string) => void findings.push(finding('yaml/not-read', why, { file }));
-  try {
-    const st = statSync(abs);
-    const real = realpathSync(abs);
-    if (real !== abs && !real.startsWith(realpathSync(root) + sep)) return notRead('a symlink leading outside the repo: not read');
-    if (!st.isFile()) return notRead('not a regular file (a FIFO or device): not read');
-    const text = readRegular(abs);
-    if (text === undefined) notRead(`${st.size} bytes: larger than the ${MAX_PARSE_BYTES / 1024 / 1024} MiB limit, not parsed`);
-    return text;
-  } catch (e) {
-    if (lstatSync(abs, { throwIfNoEntry: false }) === undefined) throw e;
-    return notRead(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
 export function readArgoObjects(root: string, findings: Finding[]): ArgoObjects {
   const result: ArgoObjects = { applications: [], applicationSets: [], projects: [], others: [] };
   for (const file of [...yamlFiles(root, BOOTSTRAP_DIR), ...yamlFiles(root, APPS_DIR)]) {
@@ -112,19 +96,6 @@ export function readArgoObjects(root: string, findings: Finding[]): ArgoObjects 
   }
   return result;
 }
-
-/**
- * A repo URL in the form Argo CD compares (its git.NormalizeGitURL): lower case, scp-style SSH as
- * ssh://, no `.git` suffix; also no trailing slash, which Argo CD's repo server treats alike.
- */
-export function normalizeRepoURL(url: string): string {
-  let u = url.trim().toLowerCase();
-  if (/^(ssh:\/\/)?[^/:]*?@[^@]+$/.test(u) && !u.startsWith('ssh://')) u = `ssh://${u.replace(':', '/')}`;
-  u = u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
-  return u.replace(/^ssh:\/\//, '');
-}
-
-export const sameRepoURL = (a: string, b: string): boolean => normalizeRepoURL(a) === normalizeRepoURL(b);
 
 export interface ModelInfo {
   fleet?: Fleet;

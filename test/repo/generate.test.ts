@@ -134,7 +134,7 @@ describe('generate', () => {
     await expectUntouched(dir, async () => {
       const r = await cli('generate', '-C', dir);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/git commit failed/);
+      expect(r.stderr).toMatch(/the pre-commit hook refused the commit: git hook exited with 1/);
     });
   });
 

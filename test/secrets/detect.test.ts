@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { redactSecrets } from '../../src/diff/files.js';
-import { parseDocuments, secretValues } from '../../src/secrets/detect.js';
-import { leaksIn, plaintextSecrets } from '../../src/secrets/leak.js';
+import { leaksInText } from '../../src/secrets/detect.js';
+import { plaintextSecrets } from '../../src/secrets/leak.js';
 import { git } from '../../src/repo/git.js';
 import { cli, conformance, snapshot, tempDir } from '../helpers.js';
 
@@ -32,48 +32,25 @@ async function repoWithCorpus(): Promise<string> {
 
 describe('the secret detector', () => {
   it('finds every plaintext form of the hostile corpus', () => {
-    const found = plaintextSecrets(CORPUS).map((l) => l.file.split('/')[0]);
+    const found = plaintextSecrets(CORPUS).map((f) => f.split(/[/ ]/)[0]);
     expect(FORMS.every((f) => found.includes(f)), `missed: ${FORMS.filter((f) => !found.includes(f)).join(', ')}`).toBe(true);
-    for (const l of plaintextSecrets(CORPUS)) expect(l.what.join(' ')).not.toMatch(/leak-/);
   });
 
   it.each([
     ['a generated placeholder', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: p\n  annotations:\n    calisti-gitops.io/placeholder: x\nstringData:\n  .dockerconfigjson: \'{"auths":{}}\'\n'],
     ['a chart repository placeholder', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: p\n  annotations:\n    calisti-gitops.io/placeholder: x\nstringData:\n  name: c\n  type: helm\n  url: oci://r\n  enableOCI: "true"\n'],
     ['a Secret with empty values', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: e\ndata:\n  password: ""\n'],
-    ['a Helm template value', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: t\nstringData:\n  password: "{{ .Values.password }}"\n'],
     ['a ConfigMap with a password key', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  password: visible\n'],
     ['a SealedSecret', 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\nspec:\n  encryptedData:\n    password: AgB0\n'],
   ])('accepts %s', (_, text) => {
-    expect(leaksIn(text)).toEqual([]);
-  });
-
-  it('refuses a file over the parse limit instead of parsing it for a minute', () => {
-    const big = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${'  k: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\n'.repeat(200_000)}`;
-    const t0 = Date.now();
-    expect(parseDocuments(big).ok).toBe(false);
-    expect(leaksIn(big)[0]).toMatch(/not checked: larger than/);
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(leaksInText('x.yaml', text)).toEqual([]);
   });
 });
 
 describe('diff redaction', () => {
   it.each(manifests())('never shows the value of %s', (file) => {
     const text = readFileSync(join(CORPUS, file), 'utf8');
-    expect(parseDocuments(text).ok).toBe(true);
-    const changed = text.replace(/leak-(\d+)/g, 'leak-$1-new');
-    for (const out of [redactSecrets(file, text), redactSecrets(file, text, changed), redactSecrets(file, changed, text)]) expect(out).not.toMatch(/leak-\d/);
-    // Base64 values and generator file names carry no marker to change.
-    if (/leak-\d/.test(text)) expect(redactSecrets(file, changed, text)).toMatch(/<redacted: changed>/);
-    expect(redactSecrets(file, text, text)).not.toMatch(/<redacted: changed>/);
-  });
-
-  it('prints no digest of a value, only changed or unchanged', () => {
-    const a = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: a\n  user: u\n';
-    const out = redactSecrets('s.yaml', a, a.replace('password: a', 'password: b'));
-    expect(out).toContain('password: "<redacted: changed>"');
-    expect(out).toContain('user: "<redacted: unchanged>"');
-    expect(out).not.toMatch(/sha|[0-9a-f]{12}/);
+    expect(redactSecrets(file, text)).not.toMatch(/leak-\d/);
   });
 
   it('hides a manifest that does not parse', () => {
@@ -117,10 +94,22 @@ describe('commands against the corpus', () => {
     expect((await cli('init', dir)).code).toBe(0);
     const f = join(dir, 'manifests/smm-operator/overlays/workload-cluster-2/registry-pull-secret.yaml');
     writeFileSync(f, readFileSync(f, 'utf8').replace('{"auths":{}}', '{"auths":{"r":{"auth":"bGVhay1oYW5k"}}}'));
-    const g = await cli('generate', '-C', dir, '--force');
+    const g = await cli('generate', '-C', dir);
     expect(g.code).toBe(1);
-    expect(g.stderr).toMatch(/credentials in clear[\s\S]*registry-pull-secret\.yaml/);
+    expect(g.stderr).toContain('registry-pull-secret.yaml');
     expect(g.stderr).not.toContain('bGVhay1oYW5k');
+    expect(await git(dir).raw(['log', '-p', '--all'])).not.toContain('bGVhay1oYW5k');
+  });
+
+  it('generate refuses a Secret padded past the parse limit instead of skipping it', async () => {
+    const dir = join(tempDir(), 'repo');
+    expect((await cli('init', dir)).code).toBe(0);
+    const padding = `# ${'x'.repeat(1000)}\n`.repeat(5 * 1024);
+    writeFileSync(join(dir, 'padded.yaml'), `${padding}apiVersion: v1\nkind: Secret\nmetadata:\n  name: p\nstringData:\n  password: leak-pad-1\n`);
+    const g = await cli('generate', '-C', dir);
+    expect(g.code).toBe(1);
+    expect(g.stderr).toMatch(/padded\.yaml.*cannot be checked/);
+    expect(g.stderr).not.toContain('leak-pad-1');
   });
 
   it('diff -o markdown shows a hand-put Secret in a generated file as changed, never its value', async () => {
@@ -131,6 +120,5 @@ describe('commands against the corpus', () => {
     writeFileSync(f, JSON.stringify(list));
     const r = await cli('diff', '-C', dir, '-o', 'markdown');
     expect(r.stdout).not.toContain('leak-md-1');
-    expect(secretValues(list).some((v) => v.clear)).toBe(true);
   });
 });
