@@ -3,8 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../errors.js';
-import { runValidate } from '../validate/index.js';
-import { formatText, toJson, toSarif } from '../validate/report.js';
+
 import { dirOption, formatOption } from './options.js';
 import { terminalProgress } from './progress.js';
 import { printJson, type Io } from './output.js';
@@ -32,7 +31,8 @@ export function registerValidate(program: Command, io: Io): void {
       if (repo !== undefined) o.dir = repo;
       if (o.installHook) return installHook(io, o.dir, o.crds);
       const progress = terminalProgress({ quiet: o.quiet, format: o.output });
-      const report = await runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null, allowRemote: o.allowRemote, base: o.base, onProgress: progress.report }).finally(progress.end);
+      const { formatText, toJson, toSarif } = await import('../validate/report.js');
+      const report = await (await import('../validate/index.js')).runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null, allowRemote: o.allowRemote, base: o.base, onProgress: progress.report }).finally(progress.end);
       if (o.output === 'json') printJson(io, toJson(report));
       else if (o.output === 'sarif') printJson(io, toSarif(report));
       else io.err(formatText(report, o.verbose));

@@ -120,7 +120,7 @@ export async function runClustersRemove(opts: { dir: string; name: string; allow
     for (const e of store.entriesOf(opts.name)) store.remove(e.cluster, e.namespace, e.name);
     store.remove(MANAGEMENT_CLUSTER, fleet.argocd.namespace, clusterSecretName(opts.name));
     edit.fleet();
-    const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(clusters): remove ${opts.name}`, modelText: { text: edit.text(), display: 'calisti.yaml' }, sealedText: store.serialize() });
+    const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(clusters): remove ${opts.name}`, modelText: { text: edit.text(), display: 'calisti.yaml' }, sealedText: store.serialize(), allowDestructive: true });
     return { cluster: opts.name, applications: apps, commit: r.commit };
   });
 }

@@ -19,6 +19,8 @@ import { clearJournal, recover, writeJournal } from './journal.js';
 import { withRepoLock } from './lock.js';
 import { basesNeeded, planGenerate, type Plan } from './plan.js';
 import { storeRender } from './bases.js';
+import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
+import { isGeneratedPath } from '../render/layout.js';
 import { blobId, parseState } from './state.js';
 
 export interface GenerateOptions {
@@ -35,6 +37,11 @@ export interface GenerateOptions {
   onProgress?: (phase: string, done?: number, total?: number) => void;
   commit: boolean;
   force: boolean;
+  /**
+   * Consent to changes that make Argo CD delete things on the clusters (removed Applications,
+   * Namespaces, CRDs, IstioControlPlanes); without it such a plan is refused.
+   */
+  allowDestructive?: boolean;
   message?: string;
 }
 
@@ -111,6 +118,15 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const trusted = new Set([...rendered.keys()].filter((p) => !handEdited.has(p)));
   refusePlaintext(fs.root, new Map(plan.writes.filter((w) => !trusted.has(w.path)).map((w) => [w.path, w.content])), trusted);
 
+  if (!opts.allowDestructive) {
+    const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files).filter(isGeneratedPath), ...rendered.keys()]), read);
+    if (destructive.length) {
+      throw new UserError(
+        `this change makes Argo CD delete things on the clusters; nothing was written:\n${destructive.map((d) => `  ${describeDestructive(d)}`).join('\n')}`,
+        'review it with calisti-gitops diff, then consent: calisti-gitops generate --allow-destructive',
+      );
+    }
+  }
   const warnings: string[] = plan.ignored.map((p) => `${STATE_FILE} lists ${JSON.stringify(p)}, which calisti-gitops never generates: left alone`);
   if (fleet.calisti.chart === 'vendored' && read(`${VENDORED_CHART_DIR}/Chart.yaml`) === undefined) {
     const chart = blueprintFor(fleet.calisti.version).chart;

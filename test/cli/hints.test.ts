@@ -17,7 +17,7 @@ function sources(dir: string): string[] {
 /** `calisti-gitops a b --x --y` mentions, with the command words and the long flags after them. */
 export function mentions(text: string): { words: string[]; flags: string[]; text: string }[] {
   const out: { words: string[]; flags: string[]; text: string }[] = [];
-  for (const m of text.matchAll(/calisti-gitops((?: [a-z][a-z-]*)+)((?:[^`'"\n;)]*))/g)) {
+  for (const m of text.matchAll(/calisti-gitops((?: [a-z][a-z-]*)+)((?:(?!calisti-gitops)[^`'"\n;),])*)/g)) {
     const words = m[1]!.trim().split(' ');
     out.push({ words, flags: [...m[2]!.matchAll(/(?<![\w-])--([a-z][a-z-]*)/g)].map((f) => f[1]!), text: m[0] });
   }

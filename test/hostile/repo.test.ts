@@ -122,3 +122,20 @@ describe('committed symlinks', () => {
     expect(r.stderr).toContain('control-plane.yaml');
   });
 });
+
+describe('destructive changes', () => {
+  it('a cluster removed from calisti.yaml is refused without consent, naming what Argo CD would delete', async () => {
+    const dir = await repo();
+    const model = join(dir, 'calisti.yaml');
+    writeFileSync(model, readFileSync(model, 'utf8').replace(/  - name: workload-cluster-2\n(    .*\n)*?(?=\S)/, '').replace(/    - cluster: workload-cluster-2\n      components: \[.*\]\n/, ''));
+    const before = snapshot(dir);
+    const r = await cli('generate', '-C', dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the smm-controlplane Application of workload-cluster-2 .* deletes everything it deployed/);
+    expect(r.stderr).toContain('next: review it with calisti-gitops diff, then consent: calisti-gitops generate --allow-destructive');
+    expect(snapshot(dir)).toEqual(before);
+    const ok = await cli('generate', '-C', dir, '--allow-destructive');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(existsSync(join(dir, 'manifests/smm-controlplane/overlays/workload-cluster-2'))).toBe(false);
+  });
+});
