@@ -30,7 +30,11 @@ export function plaintextSecrets(root: string, pending: Map<string, string> = ne
       if (SKIP_DIRS.has(e.name)) continue;
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(p);
-      else if (e.isFile() && MANIFEST.test(e.name) && !pending.has(p) && !trusted.has(p) && lstatSync(join(root, p)).size <= MAX_MANIFEST_BYTES) check(p, readFileSync(join(root, p), 'utf8'));
+      else if (e.isFile() && MANIFEST.test(e.name) && !pending.has(p) && !trusted.has(p)) {
+        // A file too large to parse cannot be shown clean: padding a Secret must not hide it.
+        if (lstatSync(join(root, p)).size > MAX_MANIFEST_BYTES) found.push(`${p} (larger than ${MAX_MANIFEST_BYTES} bytes: cannot be checked)`);
+        else check(p, readFileSync(join(root, p), 'utf8'));
+      }
     }
   };
   walk('');
