@@ -177,13 +177,15 @@ export function expand(appset: Obj, clusters: Cluster[]): Result {
   const spec: Obj = appset.spec ?? {};
   const skipped: string[] = [];
   const goTemplate = Boolean(spec.goTemplate);
+  const missingKeyError = ((spec.goTemplateOptions ?? []) as string[]).includes('missingkey=error');
   try {
+    if (spec.templatePatch) throw new AppSetError('templatePatch is not supported offline yet');
     const apps: Record<string, unknown>[] = [];
     for (const gen of (spec.generators ?? []) as Obj[]) {
       const params = generate(gen, clusters, goTemplate, skipped);
       if (skipped.length) return { apps: [], errors: [], skipped };
       const template = mergeTemplate(spec.template ?? {}, gen.template);
-      for (const p of params) apps.push(toApplication(render(template, p, goTemplate), appset, spec));
+      for (const p of params) apps.push(toApplication(render(template, p, goTemplate, missingKeyError), appset, spec));
     }
     const seen = new Set<string>();
     for (const app of apps) {
@@ -209,7 +211,7 @@ function mergeTemplate(base: Obj, over: Obj | undefined): Obj {
   return out;
 }
 
-function render(template: Obj, params: Params, goTemplate: boolean): Obj {
+function render(template: Obj, params: Params, goTemplate: boolean, missingKeyError: boolean): Obj {
   if (!goTemplate) {
     const flat = flatten(params);
     return renderStrings(template, (s) => fastReplace(s, flat)) as Obj;
@@ -220,6 +222,7 @@ function render(template: Obj, params: Params, goTemplate: boolean): Obj {
       if (!m) throw new AppSetError(`go template expression {{${expr}}} is not supported offline yet`);
       let v: unknown = params;
       for (const part of m[1]!.split('.')) v = v && typeof v === 'object' ? (v as Params)[part] : undefined;
+      if (v === undefined && missingKeyError) throw new AppSetError(`map has no entry for key "${m[1]}"`);
       if (v === undefined) return '<no value>';
       return typeof v === 'string' ? v : JSON.stringify(v);
     }),
