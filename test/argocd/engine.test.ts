@@ -70,6 +70,16 @@ describe('Argo CD ApplicationSet test table', () => {
     expect(r.apps).toEqual([]);
     expect(r.skipped[0]).toMatch(/cannot be evaluated offline/);
   });
+  // AC utils/utils_test.go TestRenderTemplateParamsGoTemplate (missingkey=error): a missing key fails the set.
+  it('goTemplate: missingkey=error fails the set, default prints <no value>', () => {
+    const set = (opts: string[]) => expand(appset({ goTemplate: true, goTemplateOptions: opts, template: { metadata: { name: '{{ .name }}', labels: { x: '{{ .nope }}' } }, spec: { project: 'default', destination: { server: 'https://kubernetes.default.svc' } } }, generators: [{ list: { elements: [{ name: 'a' }] } }] }), []);
+    expect(set(['missingkey=error']).errors[0]).toMatch(/no entry for key "nope"/);
+    expect((set([]).apps[0] as any).metadata.labels.x).toBe('<no value>');
+  });
+  // Not yet implemented: said, never silently ignored.
+  it('templatePatch fails the set with a clear message (known difference)', () => {
+    expect(expand(appset({ templatePatch: 'spec: {}', generators: [{ list: { elements: [{ name: 'a' }] } }] }), []).errors[0]).toMatch(/templatePatch is not supported/);
+  });
   // AC utils/utils_test.go TestSanitizeName.
   it('nameNormalized', () => {
     expect(normalizeName('production_01/west')).toBe('production-01-west');
