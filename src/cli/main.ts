@@ -10,6 +10,7 @@ import { registerClusters } from './clusters.js';
 import { registerSeal } from './seal.js';
 import { registerUpgrade } from './upgrade.js';
 import { registerValidate } from './validate.js';
+import { registerGraph } from './graph.js';
 import { processIo, type Io } from './output.js';
 
 /** `env` is where credentials come from (seal); tests pass their own. */
@@ -25,6 +26,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerUpgrade(program, io);
   registerSeal(program, io, env);
   registerClusters(program, io);
+  registerGraph(program, io);
   const configure = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     c.commands.forEach(configure);

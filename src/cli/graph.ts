@@ -1,0 +1,22 @@
+/** `graph`: a picture of the fleet as the repo declares it (after kustomize, so hand edits count). */
+import type { Command } from 'commander';
+import { toDot } from '../graph/dot.js';
+import { repoGraph } from '../graph/collect.js';
+import { toMermaid } from '../graph/mermaid.js';
+import { dirOption, formatOption } from './options.js';
+import { printJson, type Io } from './output.js';
+
+export function registerGraph(program: Command, io: Io): void {
+  program
+    .command('graph')
+    .description('draw the fleet: networks, clusters, Istio revisions, their namespaces and gateways, Applications')
+    .addOption(dirOption())
+    .addOption(formatOption(['mermaid', 'dot', 'json']).default('mermaid'))
+    .addHelpText('after', '\nExamples:\n  $ calisti-gitops graph -C ./calisti-gitops\n  $ calisti-gitops graph -o dot | dot -Tsvg > fleet.svg')
+    .action(async (o: { dir: string; output: string }) => {
+      const { graph, problems } = await repoGraph(o.dir);
+      for (const p of problems) io.err(`warning: ${p.message} (the picture may miss what this build deploys)`);
+      if (o.output === 'json') printJson(io, graph);
+      else io.out(o.output === 'dot' ? toDot(graph) : toMermaid(graph));
+    });
+}
