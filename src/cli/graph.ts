@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { toDot } from '../graph/dot.js';
 import { repoGraph } from '../graph/collect.js';
 import { toMermaid } from '../graph/mermaid.js';
+import { collapse } from '../graph/collapse.js';
+import { dotToSvg } from '../graph/svg.js';
 import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
@@ -11,12 +13,16 @@ export function registerGraph(program: Command, io: Io): void {
     .command('graph')
     .description('draw the fleet: networks, clusters, Istio revisions, their namespaces and gateways, Applications')
     .addOption(dirOption())
-    .addOption(formatOption(['mermaid', 'dot', 'json']).default('mermaid'))
-    .addHelpText('after', '\nExamples:\n  $ calisti-gitops graph -C ./calisti-gitops\n  $ calisti-gitops graph -o dot | dot -Tsvg > fleet.svg')
+    .addOption(formatOption(['mermaid', 'dot', 'svg', 'json']).default('mermaid'))
+    .addHelpText('after', '\nExamples:\n  $ calisti-gitops graph -C ./calisti-gitops\n  $ calisti-gitops graph -o svg > fleet.svg')
     .action(async (o: { dir: string; output: string }) => {
       const { graph, problems } = await repoGraph(o.dir);
       for (const p of problems) io.err(`warning: ${p.message} (the picture may miss what this build deploys)`);
-      if (o.output === 'json') printJson(io, graph);
-      else io.out(o.output === 'dot' ? toDot(graph) : toMermaid(graph));
+      // JSON keeps every cluster (for tools); pictures group clusters of one shape past a dozen.
+      if (o.output === 'json') return printJson(io, graph);
+      const drawn = collapse(graph);
+      if (o.output === 'mermaid') io.out(toMermaid(drawn));
+      else if (o.output === 'dot') io.out(toDot(drawn));
+      else io.out(await dotToSvg(toDot(drawn)));
     });
 }
