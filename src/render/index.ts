@@ -2,6 +2,9 @@
  * renderRepo: Fleet -> every generated file of the calisti-gitops repo, as a sorted map of
  * repo-relative paths to contents. Pure: no clock, no environment, same model -> same bytes.
  */
+import { collapse } from '../graph/collapse.js';
+import { modelGraph } from '../graph/fleet.js';
+import { toMermaid } from '../graph/mermaid.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fleet } from '../model/schema.js';
@@ -211,6 +214,7 @@ function renderProse(ctx: RenderContext, out: TreeBuilder, demoClusters: string[
         demo: demoClusters.includes(c.name) ? fleet.demoApp!.placement.find((p) => p.cluster === c.name)!.components.join(', ') : '-',
         gateways: fleet.gateways.filter((g) => g.clusters.includes(c.name)).map((g) => `${g.namespace}/${g.name}`).join(', ') || '-',
       })),
+      fleetGraph: toMermaid(collapse(modelGraph(ctx, demoClusters))),
       placeholderAnnotation: L.PLACEHOLDER_ANNOTATION,
       bootstrapDir: L.BOOTSTRAP_DIR,
       appsDir: L.APPS_DIR,

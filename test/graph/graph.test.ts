@@ -50,6 +50,12 @@ describe('graph of the examples', () => {
     expect(await graphOf(dir, 'svg')).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/);
     const json = JSON.parse(await graphOf(dir, 'json'));
     expect(json.networks.length).toBeGreaterThan(0);
+    // The README's picture, drawn from the model, parses too and names the same clusters and revisions.
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const block = /```mermaid\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    await parsesAsMermaid(block);
+    const names = (t: string) => [...t.matchAll(/"([^"]*(?:·|ns |gw )[^"]*)"/g)].map((m) => m[1] ?? '').sort();
+    expect(names(block)).toEqual(names(text).filter((n) => !n.startsWith('apps:')));
   });
 
   it('mid-canary 1.10 -> 1.11: both revisions on each cluster, namespaces still on the old one', async () => {
@@ -61,6 +67,7 @@ describe('graph of the examples', () => {
     await parsesAsMermaid(text);
     const json = JSON.parse(await graphOf(dir, 'json'));
     for (const net of json.networks) for (const c of net.clusters) expect(c.revisions.length).toBe(2);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toMatch(/cp-v113x\.istio-system · Istio 1\.13\.5[\s\S]*cp-v115x\.istio-system · Istio 1\.15\.3/);
   });
 
   it('a missing repo is a clear error, not a stack trace', async () => {
