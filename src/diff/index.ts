@@ -22,6 +22,7 @@ import { deployments, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
 import type { ClusterView } from '../validate/mesh.js';
 import { clusterInfo, readArgoObjects } from '../validate/sources.js';
+import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { unifiedDiff } from './files.js';
 import { diffClusters, type ClusterDiff } from './resources.js';
 
@@ -40,6 +41,8 @@ export interface DiffReport {
   /** Files generate would refuse to overwrite (hand edits); the diff shows them as if forced. */
   conflicts: string[];
   builds: number;
+  /** The fleet's mesh shape before and after, for the markdown picture (not part of the JSON). */
+  graphs?: { before: FleetGraph; after: FleetGraph };
 }
 
 export interface DiffOptions {
@@ -90,6 +93,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     const b = await collect(tmp, after, cacheDir);
     report.clusters = diffClusters(a.views, b.views);
     report.builds = a.builds + b.builds;
+    Object.defineProperty(report, 'graphs', { value: { before: fleetGraph(before.clusters.map(clusterInfo), a.views), after: fleetGraph(after.clusters.map(clusterInfo), b.views) }, enumerable: false });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

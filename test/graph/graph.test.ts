@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { changeMarkdown } from '../../src/graph/change.js';
 import { collapse, MAX_CLUSTERS } from '../../src/graph/collapse.js';
 import { toDot } from '../../src/graph/dot.js';
 import { toMermaid } from '../../src/graph/mermaid.js';
@@ -103,5 +104,30 @@ describe('a 1,000-cluster fleet', () => {
   it(`a fleet of at most ${MAX_CLUSTERS} clusters is drawn cluster by cluster`, () => {
     const small = clusters.slice(0, MAX_CLUSTERS);
     expect(collapse(fleetGraph(small, views))).toEqual(fleetGraph(small, views));
+  });
+});
+
+describe('diff -o markdown picture', () => {
+  const view = (cluster: string, revs: string[], nsRev: string): ClusterView => ({
+    cluster,
+    resources: [
+      ...revs.map((r) => ({ obj: { kind: 'IstioControlPlane', metadata: { name: r, namespace: 'istio-system' }, spec: { version: r === 'cp-v115x' ? '1.15.3' : '1.13.5', mode: 'ACTIVE' } }, application: `smm-cp-${cluster}` })),
+      { obj: { kind: 'Namespace', metadata: { name: 'smm-demo', labels: { 'istio.io/rev': `${nsRev}.istio-system` } } }, application: `demo-${cluster}` },
+    ],
+  });
+  const info = (name: string): ClusterInfo => ({ name, server: `https://${name}`, labels: { 'calisti.io/role': 'active', 'calisti.io/network': 'n1', 'calisti.io/platform': 'kubernetes' } });
+
+  it('shows only clusters whose mesh shape changes, before and after, as Mermaid that parses', async () => {
+    const before = fleetGraph([info('a'), info('b')], new Map([['a', view('a', ['cp-v113x'], 'cp-v113x')], ['b', view('b', ['cp-v113x'], 'cp-v113x')]]));
+    const after = fleetGraph([info('a'), info('b'), info('c')], new Map([['a', view('a', ['cp-v113x', 'cp-v115x'], 'cp-v115x')], ['b', view('b', ['cp-v113x'], 'cp-v113x')], ['c', view('c', ['cp-v115x'], 'cp-v115x')]]));
+    const md = changeMarkdown(before, after);
+    expect(md).toMatch(/2 cluster\(s\) change shape/);
+    expect(md).not.toMatch(/"b · /);
+    const blocks = [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    expect(blocks).toHaveLength(2);
+    expect(blocks[0]).not.toMatch(/cp-v115x/);
+    expect(blocks[1]).toMatch(/"c · active/);
+    for (const b of blocks) await parsesAsMermaid(b);
+    expect(changeMarkdown(before, before)).toBe('');
   });
 });
