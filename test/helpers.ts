@@ -8,7 +8,7 @@ import { CRD_PATHS, hasConformance, hasDocs, NO_CONFORMANCE, NO_DOCS } from './u
 
 export * from './upstream.js';
 
-export const CRD_ARGS = CRD_PATHS.length ? ['--crds', ...CRD_PATHS] : [];
+export const CRD_ARGS = CRD_PATHS.flatMap((p) => ['--crds', p]);
 
 type Suite = (name: string, fn: () => void) => void;
 const skipping = (reason: string): Suite => (name, fn) => describe.skip(`${name} (skipped: ${reason})`, fn);

@@ -3,7 +3,7 @@
  * give exactly the expected rule IDs (beyond the clean repo's own findings), with exit status 1
  * when any of them is an error. The clean repos themselves are the passing side of every rule.
  */
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runValidate, type ValidateReport } from '../../src/validate/index.js';
@@ -98,8 +98,25 @@ const cases: Case[] = [
   ['a source path that does not exist', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('manifests/demo-app/overlays', 'manifests/demo/overlays')), ['app/source-path-missing']],
   ['a template parameter no generator gives', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: "{{cluster}}"', 'name: "{{ clusterName }}"')), ['appset/unknown-parameter', 'app/destination-unknown']],
   ['a generator that cannot be expanded offline', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('  generators:\n', '  generators:\n    - scmProvider: {}\n')), ['appset/generator-unsupported']],
-  ['an OCI chart with a version range', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.12.*')), ['helm/oci-reference']],
+  ['an OCI chart with a version range', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.12.*')), ['helm/oci-reference', 'version/mismatch']],
   ['an Application off Argo CD\'s schema', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('selfHeal: true', 'selfHeal: "yes"')), ['argocd/schema']],
+  ['a remote resource in a kustomization (never fetched)', 'multi-cluster', (d) => edit(d, 'manifests/demo-app/overlays/workload-cluster-1/kustomization.yaml', (s) => s.replace('  - ../../base\n', '  - ../../base\n  - https://raw.githubusercontent.com/attacker/x/main/cm.yaml\n')), ['kustomize/remote-resource']],
+  ['a remote git base in a kustomization', 'multi-cluster', (d) => edit(d, 'manifests/demo-app/overlays/workload-cluster-1/kustomization.yaml', (s) => s.replace('  - ../../base\n', '  - github.com/attacker/repo//deploy?ref=v1\n')), ['kustomize/remote-resource']],
+  ['a resource that is a symlink to /dev/zero', 'multi-cluster', (d) => {
+    symlinkSync('/dev/zero', join(d, 'manifests/demo-app/overlays/workload-cluster-1/zero.yaml'));
+    edit(d, 'manifests/demo-app/overlays/workload-cluster-1/kustomization.yaml', (s) => s.replace('  - ../../base\n', '  - ../../base\n  - zero.yaml\n'));
+  }, ['kustomize/unsafe-input']],
+  ['a broken overlay behind another spelling of the repo URL is still built', 'multi-cluster', (d) => {
+    edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('repoURL: https://github.com/github-id/calisti-gitops.git', 'repoURL: https://GitHub.com/github-id/calisti-gitops/'));
+    edit(d, 'manifests/demo-app/overlays/workload-cluster-1/kustomization.yaml', (s) => s.replace('path: demo-app.yaml', 'path: nope.yaml'));
+  }, ['kustomize/build-failed']],
+  ['a source from another git repository', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('repoURL: https://github.com/github-id/calisti-gitops.git', 'repoURL: https://github.com/someone-else/manifests.git')), ['app/source-not-checked']],
+  ['an 11 MB YAML file under apps/ is not parsed', 'multi-cluster', (d) => writeFileSync(join(d, 'apps/huge.yaml'), `a: [${'1,'.repeat(5_500_000)}1]\n`), ['yaml/invalid']],
+  ['an Application name longer than 63 characters', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace(/name: ('|")?demo-app-\{\{cluster\}\}('|")?/, "name: 'demo-app-with-a-very-long-name-that-argo-cd-cannot-track-{{cluster}}'")), ['app/name-too-long']],
+  ['a model change not generated', 'multi-cluster', (d) => edit(d, 'calisti.yaml', (s) => s.replace('network: network1', 'network: net-9')), ['model/drift']],
+  ['a Renovate-style in-place Istio image bump', 'multi-cluster', (d) => edit(d, 'manifests/smm-controlplane/base/istio-cp-v115x.yaml', (s) => s.replace('istio-pilot:v1.15.3-bzc.1', 'istio-pilot:v1.15.4-bzc.0')), ['version/mismatch']],
+  ['a Renovate-style chart bump', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.13.0')), ['version/mismatch']],
+  ['a downgrade of calisti.version', 'multi-cluster', (d) => edit(d, 'calisti.yaml', (s) => s.replace('version: 1.12.0', 'version: 1.11.0')), ['model/drift', 'upgrade/path', 'version/mismatch']],
   ['one resource from two Applications', 'multi-cluster', (d) => addResource(d, 'manifests/smm-controlplane/base', 'demo-ns.yaml', readFileSync(join(d, 'manifests/demo-app/base/demo-app-namespace.yaml'), 'utf8')), ['resource/duplicate']],
 ];
 
