@@ -11,6 +11,7 @@ import { registerAppset } from './appset.js';
 import { registerSeal } from './seal.js';
 import { registerUpgrade } from './upgrade.js';
 import { registerValidate } from './validate.js';
+import { registerGraph } from './graph.js';
 import { processIo, type Io } from './output.js';
 
 /** `env` is where credentials come from (seal); tests pass their own. */
@@ -27,6 +28,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerSeal(program, io, env);
   registerClusters(program, io);
   registerAppset(program, io);
+  registerGraph(program, io);
   const configure = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     c.commands.forEach(configure);

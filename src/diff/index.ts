@@ -22,6 +22,7 @@ import { deployments, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
 import type { ClusterView } from '../validate/mesh.js';
 import { clusterInfo, readArgoObjects } from '../validate/sources.js';
+import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
 import { unifiedDiff } from './files.js';
 import { diffClusters, type ClusterDiff } from './resources.js';
@@ -43,6 +44,8 @@ export interface DiffReport {
   /** What Argo CD would delete on the clusters because of this change. */
   destructive: Destructive[];
   builds: number;
+  /** The fleet's mesh shape before and after, for the markdown picture (not part of the JSON). */
+  graphs?: { before: FleetGraph; after: FleetGraph };
 }
 
 export interface DiffOptions {
@@ -94,6 +97,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     const b = await collect(tmp, after, cacheDir);
     report.clusters = diffClusters(a.views, b.views);
     report.builds = a.builds + b.builds;
+    Object.defineProperty(report, 'graphs', { value: { before: fleetGraph(before.clusters.map(clusterInfo), a.views), after: fleetGraph(after.clusters.map(clusterInfo), b.views) }, enumerable: false });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 /** diff's outputs: text for terminals, markdown for pull-request comments, JSON for bots. */
+import { changeMarkdown } from '../graph/change.js';
 import { refString } from '../validate/findings.js';
 import { describeDestructive } from './destructive.js';
 import type { DiffReport } from './index.js';
@@ -53,6 +54,7 @@ export function diffMarkdown(r: DiffReport): string {
     '|---|---|---|---|',
     ...rows,
     '',
+    ...(r.graphs ? [changeMarkdown(r.graphs.before, r.graphs.after)] : []),
     ...details,
     '',
     '<details><summary>File diff</summary>',

@@ -1,4 +1,7 @@
 /** The generated repo's README and, for a multi-cluster fleet, its trust-exchange script. */
+import { collapse } from '../graph/collapse.js';
+import { modelGraph } from '../graph/fleet.js';
+import { toMermaid } from '../graph/mermaid.js';
 import { inferredValues } from '../model/blueprint.js';
 import { networkOf } from './context.js';
 import { APPS_DIR, BOOTSTRAP_DIR, NS, PLACEHOLDER_ANNOTATION, README, ROOT_APP, TRUST_SCRIPT, VENDORED_CHART_DIR } from './layout.js';
@@ -34,6 +37,7 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
           demo: demoClusters.includes(c.name) ? fleet.demoApp!.placement.find((p) => p.cluster === c.name)!.components.join(', ') : '-',
           gateways: fleet.gateways.filter((g) => g.clusters.includes(c.name)).map((g) => `${g.namespace}/${g.name}`).join(', ') || '-',
         })),
+        fleetGraph: toMermaid(collapse(modelGraph(ctx, demoClusters))),
         placeholderAnnotation: PLACEHOLDER_ANNOTATION,
         bootstrapDir: BOOTSTRAP_DIR,
         appsDir: APPS_DIR,

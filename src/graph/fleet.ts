@@ -1,0 +1,38 @@
+/**
+ * The fleet graph from the model alone, for the generated README: render is pure (no kustomize), so this
+ * reads what the renderers would place, not what was built. `graph` draws the built repo instead.
+ */
+import { labelOf, networkOf, type RenderContext } from '../render/context.js';
+import type { ClusterNode, FleetGraph } from './model.js';
+
+export function modelGraph(ctx: RenderContext, demoClusters: string[]): FleetGraph {
+  const { fleet } = ctx;
+  const networks = new Map<string, ClusterNode[]>();
+  for (const c of fleet.clusters) {
+    const demo = demoClusters.includes(c.name) && fleet.demoApp ? fleet.demoApp : undefined;
+    const nsOn = (label: string) => [
+      ...fleet.namespaces.filter((n) => (n.clusters ?? [c.name]).includes(c.name) && labelOf(ctx, n.revision) === label).map((n) => n.name),
+      ...(demo && labelOf(ctx, demo.revision) === label ? [demo.namespace] : []),
+    ];
+    const node: ClusterNode = {
+      name: c.name,
+      role: c.role,
+      platform: c.platform,
+      revisions: ctx.revisions
+        .map((r) => ({
+          revision: r.label,
+          version: r.istio.version,
+          mode: c.role === 'passive' ? 'PASSIVE' : 'ACTIVE',
+          namespaces: [...new Set(nsOn(r.label))].sort(),
+          gateways: fleet.gateways.filter((g) => g.clusters.includes(c.name) && labelOf(ctx, g.revision) === r.label).map((g) => `${g.namespace}/${g.name}`).sort(),
+        }))
+        .sort((a, b) => (a.revision < b.revision ? -1 : 1)),
+      demo: demo ? [demo.namespace] : [],
+      applications: [],
+    };
+    const net = networkOf(c);
+    networks.set(net, [...(networks.get(net) ?? []), node]);
+  }
+  const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return { networks: [...networks].map(([name, clusters]) => ({ name, clusters: clusters.sort(byName) })).sort(byName) };
+}
