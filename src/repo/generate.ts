@@ -102,6 +102,9 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   refusePlaintext(fs.root, new Map(plan.writes.filter((w) => !rendered.has(w.path)).map((w) => [w.path, w.content])), new Set(rendered.keys()));
 
   const warnings: string[] = [];
+  if (previous.ignored?.length) {
+    warnings.push(`${STATE_FILE} lists ${previous.ignored.length} path(s) calisti-gitops never generates; they were left alone: ${previous.ignored.slice(0, 5).join(', ')}${previous.ignored.length > 5 ? ', …' : ''}`);
+  }
   if (fleet.calisti.chart === 'vendored' && read(`${VENDORED_CHART_DIR}/Chart.yaml`) === undefined) {
     const chart = blueprintFor(fleet.calisti.version).chart;
     warnings.push(

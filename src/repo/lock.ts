@@ -3,7 +3,8 @@
  * A second run waits for it, then fails with a clear message; a lock left by a killed run (its
  * process is gone) is taken over safely.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -29,28 +30,67 @@ function alive(pid: number): boolean {
   }
 }
 
+const me = () => ({ pid: process.pid, host: hostname(), started: new Date().toISOString() });
+
+function readInfo(file: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockInfo>;
+    if (typeof v.pid === 'number' && typeof v.host === 'string' && typeof v.started === 'string') return { pid: v.pid, host: v.host, started: v.started };
+  } catch {
+    /* gone or unreadable: the caller retries */
+  }
+  return undefined;
+}
+
+/**
+ * The lock appears only fully written: the content goes to a private temp file, then link() makes
+ * it visible under the lock name, failing with EEXIST when another run holds it.
+ */
 function tryTake(root: string): LockInfo | undefined {
   mkdirSync(stateDir(root), { recursive: true });
+  const file = lockFile(root);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, JSON.stringify(me()), { flag: 'wx' });
   try {
-    const fd = openSync(lockFile(root), 'wx');
-    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() }));
-    closeSync(fd);
+    linkSync(tmp, file);
     return undefined;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    rmSync(tmp, { force: true });
   }
-  let info: LockInfo;
-  try {
-    info = JSON.parse(readFileSync(lockFile(root), 'utf8'));
-  } catch {
-    // Half-written by a run killed while taking it: only a dead run leaves that.
-    info = { pid: -1, host: hostname(), started: '?' };
-  }
-  if (info.host === hostname() && (info.pid === -1 || !alive(info.pid))) {
-    rmSync(lockFile(root), { force: true });
-    return tryTake(root);
+  const info = readInfo(file);
+  if (!info) return { pid: -1, host: '?', started: '?' }; // released meanwhile: try again
+  if (info.host === hostname() && !alive(info.pid)) {
+    // Take over a dead run's lock atomically: only the one contender whose rename moves this very
+    // file (same content) removes it; the others find it gone or replaced and retry.
+    const grave = `${file}.stale.${process.pid}`;
+    try {
+      renameSync(file, grave);
+    } catch {
+      return info;
+    }
+    const moved = readInfo(grave);
+    if (moved && moved.pid === info.pid && moved.started === info.started) {
+      rmSync(grave, { force: true });
+      return tryTake(root);
+    }
+    // We moved a live lock taken after our read: put it back if nothing replaced it.
+    try {
+      linkSync(grave, file);
+    } catch {
+      /* someone else holds it now; theirs stands */
+    }
+    rmSync(grave, { force: true });
+    return info;
   }
   return info;
+}
+
+/** Removes the lock only when it is still ours (a takeover after a pause must not be undone by us). */
+function release(root: string) {
+  const info = readInfo(lockFile(root));
+  if (info && info.pid === process.pid && info.host === hostname()) rmSync(lockFile(root), { force: true });
 }
 
 /** Runs fn holding the repo lock; re-entrant within one process. */
@@ -77,7 +117,7 @@ export async function withRepoLock<T>(root: string, fn: () => Promise<T>, waitMs
     const d = held.get(root)! - 1;
     if (d === 0) {
       held.delete(root);
-      if (existsSync(lockFile(root))) rmSync(lockFile(root), { force: true });
+      release(root);
     } else held.set(root, d);
   }
 }
