@@ -5,27 +5,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { APPS_DIR, BOOTSTRAP_DIR, README, STATE_FILE, TRUST_SCRIPT } from '../render/layout.js';
+import { STATE_FILE } from '../render/layout.js';
 
 export interface GeneratedState {
   files: Record<string, string>;
-  /** Listed paths the renderer could never produce: ignored, never deleted (the file is repo content, so hostile). */
-  ignored?: string[];
 }
 
 const StateFile = z.object({ files: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/, 'not a git blob id')) });
-
-/** Top-level names the renderer writes under; anything else listed in the state file is not ours to delete. */
-const RENDER_ROOTS = new Set([BOOTSTRAP_DIR, APPS_DIR, 'manifests', 'components']);
-const RENDER_FILES = new Set([TRUST_SCRIPT, README]);
-
-/** A relative, normalized path inside one of the renderer's roots (no `..`, no `.git`, no absolute path). */
-export function renderablePath(path: string): boolean {
-  if (path.length === 0 || path.length > 4096 || /[\\\0]/.test(path)) return false;
-  const parts = path.split('/');
-  if (parts.some((p) => p === '' || p === '.' || p === '..' || p.toLowerCase() === '.git')) return false;
-  return parts.length === 1 ? RENDER_FILES.has(path) : RENDER_ROOTS.has(parts[0]!);
-}
 
 /**
  * A file's git blob id. Recording blob ids (not just any digest) lets a later run read the last
@@ -49,13 +35,8 @@ export function parseState(text: string | undefined): GeneratedState {
     const issue = parsed.error.issues[0]!;
     throw new UserError(`${STATE_FILE} is damaged (${issue.path.join('.') || 'top level'}: ${issue.message})`, `restore it with: git checkout -- ${STATE_FILE}`);
   }
-  const files: Record<string, string> = {};
-  const ignored: string[] = [];
-  for (const [path, id] of Object.entries(parsed.data.files)) {
-    if (renderablePath(path)) files[path] = id;
-    else ignored.push(path);
-  }
-  return ignored.length ? { files, ignored } : { files };
+  // Listed paths the renderer never produces are dropped by planGenerate (isGeneratedPath), with a warning.
+  return { files: parsed.data.files };
 }
 
 export function serializeState(state: GeneratedState): string {
