@@ -3,12 +3,15 @@
  * so a later run can tell a hand edit from a file it wrote itself.
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { STATE_FILE } from '../render/layout.js';
 
 export interface GeneratedState {
   files: Record<string, string>;
 }
+
+const StateFile = z.object({ files: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/, 'not a git blob id')) });
 
 /**
  * A file's git blob id. Recording blob ids (not just any digest) lets a later run read the last
@@ -21,16 +24,19 @@ export const blobId = (content: string | Buffer) => {
 
 export function parseState(text: string | undefined): GeneratedState {
   if (text === undefined) return { files: {} };
+  let raw: unknown;
   try {
-    const parsed = JSON.parse(text) as GeneratedState;
-    if (typeof parsed !== 'object' || parsed === null || typeof parsed.files !== 'object' || parsed.files === null) throw new Error('no "files" map');
-    for (const [k, v] of Object.entries(parsed.files)) {
-      if (typeof v !== 'string' || !/^[0-9a-f]{40}$/.test(v)) throw new Error(`bad blob id for ${k}`);
-    }
-    return parsed;
+    raw = JSON.parse(text);
   } catch (e) {
     throw new UserError(`${STATE_FILE} is damaged (${(e as Error).message})`, `restore it with: git checkout -- ${STATE_FILE}`);
   }
+  const parsed = StateFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`${STATE_FILE} is damaged (${issue.path.join('.') || 'top level'}: ${issue.message})`, `restore it with: git checkout -- ${STATE_FILE}`);
+  }
+  // Listed paths the renderer never produces are dropped by planGenerate (isGeneratedPath), with a warning.
+  return { files: parsed.data.files };
 }
 
 export function serializeState(state: GeneratedState): string {
