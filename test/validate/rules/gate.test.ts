@@ -80,6 +80,12 @@ describe('version bumps outside upgrade', () => {
       expect(chart?.message).toContain('calisti-gitops generate --force');
       expect(found.some((f) => f.file === istio && f.message.includes('v9.9.9'))).toBe(true);
 
+      // outdated shows what the repo deploys next to what the model says.
+      const o = await cli('outdated', '-C', repo, '-o', 'json');
+      const deployed = (JSON.parse(o.stdout) as { deployed: { file: string; deployed: string; model: string }[] }).deployed;
+      expect(deployed).toContainEqual(expect.objectContaining({ file: 'apps/smm-operator/app-set.yaml', deployed: '1.12.0', model: '1.10.0' }));
+      expect(deployed.some((d) => d.file === istio && d.deployed.endsWith('proxyv2:v9.9.9'))).toBe(true);
+
     } finally {
       gitIn(repo, 'checkout', '--', '.');
     }
