@@ -32,6 +32,7 @@ export const RULES = {
   'appset/generator-unsupported': { severity: 'warning', summary: 'A generator that cannot be expanded offline; its Applications were not checked.' },
   'app/duplicate-name': { severity: 'error', summary: 'Two Applications (from any ApplicationSets) share a name; one overwrites the other.' },
   'app/invalid-name': { severity: 'error', summary: 'An Application name is not a DNS-1123 subdomain.' },
+  'app/name-too-long': { severity: 'warning', summary: 'An Application name is longer than 63 characters, so Argo CD\'s label-based resource tracking cannot hold it.' },
   'app/source-path-missing': { severity: 'error', summary: 'A source path in this repo does not exist.' },
   'app/destination-unknown': { severity: 'warning', summary: 'An Application targets a cluster that calisti.yaml does not list.' },
   'helm/oci-reference': { severity: 'error', summary: 'An OCI Helm chart reference is malformed (oci:// prefix with chart, missing chart, or a non-literal version).' },

@@ -88,6 +88,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     const where = { application: name, file: a.file, line: a.line };
     if (hasArgoCrds) schemaCheck(a);
     if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) findings.push(finding('app/invalid-name', `"${name}" is not a DNS-1123 subdomain`, where));
+    // Argo CD tracks resources by a label holding the Application name: at most 63 characters.
+    else if (name.length > 63) findings.push(finding('app/name-too-long', `"${name}" has ${name.length} characters; Argo CD's tracking label takes at most 63`, where));
     const ns = a.obj.metadata?.namespace ?? '';
     const prev = names.get(`${ns}/${name}`);
     if (prev) findings.push(finding('app/duplicate-name', `Application ${name} is also defined in ${prev.file}:${prev.line}`, where));

@@ -112,6 +112,7 @@ const cases: Case[] = [
   }, ['kustomize/build-failed']],
   ['a source from another git repository', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('repoURL: https://github.com/github-id/calisti-gitops.git', 'repoURL: https://github.com/someone-else/manifests.git')), ['app/source-not-checked']],
   ['an 11 MB YAML file under apps/ is not parsed', 'multi-cluster', (d) => writeFileSync(join(d, 'apps/huge.yaml'), `a: [${'1,'.repeat(5_500_000)}1]\n`), ['yaml/invalid']],
+  ['an Application name longer than 63 characters', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace(/name: ('|")?demo-app-\{\{cluster\}\}('|")?/, "name: 'demo-app-with-a-very-long-name-that-argo-cd-cannot-track-{{cluster}}'")), ['app/name-too-long']],
   ['a model change not generated', 'multi-cluster', (d) => edit(d, 'calisti.yaml', (s) => s.replace('network: network1', 'network: net-9')), ['model/drift']],
   ['a Renovate-style in-place Istio image bump', 'multi-cluster', (d) => edit(d, 'manifests/smm-controlplane/base/istio-cp-v115x.yaml', (s) => s.replace('istio-pilot:v1.15.3-bzc.1', 'istio-pilot:v1.15.4-bzc.0')), ['version/mismatch']],
   ['a Renovate-style chart bump', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.13.0')), ['version/mismatch']],
