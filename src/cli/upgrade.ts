@@ -57,6 +57,7 @@ export function registerUpgrade(program: Command, io: Io): void {
       const rows = [['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])];
       const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
       io.out(rows.map((row) => row.map((c, i) => c.padEnd(width[i]!)).join('  ').trimEnd()).join('\n'));
+      for (const d of r.deployed) io.err(`the repo deploys ${d.deployed} where calisti.yaml says ${d.model} (${d.file} ${d.path}); validate fails on it (version/mismatch)`);
       if (r.next) io.err(`next: calisti-gitops upgrade --to ${r.next}`);
       if (r.pendingRevisions.length) io.err(`older Istio control planes still running: ${r.pendingRevisions.join(', ')} (finish with istio migrate, then istio prune)`);
     });

@@ -6,7 +6,8 @@ import { parseFleet, readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { MODEL_FILE } from '../render/layout.js';
 import { runGenerate, type GenerateResult } from '../repo/generate.js';
-import { isRepoRoot } from '../repo/git.js';
+import { committedFile, isRepoRoot } from '../repo/git.js';
+import { checkTransition } from './transition.js';
 import { recover } from '../repo/journal.js';
 import { withRepoLock } from '../repo/lock.js';
 
@@ -28,12 +29,32 @@ export async function loadRepoModel(dir: string): Promise<RepoModel> {
 }
 
 /** Runs fn on the repo's model while holding the repo lock, after finishing any killed run. */
-export async function withRepoModel<T>(dir: string, fn: (m: RepoModel) => Promise<T>): Promise<T> {
+export async function withRepoModel<T>(dir: string, fn: (m: RepoModel) => Promise<T>, opts: { gate?: boolean } = {}): Promise<T> {
   const root = await repoRoot(dir);
   return withRepoLock(root, async () => {
     await recover(root);
-    return fn(readRepoModel(root));
+    const model = readRepoModel(root);
+    if (opts.gate !== false) await refuseUnsupportedChange(root, model.fleet);
+    return fn(model);
   });
+}
+
+/**
+ * The writers that edit the model (istio, clusters, seal) refuse, like generate, a hand-made change of
+ * calisti.yaml against HEAD that no supported upgrade makes; upgrade handles its own (gate: false).
+ */
+async function refuseUnsupportedChange(root: string, fleet: Fleet): Promise<void> {
+  const committed = await committedFile(root, MODEL_FILE);
+  if (committed === undefined) return;
+  let before: Fleet;
+  try {
+    before = parseFleet(committed, `HEAD:${MODEL_FILE}`);
+  } catch {
+    // A committed model that no longer parses says nothing about the step.
+    return;
+  }
+  const problem = checkTransition(before, fleet)[0];
+  if (problem) throw new UserError(`${problem.message}; nothing was written`, problem.hint);
 }
 
 export async function applyModelEdit(root: string, edit: ModelEdit, opts: { commit: boolean; message: string; extraPaths?: string[]; allowDestructive?: boolean }): Promise<GenerateResult> {

@@ -103,7 +103,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
       throw e;
     }
     return result;
-  });
+  }, { gate: false });
 }
 
 /** The lines of calisti.yaml that differ from HEAD's, for a message. */

@@ -3,6 +3,7 @@ import { blueprintFor, defaultIstio } from '../model/blueprint.js';
 import { loadRepoModel } from './apply.js';
 import { nextVersions } from './path.js';
 import { primaryRevision } from './workloads.js';
+import { deployedVersions, type DeployedVersion } from './deployed.js';
 
 export interface OutdatedRow {
   component: string;
@@ -19,10 +20,12 @@ export interface OutdatedReport {
   rows: OutdatedRow[];
   /** Older Istio control planes still running (a canary move not finished). */
   pendingRevisions: string[];
+  /** Versions the repo deploys that differ from what calisti.yaml says (a bump outside upgrade). */
+  deployed: DeployedVersion[];
 }
 
 export async function runOutdated(dir: string): Promise<OutdatedReport> {
-  const { fleet } = await loadRepoModel(dir);
+  const { root, fleet } = await loadRepoModel(dir);
   const current = fleet.calisti.version;
   const { latestPatch, nextMinor, latest } = nextVersions(current);
   const next = nextMinor ?? latestPatch ?? null;
@@ -39,5 +42,6 @@ export async function runOutdated(dir: string): Promise<OutdatedReport> {
       { component: 'istio', current: `${defaultIstio(cur).version} (${primaryRevision(fleet)})`, wanted: defaultIstio(want).version, latest: defaultIstio(last).version },
     ],
     pendingRevisions: fleet.istio.revisions,
+    deployed: deployedVersions(root, fleet),
   };
 }
