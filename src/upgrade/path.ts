@@ -19,7 +19,7 @@ export function checkUpgrade(from: string, to: string): UpgradeKind {
   const via = chain.slice(1, -1);
   throw new UserError(
     `Calisti supports upgrades from the prior minor release only; ${from} -> ${to} skips ${via.map((v) => `${minorOf(v)}.x`).join(', ') || 'a release'}`,
-    via.length ? `upgrade step by step: ${chain.join(' -> ')} (run upgrade --to ${via[0]} first)` : `no supported path from ${from} to ${to} among ${knownVersions().join(', ')}`,
+    via.length ? `upgrade step by step: ${chain.join(' -> ')} (run calisti-gitops upgrade --to ${via[0]} first)` : `no supported path from ${from} to ${to} among ${knownVersions().join(', ')}`,
   );
 }
 
