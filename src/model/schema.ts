@@ -190,6 +190,10 @@ export function fleetSchema() {
       gateways: z.array(Gateway).default([]),
       namespaces: z.array(MeshNamespace).default([]).describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
       demoApp: DemoApp.optional(),
+      ci: z
+        .strictObject({ github: z.boolean().default(true).describe('Write .github/workflows/calisti-gitops.yaml and .pre-commit-hooks.yaml.') })
+        .prefault({})
+        .describe('CI files in the generated repo.'),
     })
     .superRefine((fleet, ctx) => {
       const bp = blueprintFor(fleet.calisti.version);

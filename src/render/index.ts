@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Fleet } from '../model/schema.js';
 import { schemasDir } from '../toolkit.js';
 import * as argo from './argocd.js';
+import { ciFiles } from './ci.js';
 import { componentFiles } from './components.js';
 import { labelOf, renderContext, networkOf, type RenderContext } from './context.js';
 import { controlPlane, controlPlaneFeatures, controlPlanePatch, istioControlPlane, istioControlPlanePatch, istioFileName, namespace } from './controlplane.js';
@@ -49,6 +50,7 @@ export function renderRepo(fleet: Fleet, sealed: SealedStore = new SealedStore()
   const demoClusters = renderDemoApp(ctx, out);
   renderArgo(ctx, out, demoClusters, sealed);
   renderProse(ctx, out, demoClusters);
+  if (fleet.ci.github) for (const [path, obj] of ciFiles()) out.yaml(path, obj);
   out.text(L.SCHEMA_FILE, readFileSync(join(schemasDir, 'calisti.schema.json'), 'utf8'));
   return out.build();
 }
