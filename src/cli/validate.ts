@@ -20,7 +20,7 @@ export function registerValidate(program: Command, io: Io): void {
     .option('--crds <path...>', 'more CRD files or folders (e.g. Argo CD\'s manifests/crds)', [])
     .option('--no-cache', 'do not read or write the build cache (.git/calisti-gitops)')
     .option('-v, --verbose', 'show notes too', false)
-    .option('-q, --quiet', 'no progress line', false)
+    .option('-q, --quiet', 'print only the summary line', false)
     .option('--install-hook', 'install a git pre-push hook that runs validate --strict', false)
     .addOption(formatOption(['text', 'json', 'sarif']))
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops validate -C ./calisti-gitops\n  $ calisti-gitops validate --strict --crds ../argo-cd/manifests/crds -o sarif > validate.sarif')
@@ -30,7 +30,7 @@ export function registerValidate(program: Command, io: Io): void {
       const report = await runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null, onProgress: progress.report }).finally(progress.end);
       if (o.output === 'json') printJson(io, toJson(report));
       else if (o.output === 'sarif') printJson(io, toSarif(report));
-      else io.err(formatText(report, o.verbose));
+      else io.err(formatText(report, o.verbose, o.quiet));
       if (!report.ok) throw new ExitCode(1);
     });
 }
