@@ -2,7 +2,7 @@
  * The command line. The only place that exits: commands throw UserError (exit 1) or UsageError
  * (exit 2), and this file turns them into a message with the next step to take.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
 import { registerGenerate } from './generate.js';
@@ -11,6 +11,14 @@ import { registerSeal } from './seal.js';
 import { registerUpgrade } from './upgrade.js';
 import { registerValidate } from './validate.js';
 import { processIo, type Io } from './output.js';
+
+/** --help marks the options a command cannot run without. */
+const markRequired = {
+  optionDescription(this: Help, o: Option): string {
+    const d = Help.prototype.optionDescription.call(this, o);
+    return o.mandatory ? `(required) ${d}` : d;
+  },
+};
 
 /** `env` is where credentials come from (seal); tests pass their own. */
 export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
@@ -26,6 +34,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerSeal(program, io, env);
   registerClusters(program, io);
   const configure = (c: Command): void => {
+    c.configureHelp(markRequired);
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     c.commands.forEach(configure);
   };
