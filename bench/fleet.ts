@@ -18,7 +18,7 @@ export function fleetModel(clusters: number, version = '1.12.0'): string {
         role: i % 4 === 3 ? 'passive' : 'active',
         network: `net-${Math.floor(i / 8)}`,
         ...(i % 10 === 5 ? { platform: 'openshift' } : {}),
-        ...(i === 0 ? { dashboard: { expose: true } } : {}),
+        ...(i === 0 ? { dashboard: { expose: true, anonymous: true } } : {}),
       })),
       gateways: [
         {

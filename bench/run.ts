@@ -1,171 +1,174 @@
 /**
- * npm run bench: wall time and peak memory of generate, validate and diff on synthetic fleets, with
- * the baselines measured in the same run. Each measurement runs in its own process so peak RSS is
- * its own. Results: a table on stdout and bench/results.json.
+ * npm run bench: what users wait for, as whole CLI processes, against the floors and baselines
+ * measured in the same run. Every figure is the median of several interleaved runs with min-max.
+ *
+ *   BENCH_SIZES=10,100,1000,5000,10000 BENCH_ROUNDS=5 npm run bench
+ *
+ * Baselines: a serial loop of one `kustomize build` per overlay, and the same loop run by
+ * `xargs -P<cores>`. Floors: read + parse every YAML file once; copy the generated files into a new
+ * repo + `git add -A` + commit; one `kustomize build`. Results: a table and bench/results.json.
  */
-import { execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findKustomize } from '../src/kustomize/build.js';
 import { toolkitRoot } from '../src/toolkit.js';
 import { fleetModel } from './fleet.js';
+import { fmt, interleave, runOnce, type Run, type Stat } from './proc.js';
 
-const SHARED = join(toolkitRoot, '..', 'shared', 'conformance');
-const CRDS = existsSync(SHARED) ? [join(SHARED, 'argocd'), join(SHARED, 'istio-operator', 'istio-operator-crds.gen.yaml')] : [];
-const self = fileURLToPath(import.meta.url);
+const cores = availableParallelism();
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const sizes = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
+const kustomize = findKustomize();
+const floorParse = fileURLToPath(new URL('./floor-parse.js', import.meta.url));
 
-interface Measure {
-  ms: number;
-  rssMb: number;
-  detail?: Record<string, unknown>;
-}
-
-/** Runs one case in a fresh process. */
-function measure(kase: string, args: Record<string, unknown>): Promise<Measure> {
-  return new Promise((resolve, reject) => {
-    const child = fork(self, ['--case', kase, JSON.stringify(args)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    child.on('message', (m) => resolve(m as Measure));
-    child.on('exit', (code) => code !== 0 && reject(new Error(`${kase} exited ${code}`)));
-  });
-}
-
-async function worker(kase: string, args: Record<string, any>): Promise<void> {
-  const t0 = performance.now();
-  let detail: Record<string, unknown> | undefined;
-  if (kase === 'generate') {
-    const { runGenerate } = await import('../src/repo/generate.js');
-    const r = await runGenerate({ dir: args.dir, commit: true, force: false });
-    detail = { files: r.created.length + r.updated.length + r.unchanged, changed: r.changed };
-  } else if (kase === 'init') {
-    const { runInit } = await import('../src/repo/init.js');
-    await runInit({ dir: args.dir, modelPath: args.model });
-  } else if (kase === 'validate') {
-    const { runValidate } = await import('../src/validate/index.js');
-    const r = await runValidate({ dir: args.dir, strict: false, crds: CRDS, cacheDir: args.cache ? undefined : null });
-    detail = { ...r.summary, schemaFindings: r.findings.filter((f) => f.rule.startsWith('schema/') && f.rule !== 'schema/unknown-kind').map((f) => `${f.cluster}|${f.file}|${f.message}`).sort() };
-  } else if (kase === 'baseline-validate') {
-    detail = await baselineValidate(args.dir, args.sample);
-  } else if (kase === 'diff') {
-    const { runDiff } = await import('../src/diff/index.js');
-    const r = await runDiff({ dir: args.dir, modelPath: args.model });
-    detail = { builds: r.builds, files: r.files.length, clusters: Object.keys(r.clusters) };
+const cli = (...args: string[]) => () => runOnce({ file: '', args }, { cli: true });
+const cmd = (file: string, ...args: string[]) => () => runOnce({ file, args });
+/** Several processes in a row, timed as one. */
+const seq = (...steps: (() => Run)[]) => (): Run => {
+  let ms = 0;
+  let status: number | null = 0;
+  for (const s of steps) {
+    const r = s();
+    ms += r.ms;
+    if (r.status !== 0) status = r.status;
   }
-  const ms = performance.now() - t0;
-  process.send!({ ms, rssMb: Math.round(process.resourceUsage().maxRSS / 1024), detail });
+  return { ms, status, stdout: '' };
+};
+
+function must(r: Run, what: string): Run {
+  if (r.status !== 0) throw new Error(`${what} exited ${r.status}`);
+  return r;
 }
 
-/**
- * The baseline: one `kustomize build` per overlay, in a serial loop, each piped through a schema
- * check. With `sample` > 1 only every sample-th cluster's overlays are built (plus cluster-0003,
- * which holds the injected defect) and the time is scaled up by the share built.
- */
-async function baselineValidate(dir: string, sample = 1): Promise<Record<string, unknown>> {
-  const { findKustomize } = await import('../src/kustomize/build.js');
-  const { loadCrds } = await import('../src/validate/index.js');
-  const { checkResource } = await import('../src/validate/structural.js');
-  const { checkBuiltin, isBuiltin, loadBuiltinModels } = await import('../src/validate/builtin.js');
-  const { parseAllDocuments } = await import('yaml');
-  const tool = findKustomize();
-  // The same CRDs validate uses, parsed without its cache.
-  const crds = loadCrds(dir, CRDS, undefined);
-  const models = await loadBuiltinModels();
-  const findings: string[] = [];
-  let builds = 0;
-  let total = 0;
-  const t0 = performance.now();
+function overlays(dir: string): string[] {
+  const out: string[] = [];
   for (const app of readdirSync(join(dir, 'manifests'))) {
-    const overlays = join(dir, 'manifests', app, 'overlays');
-    if (!existsSync(overlays)) continue;
-    const all = readdirSync(overlays).sort();
-    total += all.length;
-    for (const cluster of all.filter((c, i) => i % sample === 0 || c === 'cluster-0003')) {
-      const out = execFileSync(tool.command, tool.args(join(overlays, cluster)), { encoding: 'utf8', maxBuffer: 1 << 28 });
-      builds++;
-      for (const doc of parseAllDocuments(out)) {
-        const o = doc.toJS() as Record<string, any>;
-        const schema = crds.get(o.apiVersion, o.kind);
-        const problems = schema ? checkResource(o, schema) : isBuiltin(o.apiVersion) ? checkBuiltin(models, o) : undefined;
-        for (const p of problems ?? []) findings.push(`${cluster}|${p.path}: ${p.message}`);
-      }
-    }
+    const o = join(dir, 'manifests', app, 'overlays');
+    if (existsSync(o)) for (const c of readdirSync(o).sort()) out.push(join(o, c));
   }
-  // Scaled to every overlay when only a sample was built.
-  return { builds, totalOverlays: total, scaledMs: ((performance.now() - t0) * total) / builds, schemaFindings: findings.sort() };
+  return out;
+}
+
+/** Baseline loops over a sample of overlays (every k-th), scaled up to all of them. */
+function loops(dir: string, maxBuilds: number): { serial: () => Run; parallel: () => Run; scale: number } {
+  const all = overlays(dir);
+  const k = Math.max(1, Math.ceil(all.length / maxBuilds));
+  const sample = all.filter((_, i) => i % k === 0);
+  const scale = all.length / sample.length;
+  const scaled = (r: Run): Run => ({ ...r, ms: r.ms * scale });
+  const build = (o: string) => runOnce({ file: kustomize.command, args: kustomize.args(o) });
+  return {
+    scale,
+    serial: () => scaled(seq(...sample.map((o) => () => build(o)))()),
+    parallel: () => scaled(runOnce({ file: 'xargs', args: ['-P', String(cores), '-n', '1', kustomize.command, ...kustomize.args('').filter((a) => a !== '')], input: sample.join('\n') })),
+  };
 }
 
 async function main(): Promise<void> {
-  const sizes = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
-  const rows: Record<string, unknown>[] = [];
   const root = mkdtempSync(join(tmpdir(), 'calisti-bench-'));
+  const rows: Record<string, unknown>[] = [];
+  const startup: Record<string, Stat> = {};
   try {
+    // Start-up and the smallest useful validate: the docs' 2-cluster fleet.
+    const two = join(root, 'two');
+    must(runOnce({ file: '', args: ['init', two, '--example', 'multi-cluster'] }, { cli: true }), 'init of the 2-cluster example');
+    Object.assign(
+      startup,
+      interleave(
+        {
+          node: { run: cmd(process.execPath, '-e', '0') },
+          version: { run: cli('--version') },
+          validateWarm2: { run: cli('validate', '-C', two, '-q', '-o', 'json') },
+        },
+        rounds,
+      ),
+    );
+    console.log(`start-up: node ${fmt(startup.node)}; --version ${fmt(startup.version)}; warm validate, 2 clusters ${fmt(startup.validateWarm2)}`);
+
     for (const n of sizes) {
-      const dir = join(root, `fleet-${n}`);
+      const big = n >= 5000;
+      const r = big ? Math.max(1, Math.min(rounds, 2)) : rounds;
       const model = join(root, `fleet-${n}.yaml`);
       writeFileSync(model, fleetModel(n));
-      const init = await measure('init', { dir, model });
-      const noop = await measure('generate', { dir });
-      // One defect on one cluster, so "same findings" compares something.
-      const patch = join(dir, 'manifests/smm-controlplane/overlays/cluster-0003/istio-cp-v115x.yaml');
-      writeFileSync(patch, `${readFileSync(patch, 'utf8')}  meshId: typo\n`);
-      const cold = await measure('validate', { dir, cache: false });
-      const warm1 = await measure('validate', { dir, cache: true });
-      const warm = await measure('validate', { dir, cache: true });
-      // A serial loop over 3,000 overlays takes ten minutes: above 200 clusters, a sample of them.
-      const sample = Math.max(1, Math.floor(n / 100));
-      const base = await measure('baseline-validate', { dir, sample });
-      const baseMs = (base.detail as any).scaledMs as number;
-      const sampled = new Set(((base.detail as any).schemaFindings as string[]).map((f) => f.split('|')[0]));
-      const ours = ((cold.detail as any).schemaFindings as string[]).filter((f) => sample === 1 || sampled.has(f.split('|')[0]!)).map((f) => f.split('|').pop());
-      const theirs = (base.detail as any).schemaFindings.map((f: string) => f.split('|').pop());
-      const same = ours.length > 0 && JSON.stringify(ours) === JSON.stringify(theirs);
-      // diff after a change to one cluster: only what it touches is rebuilt.
+      const dir = join(root, `fleet-${n}`);
+      const target = join(root, `init-${n}`);
+      const copyFloor = join(root, `copy-${n}`);
+      const gitEnv = { GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
+      const git = (cwd: string, ...args: string[]) => () => runOnce({ file: 'git', args: ['-C', cwd, ...args], env: gitEnv });
+      // The repo the later cases use, made once, untimed.
+      must(runOnce({ file: '', args: ['init', dir, '-f', model] }, { cli: true }), `init of ${n} clusters`);
+      const first = interleave(
+        {
+          generate: { prepare: () => rmSync(target, { recursive: true, force: true }), run: cli('init', target, '-f', model) },
+          copyAddCommit: {
+            prepare: () => rmSync(copyFloor, { recursive: true, force: true }),
+            run: seq(
+              () => {
+                const t0 = process.hrtime.bigint();
+                cpSync(dir, copyFloor, { recursive: true, filter: (s) => !s.includes('/.git') });
+                return { ms: Number(process.hrtime.bigint() - t0) / 1e6, status: 0, stdout: '' };
+              },
+              git(copyFloor, 'init', '-q'),
+              git(copyFloor, 'add', '-A'),
+              git(copyFloor, 'commit', '-qm', 'floor'),
+            ),
+          },
+        },
+        r,
+      );
+      rmSync(target, { recursive: true, force: true });
+      rmSync(copyFloor, { recursive: true, force: true });
+
+      const cache = join(dir, '.git', 'calisti-gitops', 'build-cache');
+      const baseline = loops(dir, big ? 100 : n >= 1000 ? 300 : 10_000);
+      const oneOverlay = overlays(dir)[0]!;
       const changed = join(root, `fleet-${n}-changed.yaml`);
       writeFileSync(changed, readFileSync(model, 'utf8').replace('name: cluster-0002\n    role: active\n    network: net-0', 'name: cluster-0002\n    role: active\n    network: net-x'));
-      const diff = await measure('diff', { dir, model: changed });
-      const files = execFileSync('git', ['-C', dir, 'ls-files'], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
-      void warm1;
+      const rest = interleave(
+        {
+          noopGenerate: { run: cli('generate', '-C', dir, '-q') },
+          parseFloor: { run: cmd(process.execPath, floorParse, dir) },
+          validateCold: { prepare: () => rmSync(cache, { recursive: true, force: true }), run: cli('validate', '-C', dir, '-q', '-o', 'json', '--no-cache') },
+          validateWarm: { run: cli('validate', '-C', dir, '-q', '-o', 'json') },
+          serialLoop: { run: baseline.serial },
+          parallelLoop: { run: baseline.parallel },
+          oneBuild: { run: cmd(kustomize.command, ...kustomize.args(oneOverlay)) },
+          diffOneCluster: { run: cli('diff', '-C', dir, '-f', changed, '-o', 'json') },
+        },
+        big ? 1 : r,
+      );
+      const cold = runOnce({ file: '', args: ['validate', '-C', dir, '-q', '-o', 'json', '--no-cache'] }, { cli: true });
+      const warm = runOnce({ file: '', args: ['validate', '-C', dir, '-q', '-o', 'json'] }, { cli: true });
+      const findings = (out: string) => JSON.stringify((JSON.parse(out) as { findings: unknown[] }).findings);
+      const s = { ...first, ...rest };
+      const ratio = (a: string, b: string) => +(s[a]!.median / s[b]!.median).toFixed(1);
       rows.push({
         clusters: n,
-        generateMs: Math.round(init.ms),
-        generateRssMb: init.rssMb,
-        noopGenerateMs: Math.round(noop.ms),
-        validateColdMs: Math.round(cold.ms),
-        validateRssMb: cold.rssMb,
-        validateWarmMs: Math.round(warm.ms),
-        baselineMs: Math.round(baseMs),
-        baselineSampled: sample > 1,
-        kustomizeBuilds: (cold.detail as any).builds,
-        baselineBuilds: (base.detail as any).builds,
-        speedupCold: +(baseMs / cold.ms).toFixed(2),
-        speedupWarm: +(baseMs / warm.ms).toFixed(2),
-        schemaFindings: ours.length,
-        sameSchemaFindings: same,
-        diffOneClusterMs: Math.round(diff.ms),
-        diffBuilds: (diff.detail as any).builds,
-        diffClusters: ((diff.detail as any).clusters as string[]).join(','),
-        repoFiles: files,
-        filesPerCluster: +(files / n).toFixed(2),
+        files: Number(runOnce({ file: 'git', args: ['-C', dir, 'ls-files', '-z'] }).stdout.split('\0').length - 1),
+        ...Object.fromEntries(Object.entries(s).map(([k, v]) => [k, fmt(v)])),
+        baselineSampled: baseline.scale > 1 ? `x${baseline.scale.toFixed(1)}` : 'no',
+        coldVsSerial: ratio('serialLoop', 'validateCold'),
+        coldVsParallel: ratio('parallelLoop', 'validateCold'),
+        warmVsParallel: ratio('parallelLoop', 'validateWarm'),
+        generateVsCopyFloor: ratio('generate', 'copyAddCommit'),
+        sameFindingsColdWarm: findings(cold.stdout) === findings(warm.stdout),
+        stats: s,
       });
+      console.log(`${n} clusters:`, Object.entries(s).map(([k, v]) => `${k} ${fmt(v)}`).join('; '));
       rmSync(dir, { recursive: true, force: true });
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  console.table(rows);
+  console.table(rows.map(({ stats, ...row }) => row));
   const out = join(toolkitRoot, 'bench', 'results.json');
-  writeFileSync(out, `${JSON.stringify({ node: process.version, cores: (await import('node:os')).availableParallelism(), rows }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ node: process.version, cores, rounds, startup, rows }, null, 2)}\n`);
   console.log(`written ${out}`);
 }
 
-if (process.argv[2] === '--case') {
-  worker(process.argv[3]!, JSON.parse(process.argv[4]!)).catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-} else {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

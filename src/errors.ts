@@ -49,7 +49,7 @@ export class HandEditError extends UserError {
   constructor(readonly files: string[]) {
     super(
       `hand edits conflict with the model; nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,
-      'resolve each field by hand (or move it into calisti.yaml, e.g. clusters[].overrides), or run again with --force to take the model\'s version',
+      'resolve each field by hand (or move it into calisti.yaml, e.g. clusters[].overrides), or take the model\'s version: calisti-gitops generate --force',
     );
     this.name = 'HandEditError';
   }
@@ -70,4 +70,50 @@ export class ExitCode extends Error {
     super(`exit ${exitCode}`);
     this.name = 'ExitCode';
   }
+}
+
+const OS_REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EISDIR: 'is a folder',
+  ELOOP: 'too many levels of symlinks (a loop)',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files on the system',
+  EIO: 'input/output error',
+  EBUSY: 'busy',
+  ENAMETOOLONG: 'name too long',
+  EEXIST: 'already exists',
+  ENOTEMPTY: 'folder not empty',
+  EXDEV: 'crosses file systems',
+};
+
+/** An error from the operating system (fs, spawn), as Node raises them. */
+export function isOsError(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).code! in OS_REASONS;
+}
+
+/** "path: what went wrong (CODE)", for messages; never a stack. */
+export function osReason(e: unknown): string {
+  if (!isOsError(e)) return e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  const where = e.path ?? (e as { dest?: string }).dest ?? e.syscall ?? '';
+  return `${where ? `${where}: ` : ''}${OS_REASONS[e.code!]} (${e.code})`;
+}
+
+/** An OS error as a user error with a next step: the last resort before an internal error. */
+export function osError(e: NodeJS.ErrnoException): UserError {
+  const where = e.path ?? (e as { dest?: string }).dest ?? 'the path above';
+  const hint =
+    e.code === 'ENOSPC' || e.code === 'EDQUOT'
+      ? 'free disk space, then run the command again: it first finishes or undoes an interrupted run'
+      : e.code === 'EROFS'
+        ? 'run it on a writable checkout'
+        : e.code === 'EACCES' || e.code === 'EPERM'
+          ? `check the permissions of ${where}`
+          : `check ${where}, then run the command again`;
+  return new UserError(osReason(e), hint);
 }

@@ -19,5 +19,7 @@ export const toolkitVersion: string = JSON.parse(readFileSync(join(toolkitRoot, 
 export const blueprintsDir = join(toolkitRoot, 'blueprints');
 export const overlaysDir = join(toolkitRoot, 'overlays');
 export const examplesDir = join(toolkitRoot, 'examples');
+/** The example fleets `init --example` starts from (folders of examples/). */
+export const EXAMPLES = ['single-cluster', 'multi-cluster', 'active-active'] as const;
 export const schemasDir = join(toolkitRoot, 'schemas');
 export const templatesDir = join(toolkitRoot, 'src', 'render', 'templates');

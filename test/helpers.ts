@@ -1,13 +1,21 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
-import { afterAll } from 'vitest';
+import { join, relative } from 'node:path';
+import { afterAll, describe } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { run } from '../src/cli/main.js';
-import { toolkitRoot } from '../src/toolkit.js';
+import { CRD_PATHS, hasConformance, hasDocs, NO_CONFORMANCE, NO_DOCS } from './upstream.js';
 
-export const sharedDir = resolve(toolkitRoot, '..', 'shared');
-export const conformance = (...p: string[]) => join(sharedDir, 'conformance', ...p);
+export * from './upstream.js';
+
+export const CRD_ARGS = CRD_PATHS.flatMap((p) => ['--crds', p]);
+
+type Suite = (name: string, fn: () => void) => void;
+const skipping = (reason: string): Suite => (name, fn) => describe.skip(`${name} (skipped: ${reason})`, fn);
+/** A describe() that runs only with the Calisti docs, and says why when it is skipped. */
+export const describeWithDocs: Suite = hasDocs ? describe : skipping(NO_DOCS);
+/** A describe() that runs only with the upstream conformance data, and says why when it is skipped. */
+export const describeWithConformance: Suite = hasConformance ? describe : skipping(NO_CONFORMANCE);
 
 const made: string[] = [];
 afterAll(() => {

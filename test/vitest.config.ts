@@ -1,9 +1,35 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects: `unit` is the pure cores and fixture tables (no git, no kustomize, well under a
+ * minute: `npm run test:unit`); `e2e` runs the CLI against real git repos and the real kustomize.
+ * `npm test` runs both.
+ */
+const UNIT = [
+  'test/cli/hints.test.ts',
+  'test/cli/progress.test.ts',
+  'test/diff/destructive.test.ts',
+  'test/hostile/helm-parameters.test.ts',
+  'test/hostile/model.test.ts',
+  'test/model/blueprint.test.ts',
+  'test/model/edit.test.ts',
+  'test/model/json-schema.test.ts',
+  'test/model/load.test.ts',
+  'test/render/golden.test.ts',
+  'test/repo/merge3.test.ts',
+  'test/secrets/crypto.test.ts',
+  'test/validate/builtin.test.ts',
+  'test/validate/inputs.test.ts',
+  'test/validate/structural.test.ts',
+];
+
+const shared = { testTimeout: 60_000, hookTimeout: 60_000, globalSetup: ['test/setup.ts'] };
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    projects: [
+      { test: { ...shared, name: 'unit', include: UNIT } },
+      { test: { ...shared, name: 'e2e', include: ['test/**/*.test.ts'], exclude: UNIT } },
+    ],
   },
 });

@@ -1,7 +1,8 @@
 /** `clusters add`, `trust`, `bootstrap`, `status`: the cluster-side steps of the guides. */
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { readCert, runBootstrap, runClustersAdd, runStatus, runTrust } from '../cluster/commands.js';
+/** The cluster commands load @kubernetes/client-node and the writer only when they run. */
+const commands = () => import('../cluster/commands.js');
 import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
@@ -26,15 +27,50 @@ export function registerClusters(program: Command, io: Io): void {
     .option('--name <name>', 'cluster name (default: the context, made an RFC 1123 label)')
     .option('--role <role>', 'active or passive', 'active')
     .option('--network <name>', 'Istio network')
+    .option('--offline', 'do not touch the cluster: seal the context\'s own credentials (refused for exec plugins and expiring tokens)', false)
     .addOption(dirOption())
     .option('--commit', 'commit', false)
     .addOption(formatOption())
-    .addHelpText('after', '\nExample:\n  $ calisti-gitops clusters add --context workload-cluster-3 --role passive --cert mgmt-cert.pem --commit')
-    .action(async (o: { context: string; cert: string; kubeconfig?: string; name?: string; role: string; network?: string; dir: string; commit: boolean; output: string }) => {
+    .addHelpText(
+      'after',
+      '\nBy default a ServiceAccount argocd-manager (kube-system) with a cluster-admin binding and a long-lived\ntoken Secret is created on the cluster, as `argocd cluster add` does, and that token is sealed.\nEKS contexts (`aws eks get-token`) get Argo CD\'s awsAuthConfig instead.\n\nExample:\n  $ calisti-gitops clusters add --context workload-cluster-3 --role passive --cert mgmt-cert.pem --commit',
+    )
+    .action(async (o: { context: string; cert: string; kubeconfig?: string; name?: string; role: string; network?: string; offline: boolean; dir: string; commit: boolean; output: string }) => {
       if (o.role !== 'active' && o.role !== 'passive') throw new UserError(`--role ${o.role}: use active or passive`);
-      const r = await runClustersAdd({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig, cert: readCert(o.cert), name: o.name, role: o.role, network: o.network, commit: o.commit });
+      const r = await (await commands()).runClustersAdd({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig, cert: (await commands()).readCert(o.cert), name: o.name, role: o.role, network: o.network, offline: o.offline, commit: o.commit });
       if (o.output === 'json') return printJson(io, r);
-      io.err(`${r.added ? 'added' : 'updated the credentials of'} cluster ${r.cluster}${r.commit ? `; committed ${r.commit.slice(0, 12)}` : ''}`);
+      for (const c of r.created) io.err(`applied ${c} on context ${o.context}`);
+      const how = { 'service-account': 'the argocd-manager ServiceAccount token', aws: 'awsAuthConfig (Argo CD\'s IAM role)', copy: 'the context\'s own credentials' }[r.registration];
+      io.err(`${r.added ? 'added' : 'updated the credentials of'} cluster ${r.cluster}${r.renamedFrom ? ` (name made from context "${r.renamedFrom}"; pass --name to choose)` : ''}, registered with ${how}${r.commit ? `; committed ${r.commit.slice(0, 12)}` : ''}`);
+      for (const n of r.next) io.err(`next: ${n}`);
+    });
+
+  clusters
+    .command('list')
+    .description('the clusters of calisti.yaml, and whether each is registered in Argo CD and has its pull secret sealed')
+    .addOption(dirOption())
+    .addOption(formatOption())
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops clusters list -o json')
+    .action(async (o: { dir: string; output: string }) => {
+      const rows = await (await commands()).runClustersList({ dir: o.dir });
+      if (o.output === 'json') return printJson(io, rows);
+      const table = [['NAME', 'ROLE', 'NETWORK', 'ARGO CD SECRET', 'PULL SECRET'], ...rows.map((r) => [r.name, r.role, r.network, r.registered ? 'sealed' : 'none', r.pullSecretSealed ? 'sealed' : 'placeholder'])];
+      const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+      io.out(table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n'));
+    });
+
+  clusters
+    .command('remove <name>')
+    .description('remove a cluster from calisti.yaml with its overlays and sealed secrets (Argo CD then deletes what its Applications installed)')
+    .option('--allow-destructive', 'consent to the deletion Argo CD will do', false)
+    .addOption(dirOption())
+    .option('--commit', 'commit', false)
+    .addOption(formatOption())
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops clusters remove workload-cluster-3 --allow-destructive --commit')
+    .action(async (name: string, o: { allowDestructive: boolean; dir: string; commit: boolean; output: string }) => {
+      const r = await (await commands()).runClustersRemove({ dir: o.dir, name, allowDestructive: o.allowDestructive, commit: o.commit });
+      if (o.output === 'json') return printJson(io, r);
+      io.err(`removed cluster ${r.cluster} and the Applications ${r.applications.join(', ')}${r.commit ? `; committed ${r.commit.slice(0, 12)}` : ''}`);
     });
 
   program
@@ -47,7 +83,7 @@ export function registerClusters(program: Command, io: Io): void {
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops trust --context workload-cluster-1=admin@wc1 --dry-run')
     .action(async (o: { kubeconfig?: string; context: string[]; dryRun: boolean; dir: string; output: string }) => {
-      const steps = await runTrust({ dir: o.dir, kubeconfig: o.kubeconfig, contexts: contextMap(o.context), dryRun: o.dryRun });
+      const steps = await (await commands()).runTrust({ dir: o.dir, kubeconfig: o.kubeconfig, contexts: contextMap(o.context), dryRun: o.dryRun });
       if (o.output === 'json') return printJson(io, steps);
       for (const s of steps) io.err(`${s.action} ${s.object}: ${s.from} -> ${s.to}`);
     });
@@ -61,7 +97,7 @@ export function registerClusters(program: Command, io: Io): void {
     .addOption(dirOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops bootstrap --context management-cluster')
     .action(async (o: { context: string; kubeconfig?: string; dryRun: boolean; dir: string }) => {
-      for (const a of await runBootstrap({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig, dryRun: o.dryRun })) io.err(`${o.dryRun ? 'would apply' : 'applied'} ${a}`);
+      for (const a of await (await commands()).runBootstrap({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig, dryRun: o.dryRun })) io.err(`${o.dryRun ? 'would apply' : 'applied'} ${a}`);
     });
 
   program
@@ -73,7 +109,7 @@ export function registerClusters(program: Command, io: Io): void {
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops status --context management-cluster -o json')
     .action(async (o: { context: string; kubeconfig?: string; dir: string; output: string }) => {
-      const r = await runStatus({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig });
+      const r = await (await commands()).runStatus({ dir: o.dir, context: o.context, kubeconfig: o.kubeconfig });
       if (o.output === 'json') return printJson(io, r);
       io.out(r.applications.map((a) => `${a.application.padEnd(40)} ${a.sync.padEnd(10)} ${a.health}`).join('\n'));
       for (const [c, s] of Object.entries(r.controlPlanes)) io.out(`ControlPlane on ${c}: ${s}`);

@@ -1,8 +1,7 @@
 /** `init` and `generate`: flags in, runInit/runGenerate, a summary out. */
 import type { Command } from 'commander';
 import type { GenerateResult } from '../repo/generate.js';
-import { runGenerate } from '../repo/generate.js';
-import { EXAMPLES, runInit } from '../repo/init.js';
+import { EXAMPLES } from '../toolkit.js';
 import { printJson, type Format, type Io } from './output.js';
 import { dirOption, formatOption } from './options.js';
 import { terminalProgress } from './progress.js';
@@ -11,6 +10,7 @@ function report(io: Io, format: Format, r: GenerateResult, verb: string): void {
   if (format === 'json') return printJson(io, r);
   for (const w of r.warnings) io.err(`warning: ${w}`);
   if (r.kept.length) io.err(`kept as edited by hand (the model does not change them): ${r.kept.join(', ')}`);
+  for (const d of r.discarded) io.err(`discarded hand edit (--force): ${d.path}: ${d.resource} ${d.field}`);
   if (!r.changed) {
     io.err(`${verb}: no change (${r.unchanged} files up to date)`);
     return;
@@ -37,7 +37,7 @@ export function registerGenerate(program: Command, io: Io): void {
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops init ./calisti-gitops --example multi-cluster')
     .action(async (dir: string, o: { example?: string; file?: string; output: Format }) => {
-      report(io, o.output, await runInit({ dir, example: o.example, modelPath: o.file }), 'init');
+      report(io, o.output, await (await import('../repo/init.js')).runInit({ dir, example: o.example, modelPath: o.file }), 'init');
     });
 
   program
@@ -47,12 +47,13 @@ export function registerGenerate(program: Command, io: Io): void {
     .option('-f, --file <model>', 'model to use (copied to calisti.yaml); default: <repo>/calisti.yaml')
     .option('--no-commit', 'write the files but do not commit')
     .option('--force', 'take the model\'s version of every hand-edited generated file', false)
+    .option('--allow-destructive', 'consent to changes that make Argo CD delete things on the clusters (a removed cluster\'s Applications, Namespaces, CRDs, control planes)', false)
     .option('-q, --quiet', 'no progress line', false)
     .addOption(formatOption())
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops generate -C ./calisti-gitops\n  $ calisti-gitops generate -C ./calisti-gitops --no-commit -o json')
-    .action(async (o: { dir: string; file?: string; commit: boolean; force: boolean; quiet: boolean; output: Format }) => {
+    .action(async (o: { dir: string; file?: string; commit: boolean; force: boolean; allowDestructive: boolean; quiet: boolean; output: Format }) => {
       const progress = terminalProgress({ quiet: o.quiet, format: o.output });
-      const r = await runGenerate({ dir: o.dir, modelPath: o.file, commit: o.commit, force: o.force, onProgress: progress.report }).finally(progress.end);
+      const r = await (await import('../repo/generate.js')).runGenerate({ dir: o.dir, modelPath: o.file, commit: o.commit, force: o.force, allowDestructive: o.allowDestructive, onProgress: progress.report }).finally(progress.end);
       report(io, o.output, r, 'generate');
     });
 }

@@ -3,7 +3,7 @@
  * (exit 2), and this file turns them into a message with the next step to take.
  */
 import { Command, CommanderError, Help, type Option } from 'commander';
-import { ExitCode, UsageError, UserError } from '../errors.js';
+import { ExitCode, HandEditError, isOsError, ModelError, osError, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
 import { registerGenerate } from './generate.js';
 import { registerClusters } from './clusters.js';
@@ -42,6 +42,18 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   return program;
 }
 
+/** `-o json`, `--output json`, `-ojson` or `--output=json` anywhere on the command line. */
+function wantsJson(argv: string[]): boolean {
+  return argv.some((a, i) => ((a === '-o' || a === '--output') && argv[i + 1] === 'json') || a === '-ojson' || a === '--output=json');
+}
+
+/** The located problems an error carries (a model's fields, hand-edited files), for JSON. */
+function errorFindings(e: UserError | UsageError): { findings?: unknown[] } {
+  if (e instanceof ModelError) return { findings: e.problems };
+  if (e instanceof HandEditError) return { findings: e.files.map((f) => ({ file: f })) };
+  return {};
+}
+
 /** Runs the CLI and returns the exit code. */
 export async function run(argv: string[], io: Io = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
@@ -53,7 +65,11 @@ export async function run(argv: string[], io: Io = processIo, env: NodeJS.Proces
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof ExitCode) return e.exitCode;
+    // The operating system said no (full disk, permissions, read-only): a message, not a stack.
+    if (isOsError(e)) e = osError(e);
     if (e instanceof UserError || e instanceof UsageError) {
+      // Bots asked for JSON: the error is JSON on stdout too, with the same exit code.
+      if (wantsJson(argv)) io.out(JSON.stringify({ error: { message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...errorFindings(e) } }, null, 2));
       io.err(`error: ${e.message}`);
       if (e.hint) io.err(`next: ${e.hint}`);
       return e.exitCode;

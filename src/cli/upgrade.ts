@@ -1,12 +1,9 @@
 /** `diff`, `upgrade`, `outdated` and `istio migrate|prune`: thin flag parsing over the stages. */
 import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../errors.js';
-import { runDiff } from '../diff/index.js';
-import { diffMarkdown, diffText } from '../diff/report.js';
 import { refString } from '../validate/findings.js';
-import { runMigrate, runPrune, type IstioResult } from '../upgrade/istio.js';
-import { runUpgrade, type UpgradeResult } from '../upgrade/index.js';
-import { runOutdated } from '../upgrade/outdated.js';
+import type { IstioResult } from '../upgrade/istio.js';
+import type { UpgradeResult } from '../upgrade/index.js';
 import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
@@ -21,15 +18,15 @@ export function registerUpgrade(program: Command, io: Io): void {
     .action(async (o: { dir: string; file?: string; output: string }) => {
       let r;
       try {
-        r = await runDiff({ dir: o.dir, modelPath: o.file });
+        r = await (await import('../diff/index.js')).runDiff({ dir: o.dir, modelPath: o.file });
       } catch (e) {
         // As `flux diff`: an error is exit 2, so 1 always means "there are changes".
         if (e instanceof UserError) throw new UsageError(e.message, e.hint);
         throw e;
       }
       if (o.output === 'json') printJson(io, r);
-      else if (o.output === 'markdown') io.out(diffMarkdown(r));
-      else io.out(diffText(r));
+      else if (o.output === 'markdown') io.out((await import('../diff/report.js')).diffMarkdown(r));
+      else io.out((await import('../diff/report.js')).diffText(r));
       if (r.changed) throw new ExitCode(1);
     });
 
@@ -43,7 +40,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .addOption(formatOption())
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops upgrade --to 1.12.0 -C ./calisti-gitops --commit\n  $ calisti-gitops upgrade --to 1.12.0 --commit --branch calisti/upgrade-1.12.0 -o json')
     .action(async (o: { to: string; dir: string; commit: boolean; branch?: string; output: string }) => {
-      const r = await runUpgrade({ dir: o.dir, to: o.to, commit: o.commit, branch: o.branch });
+      const r = await (await import('../upgrade/index.js')).runUpgrade({ dir: o.dir, to: o.to, commit: o.commit, branch: o.branch });
       if (o.output === 'json') return printJson(io, { from: r.from, to: r.to, changed: r.changed, commit: r.commit, branch: r.branch, steps: r.steps, files: r.files, clusters: r.clusters, followUps: r.followUps });
       io.err(upgradeText(r));
     });
@@ -55,7 +52,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops outdated -C ./calisti-gitops -o json')
     .action(async (o: { dir: string; output: string }) => {
-      const r = await runOutdated(o.dir);
+      const r = await (await import('../upgrade/outdated.js')).runOutdated(o.dir);
       if (o.output === 'json') return printJson(io, r);
       const rows = [['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])];
       const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
@@ -76,7 +73,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .addOption(formatOption())
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback')
     .action(async (o: { namespace: string; to?: string; rollback: boolean; dir: string; commit: boolean; output: string }) => {
-      const r = await runMigrate({ dir: o.dir, namespaces: o.namespace.split(',').map((s) => s.trim()).filter(Boolean), to: o.to, rollback: o.rollback, commit: o.commit });
+      const r = await (await import('../upgrade/istio.js')).runMigrate({ dir: o.dir, namespaces: o.namespace.split(',').map((s) => s.trim()).filter(Boolean), to: o.to, rollback: o.rollback, commit: o.commit });
       report(io, o.output, r);
     });
   istio
@@ -88,7 +85,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops istio prune -C ./calisti-gitops')
     .action(async (o: { revision?: string; dir: string; commit: boolean; output: string }) => {
-      report(io, o.output, await runPrune({ dir: o.dir, revision: o.revision, commit: o.commit }));
+      report(io, o.output, await (await import('../upgrade/istio.js')).runPrune({ dir: o.dir, revision: o.revision, commit: o.commit }));
     });
 }
 

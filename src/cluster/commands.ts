@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import { findKustomize, kustomizeBuild } from '../kustomize/build.js';
 import { ModelEdit } from '../model/edit.js';
 import { clusterSecretName } from '../render/argocd.js';
+import { renderRepo } from '../render/index.js';
 import { BOOTSTRAP_DIR, NS, SEALED_FILE } from '../render/layout.js';
 import { RepoFs } from '../repo/fs.js';
 import { runGenerate } from '../repo/generate.js';
@@ -17,7 +18,8 @@ import { MANAGEMENT_CLUSTER, SealedStore } from '../secrets/store.js';
 import { loadRepoModel, withRepoModel } from '../upgrade/apply.js';
 import { parseAllDocuments } from 'yaml';
 import { connect, type ClusterApi } from './api.js';
-import { argoClusterConfig, contextCredentials, loadKubeConfig } from './kubeconfig.js';
+import { contextCredentials, loadKubeConfig } from './kubeconfig.js';
+import { chooseRegistration, clusterConfig, installManager, managerObjects, type Registration } from './registration.js';
 
 /** The docs' cluster name rule (release 1.11 notes): `_`, `.` and `:` become `-`, at most 63 characters. */
 export function clusterNameFrom(context: string): string {
@@ -32,18 +34,36 @@ export interface AddOptions {
   name?: string;
   role: 'active' | 'passive';
   network?: string;
+  /** Copy the context's own credentials instead of creating a ServiceAccount on the cluster. */
+  offline: boolean;
   commit: boolean;
 }
 
-export async function runClustersAdd(opts: AddOptions): Promise<{ cluster: string; added: boolean; commit: string | null }> {
+export interface AddResult {
+  cluster: string;
+  /** The context the name was made from, when the name differs from it. */
+  renamedFrom?: string;
+  added: boolean;
+  registration: Registration['mode'];
+  /** Objects created on the cluster (service-account registration). */
+  created: string[];
+  commit: string | null;
+  /** What is left to do, as commands. */
+  next: string[];
+}
+
+export async function runClustersAdd(opts: AddOptions): Promise<AddResult> {
   return withRepoModel(opts.dir, async ({ root, text, fleet }) => {
     const kc = await loadKubeConfig(opts.kubeconfig);
     const creds = contextCredentials(kc, opts.context);
     const name = opts.name ?? clusterNameFrom(opts.context);
     const key = publicKeyFromCert(opts.cert);
+    const registration = chooseRegistration(creds, opts.offline);
+    // The only write to the cluster, before anything in the repo changes.
+    const manager = registration.mode === 'service-account' ? await installManager(await connect(kc, creds)) : undefined;
     const ns = fleet.argocd.namespace;
     const secretName = clusterSecretName(name);
-    const data = { config: JSON.stringify(argoClusterConfig(creds)), name, server: creds.server };
+    const data = { config: JSON.stringify(clusterConfig(registration, creds, manager)), name, server: creds.server };
     const fs = new RepoFs(root);
     const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
     const label = oaepLabel('strict', ns, secretName);
@@ -53,8 +73,81 @@ export async function runClustersAdd(opts: AddOptions): Promise<{ cluster: strin
     if (added) edit.append(['clusters'], { name, role: opts.role, ...(opts.network ? { network: opts.network } : {}) });
     edit.fleet();
     const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(clusters): ${added ? 'add' : 'update credentials of'} ${name}`, modelText: { text: edit.text(), display: 'calisti.yaml' }, sealedText: store.serialize() });
-    return { cluster: name, added, commit: r.commit };
+    const cert = '<sealed-secrets cert of ' + name + '>';
+    return {
+      cluster: name,
+      ...(name !== opts.context ? { renamedFrom: opts.context } : {}),
+      added,
+      registration: registration.mode,
+      created: manager ? managerObjects().map((o) => objectRef(o as { kind: string; metadata: { name: string; namespace?: string } })) : [],
+      commit: r.commit,
+      next: [
+        ...(added ? [`calisti-gitops seal --cert ${cert} --cluster ${name} --target registry${opts.commit ? ' --commit' : ''}  # the new cluster's registry pull secret`] : []),
+        ...(opts.commit ? [] : ['git commit the changes, or run again with --commit']),
+      ],
+    };
   });
+}
+
+/**
+ * Removes a cluster from the model with everything the repo holds for it. Argo CD then deletes its
+ * Applications and, through their finalizers, everything they installed: so only with consent.
+ */
+export async function runClustersRemove(opts: { dir: string; name: string; allowDestructive: boolean; commit: boolean }): Promise<{ cluster: string; applications: string[]; commit: string | null }> {
+  return withRepoModel(opts.dir, async ({ root, text, fleet }) => {
+    const index = fleet.clusters.findIndex((c) => c.name === opts.name);
+    if (index < 0) throw new UserError(`no cluster "${opts.name}" in calisti.yaml`, 'calisti-gitops clusters list');
+    const fs = new RepoFs(root);
+    const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
+    // The applications with an overlay for this cluster: what Argo CD will delete.
+    const overlay = /^manifests\/([^/]+)\/overlays\/([^/]+)\//;
+    const apps = [...new Set([...renderRepo(fleet, store).keys()].map((p) => overlay.exec(p)).filter((m) => m?.[2] === opts.name).map((m) => m![1]!))].sort();
+    if (!opts.allowDestructive) {
+      throw new UserError(
+        `removing ${opts.name} deletes its Applications (${apps.map((a) => `manifests/${a}/overlays/${opts.name}`).join(', ')}); Argo CD's resources finalizer and prune then delete what they installed on the cluster: the control planes, istio-system, cert-manager, the operator and its CRDs`,
+        `calisti-gitops clusters remove ${opts.name} --allow-destructive (if that is intended)`,
+      );
+    }
+    const references = [
+      ...(fleet.demoApp?.placement ?? []).flatMap((p, i) => (p.cluster === opts.name ? [`demoApp.placement[${i}]`] : [])),
+      ...(fleet.gateways ?? []).flatMap((g, i) => (g.clusters.includes(opts.name) ? [`gateways[${i}].clusters`] : [])),
+      ...(fleet.namespaces ?? []).flatMap((n, i) => (n.clusters?.includes(opts.name) ? [`namespaces[${i}].clusters`] : [])),
+    ];
+    if (references.length) {
+      throw new UserError(`${opts.name} is still named in calisti.yaml at ${references.join(', ')}: move or remove what runs there first`, `calisti-gitops clusters remove ${opts.name} --allow-destructive (after editing calisti.yaml)`);
+    }
+    const edit = new ModelEdit(text).delete(['clusters', index]);
+    for (const e of store.entriesOf(opts.name)) store.remove(e.cluster, e.namespace, e.name);
+    store.remove(MANAGEMENT_CLUSTER, fleet.argocd.namespace, clusterSecretName(opts.name));
+    edit.fleet();
+    const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(clusters): remove ${opts.name}`, modelText: { text: edit.text(), display: 'calisti.yaml' }, sealedText: store.serialize(), allowDestructive: true });
+    return { cluster: opts.name, applications: apps, commit: r.commit };
+  });
+}
+
+const objectRef = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+
+export interface ClusterRow {
+  name: string;
+  role: string;
+  network: string;
+  /** Whether a sealed Argo CD cluster Secret registers it. */
+  registered: boolean;
+  /** Whether its registry pull secret is sealed. */
+  pullSecretSealed: boolean;
+}
+
+/** The model's clusters with what the repo holds for each. */
+export async function runClustersList(opts: { dir: string }): Promise<ClusterRow[]> {
+  const { root, fleet } = await loadRepoModel(opts.dir);
+  const store = SealedStore.parse(new RepoFs(root).read(SEALED_FILE), SEALED_FILE);
+  return fleet.clusters.map((c) => ({
+    name: c.name,
+    role: c.role,
+    network: c.network ?? c.name,
+    registered: store.get(MANAGEMENT_CLUSTER, fleet.argocd.namespace, clusterSecretName(c.name)) !== undefined,
+    pullSecretSealed: store.entriesOf(c.name).length > 0,
+  }));
 }
 
 export interface TrustStep {

@@ -64,16 +64,3 @@ export function contextCredentials(kc: KubeConfig, context: string): ContextCred
   if (!creds.bearerToken && !creds.certData && !creds.exec) throw new UserError(`context "${context}" has no token, client certificate or exec plugin Argo CD could use`);
   return creds;
 }
-
-/** The `config` of an Argo CD cluster Secret (docs 2.3.6, Argo CD declarative setup). */
-export function argoClusterConfig(c: ContextCredentials): Record<string, unknown> {
-  const tls: Record<string, unknown> = { insecure: c.insecure };
-  if (c.caData) tls.caData = c.caData;
-  if (c.certData) tls.certData = c.certData;
-  if (c.keyData) tls.keyData = c.keyData;
-  return {
-    ...(c.bearerToken ? { bearerToken: c.bearerToken } : {}),
-    ...(c.exec ? { execProviderConfig: c.exec } : {}),
-    tlsClientConfig: tls,
-  };
-}

@@ -22,6 +22,7 @@ import { deployments, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
 import type { ClusterView } from '../validate/mesh.js';
 import { clusterInfo, readArgoObjects } from '../validate/sources.js';
+import { destructiveInPlan, type Destructive } from './destructive.js';
 import { unifiedDiff } from './files.js';
 import { diffClusters, type ClusterDiff } from './resources.js';
 
@@ -39,6 +40,8 @@ export interface DiffReport {
   clusters: Record<string, ClusterDiff>;
   /** Files generate would refuse to overwrite (hand edits); the diff shows them as if forced. */
   conflicts: string[];
+  /** What Argo CD would delete on the clusters because of this change. */
+  destructive: Destructive[];
   builds: number;
 }
 
@@ -76,7 +79,8 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     ...fileChanges(plan, read),
     ...fileChanges({ ...forced, writes: forced.writes.filter((w) => conflicts.has(w.path)), deletes: forced.deletes.filter((d) => conflicts.has(d)) }, read).map((f) => ({ ...f, conflict: true })),
   ].sort((x, y) => (x.path < y.path ? -1 : 1));
-  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: [...conflicts].sort(), builds: 0 };
+  const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files), ...rendered.keys()]), read);
+  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: [...conflicts].sort(), destructive, builds: 0 };
   if (!report.changed) return report;
 
   const tmp = mkdtempSync(join(tmpdir(), 'calisti-diff-'));

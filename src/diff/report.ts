@@ -1,5 +1,6 @@
 /** diff's outputs: text for terminals, markdown for pull-request comments, JSON for bots. */
 import { refString } from '../validate/findings.js';
+import { describeDestructive } from './destructive.js';
 import type { DiffReport } from './index.js';
 
 function clusterLines(r: DiffReport, bullet: string): string[] {
@@ -21,6 +22,7 @@ export function diffText(r: DiffReport): string {
     'resources per cluster:',
     ...clusterLines(r, '  '),
     ...(r.conflicts.length ? ['', `generate would refuse these hand-edited files; shown as --force would write them: ${r.conflicts.join(', ')}`] : []),
+    ...(r.destructive.length ? ['', 'destructive (Argo CD deletes these on the clusters):', ...r.destructive.map((d) => `  ! ${describeDestructive(d)}`)] : []),
     '',
     `${r.files.length} file(s) change`,
   ].join('\n');
@@ -46,6 +48,7 @@ export function diffMarkdown(r: DiffReport): string {
     '',
     `${r.files.length} file(s) change; ${Object.keys(r.clusters).length} cluster(s) receive different resources.`,
     '',
+    ...(r.destructive.length ? ['> [!CAUTION]', '> Argo CD deletes these on the clusters:', ...r.destructive.map((d) => `> - ${describeDestructive(d)}`), ''] : []),
     '| cluster | added | removed | changed |',
     '|---|---|---|---|',
     ...rows,

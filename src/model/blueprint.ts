@@ -1,14 +1,21 @@
 /**
  * Release blueprints: one data file per Calisti release in `blueprints/`. Every version literal the
  * renderer needs comes from here, and the Istio revision names are derived, never written by hand.
+ * Each value in a file is written `{ value, source }`: the docs section it was read from, or
+ * `inferred: <from what>` when the docs do not print it, so a guess is never mistaken for a fact.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { formatFieldPath } from '../errors.js';
 import { blueprintsDir } from '../toolkit.js';
 
 const Semver = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 1.12.0');
+
+/** Where a blueprint value comes from: `docs 2.3.10`, or `inferred: <from what>`. */
+export const Source = z.string().regex(/^(docs \d+(\.\d+)*|inferred: \S.*)$/, 'must be "docs <section>" or "inferred: <from what>"');
+export type Source = z.infer<typeof Source>;
 
 export const IstioRelease = z.strictObject({
   version: Semver,
@@ -36,8 +43,49 @@ export const Blueprint = z.strictObject({
   istio: z.strictObject({ default: Semver, versions: z.array(IstioRelease).min(1) }),
   demoApp: z.strictObject({ version: z.string() }),
   components: z.record(z.string(), z.string()),
+  /** Where each value comes from, by field path (`istio.versions[0].images.pilot`). */
+  provenance: z.record(z.string(), Source),
 });
 export type Blueprint = z.infer<typeof Blueprint>;
+
+/** A blueprint value together with where it comes from. */
+export interface SourcedValue {
+  path: string;
+  value: string;
+  source: Source;
+}
+
+/**
+ * Splits a blueprint file into its plain values and their sources. Every scalar must be written as
+ * `{ value, source }`; a bare one is reported by its path.
+ */
+function unwrap(node: unknown, path: PropertyKey[], provenance: Record<string, string>): unknown {
+  if (Array.isArray(node)) return node.map((n, i) => unwrap(n, [...path, i], provenance));
+  if (node !== null && typeof node === 'object') {
+    const entries = Object.entries(node);
+    if (entries.length === 2 && 'value' in node && 'source' in node) {
+      provenance[formatFieldPath(path)] = String((node as { source: unknown }).source);
+      return (node as { value: unknown }).value;
+    }
+    return Object.fromEntries(entries.map(([k, v]) => [k, unwrap(v, [...path, k], provenance)]));
+  }
+  throw new Error(`${formatFieldPath(path)}: write it as { value: ..., source: docs <section> | "inferred: ..." }`);
+}
+
+/** The values of a blueprint that the docs do not print, with what they were inferred from. */
+export function inferredValues(bp: Blueprint): SourcedValue[] {
+  return Object.entries(bp.provenance)
+    .filter(([, source]) => source.startsWith('inferred'))
+    .map(([path, source]) => ({ path, value: String(valueAt(bp, path)), source }));
+}
+
+function valueAt(bp: Blueprint, path: string): unknown {
+  let cur: unknown = bp;
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    cur = (cur as Record<string, unknown>)[m[2] ?? m[1]!];
+  }
+  return cur;
+}
 
 let cache: Map<string, Blueprint> | undefined;
 
@@ -47,7 +95,14 @@ export function blueprints(): Map<string, Blueprint> {
   const loaded = readdirSync(blueprintsDir)
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => {
-      const parsed = Blueprint.safeParse(parse(readFileSync(join(blueprintsDir, f), 'utf8')));
+      const provenance: Record<string, string> = {};
+      let values: unknown;
+      try {
+        values = unwrap(parse(readFileSync(join(blueprintsDir, f), 'utf8')), [], provenance);
+      } catch (e) {
+        throw new Error(`blueprints/${f}: ${(e as Error).message}`);
+      }
+      const parsed = Blueprint.safeParse({ ...(values as object), provenance });
       if (!parsed.success) throw new Error(`blueprints/${f}: ${parsed.error.message}`);
       const bp = parsed.data;
       if (`${bp.calisti}.yaml` !== f) throw new Error(`blueprints/${f}: file name must be ${bp.calisti}.yaml`);

@@ -5,6 +5,11 @@
  */
 import { z } from 'zod';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
+import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
+import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
+import { checkPolicies, Policies } from './mesh/policies.js';
+import { checkSlos, Slos } from './mesh/slo.js';
+import { ApiServerUrl, ArgoDuration, DnsLabel, DnsSubdomain, GitRevision, IstioHost, Labels, PathPrefix, Quantity } from './names.js';
 
 export const API_VERSION = 'calisti-gitops.io/v1alpha1';
 export const KIND = 'Fleet';
@@ -23,173 +28,241 @@ export const DEMO_COMPONENTS = [
   'mysql',
 ] as const;
 
-/** Namespaces the Calisti control plane owns; user gateways must not live in them. */
-export const RESERVED_NAMESPACES = ['cert-manager', 'cluster-registry', 'smm-system', 'smm-registry-access', 'kube-system'];
+/**
+ * Namespaces a fleet must not put its own things in. Kubernetes keeps `kube-*` and OpenShift
+ * `openshift-*`; the Calisti docs install their components into the four below (2.3.5-2.3.7).
+ */
+export const KUBERNETES_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+export const SYSTEM_NAMESPACE_PREFIXES = ['kube-', 'openshift-'];
+export const CALISTI_NAMESPACES = ['cert-manager', 'cluster-registry', 'smm-system', 'smm-registry-access'];
 
-const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const Label = z
-  .string()
-  .max(63, 'must be at most 63 characters (RFC 1123 label)')
-  .regex(RFC1123_LABEL, 'must be an RFC 1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit');
+/**
+ * Argo CD names each Application `<app>-<cluster>` and tracks its resources with that name as a
+ * label value (at most 63 characters); `smm-operator-` is the longest prefix.
+ */
+export const MAX_CLUSTER_NAME = 63 - 'smm-operator-'.length;
+/** The namespace label `cp-v115x.<istio namespace>` is a label value too. */
+export const MAX_ISTIO_NAMESPACE = 63 - 'cp-v115x.'.length;
 
+const Label = DnsLabel;
 const Revision = z.string().regex(/^cp-v\d+x$/, 'must be an Istio revision name like cp-v115x');
 const PortName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lowercase letters, digits and "-"').max(15);
 const Port = z.number().int().min(1).max(65535);
 const SpecPatch = z.record(z.string(), z.unknown());
 
 export const Cluster = z.strictObject({
-  name: Label.describe('Cluster name as registered in Argo CD; also the ControlPlane clusterName.'),
+  name: Label.max(MAX_CLUSTER_NAME, `must be at most ${MAX_CLUSTER_NAME} characters, so the Argo CD Application smm-operator-<name> is a valid label value`).describe(
+    'Cluster name as registered in Argo CD; also the ControlPlane clusterName.',
+  ),
   role: z.enum(['active', 'passive']).default('active').describe('active: runs an Istio control plane and every Calisti component; passive: a reduced set, attached to an active cluster.'),
   network: Label.optional().describe('Istio network name; clusters on one network reach each other directly. Default: the cluster name.'),
-  apiServerEndpointAddress: z
-    .url({ protocol: /^https$/, error: 'must be an https:// URL reachable from the other clusters' })
-    .optional()
-    .describe('Public Kubernetes API server address, when the one in kubeconfig is private (smm-operator chart apiServerEndpointAddress).'),
-  platform: z.enum(['kubernetes', 'openshift']).default('kubernetes'),
+  apiServerEndpointAddress: ApiServerUrl.optional().describe(
+    'Public Kubernetes API server URL (https://host[:port]), when the one in kubeconfig is private (smm-operator chart apiServerEndpointAddress).',
+  ),
+  platform: z.enum(['kubernetes', 'openshift']).default('kubernetes').describe('openshift adds the docs\' OpenShift settings (2.3.8): CNI, security context constraints, NetworkAttachmentDefinitions.'),
   dashboard: z
     .strictObject({
       expose: z.boolean().default(false).describe('Expose the dashboard through the mesh gateway (spec.smm.exposeDashboard).'),
       anonymous: z.boolean().default(false).describe('Anonymous dashboard access (auth.mode anonymous); for demos only.'),
+      ...DashboardExtras,
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The Calisti dashboard on this cluster (docs 2.5.10).'),
   overrides: z
     .strictObject({
-      controlPlane: SpecPatch.optional().describe('Merged into this cluster\'s ControlPlane spec (strategic merge).'),
-      istioControlPlane: SpecPatch.optional().describe('Merged into this cluster\'s IstioControlPlane spec (strategic merge).'),
+      controlPlane: SpecPatch.optional().describe("Merged into this cluster's ControlPlane spec (strategic merge)."),
+      istioControlPlane: SpecPatch.optional().describe("Merged into this cluster's IstioControlPlane spec (strategic merge)."),
+      allowPatchDirectives: z
+        .boolean()
+        .default(false)
+        .describe('Allow strategic-merge directives ($patch, $retainKeys, $setElementOrder/..., $deleteFromPrimitiveList/...) in these overrides; they can delete or replace whole generated specs.'),
     })
-    .optional(),
+    .optional()
+    .describe('Fields the model does not cover, merged into the generated resources of this cluster.'),
 });
 export type Cluster = z.infer<typeof Cluster>;
 
 export const GatewayPort = z.strictObject({
-  name: PortName,
+  name: PortName.describe('Port name; Istio reads the protocol from its prefix (http-, tcp-, ...).'),
   port: Port.describe('Service port, and the port of the Istio Gateway server.'),
   targetPort: Port.optional().describe('Container port. Default: port. Below 1024 needs runAsRoot.'),
-  protocol: z.enum(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'TCP', 'TLS']).default('HTTP'),
-  hosts: z.array(z.string().min(1)).min(1).default(['*']),
+  protocol: z.enum(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'TCP', 'TLS']).default('HTTP').describe('Protocol of the Istio Gateway server on this port.'),
+  hosts: z.array(IstioHost).min(1).default(['*']).describe('Hosts this port serves (Istio Gateway server hosts): example.com, *.example.com or *.'),
   tls: z
     .strictObject({
-      mode: z.enum(['SIMPLE', 'MUTUAL', 'PASSTHROUGH', 'ISTIO_MUTUAL']),
-      credentialName: z.string().min(1).optional(),
+      mode: z.enum(['SIMPLE', 'MUTUAL', 'PASSTHROUGH', 'ISTIO_MUTUAL']).describe('Istio server TLS mode.'),
+      credentialName: DnsSubdomain.optional().describe('Secret in the gateway namespace holding the certificate and key.'),
     })
-    .optional(),
+    .optional()
+    .describe('TLS settings; required for protocol HTTPS and TLS.'),
 });
 
 export const GatewayRoute = z.strictObject({
-  hosts: z.array(z.string().min(1)).min(1).default(['*']),
-  prefix: z.string().startsWith('/').default('/'),
-  destination: z.strictObject({ host: z.string().min(1), port: Port }),
+  hosts: z.array(IstioHost).min(1).default(['*']).describe('Hosts this route matches (VirtualService hosts).'),
+  prefix: PathPrefix.default('/').describe('URI prefix this route matches.'),
+  destination: z
+    .strictObject({
+      host: DnsSubdomain.describe('Service that receives the traffic, e.g. frontpage.smm-demo.svc.cluster.local.'),
+      port: Port.describe('Port of that Service.'),
+    })
+    .optional()
+    .describe('Where matching requests go.'),
+  ...RouteExtras,
 });
 
 export const Gateway = z.strictObject({
-  name: Label,
-  namespace: Label,
-  type: z.enum(['ingress', 'egress']).default('ingress'),
+  name: Label.describe('Name of the IstioMeshGateway and of its Service.'),
+  namespace: Label.describe('Namespace of the gateway; created and owned by this gateway (not a Kubernetes, Calisti, Argo CD or Istio namespace).'),
+  type: z.enum(['ingress', 'egress']).default('ingress').describe('ingress: traffic into the mesh; egress: traffic out of it.'),
   clusters: z.array(Label).min(1).describe('Clusters that run this gateway.'),
-  serviceType: z.enum(['LoadBalancer', 'ClusterIP', 'NodePort']).default('LoadBalancer'),
-  runAsRoot: z.boolean().default(false),
-  ports: z.array(GatewayPort).min(1),
+  serviceType: z.enum(['LoadBalancer', 'ClusterIP', 'NodePort']).default('LoadBalancer').describe('Kubernetes Service type of the gateway.'),
+  runAsRoot: z.boolean().default(false).describe('Run the gateway as root, needed to listen on ports below 1024.'),
+  ports: z.array(GatewayPort).min(1).describe('Ports the gateway listens on.'),
   routes: z.array(GatewayRoute).default([]).describe('Each route becomes one VirtualService bound to this gateway.'),
-  revision: Revision.optional().describe('Istio control plane this gateway runs on. Default: the release\'s control plane.'),
+  revision: Revision.optional().describe("Istio control plane this gateway runs on. Default: the release's control plane."),
+  ...GatewayExtras,
 });
 export type Gateway = z.infer<typeof Gateway>;
 
 export const DemoPlacement = z.strictObject({
-  cluster: Label,
-  components: z.array(z.enum(DEMO_COMPONENTS)).min(1),
+  cluster: Label.describe('Cluster that runs these demo services.'),
+  components: z.array(z.enum(DEMO_COMPONENTS)).min(1).describe('Demo services that run on this cluster (enabledComponents, docs 2.3.6).'),
   load: z.boolean().optional().describe('Run the load generator here. Default: where frontpage runs.'),
   istioResources: z.boolean().optional().describe('deployIstioResources. Default: where frontpage runs.'),
   sloResources: z.boolean().optional().describe('deploySLOResources. Default: where frontpage runs.'),
 });
 
-const Quantity = z.union([z.string().regex(/^[0-9.]+[a-zA-Z]*$/, 'must be a Kubernetes quantity'), z.number()]);
-const Resources = z.strictObject({ cpu: Quantity, memory: Quantity });
+const Resources = z.strictObject({
+  cpu: Quantity.describe('CPU, e.g. 40m or 2.'),
+  memory: Quantity.describe('Memory, e.g. 64Mi.'),
+});
 
 export const DemoApp = z.strictObject({
-  namespace: Label.default('smm-demo'),
-  replicas: z.number().int().min(0).default(1),
-  autoscaling: z.boolean().default(true),
+  namespace: Label.default('smm-demo').describe('Namespace of the demo application; owned by the demo-app application.'),
+  replicas: z.number().int().min(0).default(1).describe('Replicas of each demo service.'),
+  autoscaling: z.boolean().default(true).describe('Horizontal Pod Autoscalers for the demo services.'),
   resources: z
-    .strictObject({ limits: Resources, requests: Resources })
-    .default({ limits: { cpu: '2', memory: '192Mi' }, requests: { cpu: '40m', memory: '64Mi' } }),
+    .strictObject({ limits: Resources.describe('Resource limits of each demo service.'), requests: Resources.describe('Resource requests of each demo service.') })
+    .default({ limits: { cpu: '2', memory: '192Mi' }, requests: { cpu: '40m', memory: '64Mi' } })
+    .describe('Resources of each demo service (DemoApplication spec.resources).'),
   load: z
     .strictObject({
-      minRPS: z.number().int().min(0).default(10),
-      maxRPS: z.number().int().min(0).default(30),
-      swingPeriod: z.number().int().min(0).default(1380000000000),
+      minRPS: z.number().int().min(0).default(10).describe('Lowest requests per second of the load generator.'),
+      maxRPS: z.number().int().min(0).default(30).describe('Highest requests per second of the load generator.'),
+      swingPeriod: z.number().int().min(0).default(1380000000000).describe('Period of the swing between minRPS and maxRPS, in nanoseconds.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('The load generator (DemoApplication spec.load).'),
   placement: z.array(DemoPlacement).min(1).describe('Which demo services run on which cluster.'),
-  revision: Revision.optional().describe('Istio control plane of the demo namespace. Default: the release\'s control plane.'),
+  revision: Revision.optional().describe("Istio control plane of the demo namespace. Default: the release's control plane."),
 });
 export type DemoApp = z.infer<typeof DemoApp>;
 
 export const MeshNamespace = z.strictObject({
-  name: Label,
+  name: Label.describe('Namespace name.'),
   clusters: z.array(Label).min(1).optional().describe('Clusters that get this namespace. Default: every cluster.'),
-  revision: Revision.optional().describe('Istio control plane its workloads use (istio.io/rev). Default: the release\'s control plane.'),
-  labels: z.record(z.string(), z.string()).default({}),
+  revision: Revision.optional().describe("Istio control plane its workloads use (istio.io/rev). Default: the release's control plane."),
+  labels: Labels.default({}).describe('Other labels of the namespace (Kubernetes label keys and values).'),
 });
 export type MeshNamespace = z.infer<typeof MeshNamespace>;
 
 const SyncPolicy = z.strictObject({
   automated: z
-    .union([z.literal(false), z.strictObject({ prune: z.boolean().default(true), selfHeal: z.boolean().default(true) })])
-    .default({ prune: true, selfHeal: true }),
+    .union([z.literal(false), z.strictObject({ prune: z.boolean().default(true).describe('Delete resources the repo no longer has.'), selfHeal: z.boolean().default(true).describe('Undo changes made on the cluster.') })])
+    .default({ prune: true, selfHeal: true })
+    .describe('Automated sync; false syncs only on request.'),
   retry: z
     .strictObject({
-      limit: z.number().int().min(0).default(5),
+      limit: z.number().int().min(0).default(5).describe('Retries of a failed sync.'),
       backoff: z
         .strictObject({
-          duration: z.string().default('5s'),
-          maxDuration: z.string().default('3m0s'),
-          factor: z.number().int().min(1).default(2),
+          duration: ArgoDuration.default('5s').describe('First wait before a retry: seconds, or a duration such as 5s or 2m.'),
+          maxDuration: ArgoDuration.default('3m0s').describe('Longest wait between retries: seconds, or a duration such as 3m0s.'),
+          factor: z.number().int().min(1).default(2).describe('Each wait is the previous one times this.'),
         })
-        .prefault({}),
+        .prefault({})
+        .describe('Wait between retries.'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('Retries of failed syncs.'),
 });
+
+/** Keys of strategic-merge directives, which delete or reorder what they sit in. */
+const isPatchDirective = (key: string) => key.startsWith('$');
+
+/** Paths (relative to `value`) of every strategic-merge directive key in an override. */
+export function patchDirectives(value: unknown, path: PropertyKey[] = []): PropertyKey[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => patchDirectives(v, [...path, i]));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => (isPatchDirective(k) ? [[...path, k]] : patchDirectives(v, [...path, k])));
+}
+
+type NamespaceUse = 'istio' | 'argocd' | 'demo' | 'gateway' | 'workload';
+
+/**
+ * Why `ns` cannot hold a fleet's `use`, or undefined. Istio, the demo app and gateways create and
+ * prune their namespace, so they also stay out of `default`; workload namespaces only label theirs.
+ */
+function namespaceOwner(ns: string, use: NamespaceUse, fleet: { istio: { namespace: string }; argocd: { namespace: string } }): string | undefined {
+  if (KUBERNETES_NAMESPACES.includes(ns) || SYSTEM_NAMESPACE_PREFIXES.some((p) => ns.startsWith(p)) || ns === 'openshift') return 'belongs to Kubernetes (or OpenShift)';
+  if (CALISTI_NAMESPACES.includes(ns)) return 'belongs to the Calisti control plane';
+  if (ns === 'default' && (use === 'istio' || use === 'demo' || use === 'gateway')) return 'is the default namespace, which this would own and prune';
+  if (use !== 'argocd' && ns === fleet.argocd.namespace) return 'is the Argo CD namespace (argocd.namespace)';
+  if (use !== 'istio' && use !== 'argocd' && ns === fleet.istio.namespace) return 'is the Istio control plane namespace (istio.namespace)';
+  return undefined;
+}
 
 export function fleetSchema() {
   const versions = knownVersions() as [string, ...string[]];
   return z
     .strictObject({
-      apiVersion: z.literal(API_VERSION),
-      kind: z.literal(KIND),
-      calisti: z.strictObject({
-        version: z.enum(versions, { error: () => `unknown Calisti version; supported: ${versions.join(', ')}` }),
-        chart: z
-          .enum(['oci', 'vendored'])
-          .default('oci')
-          .describe('oci: Argo CD pulls the smm-operator chart from the registry; vendored: the chart is checked into charts/smm-operator.'),
-      }),
-      git: z.strictObject({
-        repoURL: z
-          .string()
-          .regex(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, 'must be an https://, ssh:// or git@ URL of the calisti-gitops repository'),
-        targetRevision: z.string().min(1).default('HEAD'),
-      }),
+      apiVersion: z.literal(API_VERSION).describe(`Model format version: ${API_VERSION}.`),
+      kind: z.literal(KIND).describe(`Always ${KIND}.`),
+      calisti: z
+        .strictObject({
+          version: z.enum(versions, { error: () => `unknown Calisti version; supported: ${versions.join(', ')}` }).describe('Calisti release the fleet runs; change it with calisti-gitops upgrade.'),
+          chart: z
+            .enum(['oci', 'vendored'])
+            .default('oci')
+            .describe('oci: Argo CD pulls the smm-operator chart from the registry; vendored: the chart is checked into charts/smm-operator.'),
+        })
+        .describe('The Calisti release.'),
+      git: z
+        .strictObject({
+          repoURL: z
+            .string()
+            .regex(/^(https:\/\/|ssh:\/\/|git@)[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$/, 'must be an https://, ssh:// or git@ URL of the calisti-gitops repository, with no spaces, quotes, backticks or brackets')
+            .describe('URL Argo CD clones this repository from.'),
+          targetRevision: GitRevision.default('HEAD').describe('Branch, tag or commit Argo CD syncs.'),
+        })
+        .describe('Where Argo CD reads this repository.'),
       argocd: z
         .strictObject({
-          namespace: Label.default('argocd'),
-          project: z.string().min(1).default('default'),
-          syncPolicy: SyncPolicy.prefault({}),
+          namespace: Label.default('argocd').describe('Namespace Argo CD runs in on the management cluster.'),
+          project: DnsSubdomain.default('default').describe('Argo CD project of every generated Application; any other than default is generated as an AppProject.'),
+          syncPolicy: SyncPolicy.prefault({}).describe('Sync policy of every generated Application.'),
         })
-        .prefault({}),
+        .prefault({})
+        .describe('Argo CD settings.'),
       istio: z
         .strictObject({
-          meshID: Label.default('mesh1'),
-          namespace: Label.default('istio-system'),
+          meshID: Label.default('mesh1').describe('Istio mesh ID shared by every cluster.'),
+          namespace: Label.max(MAX_ISTIO_NAMESPACE, `must be at most ${MAX_ISTIO_NAMESPACE} characters: workloads are labelled cp-vNNNx.<namespace>`)
+            .default('istio-system')
+            .describe('Namespace of the Istio control planes.'),
           revisions: z
             .array(Revision)
             .default([])
-            .describe('Older control planes kept next to the release\'s own while namespaces move over (canary upgrade, docs 2.4.7).'),
+            .describe("Older control planes kept next to the release's own while namespaces move over (canary upgrade, docs 2.4.7)."),
         })
-        .prefault({}),
-      clusters: z.array(Cluster).min(1),
-      gateways: z.array(Gateway).default([]),
+        .prefault({})
+        .describe('Istio settings.'),
+      clusters: z.array(Cluster).min(1).describe('The clusters of the fleet, each registered in Argo CD under its name.'),
+      gateways: z.array(Gateway).default([]).describe('Ingress and egress gateways (IstioMeshGateway, Gateway, VirtualServices).'),
       namespaces: z.array(MeshNamespace).default([]).describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
-      demoApp: DemoApp.optional(),
+      demoApp: DemoApp.optional().describe('The Calisti demo application (DemoApplication), placed across clusters.'),
+      policies: Policies.prefault({}),
+      slos: Slos.prefault({}),
       ci: z
         .strictObject({ github: z.boolean().default(true).describe('Write .github/workflows/calisti-gitops.yaml and .pre-commit-hooks.yaml.') })
         .prefault({})
@@ -210,6 +283,14 @@ export function fleetSchema() {
       fleet.gateways.forEach((g, i) => checkRevision(g.revision, ['gateways', i, 'revision']));
       fleet.namespaces.forEach((n, i) => checkRevision(n.revision, ['namespaces', i, 'revision']));
       if (fleet.demoApp) checkRevision(fleet.demoApp.revision, ['demoApp', 'revision']);
+      /** Reports a namespace the fleet may not use this way; true when it did. */
+      const reserved = (ns: string, use: NamespaceUse, path: PropertyKey[]) => {
+        const owner = namespaceOwner(ns, use, fleet);
+        if (owner) ctx.addIssue({ code: 'custom', path, message: `"${ns}" ${owner}; use a namespace of your own` });
+        return owner !== undefined;
+      };
+      reserved(fleet.istio.namespace, 'istio', ['istio', 'namespace']);
+      reserved(fleet.argocd.namespace, 'argocd', ['argocd', 'namespace']);
       const names = new Set<string>();
       fleet.clusters.forEach((c, i) => {
         if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: `duplicate cluster name "${c.name}"` });
@@ -220,6 +301,18 @@ export function fleetSchema() {
         if (c.overrides?.istioControlPlane && 'networkName' in c.overrides.istioControlPlane) {
           ctx.addIssue({ code: 'custom', path: ['clusters', i, 'overrides', 'istioControlPlane', 'networkName'], message: 'is set from clusters[].network; remove it here' });
         }
+        if (c.overrides && !c.overrides.allowPatchDirectives) {
+          for (const kind of ['controlPlane', 'istioControlPlane'] as const) {
+            for (const at of patchDirectives(c.overrides[kind])) {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['clusters', i, 'overrides', kind, ...at],
+                message: 'is a strategic-merge directive, which can delete or replace the generated spec; set overrides.allowPatchDirectives: true if that is meant',
+              });
+            }
+          }
+        }
+        checkDashboard(c.dashboard, (path, message) => ctx.addIssue({ code: 'custom', path: ['clusters', i, 'dashboard', ...path], message }));
         if (c.role === 'passive' && (c.dashboard.expose || c.dashboard.anonymous)) {
           ctx.addIssue({ code: 'custom', path: ['clusters', i, 'dashboard'], message: 'a passive cluster runs no dashboard (smm.web is off); expose it on an active cluster' });
         }
@@ -230,18 +323,19 @@ export function fleetSchema() {
       const unknownCluster = (name: string, path: PropertyKey[]) => {
         if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown cluster "${name}"; clusters are: ${[...names].join(', ')}` });
       };
+      checkPolicies(fleet.policies, names, (path, message) => ctx.addIssue({ code: 'custom', path: ['policies', ...path], message }));
+      checkSlos(fleet.slos, names, (path, message) => ctx.addIssue({ code: 'custom', path: ['slos', ...path], message }));
       const gwKeys = new Set<string>();
       fleet.gateways.forEach((g, i) => {
         const key = `${g.namespace}/${g.name}`;
         if (gwKeys.has(key)) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'name'], message: `duplicate gateway ${key}` });
         gwKeys.add(key);
         g.clusters.forEach((c, j) => unknownCluster(c, ['gateways', i, 'clusters', j]));
-        if (RESERVED_NAMESPACES.includes(g.namespace) || g.namespace === fleet.istio.namespace) {
-          ctx.addIssue({ code: 'custom', path: ['gateways', i, 'namespace'], message: `"${g.namespace}" belongs to the Calisti control plane; use a namespace of your own` });
-        }
+        reserved(g.namespace, 'gateway', ['gateways', i, 'namespace']);
         if (fleet.demoApp && g.namespace === fleet.demoApp.namespace) {
           ctx.addIssue({ code: 'custom', path: ['gateways', i, 'namespace'], message: `"${g.namespace}" is the demo app's namespace, which the demo-app application owns; use a namespace of its own` });
         }
+        checkGateway(g, (path, message) => ctx.addIssue({ code: 'custom', path: ['gateways', i, ...path], message }));
         const ports = new Set<number>();
         g.ports.forEach((p, j) => {
           if (ports.has(p.port)) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, 'port'], message: `port ${p.port} is used twice` });
@@ -254,16 +348,19 @@ export function fleetSchema() {
           if (p.tls && !needsTls) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, 'tls'], message: `tls is only valid with protocol HTTPS or TLS, not ${p.protocol}` });
         });
       });
-      const owned = new Set([...RESERVED_NAMESPACES, fleet.istio.namespace, ...fleet.gateways.map((g) => g.namespace), ...(fleet.demoApp ? [fleet.demoApp.namespace] : [])]);
+      const owned = new Set([...fleet.gateways.map((g) => g.namespace), ...(fleet.demoApp ? [fleet.demoApp.namespace] : [])]);
       const listed = new Set<string>();
       fleet.namespaces.forEach((n, i) => {
-        if (owned.has(n.name)) ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `"${n.name}" is already managed (control plane, gateway or demo app namespace)` });
+        if (!reserved(n.name, 'workload', ['namespaces', i, 'name']) && owned.has(n.name)) {
+          ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `"${n.name}" is already managed (gateway or demo app namespace)` });
+        }
         if (listed.has(n.name)) ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `namespace "${n.name}" is listed twice` });
         listed.add(n.name);
         n.clusters?.forEach((c, j) => unknownCluster(c, ['namespaces', i, 'clusters', j]));
         if ('istio.io/rev' in n.labels) ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'labels', 'istio.io/rev'], message: 'is set from revision; use revision: instead' });
       });
       if (fleet.demoApp) {
+        reserved(fleet.demoApp.namespace, 'demo', ['demoApp', 'namespace']);
         const placed = new Set<string>();
         fleet.demoApp.placement.forEach((p, i) => {
           unknownCluster(p.cluster, ['demoApp', 'placement', i, 'cluster']);

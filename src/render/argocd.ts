@@ -3,11 +3,12 @@
  * as in docs 2.3.7), the root "app of apps", the argocd-cm health patch, and an AppProject when
  * the fleet uses its own project.
  */
-import type { Fleet } from '../model/schema.js';
+import type { Cluster, Fleet } from '../model/schema.js';
 import { sealedSecret } from '../secrets/manifest.js';
 import { MANAGEMENT_CLUSTER, type SealedStore } from '../secrets/store.js';
+import type { GeneratedApp } from './apps/types.js';
 import type { RenderContext } from './context.js';
-import { APP, APPS_DIR, IN_CLUSTER, NS, overlaysDir, PLACEHOLDER_ANNOTATION, ROOT_APP, SYNC_WAVE, VENDORED_CHART_DIR, type AppName } from './layout.js';
+import { APPS_DIR, IN_CLUSTER, overlaysDir, PLACEHOLDER_ANNOTATION, ROOT_APP, SYNC_WAVE } from './layout.js';
 import type { K8sObject } from './yaml.js';
 
 const ARGO_API = 'argoproj.io/v1alpha1';
@@ -24,76 +25,26 @@ export function syncPolicy(fleet: Fleet, options: string[] = SYNC_OPTIONS): Reco
   };
 }
 
-function gitSource(fleet: Fleet, path: string): Record<string, unknown> {
+export function gitSource(fleet: Fleet, path: string): Record<string, unknown> {
   return { repoURL: fleet.git.repoURL, targetRevision: fleet.git.targetRevision, path };
 }
 
-function appSet(
-  ctx: RenderContext,
-  opts: { name: string; appPrefix: string; wave: string; elements: Record<string, string>[]; spec: Record<string, unknown> },
-): K8sObject {
+/** An application's ApplicationSet: a list generator over the clusters it runs on, each synced from its overlay. */
+export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[]): K8sObject {
   const { fleet } = ctx;
+  const overlay = gitSource(fleet, `${overlaysDir(app.name)}/{{cluster}}`);
   return {
     apiVersion: ARGO_API,
     kind: 'ApplicationSet',
-    metadata: { annotations: { [SYNC_WAVE]: opts.wave }, name: opts.name, namespace: fleet.argocd.namespace },
+    metadata: { annotations: { [SYNC_WAVE]: app.wave }, name: app.appSetName, namespace: fleet.argocd.namespace },
     spec: {
-      generators: [{ list: { elements: opts.elements } }],
+      generators: [{ list: { elements: clusters.map((c) => ({ cluster: c.name, ...app.element?.(c) })) } }],
       template: {
-        metadata: { name: `${opts.appPrefix}-{{cluster}}`, namespace: fleet.argocd.namespace, finalizers: [FINALIZER] },
-        spec: { project: fleet.argocd.project, ...opts.spec, syncPolicy: syncPolicy(fleet) },
+        metadata: { name: `${app.appPrefix}-{{cluster}}`, namespace: fleet.argocd.namespace, finalizers: [FINALIZER] },
+        spec: { project: fleet.argocd.project, ...app.spec(ctx, overlay), syncPolicy: syncPolicy(fleet) },
       },
     },
   };
-}
-
-const overlaySource = (fleet: Fleet, app: AppName) => gitSource(fleet, `${overlaysDir(app)}/{{cluster}}`);
-
-export function operatorAppSet(ctx: RenderContext): K8sObject {
-  const { fleet, blueprint } = ctx;
-  const helm = {
-    releaseName: APP.operator,
-    parameters: [
-      { name: 'global.ecr.enabled', value: 'false' },
-      { name: 'apiServerEndpointAddress', value: '{{apiServerEndpointAddress}}' },
-    ],
-  };
-  const chart =
-    fleet.calisti.chart === 'oci'
-      ? { repoURL: blueprint.chart.repository, chart: blueprint.chart.name, targetRevision: blueprint.chart.version, helm }
-      : { ...gitSource(fleet, VENDORED_CHART_DIR), helm };
-  return appSet(ctx, {
-    name: `${APP.operator}-appset`,
-    appPrefix: APP.operator,
-    wave: '0',
-    elements: fleet.clusters.map((c) => ({ cluster: c.name, apiServerEndpointAddress: c.apiServerEndpointAddress ?? '' })),
-    spec: {
-      // The chart, plus this cluster's registry pull secret (never a credential in Helm parameters).
-      sources: [chart, overlaySource(fleet, APP.operator)],
-      destination: { namespace: NS.registryAccess, name: '{{cluster}}' },
-      ignoreDifferences: [{ kind: 'ValidatingWebhookConfiguration', group: 'admissionregistration.k8s.io', jsonPointers: ['/webhooks'] }],
-    },
-  });
-}
-
-export function controlPlaneAppSet(ctx: RenderContext): K8sObject {
-  return appSet(ctx, {
-    name: 'smm-cp-appset',
-    appPrefix: 'smm-cp',
-    wave: '1',
-    elements: ctx.fleet.clusters.map((c) => ({ cluster: c.name })),
-    spec: { source: overlaySource(ctx.fleet, APP.controlPlane), destination: { name: '{{cluster}}' } },
-  });
-}
-
-export function demoAppSet(ctx: RenderContext, clusters: string[]): K8sObject {
-  return appSet(ctx, {
-    name: 'demo-app-appset',
-    appPrefix: APP.demoApp,
-    wave: '2',
-    elements: clusters.map((cluster) => ({ cluster })),
-    spec: { source: overlaySource(ctx.fleet, APP.demoApp), destination: { name: '{{cluster}}' } },
-  });
 }
 
 /** The one Application a user applies by hand; it syncs every ApplicationSet under apps/. */

@@ -5,6 +5,8 @@
  * serializer writes them.
  */
 import { toolkitVersion } from '../toolkit.js';
+import type { RepoFiles } from './repo-files.js';
+import { toYaml } from './yaml.js';
 
 export const WORKFLOW_FILE = '.github/workflows/calisti-gitops.yaml';
 export const PRE_COMMIT_HOOKS_FILE = '.pre-commit-hooks.yaml';
@@ -85,9 +87,11 @@ export function preCommitHooks() {
   ];
 }
 
-export function ciFiles(): [string, object][] {
-  return [
-    [WORKFLOW_FILE, githubWorkflow()],
-    [PRE_COMMIT_HOOKS_FILE, preCommitHooks()],
-  ];
-}
+/** Opt out with ci.github: false in the model. */
+export const ciFiles: RepoFiles = ({ ctx }) =>
+  ctx.fleet.ci.github
+    ? [
+        { path: WORKFLOW_FILE, text: toYaml(githubWorkflow()) },
+        { path: PRE_COMMIT_HOOKS_FILE, text: toYaml(preCommitHooks()) },
+      ]
+    : [];

@@ -2,12 +2,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { overlaysDir } from '../toolkit.js';
-import type { AppName } from './layout.js';
 
 const cache = new Map<string, Map<string, string>>();
 
 /** The files of one component: file name -> content. */
-export function componentFiles(app: AppName, feature: string): Map<string, string> {
+export function componentFiles(app: string, feature: string): Map<string, string> {
   const key = `${app}/${feature}`;
   let files = cache.get(key);
   if (!files) {

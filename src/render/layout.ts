@@ -12,27 +12,35 @@ export const STATE_DIR = '.calisti-gitops';
 export const STATE_FILE = `${STATE_DIR}/generated.json`;
 export const SCHEMA_FILE = `${STATE_DIR}/calisti.schema.json`;
 
-export const APP = {
-  operator: 'smm-operator',
-  controlPlane: 'smm-controlplane',
-  demoApp: 'demo-app',
-} as const;
-export type AppName = (typeof APP)[keyof typeof APP];
-
 export const BOOTSTRAP_DIR = 'bootstrap';
 export const APPS_DIR = 'apps';
 export const VENDORED_CHART_DIR = 'charts/smm-operator';
 export const TRUST_SCRIPT = 'export-secrets.sh';
 export const README = 'README.md';
 
-export const appSetFile = (app: AppName) => `${APPS_DIR}/${app}/app-set.yaml`;
-export const baseDir = (app: AppName) => `manifests/${app}/base`;
-export const overlaysDir = (app: AppName) => `manifests/${app}/overlays`;
-export const overlayDir = (app: AppName, cluster: string) => `${overlaysDir(app)}/${cluster}`;
-export const componentDir = (app: AppName, feature: string) => `components/${app}/${feature}`;
-export const gatewayNamespaceDir = (namespace: string) => `manifests/${APP.controlPlane}/gateways/${namespace}`;
-export const gatewayDir = (namespace: string, name: string) => `${gatewayNamespaceDir(namespace)}/${name}`;
-export const meshNamespaceDir = (name: string) => `manifests/${APP.controlPlane}/namespaces/${name}`;
+/** Folders of one generated application (its name is owned by its module under src/render/apps/). */
+export const appSetFile = (app: string) => `${APPS_DIR}/${app}/app-set.yaml`;
+export const appDir = (app: string) => `manifests/${app}`;
+export const baseDir = (app: string) => `${appDir(app)}/base`;
+export const overlaysDir = (app: string) => `${appDir(app)}/overlays`;
+export const overlayDir = (app: string, cluster: string) => `${overlaysDir(app)}/${cluster}`;
+export const componentDir = (app: string, feature: string) => `components/${app}/${feature}`;
+
+/** The folders and root files a render writes into; nothing outside them is ever generated. */
+export const GENERATED_FOLDERS: readonly string[] = [APPS_DIR, 'manifests', 'components', BOOTSTRAP_DIR, STATE_DIR];
+export const GENERATED_ROOT_FILES: readonly string[] = [README, TRUST_SCRIPT];
+const SAFE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
+
+/**
+ * Whether a render could have written this path. `.calisti-gitops/generated.json` is repo content
+ * (a pull request can change it): only such paths are ever deleted as "no longer generated".
+ */
+export function isGeneratedPath(path: string): boolean {
+  if (path === STATE_FILE || path === MODEL_FILE || path === SEALED_FILE) return false;
+  const parts = path.split('/');
+  if (!parts.every((s) => SAFE_SEGMENT.test(s) && s.toLowerCase() !== '.git')) return false;
+  return parts.length === 1 ? GENERATED_ROOT_FILES.includes(path) : GENERATED_FOLDERS.includes(parts[0]!);
+}
 
 /** Namespaces and object names the Calisti docs fix. */
 export const NS = {
@@ -45,8 +53,7 @@ export const CONTROL_PLANE_NAME = 'smm';
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 export const ROOT_APP = 'calisti-gitops';
 
-/** Marks a Secret whose values still have to be sealed; `validate` reports it. */
-export const PLACEHOLDER_ANNOTATION = 'calisti-gitops.io/placeholder';
+export { PLACEHOLDER_ANNOTATION } from '../secrets/detect.js';
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
 /** Sync waves: namespaces, then secrets, then control planes, then what uses them. */
@@ -54,6 +61,8 @@ export const WAVE = {
   certManagerNamespace: '1',
   istioNamespace: '2',
   secrets: '3',
+  /** OpenShift's per-namespace sidecar setup (CNI attachment, SCC binding), with the namespace's other prerequisites. */
+  namespaceSetup: '3',
   istioControlPlane: '5',
   controlPlane: '10',
   meshGateway: '15',

@@ -10,15 +10,30 @@ import { templatesDir } from '../toolkit.js';
 
 const hbs = Handlebars.create();
 /** POSIX shell single quoting. */
-hbs.registerHelper('sh', (v: unknown) => `'${String(v).replace(/'/g, `'\\''`)}'`);
-/** Markdown text: escape what Markdown or HTML would interpret. */
-hbs.registerHelper('md', (v: unknown) => String(v).replace(/[\\`*_[\]<>&|~]/g, (c) => `\\${c}`));
-/** Markdown inline code. */
-hbs.registerHelper('code', (v: unknown) => {
-  const s = String(v).replace(/\n/g, ' ');
-  const fence = s.includes('`') ? '`` ' : '`';
-  return fence + s + (fence === '`' ? '`' : ' ``');
-});
+export const shQuote = (v: unknown) => `'${String(v).replace(/'/g, `'\\''`)}'`;
+/** One line: a line break in a value would end a table row or start a new Markdown block. */
+const oneLine = (v: unknown) => String(v).replace(/[\r\n\u2028\u2029]+/g, ' ');
+/**
+ * Markdown text: every character CommonMark or GitHub's HTML pass reads as syntax is
+ * backslash-escaped (links, emphasis, tables, HTML tags, entities), so a value shows as typed.
+ */
+export const mdText = (v: unknown) => oneLine(v).replace(/[\\`*_{}[\]()#+!<>&|~]/g, (c) => `\\${c}`);
+/** Markdown inline code: the fence is one backtick longer than the longest run inside (CommonMark 6.1). */
+export function mdCode(v: unknown): string {
+  const s = oneLine(v);
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+hbs.registerHelper('sh', shQuote);
+hbs.registerHelper('md', mdText);
+hbs.registerHelper('code', mdCode);
+/** JSON, for values a script hands to a JSON consumer; with `list` and `map` to build them. */
+hbs.registerHelper('json', (v: unknown) => JSON.stringify(v));
+hbs.registerHelper('list', (...args: unknown[]) => args.slice(0, -1));
+// Handlebars hands the hash over last key first; keep the order the template wrote.
+hbs.registerHelper('map', (options: Handlebars.HelperOptions) => Object.fromEntries(Object.entries(options.hash).reverse()));
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 

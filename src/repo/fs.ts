@@ -65,13 +65,27 @@ export class RepoFs {
     const abs = this.resolve(path);
     mkdirSync(dirname(abs), { recursive: true });
     const tmp = `${abs}.calisti-tmp-${process.pid}`;
-    writeFileSync(tmp, content, { mode: executable ? 0o755 : 0o644 });
-    chmodSync(tmp, executable ? 0o755 : 0o644);
-    renameSync(tmp, abs);
+    try {
+      writeFileSync(tmp, content, { mode: executable ? 0o755 : 0o644 });
+      chmodSync(tmp, executable ? 0o755 : 0o644);
+      renameSync(tmp, abs);
+    } catch (e) {
+      // A full disk leaves a partial temp file: never leave it behind.
+      rmSync(tmp, { force: true });
+      throw e;
+    }
   }
 
+  /** Removes a file (or a symlink itself, never what it points to); a folder is refused. */
   remove(path: string): void {
     const abs = this.resolve(path);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      return;
+    }
+    if (st.isDirectory()) throw new UserError(`refusing to delete ${path}: it is a folder, where calisti-gitops keeps a file`);
     rmSync(abs, { force: true });
     // Drop folders the removal emptied, up to the repo root.
     let dir = dirname(abs);
@@ -95,15 +109,17 @@ export class Journal {
     private readonly saved: SavedFile[],
   ) {}
 
-  /** Puts back the files saved before the run, newest change first. */
-  rollback(): void {
+  /** Puts back the files saved before the run, newest change first; returns the paths it could not. */
+  rollback(): string[] {
+    const failed: string[] = [];
     for (const s of [...this.saved].reverse()) {
       try {
         if (s.content === undefined) this.fs.remove(s.path);
         else this.fs.write(s.path, s.content, s.executable);
       } catch {
-        // Keep restoring the rest; the caller reports the original error.
+        failed.push(s.path); // Keep restoring the rest.
       }
     }
+    return failed;
   }
 }

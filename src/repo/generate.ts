@@ -3,7 +3,7 @@
  * the first write, every file is put back and nothing stays staged.
  */
 import { join, resolve } from 'node:path';
-import { HandEditError, UserError } from '../errors.js';
+import { HandEditError, osReason, UserError } from '../errors.js';
 import { blueprintFor } from '../model/blueprint.js';
 import { parseFleet, readModelText } from '../model/load.js';
 import { renderRepo } from '../render/index.js';
@@ -11,11 +11,17 @@ import { MODEL_FILE, SEALED_FILE, STATE_FILE, VENDORED_CHART_DIR } from '../rend
 import { refusePlaintext } from '../secrets/leak.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs, Journal } from './fs.js';
-import { commitPaths, headCommit, isRepoRoot, readBlobs, unstage } from './git.js';
+import { assertIndexUnlocked, commitFiles } from './commit.js';
+import { committedFile, headCommit, isRepoRoot, readBlobs } from './git.js';
+import type { Fleet } from '../model/schema.js';
+import { checkTransition } from '../upgrade/transition.js';
 import { clearJournal, recover, writeJournal } from './journal.js';
 import { withRepoLock } from './lock.js';
 import { basesNeeded, planGenerate, type Plan } from './plan.js';
-import { parseState } from './state.js';
+import { storeRender } from './bases.js';
+import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
+import { isGeneratedPath } from '../render/layout.js';
+import { blobId, parseState } from './state.js';
 
 export interface GenerateOptions {
   dir: string;
@@ -31,6 +37,11 @@ export interface GenerateOptions {
   onProgress?: (phase: string, done?: number, total?: number) => void;
   commit: boolean;
   force: boolean;
+  /**
+   * Consent to changes that make Argo CD delete things on the clusters (removed Applications,
+   * Namespaces, CRDs, IstioControlPlanes); without it such a plan is refused.
+   */
+  allowDestructive?: boolean;
   message?: string;
 }
 
@@ -46,6 +57,8 @@ export interface GenerateResult {
   kept: string[];
   restored: string[];
   deleted: string[];
+  /** With --force: the hand edits it overwrote or deleted. */
+  discarded: { path: string; resource: string; field: string }[];
   unchanged: number;
   warnings: string[];
 }
@@ -67,6 +80,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
   const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
   const fleet = parseFleet(modelText, display);
+  await refuseUnsupportedChange(dir, fleet);
   opts.onProgress?.('rendering');
   const cache = new Map<string, string | undefined>();
   const read = (p: string) => {
@@ -84,7 +98,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
       ...(external ? [{ path: MODEL_FILE, content: modelText }] : []),
       ...(opts.sealedText !== undefined ? [{ path: SEALED_FILE, content: opts.sealedText }] : []),
     ],
-    bases: opts.force ? undefined : await readBlobs(dir, basesNeeded(rendered, previous, read)),
+    bases: await readBlobs(dir, basesNeeded(rendered, previous, read, opts.force)),
   });
   if (plan.conflicts.length > 0) {
     throw new HandEditError(
@@ -97,11 +111,23 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
       ),
     );
   }
-  // The leak guard: no credential in clear may sit in the repo. Generated files are checked by the
-  // renderer's own tests; the user's files and what this run writes besides them are checked here.
-  refusePlaintext(fs.root, new Map(plan.writes.filter((w) => !rendered.has(w.path)).map((w) => [w.path, w.content])), new Set(rendered.keys()));
+  // The leak guard: no credential in clear may sit in the repo. Only files that will hold exactly
+  // what the renderer wrote are trusted; hand edits (kept or merged), the user's own files and
+  // everything else this run writes are checked.
+  const handEdited = new Set([...plan.kept, ...plan.writes.filter((w) => w.action === 'merge').map((w) => w.path)]);
+  const trusted = new Set([...rendered.keys()].filter((p) => !handEdited.has(p)));
+  refusePlaintext(fs.root, new Map(plan.writes.filter((w) => !trusted.has(w.path)).map((w) => [w.path, w.content])), trusted);
 
-  const warnings: string[] = [];
+  if (!opts.allowDestructive) {
+    const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files).filter(isGeneratedPath), ...rendered.keys()]), read);
+    if (destructive.length) {
+      throw new UserError(
+        `this change makes Argo CD delete things on the clusters; nothing was written:\n${destructive.map((d) => `  ${describeDestructive(d)}`).join('\n')}`,
+        'review it with calisti-gitops diff, then consent: calisti-gitops generate --allow-destructive',
+      );
+    }
+  }
+  const warnings: string[] = plan.ignored.map((p) => `${STATE_FILE} lists ${JSON.stringify(p)}, which calisti-gitops never generates: left alone`);
   if (fleet.calisti.chart === 'vendored' && read(`${VENDORED_CHART_DIR}/Chart.yaml`) === undefined) {
     const chart = blueprintFor(fleet.calisti.version).chart;
     warnings.push(
@@ -109,7 +135,15 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
     );
   }
 
-  const commit = await applyPlan(fs, plan, opts.commit ? opts.message ?? DEFAULT_MESSAGE : undefined, opts.extraPaths, opts.onProgress);
+  // A commit holds the whole generated set as this run leaves it, not only what it touched: the
+  // model and every file it generates always travel together. Hand-edited files kept as they are
+  // stay the user's to commit.
+  const kept = new Set(plan.kept);
+  const owned = [...[...rendered.keys()].filter((p) => !kept.has(p)), ...plan.deletes, STATE_FILE, MODEL_FILE, SEALED_FILE, ...(opts.extraPaths ?? [])];
+  // The render itself goes into git (a ref of our own) before anything is written: it is the merge
+  // base of every later run, whatever this one commits.
+  if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: blobId(f.content) }])));
+  const commit = await applyPlan(fs, plan, opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined, opts.extraPaths, opts.onProgress);
   const by = (a: string) => plan.writes.filter((w) => w.action === a && w.path !== STATE_FILE).map((w) => w.path);
   return {
     dir: fs.root,
@@ -121,6 +155,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
     kept: plan.kept,
     restored: by('restore'),
     deleted: plan.deletes,
+    discarded: plan.discarded,
     unchanged: plan.unchanged.length,
     warnings,
   };
@@ -128,12 +163,37 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
 
 
 /**
+ * Every writer goes through the upgrade rules: a model whose version or control planes changed
+ * against HEAD's in a way `upgrade` would not do is refused, whoever edited it.
+ */
+async function refuseUnsupportedChange(dir: string, fleet: Fleet): Promise<void> {
+  const committed = await committedFile(dir, MODEL_FILE);
+  if (committed === undefined) return;
+  let before: Fleet;
+  try {
+    before = parseFleet(committed, `HEAD:${MODEL_FILE}`);
+  } catch {
+    return; // HEAD's model is broken: nothing to compare with
+  }
+  const problems = checkTransition(before, fleet);
+  if (problems.length) throw new UserError(`${MODEL_FILE} changed against HEAD in a way no supported upgrade does; nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`, problems[0]!.hint);
+}
+
+/**
  * Write, delete, then commit. A failure restores every file and the index; a kill is undone by the
  * on-disk journal at the next run.
  */
-export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | undefined, extraPaths: string[] = [], onProgress?: (phase: string, done?: number, total?: number) => void): Promise<string | undefined> {
+export async function applyPlan(
+  fs: RepoFs,
+  plan: Plan,
+  commit: { message: string; paths: string[] } | undefined,
+  extraPaths: string[] = [],
+  onProgress?: (phase: string, done?: number, total?: number) => void,
+): Promise<string | undefined> {
   const touched = [...plan.writes.map((w) => w.path), ...plan.deletes];
-  if (touched.length === 0 && extraPaths.length === 0) return undefined;
+  if (commit) assertIndexUnlocked(fs.root);
+  // Nothing to write: still commit what an earlier --no-commit run left uncommitted.
+  if (touched.length === 0 && extraPaths.length === 0) return commit ? commitFiles(fs.root, commit.paths, commit.message) : undefined;
   const journal = new Journal(fs, writeJournal(fs, await headCommit(fs.root), touched));
   try {
     let done = 0;
@@ -146,18 +206,20 @@ export async function applyPlan(fs: RepoFs, plan: Plan, commitMessage: string | 
       fs.remove(d);
       faultPoint();
     }
-    let commit: string | undefined;
-    if (commitMessage !== undefined) {
+    let made: string | undefined;
+    if (commit) {
       onProgress?.('committing');
-      // The model goes into the same commit: each commit holds a model and exactly what it generates.
-      commit = await commitPaths(fs.root, [...new Set([...touched, MODEL_FILE, ...extraPaths])], commitMessage);
+      made = await commitFiles(fs.root, commit.paths, commit.message);
       faultPoint();
     }
     clearJournal(fs.root);
-    return commit;
+    return made;
   } catch (e) {
-    journal.rollback();
-    if (commitMessage !== undefined) await unstage(fs.root, [...new Set([...touched, MODEL_FILE])]);
+    const failed = journal.rollback();
+    if (failed.length) {
+      // The journal stays on disk: the next run finishes the undo before anything else.
+      throw new UserError(`${osReason(e)}; undoing the run failed too for ${failed.length} file(s) (${failed.slice(0, 3).join(', ')}${failed.length > 3 ? ', ...' : ''})`, 'free the disk space (or fix the permission) and run the command again: it finishes the undo first');
+    }
     clearJournal(fs.root);
     throw e;
   }

@@ -1,4 +1,5 @@
-/** The few git operations the writer needs, through simple-git (argument arrays, never a shell). */
+/** The few git operations the writer needs, through simple-git or execFile (argument arrays, never a shell). */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
@@ -28,57 +29,36 @@ export async function headCommit(dir: string): Promise<string | undefined> {
   }
 }
 
-/** `-c` settings that give a commit an identity when git has none configured. */
-async function identityConfig(g: SimpleGit): Promise<string[]> {
-  const has = async (key: string) => (await g.raw(['config', '--get', key]).catch(() => '')).trim() !== '';
-  const config: string[] = [];
-  if (!(await has('user.name'))) config.push(`user.name=${FALLBACK_IDENTITY.name}`);
-  if (!(await has('user.email'))) config.push(`user.email=${FALLBACK_IDENTITY.email}`);
-  return config;
+/** Identity variables for a commit when git has none configured (CI runners, PR bots). */
+export async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
+  const has = async (key: string) => (await gitExec(dir, ['config', '--get', key]).catch(() => '')).trim() !== '';
+  const env: NodeJS.ProcessEnv = {};
+  if (!(await has('user.name'))) Object.assign(env, { GIT_AUTHOR_NAME: FALLBACK_IDENTITY.name, GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name });
+  if (!(await has('user.email'))) Object.assign(env, { GIT_AUTHOR_EMAIL: FALLBACK_IDENTITY.email, GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email });
+  return env;
 }
 
 /**
- * Commit exactly these paths (written or deleted), leaving anything else the user has staged alone.
- * Returns the new commit, or undefined when the paths hold no change against HEAD.
+ * Runs git with an argument array, input on stdin, extra environment; resolves stdout, rejects
+ * with git's stderr. Any number of paths go on stdin, never on the command line.
  */
-export async function commitPaths(dir: string, paths: string[], message: string): Promise<string | undefined> {
-  const g = git(dir);
-  const present = paths.filter((p) => existsSync(join(dir, p)));
-  const gone = paths.filter((p) => !existsSync(join(dir, p)));
-  if (present.length) await g.raw(['add', '-A', '--', ...present]);
-  if (gone.length) await g.raw(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', ...gone]);
-  const tracked = (await g.raw(['ls-files', '--', ...paths])).split('\n').filter(Boolean);
-  const head = await headCommit(dir);
-  const staged = head
-    ? (await g.raw(['diff', '--cached', '--name-only', 'HEAD', '--', ...paths])).trim()
-    : tracked.join('\n');
-  if (!staged) return undefined;
-  // `--only` semantics: only these paths go into the commit.
-  const goneFromHead = head && gone.length ? (await g.raw(['ls-tree', '-r', '--name-only', 'HEAD', '--', ...gone])).split('\n').filter(Boolean) : [];
-  const pathspec = [...tracked, ...goneFromHead];
-  try {
-    await git(dir, await identityConfig(g)).raw(['commit', '--quiet', '-m', message, '--', ...pathspec]);
-  } catch (e) {
-    throw new UserError(`git commit failed: ${(e as Error).message.trim()}`);
-  }
-  // simple-git reports a failure only when git wrote to stderr; a hook can fail silently.
-  const after = await headCommit(dir);
-  if (after === head) throw new UserError('git commit failed (a commit hook refused it without a message)');
-  return after;
-}
-
-/** Undo the staging `commitPaths` did, after a failed run. */
-export async function unstage(dir: string, paths: string[]): Promise<void> {
-  const g = git(dir);
-  if (await headCommit(dir)) await g.raw(['reset', '--quiet', 'HEAD', '--', ...paths]).catch(() => undefined);
-  else await g.raw(['rm', '--cached', '--quiet', '--ignore-unmatch', '-r', '--', ...paths]).catch(() => undefined);
+export function gitExec(dir: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', ['-C', dir, ...args], { env: { ...process.env, ...opts.env }, maxBuffer: 1 << 30, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (!err) return resolve(stdout);
+      const detail = stderr.trim() || stdout.trim() || `git ${args[0]} exited with ${err.code ?? err.signal}`;
+      const full = /out of diskspace|no space left|disk quota/i.test(detail);
+      reject(new UserError(`git ${args[0]} failed: ${detail.split('\n')[0]}`, full ? 'free disk space, then run the command again: it first finishes or undoes an interrupted run' : `check the repository with: git -C ${dir} status`));
+    });
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(opts.input ?? '');
+  });
 }
 
 /** Blob contents by id from git's object store, in one process; ids git does not have are left out. */
 export async function readBlobs(dir: string, ids: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (ids.length === 0) return out;
-  const { execFile } = await import('node:child_process');
   const raw: Buffer = await new Promise((resolve) => {
     const child = execFile('git', ['-C', dir, 'cat-file', '--batch'], { encoding: 'buffer', maxBuffer: 1 << 30 }, (_err, stdout) => resolve(stdout ?? Buffer.alloc(0)));
     child.stdin!.end(`${ids.join('\n')}\n`);
@@ -96,4 +76,9 @@ export async function readBlobs(dir: string, ids: string[]): Promise<Map<string,
     pos += size + 1;
   }
   return out;
+}
+
+/** A file as HEAD has it, or undefined (no commit yet, or not in it). */
+export async function committedFile(dir: string, path: string): Promise<string | undefined> {
+  return gitExec(dir, ['show', `HEAD:${path}`]).catch(() => undefined);
 }

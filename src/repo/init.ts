@@ -7,11 +7,10 @@ import { join, resolve } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
 import { parseFleet, readModelText } from '../model/load.js';
 import { MODEL_FILE, SCHEMA_FILE } from '../render/layout.js';
-import { examplesDir } from '../toolkit.js';
+import { examplesDir, EXAMPLES } from '../toolkit.js';
 import { runGenerate, type GenerateResult } from './generate.js';
 import { initRepo, isRepoRoot } from './git.js';
 
-export const EXAMPLES = ['single-cluster', 'multi-cluster', 'active-active'] as const;
 export const INIT_MESSAGE = 'chore(calisti): initialize calisti-gitops repository';
 const SCHEMA_LINE = `# yaml-language-server: $schema=${SCHEMA_FILE}`;
 

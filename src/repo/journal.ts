@@ -7,7 +7,9 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RepoFs, type SavedFile } from './fs.js';
-import { headCommit, unstage } from './git.js';
+import { resetIndexPaths } from './commit.js';
+import { headCommit } from './git.js';
+import { UserError, osReason } from '../errors.js';
 import { stateDir } from './lock.js';
 
 interface Saved {
@@ -54,16 +56,22 @@ export async function recover(root: string): Promise<'rolled-back' | 'kept' | un
   }
   const head = (await headCommit(root)) ?? null;
   if (head !== journal.head) {
-    // The commit was made: the new state is complete.
+    // The commit was made: the new state is complete; only the index may lag behind it.
+    await resetIndexPaths(root, journal.files.map((f) => f.path));
     clearJournal(root);
     return 'kept';
   }
   const fs = new RepoFs(root);
-  for (const f of journal.files) {
-    if (f.content === null) fs.remove(f.path);
-    else fs.write(f.path, f.content, f.executable);
+  try {
+    for (const f of journal.files) {
+      if (f.content === null) fs.remove(f.path);
+      else fs.write(f.path, f.content, f.executable);
+    }
+  } catch (e) {
+    // The journal stays: the next run tries again, and nothing runs on a half-restored tree.
+    throw new UserError(`an interrupted run could not be undone yet: ${osReason(e)}`, 'free the disk space (or fix the permission) and run the command again; it finishes the undo first');
   }
-  await unstage(root, journal.files.map((f) => f.path));
+  // The index was not touched before the commit: nothing to undo there.
   clearJournal(root);
   return 'rolled-back';
 }

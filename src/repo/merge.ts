@@ -21,12 +21,53 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const keyOf = (o: unknown, i: number) => (isObj(o) && o.kind ? `${o.kind}/${(o.metadata as Obj | undefined)?.namespace ?? ''}/${(o.metadata as Obj | undefined)?.name ?? ''}` : `#${i}`);
-const showPath = (p: (string | number)[]) => p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').replace(/^\./, '');
+const showPath = (p: (string | number)[]) => p.map((k) => (typeof k === 'number' || k.startsWith('[') ? `${typeof k === 'number' ? `[${k}]` : k}` : `.${k}`)).join('').replace(/^\./, '');
+
+/** The `name` of every element, when all are objects with distinct names: a list keyed by name. */
+function names(list: unknown[]): string[] | undefined {
+  const out = list.map((x) => (isObj(x) && typeof x.name === 'string' ? x.name : undefined));
+  return out.every((n): n is string => n !== undefined) && new Set(out).size === out.length ? out : undefined;
+}
+
+/**
+ * Lists merge element by element: by `name` when every element has a distinct one (containers,
+ * ports, env), else by position when no side changed the length; otherwise a list changed on both
+ * sides is one conflict.
+ */
+function mergeList(base: unknown[], ours: unknown[], theirs: unknown[], path: (string | number)[], out: MergeConflict[], resource: string): unknown[] | undefined {
+  const [nb, no, nt] = [names(base), names(ours), names(theirs)];
+  if (nb && no && nt) {
+    const byName = (l: unknown[], n: string) => l[l.findIndex((x) => (x as Obj).name === n)];
+    const order = [...no, ...nt.filter((n) => !no.includes(n) && !nb.includes(n))];
+    const merged: unknown[] = [];
+    for (const n of order) {
+      const b = byName(base, n);
+      const o = byName(ours, n);
+      const t = byName(theirs, n);
+      if (o !== undefined && t === undefined && b !== undefined) {
+        // The model removed it: gone too, unless edited by hand.
+        if (!same(o, b)) {
+          out.push({ resource, path: `${showPath(path)}[name=${n}] (removed by the model, edited by hand)` });
+          merged.push(o);
+        }
+        continue;
+      }
+      merged.push(o === undefined ? t : t === undefined ? o : merge3(b, o, t, [...path, `[name=${n}]`], out, resource));
+    }
+    return merged;
+  }
+  if (base.length === ours.length && base.length === theirs.length) return base.map((b, i) => merge3(b, ours[i], theirs[i], [...path, i], out, resource));
+  return undefined;
+}
 
 /** Field-level merge of one value; records conflicts and returns the merged value. */
 function merge3(base: unknown, ours: unknown, theirs: unknown, path: (string | number)[], out: MergeConflict[], resource: string): unknown {
   if (same(ours, base)) return theirs;
   if (same(theirs, base) || same(ours, theirs)) return ours;
+  if (Array.isArray(base) && Array.isArray(ours) && Array.isArray(theirs)) {
+    const merged = mergeList(base, ours, theirs, path, out, resource);
+    if (merged) return merged;
+  }
   if (isObj(ours) && isObj(theirs)) {
     const b = isObj(base) ? base : {};
     const merged: Obj = {};
@@ -100,4 +141,30 @@ export function mergeFile(path: string, base: string, ours: string, theirs: stri
   });
   const text = kept.map((d, i) => (i === 0 ? d.toString({ lineWidth: 0 }) : `---\n${d.toString({ lineWidth: 0 }).replace(/^---\n/, '')}`)).join('');
   return { text, conflicts };
+}
+
+/** The fields a hand edit changed (base -> ours), per resource: what --force would discard. */
+export function handEdits(path: string, base: string, ours: string): MergeConflict[] {
+  if (!isYaml(path)) return base === ours ? [] : [{ resource: '(file)', path: '(whole file)' }];
+  const parse = (t: string) => parseAllDocuments(t).map((d) => ('errors' in d && d.errors.length ? null : d.toJS()));
+  const baseObjs = parse(base);
+  const oursObjs = parse(ours);
+  if (oursObjs.some((o) => o === null)) return [{ resource: '(file)', path: 'the edited file is not valid YAML' }];
+  const baseBy = new Map(baseObjs.map((o, i) => [keyOf(o, i), o]));
+  const out: MergeConflict[] = [];
+  const walk = (b: unknown, o: unknown, p: (string | number)[], resource: string) => {
+    if (same(b, o)) return;
+    if (isObj(b) && isObj(o)) {
+      for (const k of new Set([...Object.keys(b), ...Object.keys(o)])) walk(b[k], o[k], [...p, k], resource);
+      return;
+    }
+    out.push({ resource, path: showPath(p) || '(whole resource)' });
+  };
+  oursObjs.forEach((o, i) => {
+    const key = keyOf(o, i);
+    if (!baseBy.has(key)) out.push({ resource: key, path: '(added by hand)' });
+    else walk(baseBy.get(key), o, [], key);
+  });
+  for (const key of baseBy.keys()) if (!oursObjs.some((o, i) => keyOf(o, i) === key)) out.push({ resource: key, path: '(deleted by hand)' });
+  return out;
 }

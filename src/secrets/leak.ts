@@ -1,46 +1,52 @@
 /**
- * The leak guard: a repo with a plaintext credential is refused by generate and seal (and failed by
- * validate). Reports files and keys, never values.
+ * The leak guard: a repo with a credential in clear is refused by generate and seal (and failed by
+ * validate). Every YAML and JSON file is read as data through the one detector, generated folders
+ * and charts/ included; only files whose content is exactly what the renderer wrote are trusted.
+ * The walk never follows a symlink and skips what is not a regular file or is too large to be a
+ * manifest. Reports files and keys, never values.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { secretFindings } from '../validate/secrets.js';
+import { leaksInText } from './detect.js';
 
-const SKIP = new Set(['.git', 'node_modules', 'charts']);
+const SKIP_DIRS = new Set(['.git', 'node_modules']);
+/** Larger files are not manifests anyone writes by hand; validate reports them on its own. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const MANIFEST = /\.(ya?ml|json)$/i;
 
-/** Repo-relative YAML files holding a Secret with values (placeholders excluded). */
-export function plaintextSecrets(root: string, overlay: Map<string, string> = new Map(), skip: Set<string> = new Set()): string[] {
+/**
+ * Repo-relative files holding a credential in clear, as `file (what: keys)`. `pending` is content
+ * this run is about to write (checked instead of what is on disk); `trusted` are files whose
+ * content is the renderer's own.
+ */
+export function plaintextSecrets(root: string, pending: Map<string, string> = new Map(), trusted: Set<string> = new Set()): string[] {
   const found: string[] = [];
   const check = (file: string, text: string) => {
-    if (!/\bkind:\s*["']?Secret\b/.test(text)) return;
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length) continue;
-      const obj = doc.toJS({ maxAliasCount: 100 });
-      if (obj && typeof obj === 'object' && secretFindings(obj, {}).some((f) => f.rule === 'secret/plaintext')) found.push(file);
+    for (const l of leaksInText(file, text)) found.push(`${file} (${l.what}: ${l.keys.join(', ')})`);
+  };
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+      if (SKIP_DIRS.has(e.name)) continue;
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && MANIFEST.test(e.name) && !pending.has(p) && !trusted.has(p)) {
+        // A file too large to parse cannot be shown clean: padding a Secret must not hide it.
+        if (lstatSync(join(root, p)).size > MAX_MANIFEST_BYTES) found.push(`${p} (larger than ${MAX_MANIFEST_BYTES} bytes: cannot be checked)`);
+        else check(p, readFileSync(join(root, p), 'utf8'));
+      }
     }
   };
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      if (SKIP.has(name)) continue;
-      const p = join(dir, name);
-      const st = statSync(p);
-      const rel = relative(root, p);
-      if (st.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(name) && !overlay.has(rel) && !skip.has(rel) && st.size < 10 * 1024 * 1024) check(rel, readFileSync(p, 'utf8'));
-    }
-  };
-  walk(root);
-  for (const [file, text] of overlay) if (/\.ya?ml$/.test(file)) check(file, text);
+  walk('');
+  for (const [file, text] of pending) if (MANIFEST.test(file)) check(file, text);
   return [...new Set(found)].sort();
 }
 
-export function refusePlaintext(root: string, overlay?: Map<string, string>, skip?: Set<string>): void {
-  const files = plaintextSecrets(root, overlay, skip);
+export function refusePlaintext(root: string, pending?: Map<string, string>, trusted?: Set<string>): void {
+  const files = plaintextSecrets(root, pending, trusted);
   if (files.length) {
     throw new UserError(
-      `credentials in clear in ${files.length} file(s); nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,
+      `credentials in clear in ${files.length} place(s); nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,
       'remove them from the files (and from git history), and seal them instead: calisti-gitops seal --cert <cert.pem>',
     );
   }

@@ -46,6 +46,13 @@ export class SealedStore {
   put(e: SealedEntry): void {
     this.entries.set(entryKey(e), e);
   }
+  remove(cluster: string, namespace: string, name: string): boolean {
+    return this.entries.delete(`${cluster}/${namespace}/${name}`);
+  }
+  /** The entries only one cluster's controller can decrypt. */
+  entriesOf(cluster: string): SealedEntry[] {
+    return [...this.entries.values()].filter((e) => e.cluster === cluster);
+  }
   get size(): number {
     return this.entries.size;
   }

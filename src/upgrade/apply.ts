@@ -36,8 +36,8 @@ export async function withRepoModel<T>(dir: string, fn: (m: RepoModel) => Promis
   });
 }
 
-export async function applyModelEdit(root: string, edit: ModelEdit, opts: { commit: boolean; message: string; extraPaths?: string[] }): Promise<GenerateResult> {
+export async function applyModelEdit(root: string, edit: ModelEdit, opts: { commit: boolean; message: string; extraPaths?: string[]; allowDestructive?: boolean }): Promise<GenerateResult> {
   // The edit must give a valid model; checking here keeps a bad edit from touching the repo.
   edit.fleet();
-  return runGenerate({ dir: root, commit: opts.commit, force: false, message: opts.message, modelText: { text: edit.text(), display: MODEL_FILE }, extraPaths: opts.extraPaths });
+  return runGenerate({ dir: root, commit: opts.commit, force: false, message: opts.message, modelText: { text: edit.text(), display: MODEL_FILE }, extraPaths: opts.extraPaths, allowDestructive: opts.allowDestructive });
 }

@@ -9,15 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { which } from '../kustomize/build.js';
-import { blueprintFor, defaultIstio, defaultRevision, revisionName } from '../model/blueprint.js';
+import { blueprintFor } from '../model/blueprint.js';
 import { ModelEdit } from '../model/edit.js';
 import { runDiff } from '../diff/index.js';
 import type { ClusterDiff } from '../diff/resources.js';
-import { VENDORED_CHART_DIR } from '../render/layout.js';
-import { git } from '../repo/git.js';
+import { MODEL_FILE, VENDORED_CHART_DIR } from '../render/layout.js';
+import { committedFile, git } from '../repo/git.js';
+import { runGenerate } from '../repo/generate.js';
+import { parseFleet } from '../model/load.js';
 import { applyModelEdit, withRepoModel } from './apply.js';
 import { checkUpgrade } from './path.js';
-import { restartCommands, workloads } from './workloads.js';
+import { UPGRADE_STEPS } from './steps/registry.js';
 
 export interface UpgradeOptions {
   dir: string;
@@ -46,46 +48,36 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     const from = fleet.calisti.version;
     const kind = checkUpgrade(from, opts.to);
     const result: UpgradeResult = { from, to: opts.to, changed: false, upToDate: kind === 'none', commit: null, branch: null, steps: [], files: [], clusters: {}, followUps: [] };
-    if (kind === 'none') return result;
-
-    const fromBp = blueprintFor(from);
-    const toBp = blueprintFor(opts.to);
-    const shipped = new Set(toBp.istio.versions.map((v) => revisionName(v.version)));
-    const oldPrimary = defaultRevision(fromBp);
-    const newPrimary = defaultRevision(toBp);
-    const stranded = fleet.istio.revisions.filter((r) => !shipped.has(r));
-    if (stranded.length) {
-      throw new UserError(`Calisti ${opts.to} does not ship ${stranded.join(', ')}, which still run${stranded.length === 1 ? 's' : ''} here`, `move its namespaces and prune it first: calisti-gitops istio migrate --namespace <ns> --to ${oldPrimary}; calisti-gitops istio prune`);
-    }
-    if (fleet.calisti.chart === 'vendored' && !which('helm')) {
-      throw new UserError(`calisti.chart is "vendored": upgrading replaces ${VENDORED_CHART_DIR} with helm pull, and helm is not installed`, 'install helm (https://helm.sh/docs/intro/install/), or set calisti.chart: oci to let Argo CD pull the chart');
-    }
-
-    const edit = new ModelEdit(text).set(['calisti', 'version'], opts.to);
-    result.steps.push(`calisti.version ${from} -> ${opts.to}`, `smm-operator chart ${fromBp.chart.version} -> ${toBp.chart.version}`);
-    const all = workloads(fleet);
-    if (oldPrimary !== newPrimary) {
-      if (!shipped.has(oldPrimary)) throw new UserError(`Calisti ${opts.to} does not ship ${oldPrimary}, so workloads cannot stay on it during the upgrade`);
-      edit.append(['istio', 'revisions'], oldPrimary);
-      result.steps.push(`Istio control plane ${newPrimary} (Istio ${defaultIstio(toBp).version}) added next to ${oldPrimary} on every cluster; the Calisti control plane moves to ${newPrimary}`);
-      for (const w of all.filter((w) => !w.pinned)) {
-        edit.set(w.path, oldPrimary);
-        result.steps.push(`namespace ${w.namespace} (${w.what}) stays on ${oldPrimary}`);
+    // The commit holds the upgrade and nothing else: other edits of calisti.yaml are the user's.
+    const committed = await committedFile(root, MODEL_FILE);
+    if (committed !== undefined && committed !== text) {
+      const headVersion = parseFleet(committed, `HEAD:${MODEL_FILE}`).calisti.version;
+      if (kind === 'none' && headVersion !== from && (opts.commit || opts.branch)) {
+        // An upgrade run earlier without --commit: commit it now (its own change only).
+        const r = await runGenerate({ dir: root, commit: true, force: false, message: upgradeMessage(headVersion, opts.to) });
+        return { ...result, from: headVersion, upToDate: false, changed: true, commit: r.commit, steps: [`committed the pending upgrade ${headVersion} -> ${opts.to}`] };
       }
-      const namespaces = [...new Set(all.map((w) => w.namespace))];
-      if (namespaces.length) {
-        result.followUps.push(
-          `when ${newPrimary} is healthy on every cluster, move namespaces one at a time: calisti-gitops istio migrate --namespace <ns> --to ${newPrimary} (namespaces: ${namespaces.join(', ')})`,
-          ...restartCommands(all).map((c) => `after each move, restart its workloads: ${c}`),
-          `roll a namespace back with: calisti-gitops istio migrate --namespace <ns> --rollback`,
+      if (kind !== 'none') {
+        const changed = changedLines(committed, text);
+        throw new UserError(
+          `calisti.yaml has uncommitted changes (${changed}); upgrade commits only its own change`,
+          `commit or stash them first: git -C ${root} stash (or git -C ${root} commit calisti.yaml)`,
         );
       }
-      result.followUps.push(`once nothing uses ${oldPrimary}: calisti-gitops istio prune`);
-    } else {
-      result.steps.push(`Istio stays on ${newPrimary} (Istio ${defaultIstio(toBp).version})`);
-      // Sidecars pick up the new proxy patch level only when their pods restart (docs 2.4.5).
-      result.followUps.push(...restartCommands(all).map((c) => `restart workloads for the new proxy: ${c}`));
     }
+    if (kind === 'none') return result;
+
+    // Every step plans purely; the plans are applied below, in one place.
+    const input = { fleet, from, to: opts.to, fromBp: blueprintFor(from), toBp: blueprintFor(opts.to) };
+    const plans = UPGRADE_STEPS.map((step) => step.plan(input));
+    const edit = new ModelEdit(text);
+    for (const c of plans.flatMap((p) => p.changes)) {
+      if (c.op === 'set') edit.set(c.path, c.value);
+      else edit.append(c.path, c.value);
+    }
+    result.steps.push(...plans.flatMap((p) => p.steps));
+    result.followUps.push(...plans.flatMap((p) => p.followUps));
+    const chart = plans.find((p) => p.pullChart)?.pullChart;
 
     const preview = await runDiff({ dir: root, modelText: edit.text() });
     result.files = preview.files.map((f) => f.path);
@@ -93,18 +85,16 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
 
     const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
     try {
-      const vendored = fleet.calisti.chart === 'vendored';
-      const restoreChart = vendored ? await pullChart(root, toBp.chart.repository, toBp.chart.name, toBp.chart.version) : undefined;
+      const restoreChart = chart ? await pullChart(root, chart.repository, chart.name, chart.version) : undefined;
       let r;
       try {
-        r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: vendored ? [VENDORED_CHART_DIR] : [] });
+        r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: chart ? [VENDORED_CHART_DIR] : [] });
       } catch (e) {
         restoreChart?.();
         throw e;
       } finally {
         restoreChart?.discard();
       }
-      if (vendored) result.steps.push(`${VENDORED_CHART_DIR} replaced by helm pull of ${toBp.chart.name} ${toBp.chart.version}`);
       result.changed = r.changed;
       result.commit = r.commit;
       result.branch = opts.branch ?? null;
@@ -114,6 +104,15 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     }
     return result;
   });
+}
+
+/** The lines of calisti.yaml that differ from HEAD's, for a message. */
+function changedLines(before: string, after: string): string {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const lines: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length) && lines.length < 3; i++) if (a[i] !== b[i]) lines.push(`line ${i + 1}: ${JSON.stringify((b[i] ?? '').trim())}`);
+  return lines.join(', ');
 }
 
 /** Creates or resets `branch` at HEAD and checks it out; returns how to undo that. */

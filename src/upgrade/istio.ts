@@ -65,7 +65,8 @@ export async function runPrune(opts: { dir: string; revision?: string; commit: b
     const edit = new ModelEdit(text);
     if (keep.length === 0) edit.delete(['istio', 'revisions']);
     else edit.set(['istio', 'revisions'], keep);
-    const r = await applyModelEdit(root, edit, { commit: opts.commit, message: `chore(istio): remove control plane${candidates.length > 1 ? 's' : ''} ${candidates.join(', ')}` });
+    // Removing the control plane is what prune is for; it has checked that nothing uses it.
+    const r = await applyModelEdit(root, edit, { commit: opts.commit, message: `chore(istio): remove control plane${candidates.length > 1 ? 's' : ''} ${candidates.join(', ')}`, allowDestructive: true });
     return { changed: r.changed, commit: r.commit, moved: [], pruned: candidates, followUps: [] };
   });
 }

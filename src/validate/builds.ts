@@ -9,6 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
+import { leaksIn } from '../secrets/detect.js';
 import { buildKey } from './inputs.js';
 import { overlayShape, substitute, templateFiles, type ShapeMember } from './shapes.js';
 
@@ -269,6 +270,8 @@ export class Builder {
 
   private store(contentKey: string, entry: CacheEntry): void {
     if (!this.cacheDir) return;
+    // A build with a credential in clear is never written to disk (validate reports it anyway).
+    if (entry.objects.some((o) => leaksIn(o.obj).length > 0)) return;
     const cacheFile = join(this.cacheDir, `${contentKey}.json`);
     mkdirSync(this.cacheDir, { recursive: true });
     const tmp = `${cacheFile}.${process.pid}`;

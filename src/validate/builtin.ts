@@ -1,17 +1,21 @@
 /**
  * Built-in kinds (Namespace, Secret, ConfigMap, ...) checked against the Kubernetes API model that
- * @kubernetes/client-node ships: every field of every type, with its type. Loaded lazily: it is big.
+ * @kubernetes/client-node ships: every field of every type, with its type. The model is read from
+ * schemas/builtin-kinds.json, written from that package at build time (`npm run schema`), so
+ * validate never imports the cluster client.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { schemasDir } from '../toolkit.js';
 import type { SchemaProblem } from './structural.js';
 
-type AttributeType = { name: string; baseName: string; type: string };
-type ModelClass = { getAttributeTypeMap(): AttributeType[] };
-type Models = Record<string, unknown>;
+/** Type name -> field -> field type (`string`, `Array<V1Container>`, `{ [key: string]: string; }`). */
+type Models = Record<string, Record<string, string>>;
 
 let models: Models | undefined;
 
 export async function loadBuiltinModels(): Promise<Models> {
-  models ??= (await import('@kubernetes/client-node')) as unknown as Models;
+  models ??= JSON.parse(readFileSync(join(schemasDir, 'builtin-kinds.json'), 'utf8')) as Models;
   return models;
 }
 
@@ -28,8 +32,7 @@ export function isBuiltin(apiVersion: string): boolean {
 }
 
 export function checkBuiltin(m: Models, obj: Record<string, unknown>): SchemaProblem[] | undefined {
-  const cls = m[className(String(obj.apiVersion), String(obj.kind))] as ModelClass | undefined;
-  if (!cls || typeof cls.getAttributeTypeMap !== 'function') return undefined;
+  if (!m[className(String(obj.apiVersion), String(obj.kind))]) return undefined;
   const problems: SchemaProblem[] = [];
   checkValue(m, obj, `${className(String(obj.apiVersion), String(obj.kind))}`, '', problems);
   return problems;
@@ -70,12 +73,11 @@ function checkValue(m: Models, value: unknown, type: string, path: string, out: 
     case 'object':
       return;
   }
-  const cls = m[type] as ModelClass | undefined;
-  if (!cls || typeof cls.getAttributeTypeMap !== 'function') return;
+  const attrs = m[type];
+  if (!attrs) return;
   if (typeof value !== 'object' || Array.isArray(value)) return p(`must be an object, not ${Array.isArray(value) ? 'array' : typeof value}`);
-  const attrs = new Map(cls.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
   for (const [k, v] of Object.entries(value as object)) {
-    const t = attrs.get(k);
+    const t = Object.hasOwn(attrs, k) ? attrs[k] : undefined;
     const sub = path ? `${path}.${k}` : k;
     if (t === undefined) out.push({ path: sub, message: 'unknown field: the API server would drop it silently', kind: 'unknown-field' });
     else checkValue(m, v, t, sub, out);

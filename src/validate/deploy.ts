@@ -4,13 +4,15 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { normalizeGitURL } from '../argocd/repo-url.js';
 import { which, type KustomizeTool } from '../kustomize/build.js';
+import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import type { Fleet } from '../model/schema.js';
 import { expandAppSet, type ClusterInfo } from './appset.js';
 import { Builder } from './builds.js';
 import { finding, resourceRef, type Finding } from './findings.js';
 import { helmTemplate } from './helm.js';
-import { kustomizationFile } from './inputs.js';
+import { buildHazards, kustomizationFile, type Hazard } from './inputs.js';
 import type { ClusterView, Deployed } from './mesh.js';
 import { readDocuments, type ArgoObjects, type Located } from './sources.js';
 
@@ -39,6 +41,8 @@ export interface DeployOptions {
   cacheDir: string | undefined;
   parallel?: number;
   shareShapes?: boolean;
+  /** Build kustomizations with remote resources (kustomize then fetches them). */
+  allowRemote?: boolean;
   onProgress?: (phase: string, done?: number, total?: number) => void;
 }
 
@@ -61,7 +65,13 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
   let cachedBuilds = 0;
   const repoURL = fleet?.git.repoURL;
   const helm = which('helm');
-  const local = (src: Record<string, any>) => src.chart === undefined && !(typeof src.repoURL === 'string' && src.repoURL.startsWith('oci://')) && (repoURL === undefined || src.repoURL === repoURL);
+  // The same repository however it is spelled (case, .git, trailing slash, scp-style ssh), as Argo CD compares them.
+  const local = (src: Record<string, any>) => src.chart === undefined && !(typeof src.repoURL === 'string' && src.repoURL.startsWith('oci://')) && (repoURL === undefined || normalizeGitURL(String(src.repoURL ?? '')) === normalizeGitURL(repoURL));
+  const hazardMemo = new Map<string, Hazard[]>();
+  const blocking = (path: string) => {
+    if (!hazardMemo.has(path)) hazardMemo.set(path, buildHazards(root, path, MAX_MANIFEST_BYTES));
+    return hazardMemo.get(path)!.filter((h) => h.kind === 'unsafe' || !opts.allowRemote);
+  };
   try {
     // Start every local kustomize build up front, so overlays of one shape share a build.
     const requests = apps.flatMap((a) =>
@@ -69,7 +79,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
         .filter((src) => local(src) && typeof src.path === 'string')
         .filter((src) => {
           const abs = join(root, src.path);
-          return abs.startsWith(root) && existsSync(abs) && kustomizationFile(abs) !== undefined;
+          return abs.startsWith(root) && existsSync(abs) && kustomizationFile(abs) !== undefined && blocking(String(src.path)).length === 0;
         })
         .map((src) => ({ path: String(src.path), options: src.kustomize })),
     );
@@ -98,7 +108,10 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
             findings.push(finding('helm/not-rendered', `chart ${src.chart ?? src.repoURL}@${src.targetRevision} is remote and was not rendered`, where));
             continue;
           }
-          if (!local(src)) continue;
+          if (!local(src)) {
+            findings.push(finding('app/source-not-checked', `source ${String(src.repoURL ?? '(no repoURL)')} is not this repo (${repoURL ?? '?'}) nor a chart: what it deploys was not checked`, where));
+            continue;
+          }
           const path = String(src.path ?? '.');
           const abs = join(root, path);
           if (!abs.startsWith(root) || !existsSync(abs)) {
@@ -124,6 +137,12 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
             for (const f of readdirSync(abs).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()) {
               for (const d of readDocuments(root, join(path, f), findings)) view.resources.push({ obj: d.obj, application: name, file: d.file, line: d.line });
             }
+            continue;
+          }
+          const hazards = blocking(path);
+          if (hazards.length) {
+            for (const h of hazards) findings.push(finding(h.kind === 'remote' ? 'kustomize/remote-resource' : 'kustomize/unsafe-input', `${h.ref}: ${h.reason}; not built${h.kind === 'remote' ? ' (validate --allow-remote builds it)' : ''}`, { ...where, file: h.file, cluster: view.cluster }));
+            view.incomplete = true;
             continue;
           }
           const b = await builder.build({ path, options: src.kustomize });

@@ -4,7 +4,7 @@
  * schema-check every resource -> mesh rules per cluster -> fleet rules.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
@@ -15,6 +15,12 @@ import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
 import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
+import { plaintextSecrets } from '../secrets/leak.js';
+import { renderRepo } from '../render/index.js';
+import { MODEL_FILE } from '../render/layout.js';
+import { driftFindings } from './rules/drift.js';
+import { baseModel, upgradePathFindings } from './rules/upgrade-path.js';
+import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
 import { checkResource } from './structural.js';
@@ -31,6 +37,10 @@ export interface ValidateOptions {
   parallel?: number;
   /** Build overlays of one shape once (default); false builds each overlay on its own. */
   shareShapes?: boolean;
+  /** Build kustomizations that name remote resources (kustomize fetches them). Off: reported instead. */
+  allowRemote?: boolean;
+  /** The git ref the upgrade rules compare the model with (default: see upgrade/path). */
+  base?: string;
   /** Called as the run advances (the CLI draws it on a terminal). */
   onProgress?: (phase: string, done?: number, total?: number) => void;
 }
@@ -48,6 +58,8 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 export async function runValidate(opts: ValidateOptions): Promise<ValidateReport> {
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
+  // A gate that checks nothing must not pass: a wrong -C is an error, not "0 applications".
+  if (!existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>, or create one: calisti-gitops init <dir> --example multi-cluster');
   const tool = findKustomize();
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
@@ -76,6 +88,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     const where = { application: name, file: a.file, line: a.line };
     if (hasArgoCrds) schemaCheck(a);
     if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) findings.push(finding('app/invalid-name', `"${name}" is not a DNS-1123 subdomain`, where));
+    // Argo CD tracks resources by a label holding the Application name: at most 63 characters.
+    else if (name.length > 63) findings.push(finding('app/name-too-long', `"${name}" has ${name.length} characters; Argo CD's tracking label takes at most 63`, where));
     const ns = a.obj.metadata?.namespace ?? '';
     const prev = names.get(`${ns}/${name}`);
     if (prev) findings.push(finding('app/duplicate-name', `Application ${name} is also defined in ${prev.file}:${prev.line}`, where));
@@ -86,7 +100,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
 
   // 2. Build what each Application deploys, grouped by destination cluster.
   opts.onProgress?.('building');
-  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, onProgress: opts.onProgress });
+  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, allowRemote: opts.allowRemote, onProgress: opts.onProgress });
   opts.onProgress?.('checking');
   findings.push(...deployed.findings);
   const views = deployed.views;
@@ -130,6 +144,23 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     }
     // Reference rules on a cluster whose build failed would only echo the failure.
     if (!view.incomplete && argoComplete) findings.push(...clusterRules(view));
+  }
+  // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
+  if (fleet) {
+    findings.push(...driftFindings(root, fleet));
+    findings.push(...versionFindings(fleet, renderRepo(fleet), apps, sortedViews));
+    const base = await baseModel(root, readFileSync(join(root, MODEL_FILE), 'utf8'), opts.base);
+    if (base) findings.push(...upgradePathFindings(base, fleet));
+    else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
+  }
+  // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
+  const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));
+  for (const leak of plaintextSecrets(root)) {
+    const file = leak.slice(0, leak.indexOf(' ('));
+    // A file too large to check that validate already reports (not read) needs no second finding.
+    const unchecked = leak.endsWith('cannot be checked)');
+    if (unchecked && findings.some((f) => f.file === file)) continue;
+    if (!reported.has(file)) findings.push(finding('secret/plaintext', unchecked ? `${leak.slice(file.length + 2, -1)}; it may hold credentials in clear` : `credentials in clear: ${leak.slice(file.length + 1)}; seal them (calisti-gitops seal) or keep them out of git`, { file }));
   }
   for (const k of [...unknownKinds].sort()) findings.push(finding('schema/unknown-kind', `no schema for ${k}: not checked (pass its CRD with --crds)`));
   if (argoComplete && sortedViews.every((v) => !v.incomplete)) findings.push(...fleetRules(sortedViews));

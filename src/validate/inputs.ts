@@ -4,14 +4,14 @@
  * plugins) make the build uncacheable rather than wrongly cached.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, normalize, posix } from 'node:path';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, normalize, posix, relative } from 'node:path';
 import { parse } from 'yaml';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** Kustomization fields that list paths, and fields whose entries carry a `path`. */
-export const PATH_LIST_FIELDS = ['resources', 'bases', 'components', 'crds', 'patchesStrategicMerge', 'generators', 'transformers', 'validators'];
+export const PATH_LIST_FIELDS = ['resources', 'bases', 'components', 'crds', 'configurations', 'patchesStrategicMerge', 'generators', 'transformers', 'validators'];
 export const PATH_OBJECT_FIELDS = ['patches', 'patchesJson6902', 'replacements'];
 
 export function kustomizationFile(absDir: string): string | undefined {
@@ -56,7 +56,7 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
   const files = [posix.join(dir, file)];
   const add = (p: unknown): boolean => {
     if (typeof p !== 'string') return true;
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || p.includes('?ref=')) return false;
+    if (isRemote(p)) return false;
     const rel = posix.normalize(posix.join(dir, p));
     const abs = join(root, rel);
     if (!existsSync(abs)) {
@@ -83,6 +83,79 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
   if (k.openapi?.path && !add(k.openapi.path)) return undefined;
   if (k.helmCharts || k.helmChartInflationGenerator) return undefined;
   return files;
+}
+
+/** A reference kustomize would fetch over the network (a URL, a git repo, a `?ref=`). */
+export const isRemote = (p: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || p.includes('?ref=') || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(p);
+
+export interface Hazard {
+  kind: 'remote' | 'unsafe';
+  /** The kustomization that names it, repo-relative. */
+  file: string;
+  ref: string;
+  reason: string;
+}
+
+/**
+ * What makes a build unsafe to run offline on a pull request's content: a remote resource (the
+ * pull request would choose what CI connects to), a Helm chart kustomize would download, or an
+ * input that is not a regular file inside the repo (a symlink out, a device such as /dev/zero,
+ * a file too large to be a manifest). Such builds are reported, never run.
+ */
+export function buildHazards(root: string, dir: string, maxBytes: number, seen = new Set<string>()): Hazard[] {
+  const key = posix.normalize(dir);
+  if (seen.has(key)) return [];
+  seen.add(key);
+  const name = kustomizationFile(join(root, dir));
+  if (!name) return [];
+  const file = posix.join(dir, name);
+  let k: Record<string, any>;
+  try {
+    k = parse(readFileSync(join(root, file), 'utf8')) ?? {};
+  } catch {
+    return []; // the build reports it
+  }
+  const out: Hazard[] = [];
+  const check = (p: unknown): void => {
+    if (typeof p !== 'string' || p.includes('\n')) return;
+    if (isRemote(p)) {
+      out.push({ kind: 'remote', file, ref: p, reason: 'a remote resource' });
+      return;
+    }
+    const rel = posix.normalize(posix.join(dir, p));
+    const abs = join(root, rel);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      return; // missing: the build reports it
+    }
+    if (st.isSymbolicLink()) {
+      let real: string;
+      try {
+        real = realpathSync(abs);
+        st = statSync(real);
+      } catch {
+        out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that resolves nowhere (dangling or a loop)' });
+        return;
+      }
+      if (relative(realpathSync(root), real).startsWith('..')) {
+        out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that leads outside the repository' });
+        return;
+      }
+    }
+    if (st.isDirectory()) out.push(...buildHazards(root, rel, maxBytes, seen));
+    else if (!st.isFile()) out.push({ kind: 'unsafe', file, ref: p, reason: 'not a regular file' });
+    else if (st.size > maxBytes) out.push({ kind: 'unsafe', file, ref: p, reason: `${st.size} bytes, larger than any manifest` });
+  };
+  for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) check(p);
+  for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) check(o?.path);
+  for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
+    for (const f of [...(gen.files ?? []), ...(gen.envs ?? []), ...(gen.env ? [gen.env] : [])]) check(String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f);
+  }
+  if (k.openapi?.path) check(k.openapi.path);
+  for (const c of k.helmCharts ?? []) if (c?.repo) out.push({ kind: 'remote', file, ref: `${c.repo} ${c.name ?? ''}`.trim(), reason: 'a Helm chart kustomize would download' });
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@
  * What validate reads from a repo: the Argo CD objects under apps/ and bootstrap/ (with their file
  * and line), and the clusters of calisti.yaml for ApplicationSet cluster generators.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { ModelError } from '../errors.js';
@@ -10,6 +10,7 @@ import { loadFleet } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { APPS_DIR, BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
 import { normalizeName, type ClusterInfo } from './appset.js';
+import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { finding, type Finding } from './findings.js';
 
 export interface Located<T> {
@@ -33,11 +34,12 @@ function yamlFiles(root: string, dir: string): string[] {
   if (!existsSync(abs)) return [];
   const out: string[] = [];
   const walk = (d: string) => {
+    // lstat: a symlink is never followed (a loop, or one pointing at / or /dev/zero).
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
-      const st = statSync(p);
+      const st = lstatSync(p);
       if (st.isDirectory()) walk(p);
-      else if (YAML_FILE.test(name)) out.push(relative(root, p));
+      else if (st.isFile() && YAML_FILE.test(name)) out.push(relative(root, p));
     }
   };
   walk(abs);
@@ -46,6 +48,15 @@ function yamlFiles(root: string, dir: string): string[] {
 
 /** Parses a multi-document YAML file with each document's first line. */
 export function readDocuments(root: string, file: string, findings: Finding[]): Located<Record<string, any>>[] {
+  const st = lstatSync(join(root, file));
+  if (!st.isFile()) {
+    findings.push(finding('yaml/invalid', 'not a regular file (a symlink or device): not read', { file }));
+    return [];
+  }
+  if (st.size > MAX_MANIFEST_BYTES) {
+    findings.push(finding('yaml/invalid', `${st.size} bytes: larger than any manifest (${MAX_MANIFEST_BYTES}); not read`, { file }));
+    return [];
+  }
   const text = readFileSync(join(root, file), 'utf8');
   const lines = new LineCounter();
   const out: Located<Record<string, any>>[] = [];

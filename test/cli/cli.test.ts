@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toolkitRoot, toolkitVersion } from '../../src/toolkit.js';
@@ -37,5 +38,32 @@ describe('command line', () => {
     expect((await cli('generate', '-o', 'yaml')).code).toBe(2);
     const missing = await cli('init', join(tempDir(), 'x'), '-f', join(tempDir(), 'absent.yaml'));
     expect(missing.code).toBe(1);
+  });
+});
+
+describe('errors bots can read', () => {
+  it('-o json: a failing command prints {"error": ...} on stdout with the same exit code', async () => {
+    const dir = join(tempDir(), 'empty');
+    mkdirSync(dir);
+    const v = await cli('validate', '-C', dir, '-o', 'json');
+    expect(v.code).toBe(2);
+    expect(JSON.parse(v.stdout).error).toMatchObject({ message: expect.stringContaining('not a calisti-gitops repo'), hint: expect.stringContaining('calisti-gitops init') });
+    const model = join(tempDir(), 'bad.yaml');
+    writeFileSync(model, 'apiVersion: calisti-gitops.io/v1alpha1\nkind: Fleet\nclusters: 3\n');
+    const g = await cli('init', join(tempDir(), 'r'), '-f', model, '-o', 'json');
+    expect(g.code).toBe(1);
+    expect(JSON.parse(g.stdout).error.findings[0]).toMatchObject({ file: expect.any(String), line: expect.any(Number), path: expect.any(String) });
+  });
+
+  it('validate never takes a wrong folder or a swallowed argument for a clean repo', async () => {
+    const sub = join(tempDir(), 'sub');
+    mkdirSync(sub);
+    expect((await cli('validate', '-C', sub, '--strict')).code).toBe(2);
+    // --crds takes one value per flag: the repo after it is the repo, not a CRD.
+    const dir = join(tempDir(), 'repo');
+    expect((await cli('init', dir)).code).toBe(0);
+    const r = await cli('validate', '--crds', join(dir, 'calisti.yaml'), dir, '-o', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).summary.applications).toBeGreaterThan(0);
   });
 });

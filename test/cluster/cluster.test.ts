@@ -3,11 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { oaepLabel, unseal } from '../../src/secrets/crypto.js';
-import { cli, conformance, parseYamlDocs, snapshot, tempDir } from '../helpers.js';
+import { cli, conformance, describeWithConformance, hasConformance, parseYamlDocs, snapshot, tempDir } from '../helpers.js';
 import { FakeApi, kubeconfig } from './fake-api.js';
 
 const CERT = conformance('sealed-secrets', 'cert.pem');
-const KEY = readFileSync(conformance('sealed-secrets', 'key.pem'), 'utf8');
+const KEY = hasConformance ? readFileSync(conformance('sealed-secrets', 'key.pem'), 'utf8') : '';
 const servers: FakeApi[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.stop();
@@ -25,12 +25,12 @@ function writeKubeconfig(text: string): string {
   return f;
 }
 
-describe('clusters add', () => {
+describeWithConformance('clusters add', () => {
   it('seals the Argo CD cluster Secret from a context, adds the cluster, and leaks nothing', async () => {
     const dir = await repo();
     const token = 'tok-4e1c-very-secret';
     const kc = writeKubeconfig(kubeconfig([{ name: 'wc-3.example:prod', server: 'https://10.0.0.3:6443', token }]));
-    const r = await cli('clusters', 'add', '--context', 'wc-3.example:prod', '--kubeconfig', kc, '--cert', CERT, '--role', 'passive', '-C', dir, '--commit', '-o', 'json');
+    const r = await cli('clusters', 'add', '--context', 'wc-3.example:prod', '--kubeconfig', kc, '--cert', CERT, '--role', 'passive', '--offline', '-C', dir, '--commit', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ cluster: 'wc-3-example-prod', added: true });
     expect(r.stdout + r.stderr).not.toContain(token);
@@ -45,26 +45,74 @@ describe('clusters add', () => {
     expect(all).not.toContain(token);
     // New cluster gets its overlays; running again only reseals.
     expect(readFileSync(join(dir, 'apps/smm-controlplane/app-set.yaml'), 'utf8')).toContain('cluster: wc-3-example-prod');
-    const again = await cli('clusters', 'add', '--context', 'wc-3.example:prod', '--kubeconfig', kc, '--cert', CERT, '--role', 'passive', '-C', dir, '-o', 'json');
+    const again = await cli('clusters', 'add', '--context', 'wc-3.example:prod', '--kubeconfig', kc, '--cert', CERT, '--role', 'passive', '--offline', '-C', dir, '-o', 'json');
     expect(JSON.parse(again.stdout).added).toBe(false);
     expect(readFileSync(join(dir, 'calisti.yaml'), 'utf8').match(/wc-3-example-prod/g)).toHaveLength(1);
   });
 
-  it('keeps client certificates and exec plugins as Argo CD expects them', async () => {
+  const sealedConfig = (dir: string, name: string) => {
+    const s = parseYamlDocs(readFileSync(join(dir, `bootstrap/cluster-${name}.yaml`), 'utf8'))[0]!;
+    return JSON.parse(unseal(KEY, Buffer.from(s.spec.encryptedData.config, 'base64'), oaepLabel('strict', 'argocd', `cluster-${name}`)).toString());
+  };
+
+  it('offline, keeps client certificates; EKS contexts get awsAuthConfig, not the aws plugin', async () => {
     const dir = await repo();
     const kc = writeKubeconfig(
       kubeconfig([
         { name: 'certs', server: 'https://c:6443', user: { 'client-certificate-data': 'Y2VydA==', 'client-key-data': 'a2V5' } },
-        { name: 'eks', server: 'https://e:443', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token'], env: [{ name: 'AWS_PROFILE', value: 'p' }] } } },
+        { name: 'eks', server: 'https://e:443', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'prod-eu', '--role-arn', 'arn:aws:iam::1:role/argo'], env: [{ name: 'AWS_PROFILE', value: 'p' }] } } },
       ]),
     );
-    for (const ctx of ['certs', 'eks']) expect((await cli('clusters', 'add', '--context', ctx, '--kubeconfig', kc, '--cert', CERT, '-C', dir)).code).toBe(0);
-    const config = (name: string) => {
-      const s = parseYamlDocs(readFileSync(join(dir, `bootstrap/cluster-${name}.yaml`), 'utf8'))[0]!;
-      return JSON.parse(unseal(KEY, Buffer.from(s.spec.encryptedData.config, 'base64'), oaepLabel('strict', 'argocd', `cluster-${name}`)).toString());
-    };
-    expect(config('certs').tlsClientConfig).toMatchObject({ certData: 'Y2VydA==', keyData: 'a2V5' });
-    expect(config('eks').execProviderConfig).toEqual({ command: 'aws', args: ['eks', 'get-token'], env: { AWS_PROFILE: 'p' }, apiVersion: 'client.authentication.k8s.io/v1beta1' });
+    expect((await cli('clusters', 'add', '--context', 'certs', '--offline', '--kubeconfig', kc, '--cert', CERT, '-C', dir)).code).toBe(0);
+    // EKS needs no cluster access: Argo CD authenticates with its own IAM role.
+    const eks = await cli('clusters', 'add', '--context', 'eks', '--kubeconfig', kc, '--cert', CERT, '-C', dir, '-o', 'json');
+    expect(eks.code, eks.stderr).toBe(0);
+    expect(JSON.parse(eks.stdout)).toMatchObject({ registration: 'aws', created: [] });
+    expect(sealedConfig(dir, 'certs').tlsClientConfig).toMatchObject({ certData: 'Y2VydA==', keyData: 'a2V5' });
+    expect(sealedConfig(dir, 'eks')).toEqual({ awsAuthConfig: { clusterName: 'prod-eu', roleARN: 'arn:aws:iam::1:role/argo' }, tlsClientConfig: { insecure: false, caData: Buffer.from('test-ca').toString('base64') } });
+  });
+
+  it('creates a dedicated ServiceAccount on the cluster, as argocd cluster add does, and seals its token', async () => {
+    const dir = await repo();
+    const api = await new FakeApi('admin-token').start();
+    servers.push(api);
+    const kc = writeKubeconfig(kubeconfig([{ name: 'Prod_EU', server: api.url, token: 'admin-token' }]));
+    const r = await cli('clusters', 'add', '--context', 'Prod_EU', '--kubeconfig', kc, '--cert', CERT, '-C', dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(api.requests.filter((q) => q.method === 'PATCH').map((q) => q.path.split('?')[0])).toEqual([
+      '/api/v1/namespaces/kube-system/serviceaccounts/argocd-manager',
+      '/apis/rbac.authorization.k8s.io/v1/clusterroles/argocd-manager-role',
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/argocd-manager-role-binding',
+      '/api/v1/namespaces/kube-system/secrets/argocd-manager-long-lived-token',
+    ]);
+    const binding = api.objects.get('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/argocd-manager-role-binding')!;
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'argocd-manager', namespace: 'kube-system' }]);
+    // The admin's own token never reaches the repo; the ServiceAccount's does, sealed.
+    expect(sealedConfig(dir, 'prod-eu')).toEqual({ bearerToken: api.serviceAccountToken, tlsClientConfig: { insecure: true, caData: Buffer.from('cluster-ca').toString('base64') } });
+    expect([...snapshot(dir).values()].join('\n')).not.toContain('admin-token');
+    // Says which name it chose and what is left: sealing the new cluster's pull secret.
+    expect(r.stderr).toContain('name made from context "Prod_EU"');
+    expect(r.stderr).toMatch(/next: calisti-gitops seal --cert .* --cluster prod-eu --target registry/);
+  });
+
+  it('offline, refuses exec plugins Argo CD lacks and tokens that expire, and changes nothing', async () => {
+    const dir = await repo();
+    const before = snapshot(dir);
+    const jwt = ['e30', Buffer.from(JSON.stringify({ sub: 'me', exp: 1900000000 })).toString('base64url'), 'sig'].join('.');
+    const kc = writeKubeconfig(
+      kubeconfig([
+        { name: 'oidc', server: 'https://o:6443', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'kubelogin', args: ['get-token'] } } },
+        { name: 'short', server: 'https://s:6443', token: jwt },
+      ]),
+    );
+    const plugin = await cli('clusters', 'add', '--context', 'oidc', '--offline', '--kubeconfig', kc, '--cert', CERT, '-C', dir);
+    expect(plugin.code).toBe(1);
+    expect(plugin.stderr).toMatch(/exec plugin "kubelogin"/);
+    expect(plugin.stderr).toMatch(/next: calisti-gitops clusters add --context oidc --cert <file> \(without --offline/);
+    const expiring = await cli('clusters', 'add', '--context', 'short', '--offline', '--kubeconfig', kc, '--cert', CERT, '-C', dir);
+    expect(expiring.code).toBe(1);
+    expect(expiring.stderr).toMatch(/expires \(2030-/);
+    expect(snapshot(dir)).toEqual(before);
   });
 
   it('fails clearly on an unknown context', async () => {
@@ -73,6 +121,45 @@ describe('clusters add', () => {
     const r = await cli('clusters', 'add', '--context', 'b', '--kubeconfig', kc, '--cert', CERT, '-C', dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no context "b" in the kubeconfig/);
+  });
+});
+
+describe('clusters list and remove', () => {
+  it('lists the clusters with what the repo holds for each', async () => {
+    const dir = await repo();
+    const r = await cli('clusters', 'list', '-C', dir, '-o', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { name: 'workload-cluster-1', role: 'active', network: 'network1', registered: false, pullSecretSealed: false },
+      { name: 'workload-cluster-2', role: 'passive', network: 'workload-cluster-2', registered: false, pullSecretSealed: false },
+    ]);
+  });
+
+  it('removes a cluster only with consent, naming what Argo CD will delete', async () => {
+    const dir = await repo();
+    const before = snapshot(dir);
+    const refused = await cli('clusters', 'remove', 'workload-cluster-2', '-C', dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('manifests/smm-operator/overlays/workload-cluster-2');
+    expect(refused.stderr).toMatch(/the operator and its CRDs/);
+    expect(refused.stderr).toContain('next: calisti-gitops clusters remove workload-cluster-2 --allow-destructive');
+    expect(snapshot(dir)).toEqual(before);
+    // The demo app still runs services there: that is the user's call, not a silent removal.
+    const named = await cli('clusters', 'remove', 'workload-cluster-2', '--allow-destructive', '-C', dir);
+    expect(named.code).toBe(1);
+    expect(named.stderr).toContain('still named in calisti.yaml at demoApp.placement[1]');
+    expect(snapshot(dir)).toEqual(before);
+    const model = join(dir, 'calisti.yaml');
+    writeFileSync(model, readFileSync(model, 'utf8').replace(/    - cluster: workload-cluster-2\n      components: \[.*\]\n/, ''));
+    execFileSync('git', ['-C', dir, 'commit', '-qam', 'demo app on one cluster']);
+    const r = await cli('clusters', 'remove', 'workload-cluster-2', '--allow-destructive', '--commit', '-C', dir, '-o', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).applications).toContain('smm-operator');
+    expect(parseYamlDocs(readFileSync(model, 'utf8'))[0]!.clusters.map((c: { name: string }) => c.name)).toEqual(['workload-cluster-1']);
+    expect([...snapshot(dir).keys()].filter((f) => f.includes('workload-cluster-2'))).toEqual([]);
+    const missing = await cli('clusters', 'remove', 'nope', '-C', dir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('next: calisti-gitops clusters list');
   });
 });
 

@@ -15,6 +15,8 @@ export class FakeApi {
   readonly objects = new Map<string, Record<string, any>>();
   private server?: Server;
   url = '';
+  /** What the stand-in token controller puts into a service-account-token Secret. */
+  readonly serviceAccountToken = 'sa-token-from-the-token-controller';
 
   constructor(private readonly token: string) {}
 
@@ -42,8 +44,10 @@ export class FakeApi {
           return o ? send(200, o) : send(404, { kind: 'Status', message: 'not found' });
         }
         if (req.method === 'PATCH') {
-          if (!req.url!.includes('dryRun=All')) this.objects.set(path, rec.body!);
-          return send(200, rec.body);
+          if (req.url!.includes('dryRun=All')) return send(200, rec.body);
+          const stored = rec.body!.type === 'kubernetes.io/service-account-token' ? { ...rec.body, data: { token: Buffer.from(this.serviceAccountToken).toString('base64'), 'ca.crt': Buffer.from('cluster-ca').toString('base64') } } : rec.body!;
+          this.objects.set(path, stored);
+          return send(200, stored);
         }
         send(405, { kind: 'Status', message: 'method not allowed' });
       });

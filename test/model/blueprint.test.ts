@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blueprints, compareVersions, defaultIstio, knownVersions, revisionLabel, revisionName } from '../../src/model/blueprint.js';
+import { blueprintFor, blueprints, compareVersions, defaultIstio, inferredValues, knownVersions, revisionLabel, revisionName, type Blueprint } from '../../src/model/blueprint.js';
+import { calistiDocs, describeWithDocs } from '../helpers.js';
 
 describe('release blueprints', () => {
   it('cover the docs\' version matrix, oldest first', () => {
@@ -30,3 +31,61 @@ describe('release blueprints', () => {
     expect(compareVersions('1.12.0', '1.12.0')).toBe(0);
   });
 });
+
+/** Every field path of a blueprint's values (provenance aside), as the loader names them. */
+function leafPaths(node: unknown, at = ''): string[] {
+  if (Array.isArray(node)) return node.flatMap((n, i) => leafPaths(n, `${at}[${i}]`));
+  if (node !== null && typeof node === 'object') return Object.entries(node).flatMap(([k, v]) => leafPaths(v, at ? `${at}.${k}` : k));
+  return [at];
+}
+const values = (bp: Blueprint) => Object.fromEntries(Object.entries(bp).filter(([k]) => k !== 'provenance'));
+
+describe('blueprint provenance', () => {
+  it('names a source for every value', () => {
+    for (const bp of blueprints().values()) expect(Object.keys(bp.provenance).sort(), bp.calisti).toEqual(leafPaths(values(bp)).sort());
+  });
+
+  it('uses the documented Istio images of 1.12.0 (docs 2.3.10 image table), pilot -bzc.1 included', () => {
+    const bp = blueprintFor('1.12.0');
+    expect(defaultIstio(bp).images.pilot).toBe('istio-pilot:v1.15.3-bzc.1');
+    expect(bp.provenance['istio.versions[0].images.pilot']).toBe('docs 2.3.10');
+  });
+
+  it('marks every guessed value as inferred, and says from what', () => {
+    const guessed = inferredValues(blueprintFor('1.12.0')).map((v) => v.path);
+    expect(guessed).toEqual(['chart.operatorImage', 'istio.versions[1].images.pilot', 'istio.versions[1].images.proxy', 'istio.versions[1].images.installCni', 'istio.versions[1].images.sidecarInjector']);
+    expect(inferredValues(blueprintFor('1.11.0')).find((v) => v.path === 'chart.version')).toMatchObject({ value: '1.11.0', source: expect.stringMatching(/^inferred: \S/) });
+  });
+});
+
+describeWithDocs('blueprint sources against the Calisti docs', () => {
+  const lines = calistiDocs.split('\n');
+  /** The text of a docs section: its heading up to the next heading outside it. */
+  const section = (n: string): string => {
+    const start = lines.findIndex((l) => l.startsWith(`${n} - `));
+    if (start < 0) return '';
+    const end = lines.findIndex((l, i) => i > start && /^\d+(\.\d+)* - /.test(l) && !l.startsWith(`${n}.`));
+    return lines.slice(start, end < 0 ? undefined : end).join('\n');
+  };
+
+  it('cite sections that exist, and the value is printed there', () => {
+    for (const bp of blueprints().values()) {
+      for (const [path, source] of Object.entries(bp.provenance)) {
+        if (!source.startsWith('docs ')) continue;
+        const text = section(source.slice('docs '.length));
+        expect(text, `${bp.calisti} ${path}: ${source}`).not.toBe('');
+        const value = leafValue(bp, path);
+        // An image is name:tag; the docs print both on one line (a manifest or the image table).
+        const [name, tag] = value.includes(':') && !value.includes('/') ? value.split(':') : [value, undefined];
+        const found = tag ? text.split('\n').some((l) => l.includes(name!) && l.includes(tag)) : text.includes(value.replace(/^v(?=\d)/, ''));
+        expect(found, `${bp.calisti} ${path} = ${value} not in docs ${source}`).toBe(true);
+      }
+    }
+  });
+});
+
+function leafValue(bp: Blueprint, path: string): string {
+  let cur: unknown = bp;
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) cur = (cur as Record<string, unknown>)[m[2] ?? m[1]!];
+  return String(cur);
+}

@@ -12,7 +12,7 @@ import { parseFleet } from '../../src/model/load.js';
 import { DEMO_COMPONENTS } from '../../src/model/schema.js';
 import { renderRepo } from '../../src/render/index.js';
 import { runValidate } from '../../src/validate/index.js';
-import { conformance, tempDir } from '../helpers.js';
+import { CRD_PATHS, tempDir } from '../helpers.js';
 
 const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}[a-z0-9]$/).filter((s) => !s.includes('--'));
 
@@ -74,7 +74,7 @@ describe('valid models', () => {
   it('generate repos that build and validate with no errors', async () => {
     await fc.assert(
       fc.asyncProperty(fleetArb, async (model) => {
-        const r = await runValidate({ dir: writeTree(model), strict: false, crds: [conformance('argocd'), conformance('istio-operator', 'istio-operator-crds.gen.yaml')], cacheDir: null });
+        const r = await runValidate({ dir: writeTree(model), strict: false, crds: CRD_PATHS, cacheDir: null });
         const bad = r.findings.filter((f) => f.severity !== 'info' && f.rule !== 'secret/unsealed-placeholder');
         expect(bad, model).toEqual([]);
       }),

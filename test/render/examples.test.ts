@@ -13,16 +13,20 @@ import { expandAppSet } from '../../src/validate/appset.js';
 import { CrdRegistry } from '../../src/validate/crds.js';
 import { checkResource } from '../../src/validate/structural.js';
 import { git } from '../../src/repo/git.js';
-import { cli, conformance, listFiles, parseYamlDocs, tempDir } from '../helpers.js';
+import { cli, conformance, hasConformance, listFiles, NO_CONFORMANCE, parseYamlDocs, tempDir } from '../helpers.js';
 
 const tool = findKustomize();
-const crds = new CrdRegistry()
-  .addFile(conformance('argocd', 'application-crd.yaml'))
-  .addFile(conformance('argocd', 'applicationset-crd.yaml'))
-  .addFile(conformance('argocd', 'appproject-crd.yaml'))
-  .addFile(conformance('istio-operator', 'istio-operator-crds.gen.yaml'));
+/** Upstream CRDs; without them (a fresh clone) the schema half of these checks is skipped. */
+const crds = hasConformance
+  ? new CrdRegistry()
+      .addFile(conformance('argocd', 'application-crd.yaml'))
+      .addFile(conformance('argocd', 'applicationset-crd.yaml'))
+      .addFile(conformance('argocd', 'appproject-crd.yaml'))
+      .addFile(conformance('istio-operator', 'istio-operator-crds.gen.yaml'))
+  : undefined;
 
 function schemaProblems(obj: Record<string, any>) {
+  if (!crds) return [];
   const schema = crds.get(obj.apiVersion, obj.kind);
   if (!schema) throw new Error(`no CRD for ${obj.apiVersion} ${obj.kind}`);
   return checkResource(obj, schema);
@@ -104,7 +108,7 @@ describe.each(['single-cluster', 'multi-cluster', 'active-active'])('example %s'
     for (const o of built.get('bootstrap')!.filter((o) => o.kind === 'AppProject')) expect(schemaProblems(o)).toEqual([]);
   });
 
-  it('renders Istio resources that istio-operator accepts, fields and all', () => {
+  it.skipIf(!hasConformance)(`renders Istio resources that istio-operator accepts, fields and all${hasConformance ? '' : ` (skipped: ${NO_CONFORMANCE})`}`, () => {
     let icps = 0;
     for (const [d, objs] of built) {
       for (const o of objs.filter((o) => o.apiVersion === 'servicemesh.cisco.com/v1alpha1')) {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { headCommit } from '../../src/repo/git.js';
 import { recover } from '../../src/repo/journal.js';
 import { toolkitRoot } from '../../src/toolkit.js';
-import { cli, snapshot, tempDir } from '../helpers.js';
+import { cli, conformance, describeWithConformance, snapshot, tempDir } from '../helpers.js';
 
 const bin = join(toolkitRoot, 'bin', 'calisti-gitops');
 
@@ -76,14 +76,14 @@ describe('crash safety of upgrade', () => {
   });
 });
 
-describe('crash safety of seal', () => {
+describeWithConformance('crash safety of seal', () => {
   it('a seal killed while writing recovers whole, and never leaves a credential behind', async () => {
     for (const n of [1, 3]) {
       const dir = await repo();
       const before = snapshot(dir);
       const head = await headCommit(dir);
       const env = { ...process.env, CALISTI_USERNAME: 'crash-user', CALISTI_PASSWORD: 'crash-Pa55-word', CALISTI_GITOPS_KILL_AFTER_STEPS: String(n) };
-      const r = spawnSync(bin, ['seal', '--cert', join(toolkitRoot, '..', 'shared', 'conformance', 'sealed-secrets', 'cert.pem'), '--commit', '-C', dir], { env, encoding: 'utf8' });
+      const r = spawnSync(bin, ['seal', '--cert', conformance('sealed-secrets', 'cert.pem'), '--commit', '-C', dir], { env, encoding: 'utf8' });
       expect(r.signal).toBe('SIGKILL');
       await recover(dir);
       if ((await headCommit(dir)) === head) expect(snapshot(dir)).toEqual(before);

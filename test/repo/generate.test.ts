@@ -47,7 +47,7 @@ describe('generate', () => {
       .replace(/  - name: workload-cluster-2\n(    .*\n)+/, '')
       .replace(/    - cluster: workload-cluster-2\n(      .*\n)+/, '');
     writeFileSync(join(dir, 'calisti.yaml'), one);
-    const r = await cli('generate', '-C', dir, '-o', 'json');
+    const r = await cli('generate', '-C', dir, '--allow-destructive', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.deleted).toEqual(expect.arrayContaining(['manifests/smm-controlplane/overlays/workload-cluster-2/control-plane.yaml', 'export-secrets.sh']));
@@ -67,7 +67,7 @@ describe('generate', () => {
     writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace('      replicas: 1\n', '      replicas: 3 # tuned by hand\n'));
     // By the model: the istio namespace, which this file also holds.
     writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('clusters:', 'istio:\n  namespace: istio-mesh\nclusters:'));
-    const r = await cli('generate', '-C', dir, '-o', 'json');
+    const r = await cli('generate', '-C', dir, '--allow-destructive', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).merged).toEqual([f]);
     const text = readFileSync(join(dir, f), 'utf8');
@@ -75,7 +75,7 @@ describe('generate', () => {
     expect(text).toContain('namespace: istio-mesh');
     expect(text).not.toContain('namespace: istio-system');
     // Next run: nothing to do, the edit stays.
-    const again = JSON.parse((await cli('generate', '-C', dir, '-o', 'json')).stdout);
+    const again = JSON.parse((await cli('generate', '-C', dir, '--allow-destructive', '-o', 'json')).stdout);
     expect(again.changed).toBe(false);
     expect(again.kept).toEqual([f]);
   });
@@ -86,12 +86,12 @@ describe('generate', () => {
     writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace('namespace: istio-system', 'namespace: istio-by-hand'));
     writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('clusters:', 'istio:\n  namespace: istio-mesh\nclusters:'));
     await expectUntouched(dir, async () => {
-      const r = await cli('generate', '-C', dir);
+      const r = await cli('generate', '-C', dir, '--allow-destructive');
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`${f}: ControlPlane//smm spec.meshManager.istio.istioCRRef.namespace (changed by hand and by the model)`);
       expect(r.stderr).toContain('--force');
     });
-    const forced = await cli('generate', '-C', dir, '--force');
+    const forced = await cli('generate', '-C', dir, '--allow-destructive', '--force');
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(join(dir, f), 'utf8')).not.toContain('istio-by-hand');
   });
@@ -134,7 +134,7 @@ describe('generate', () => {
     await expectUntouched(dir, async () => {
       const r = await cli('generate', '-C', dir);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/git commit failed/);
+      expect(r.stderr).toMatch(/the pre-commit hook refused the commit: git hook exited with 1/);
     });
   });
 

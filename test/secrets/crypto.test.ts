@@ -5,14 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { webcrypto } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { oaepLabel, publicKeyFromCert, seal, unseal, type Scope } from '../../src/secrets/crypto.js';
-import { conformance } from '../helpers.js';
+import { conformance, describeWithConformance, hasConformance } from '../helpers.js';
 
 const dir = conformance('sealed-secrets');
-const keyPem = readFileSync(`${dir}/key.pem`, 'utf8');
-const certPem = readFileSync(`${dir}/cert.pem`);
-const vectors: { scope: Scope; namespace: string; name: string; plaintext: string; label: string; ciphertextBase64: string }[] = JSON.parse(readFileSync(`${dir}/vectors.json`, 'utf8'));
+const read = (f: string) => (hasConformance ? readFileSync(`${dir}/${f}`) : Buffer.alloc(0));
+const keyPem = read('key.pem').toString('utf8');
+const certPem = read('cert.pem');
+const vectors: { scope: Scope; namespace: string; name: string; plaintext: string; label: string; ciphertextBase64: string }[] = hasConformance ? JSON.parse(read('vectors.json').toString('utf8')) : [];
 
 /** The controller's algorithm, independently: WebCrypto RSA-OAEP(SHA-256, label) then AES-256-GCM with a zero nonce. */
 async function controllerDecrypt(ciphertext: Buffer, label: string): Promise<string> {
@@ -26,7 +27,7 @@ async function controllerDecrypt(ciphertext: Buffer, label: string): Promise<str
   return new TextDecoder().decode(plain);
 }
 
-describe('sealed-secrets encryption', () => {
+describeWithConformance('sealed-secrets encryption', () => {
   it.each(vectors)('decrypts the upstream $scope vector', (v) => {
     expect(oaepLabel(v.scope, v.namespace, v.name).toString()).toBe(v.label);
     expect(unseal(keyPem, Buffer.from(v.ciphertextBase64, 'base64'), oaepLabel(v.scope, v.namespace, v.name)).toString()).toBe(v.plaintext);

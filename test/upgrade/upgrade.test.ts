@@ -1,12 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findKustomize, kustomizeBuild } from '../../src/kustomize/build.js';
 import { git, headCommit } from '../../src/repo/git.js';
 import { examplesDir } from '../../src/toolkit.js';
-import { cli, conformance, parseYamlDocs, snapshot, tempDir } from '../helpers.js';
+import { cli, CRD_ARGS, parseYamlDocs, snapshot, tempDir } from '../helpers.js';
 
-const CRDS = ['--crds', conformance('argocd'), conformance('istio-operator', 'istio-operator-crds.gen.yaml')];
+const CRDS = CRD_ARGS;
 const tool = findKustomize();
 
 async function repoAt(example: string, version: string): Promise<string> {
@@ -167,5 +168,47 @@ describe('upgrade of a vendored chart', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/helm is not installed/);
     expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('every path into the repo goes through the upgrade rules', () => {
+  async function at(version: string): Promise<string> {
+    const dir = join(tempDir(), 'repo');
+    const model = join(tempDir(), 'calisti.yaml');
+    writeFileSync(model, readFileSync(join(examplesDir, 'multi-cluster/calisti.yaml'), 'utf8').replace('version: 1.12.0', `version: ${version}`));
+    expect((await cli('init', dir, '-f', model)).code).toBe(0);
+    return dir;
+  }
+  const setVersion = (dir: string, v: string) => writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace(/version: 1\.\d+\.\d+/, `version: ${v}`));
+
+  it('generate refuses a hand version bump that skips a minor or swaps Istio in place, naming upgrade', async () => {
+    const dir = await at('1.10.0');
+    const before = snapshot(dir);
+    setVersion(dir, '1.12.0');
+    const skip = await cli('generate', '-C', dir);
+    expect(skip.code).toBe(1);
+    expect(skip.stderr).toMatch(/skips 1\.11\.x/);
+    setVersion(dir, '1.11.0');
+    const swap = await cli('generate', '-C', dir);
+    expect(swap.code).toBe(1);
+    expect(swap.stderr).toMatch(/Istio control plane cp-v113x leaves the fleet while .* still use/);
+    expect(swap.stderr).toContain('next: set calisti.version back to 1.10.0, then: calisti-gitops upgrade --to 1.11.0');
+    setVersion(dir, '1.10.0');
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('upgrade refuses unrelated uncommitted model edits, and --commit later commits a pending upgrade', async () => {
+    const dir = await at('1.11.0');
+    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('network: network1', 'network: net-7'));
+    const dirty = await cli('upgrade', '--to', '1.12.0', '--commit', '-C', dir);
+    expect(dirty.code).toBe(1);
+    expect(dirty.stderr).toMatch(/calisti\.yaml has uncommitted changes \(line \d+: "network: net-7"\)/);
+    execFileSync('git', ['-C', dir, 'checkout', '--', 'calisti.yaml']);
+    expect((await cli('upgrade', '--to', '1.12.0', '-C', dir)).code).toBe(0);
+    const pending = await cli('upgrade', '--to', '1.12.0', '--commit', '-C', dir, '-o', 'json');
+    expect(pending.code, pending.stderr).toBe(0);
+    expect(JSON.parse(pending.stdout)).toMatchObject({ from: '1.11.0', to: '1.12.0', changed: true, commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(execFileSync('git', ['-C', dir, 'log', '-1', '--format=%s'], { encoding: 'utf8' }).trim()).toBe('chore(calisti): upgrade 1.11.0 -> 1.12.0');
+    expect(execFileSync('git', ['-C', dir, 'status', '--porcelain'], { encoding: 'utf8' })).toBe('');
   });
 });

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { schemasDir } from '../../src/toolkit.js';
-import { cli, conformance, tempDir } from '../helpers.js';
+import { cli, CRD_ARGS, tempDir } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
 type AjvLike = new (opts: object) => { compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown[] | null } };
@@ -12,7 +12,7 @@ const Ajv2020: AjvLike = require('ajv/dist/2020').default;
 const AjvDraft4: AjvLike = require('ajv-draft-04').default;
 const sarifSchema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 const reportSchema = JSON.parse(readFileSync(join(schemasDir, 'validate-report.schema.json'), 'utf8'));
-const crdArgs = ['--crds', conformance('argocd'), conformance('istio-operator', 'istio-operator-crds.gen.yaml')];
+const crdArgs = CRD_ARGS;
 
 let dir: string;
 beforeAll(async () => {

@@ -11,34 +11,43 @@ set -euo pipefail
 clusters=('workload-cluster-1' 'workload-cluster-2')
 registry_namespace='cluster-registry'
 
+# What each copy is, whatever the source cluster returns: JSON patches encoded when this script was
+# generated (never built from cluster data) that set apiVersion, kind and the whole metadata, so a
+# copy always lands as the intended object in the intended namespace, without the source's uid,
+# resourceVersion, owners or finalizers.
+cluster_identity=('[{"op":"add","path":"/apiVersion","value":"clusterregistry.k8s.cisco.com/v1alpha1"},{"op":"add","path":"/kind","value":"Cluster"},{"op":"add","path":"/metadata","value":{"name":"workload-cluster-1"}}]' '[{"op":"add","path":"/apiVersion","value":"clusterregistry.k8s.cisco.com/v1alpha1"},{"op":"add","path":"/kind","value":"Cluster"},{"op":"add","path":"/metadata","value":{"name":"workload-cluster-2"}}]')
+secret_identity=('[{"op":"add","path":"/apiVersion","value":"v1"},{"op":"add","path":"/kind","value":"Secret"},{"op":"add","path":"/metadata","value":{"name":"workload-cluster-1","namespace":"cluster-registry"}}]' '[{"op":"add","path":"/apiVersion","value":"v1"},{"op":"add","path":"/kind","value":"Secret"},{"op":"add","path":"/metadata","value":{"name":"workload-cluster-2","namespace":"cluster-registry"}}]')
+
 context() {
   local var="KUBE_CONTEXT_$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')"
   printf '%s' "${!var:-$1}"
 }
 
-# Rebuild the objects from their fields only: a copy must not carry the source cluster's
-# resourceVersion, uid or status.
+# kubectl reads the source object and rewrites it (--local: offline); no JSON is assembled in shell.
+rewrite() {
+  kubectl patch --local -f - -o json "$@"
+}
+
+# export_cluster <index>: the Cluster, keeping only its spec.
 export_cluster() {
-  local ctx spec
-  ctx="$(context "$1")"
-  spec="$(kubectl --context "$ctx" get clusters.clusterregistry.k8s.cisco.com "$1" -o jsonpath='{.spec}')"
-  printf '{"apiVersion":"clusterregistry.k8s.cisco.com/v1alpha1","kind":"Cluster","metadata":{"name":"%s"},"spec":%s}' "$1" "$spec"
+  kubectl --context "$(context "${clusters[$1]}")" get clusters.clusterregistry.k8s.cisco.com "${clusters[$1]}" -o json \
+    | rewrite --type json --patch "${cluster_identity[$1]}" \
+    | rewrite --type merge --patch '{"status":null}'
 }
 
+# export_secret <index>: the Secret, keeping only its type and data.
 export_secret() {
-  local ctx type data
-  ctx="$(context "$1")"
-  type="$(kubectl --context "$ctx" -n "$registry_namespace" get secret "$1" -o jsonpath='{.type}')"
-  data="$(kubectl --context "$ctx" -n "$registry_namespace" get secret "$1" -o jsonpath='{.data}')"
-  [ -n "$data" ] || data='{}'
-  printf '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"%s","namespace":"%s"},"type":"%s","data":%s}' "$1" "$registry_namespace" "$type" "$data"
+  kubectl --context "$(context "${clusters[$1]}")" -n "$registry_namespace" get secret "${clusters[$1]}" -o json \
+    | rewrite --type json --patch "${secret_identity[$1]}" \
+    | rewrite --type merge --patch '{"immutable":null,"stringData":null}'
 }
 
-for source in "${clusters[@]}"; do
-  for target in "${clusters[@]}"; do
+for source in "${!clusters[@]}"; do
+  for target in "${!clusters[@]}"; do
     [ "$source" = "$target" ] && continue
-    export_cluster "$source" | kubectl --context "$(context "$target")" apply -f -
-    export_secret "$source" | kubectl --context "$(context "$target")" apply -f -
+    to="$(context "${clusters[$target]}")"
+    export_cluster "$source" | kubectl --context "$to" apply -f -
+    export_secret "$source" | kubectl --context "$to" -n "$registry_namespace" apply -f -
   done
 done
 echo "Exported cluster and secret CRs between: ${clusters[*]}"

@@ -2,10 +2,10 @@
  * The smm-controlplane application: namespaces, the IstioControlPlane and the ControlPlane, with
  * the docs' values (2.3.7 base files), and the small per-cluster patches.
  */
-import type { Cluster } from '../model/schema.js';
-import { image, networkOf, type ControlPlaneRevision, type RenderContext } from './context.js';
-import { CONTROL_PLANE_NAME, NS, SYNC_WAVE, WAVE } from './layout.js';
-import type { K8sObject } from './yaml.js';
+import type { Cluster } from '../../../model/schema.js';
+import { image, networkOf, type ControlPlaneRevision, type RenderContext } from '../../context.js';
+import { CONTROL_PLANE_NAME, NS, SYNC_WAVE, WAVE } from '../../layout.js';
+import type { K8sObject } from '../../yaml.js';
 
 const waveAnnotation = (wave: string) => ({ annotations: { [SYNC_WAVE]: wave } });
 
@@ -22,6 +22,7 @@ export const istioFileName = (revision: string) => `istio-${revision}.yaml`;
 export function istioControlPlane(ctx: RenderContext, cp: ControlPlaneRevision): K8sObject {
   const ns = ctx.fleet.istio.namespace;
   const images = cp.istio.images;
+  const outbound = ctx.fleet.policies.outboundTrafficPolicy;
   return {
     apiVersion: 'servicemesh.cisco.com/v1alpha1',
     kind: 'IstioControlPlane',
@@ -64,6 +65,7 @@ export function istioControlPlane(ctx: RenderContext, cp: ControlPlaneRevision):
         },
         enableEnvoyAccessLogService: true,
         enableTracing: true,
+        ...(outbound ? { outboundTrafficPolicy: { mode: outbound } } : {}),
       },
       meshExpansion: {
         enabled: true,
@@ -178,4 +180,31 @@ export function controlPlaneFeatures(cluster: Cluster): string[] {
   if (cluster.dashboard.expose) features.push('expose-dashboard');
   if (cluster.dashboard.anonymous) features.push('anonymous-dashboard');
   return features;
+}
+
+/**
+ * The exposed dashboard's gateway Service and TLS (docs 2.5.10.1), as a patch of its own so the
+ * Component that switches exposure on stays the same for every cluster. None when only `expose` is set.
+ */
+export function dashboardPatch(cluster: Cluster): K8sObject | undefined {
+  const d = cluster.dashboard;
+  if (!d.expose || (!d.hostname && !d.serviceType && !d.nodePorts && !d.serviceAnnotations && !d.tls)) return undefined;
+  const annotations = { ...d.serviceAnnotations, ...(d.hostname ? { 'external-dns.alpha.kubernetes.io/hostname': `${d.hostname}.` } : {}) };
+  const service = {
+    ...(Object.keys(annotations).length ? { annotations } : {}),
+    ...(d.serviceType ? { type: d.serviceType } : {}),
+    ...(d.nodePorts ? { nodePorts: d.nodePorts } : {}),
+  };
+  const tls = d.tls && {
+    enabled: true,
+    ...(d.tls.letsEncrypt ? { letsEncrypt: { dnsNames: [d.hostname], enabled: true, ...(d.tls.letsEncrypt === true ? {} : { server: d.tls.letsEncrypt.server }) } } : {}),
+    ...(d.tls.credentialName ? { credentialName: d.tls.credentialName } : {}),
+    ...(d.tls.externalTermination ? { externalTermination: true } : {}),
+  };
+  return {
+    apiVersion: 'smm.cisco.com/v1alpha1',
+    kind: 'ControlPlane',
+    metadata: { name: CONTROL_PLANE_NAME },
+    spec: { smm: { exposeDashboard: { meshGateway: { enabled: true, ...(Object.keys(service).length ? { service } : {}), ...(tls ? { tls } : {}) } } } },
+  };
 }

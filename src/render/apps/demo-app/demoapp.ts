@@ -1,8 +1,8 @@
 /** The demo-app application (docs 2.3.6 and 2.3.7): namespace and DemoApplication, split by cluster. */
-import type { DemoApp } from '../model/schema.js';
-import { labelOf, type RenderContext } from './context.js';
-import { CONTROL_PLANE_NAME, SYNC_WAVE } from './layout.js';
-import type { K8sObject } from './yaml.js';
+import type { DemoApp } from '../../../model/schema.js';
+import { labelOf, type RenderContext } from '../../context.js';
+import { CONTROL_PLANE_NAME } from '../../layout.js';
+import type { K8sObject } from '../../yaml.js';
 
 type Placement = DemoApp['placement'][number];
 const DEMO_NAME = 'smm-demo';
@@ -54,19 +54,6 @@ export function demoApplicationPatch(demo: DemoApp, placement: Placement): K8sOb
       deploySLOResources: placement.sloResources ?? entry,
       enabledComponents: placement.components,
       ...(load ? { load: { enabled: true, ...demo.load } } : {}),
-    },
-  };
-}
-
-/** Istio CNI on OpenShift needs a NetworkAttachmentDefinition in the workload namespace (docs 2.3.6). */
-export function cniAttachment(ctx: RenderContext, demo: DemoApp): K8sObject {
-  return {
-    apiVersion: 'k8s.cni.cncf.io/v1',
-    kind: 'NetworkAttachmentDefinition',
-    metadata: {
-      name: `istio-cni-${demo.revision ?? ctx.revision}-${ctx.fleet.istio.namespace}`,
-      namespace: demo.namespace,
-      annotations: { [SYNC_WAVE]: '3' },
     },
   };
 }

@@ -1,0 +1,125 @@
+/**
+ * Changes that make Argo CD delete things on a cluster: an Application that disappears (its
+ * resources finalizer and prune then delete everything it deployed), and a Namespace, a
+ * CustomResourceDefinition (with every custom resource of that kind) or an IstioControlPlane that
+ * leaves the rendered tree. Pure: the tree before (read) against the tree after (writes, deletes).
+ */
+import { posix } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+
+/** The kinds whose removal takes more with them than themselves. */
+const DESTRUCTIVE_KINDS = new Set(['Namespace', 'CustomResourceDefinition', 'IstioControlPlane']);
+const OVERLAY = /^manifests\/([^/]+)\/overlays\/([^/]+)\//;
+
+export interface Destructive {
+  kind: 'Application' | 'Namespace' | 'CustomResourceDefinition' | 'IstioControlPlane';
+  /** `app@cluster` for an Application, else `namespace/name` or `name`. */
+  name: string;
+  /** The file it was declared in. */
+  file: string;
+  /** For an Application: the resources its finalizer deletes (from its base and overlay). */
+  deletes?: string[];
+}
+
+interface Resource {
+  kind: string;
+  name: string;
+}
+
+function resources(text: string | undefined): Resource[] {
+  if (text === undefined) return [];
+  const out: Resource[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    if (doc.errors.length) continue;
+    const o = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
+    if (!o || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') continue;
+    const ns = typeof o.metadata.namespace === 'string' ? `${o.metadata.namespace}/` : '';
+    out.push({ kind: o.kind, name: `${ns}${o.metadata.name}` });
+  }
+  return out;
+}
+
+/**
+ * The files that declare resources: those a kustomization lists under `resources`. Patches and
+ * component files name resources they change, not ones they create.
+ */
+function resourceFiles(tree: ReadonlyMap<string, string>): string[] {
+  const out = new Set<string>();
+  for (const [p, text] of tree) {
+    if (posix.basename(p) !== 'kustomization.yaml') continue;
+    let k: unknown;
+    try {
+      k = parse(text);
+    } catch {
+      continue;
+    }
+    const list = (k as { resources?: unknown } | null)?.resources;
+    if (!Array.isArray(list)) continue;
+    for (const r of list) {
+      if (typeof r !== 'string') continue;
+      const f = posix.normalize(posix.join(posix.dirname(p), r));
+      if (tree.has(f)) out.add(f);
+    }
+  }
+  return [...out].sort();
+}
+
+/** The tree before and after as path -> content (a missing path: no such file). */
+export function destructiveChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Destructive[] {
+  const declaredBefore = resourceFiles(before);
+  const yaml = (m: ReadonlyMap<string, string>) => (m === before ? declaredBefore : resourceFiles(m));
+  const overlayOf = (p: string) => OVERLAY.exec(p)?.slice(1, 3).join('@');
+  const overlaysAfter = new Set([...after.keys()].map(overlayOf).filter(Boolean));
+  const out: Destructive[] = [];
+  const reported = new Set<string>();
+  // An overlay is its folder's kustomization, whether or not it declares resources of its own.
+  const overlaysBefore = [...before.keys()].filter((p) => OVERLAY.test(p)).sort();
+  for (const p of overlaysBefore) {
+    const app = overlayOf(p);
+    if (!app || overlaysAfter.has(app) || reported.has(app)) continue;
+    reported.add(app);
+    const [name, cluster] = app.split('@') as [string, string];
+    const deployed = yaml(before).filter((f) => f.startsWith(`manifests/${name}/base/`) || f.startsWith(`manifests/${name}/overlays/${cluster}/`));
+    const deletes = [...new Set(deployed.flatMap((f) => resources(before.get(f)).map((r) => `${r.kind}/${r.name}`)))].sort();
+    out.push({ kind: 'Application', name: app, file: `manifests/${name}/overlays/${cluster}/`, deletes });
+  }
+  const declaredAfter = new Set(yaml(after));
+  const remaining = new Set([...declaredAfter].flatMap((p) => resources(after.get(p)).map((r) => `${r.kind}/${r.name}`)));
+  for (const p of yaml(before)) {
+    const app = overlayOf(p);
+    if (app && reported.has(app)) continue; // Reported with its Application.
+    if (after.get(p) === before.get(p) && declaredAfter.has(p)) continue;
+    for (const r of resources(before.get(p))) {
+      const key = `${r.kind}/${r.name}`;
+      // A resource that moved to another file is not removed; one declared twice is reported once.
+      if (!DESTRUCTIVE_KINDS.has(r.kind) || remaining.has(key) || reported.has(key)) continue;
+      reported.add(key);
+      out.push({ kind: r.kind as Destructive['kind'], name: r.name, file: p });
+    }
+  }
+  return out;
+}
+
+export function describeDestructive(d: Destructive): string {
+  if (d.kind === 'Application') {
+    const [app, cluster] = d.name.split('@');
+    return `the ${app} Application of ${cluster} (${d.file}) is removed: Argo CD's resources finalizer then deletes everything it deployed (a Helm chart's resources too)${d.deletes?.length ? `, among them ${d.deletes.join(', ')}` : ''}`;
+  }
+  return `${d.kind} ${d.name} (${d.file}) is removed: Argo CD prunes it${d.kind === 'Namespace' ? ' with everything in it' : d.kind === 'CustomResourceDefinition' ? ' with every resource of its kind' : ''}`;
+}
+
+/**
+ * What a generate plan deletes: the tree before is every file the last and the new render name, as
+ * it is now; the tree after is that with the plan's writes and deletes applied.
+ */
+export function destructiveInPlan(plan: { writes: { path: string; content: string }[]; deletes: string[] }, paths: Iterable<string>, read: (p: string) => string | undefined): Destructive[] {
+  const before = new Map<string, string>();
+  for (const p of paths) {
+    const text = read(p);
+    if (text !== undefined) before.set(p, text);
+  }
+  const after = new Map(before);
+  for (const w of plan.writes) after.set(w.path, w.content);
+  for (const d of plan.deletes) after.delete(d);
+  return destructiveChanges(before, after);
+}

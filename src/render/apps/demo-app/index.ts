@@ -1,0 +1,39 @@
+/** demo-app (docs 2.3.6, 2.3.7): the DemoApplication, on the clusters its placement names. */
+import { kustomization } from '../../kustomize.js';
+import { relativeTo } from '../../layout.js';
+import type { Files, GeneratedApp } from '../types.js';
+import { cniAttachment, nonrootSccBinding } from '../../openshift.js';
+import { demoApplication, demoApplicationPatch, demoNamespace } from './demoapp.js';
+
+export const demoApp: GeneratedApp = {
+  name: 'demo-app',
+  appSetName: 'demo-app-appset',
+  appPrefix: 'demo-app',
+  wave: '2',
+  clusters: ({ fleet }) => fleet.clusters.filter((c) => fleet.demoApp?.placement.some((p) => p.cluster === c.name)),
+  spec: (_ctx, overlay) => ({ source: overlay, destination: { name: '{{cluster}}' } }),
+  base(ctx) {
+    const demo = ctx.fleet.demoApp!;
+    return [
+      ['demo-app-namespace.yaml', demoNamespace(ctx, demo)],
+      ['demo-app.yaml', demoApplication(ctx, demo)],
+      ['kustomization.yaml', kustomization({ resources: ['demo-app-namespace.yaml', 'demo-app.yaml'] })],
+    ];
+  },
+  overlay({ ctx, cluster, dir, base }) {
+    const demo = ctx.fleet.demoApp!;
+    const placement = demo.placement.find((p) => p.cluster === cluster.name)!;
+    const extra: Files =
+      cluster.platform === 'openshift'
+        ? [
+            ['network-attachment.yaml', cniAttachment(ctx, demo.namespace, demo.revision)],
+            ['scc-nonroot-v2.yaml', nonrootSccBinding(demo.namespace)],
+          ]
+        : [];
+    return [
+      ...extra,
+      ['demo-app.yaml', demoApplicationPatch(demo, placement)],
+      ['kustomization.yaml', kustomization({ resources: [relativeTo(dir, base), ...extra.map(([f]) => f)], patches: [{ path: 'demo-app.yaml' }] })],
+    ];
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * mesh-slos (docs 2.8.1): SLI templates, service level objectives and their burn-rate alerting
+ * policies, on active clusters unless an object names its clusters. Needs the ControlPlane's sre
+ * CRDs, so it syncs after smm-controlplane.
+ */
+import { alertName, type Slos } from '../../../model/mesh/slo.js';
+import type { Cluster } from '../../../model/schema.js';
+import type { RenderContext } from '../../context.js';
+import { kustomization } from '../../kustomize.js';
+import type { K8sObject } from '../../yaml.js';
+import type { Files, GeneratedApp } from '../types.js';
+
+const NAME = 'mesh-slos';
+const SRE = 'sre.smm.cisco.com/v1alpha1';
+type Objective = Slos['objectives'][number];
+
+const indicatorTemplate = (t: Slos['indicatorTemplates'][number]): K8sObject => ({
+  apiVersion: SRE,
+  kind: 'ServiceLevelIndicatorTemplate',
+  metadata: { name: t.name, namespace: t.namespace },
+  spec: { description: t.description, goodEvents: t.goodEvents, kind: t.kind, ...(t.parameters.length ? { parameters: t.parameters } : {}), totalEvents: t.totalEvents },
+});
+
+const objective = (o: Objective): K8sObject => ({
+  apiVersion: SRE,
+  kind: 'ServiceLevelObjective',
+  metadata: { name: o.name, namespace: o.namespace },
+  spec: {
+    ...(o.description ? { description: o.description } : {}),
+    selector: { name: o.service.name, namespace: o.service.namespace },
+    sli: { templateRef: { name: o.sli.template, namespace: o.sli.templateNamespace }, ...(Object.keys(o.sli.parameters).length ? { parameters: o.sli.parameters } : {}) },
+    slo: { goal: o.goal, ...(o.rolling ? { rolling: { length: o.rolling } } : { calendar: { length: o.calendar } }) },
+  },
+});
+
+const alertingPolicies = (o: Objective): K8sObject[] =>
+  o.alerts.map((a) => ({
+    apiVersion: SRE,
+    kind: 'AlertingPolicy',
+    metadata: { name: alertName(o, a), namespace: o.namespace },
+    spec: {
+      burnrate: {
+        ...(a.conditionMetDuration ? { conditionMetDuration: a.conditionMetDuration } : {}),
+        lookBackWindow: a.lookBackWindow,
+        ...(a.secondaryWindow ? { secondaryWindow: a.secondaryWindow } : {}),
+        severity: a.severity,
+        threshold: String(a.threshold),
+      },
+      sloRef: { name: o.name, namespace: o.namespace },
+    },
+  }));
+
+function objectsOn(ctx: RenderContext, cluster: Cluster): K8sObject[] {
+  const here = <T extends { clusters?: string[] | undefined }>(list: T[]) => list.filter((o) => (o.clusters ? o.clusters.includes(cluster.name) : cluster.role === 'active'));
+  const { slos } = ctx.fleet;
+  return [...here(slos.indicatorTemplates).map(indicatorTemplate), ...here(slos.objectives).flatMap((o) => [objective(o), ...alertingPolicies(o)])];
+}
+
+const fileOf = (o: K8sObject) => `${o.kind.toLowerCase()}-${o.metadata?.namespace as string}-${o.metadata?.name as string}.yaml`;
+
+export const meshSlos: GeneratedApp = {
+  name: NAME,
+  appSetName: `${NAME}-appset`,
+  appPrefix: NAME,
+  wave: '3',
+  clusters: (ctx) => ctx.fleet.clusters.filter((c) => objectsOn(ctx, c).length > 0),
+  spec: (_ctx, overlay) => ({ source: overlay, destination: { name: '{{cluster}}' } }),
+  overlay({ ctx, cluster }) {
+    const files: Files = objectsOn(ctx, cluster).map((o) => [fileOf(o), o]);
+    return [...files, ['kustomization.yaml', kustomization({ resources: files.map(([f]) => f) })]];
+  },
+};

@@ -1,0 +1,51 @@
+/** The generated repo's README and, for a multi-cluster fleet, its trust-exchange script. */
+import { inferredValues } from '../model/blueprint.js';
+import { networkOf } from './context.js';
+import { APPS_DIR, BOOTSTRAP_DIR, NS, PLACEHOLDER_ANNOTATION, README, ROOT_APP, TRUST_SCRIPT, VENDORED_CHART_DIR } from './layout.js';
+import { renderTemplate } from './prose.js';
+import type { RepoFiles } from './repo-files.js';
+import { demoApp } from './apps/demo-app/index.js';
+import type { AppFile } from './apps/types.js';
+
+export const readme: RepoFiles = ({ ctx, apps }) => {
+  const { fleet, blueprint } = ctx;
+  const names = fleet.clusters.map((c) => c.name);
+  const demoClusters = apps.find(({ app }) => app === demoApp)?.clusters.map((c) => c.name) ?? [];
+  const files: AppFile[] = [
+    {
+      path: README,
+      text: renderTemplate('README.md', {
+        calisti: blueprint.calisti,
+        chart: blueprint.chart.version,
+        chartSource: fleet.calisti.chart === 'oci' ? `from ${blueprint.chart.repository}` : `vendored in ${VENDORED_CHART_DIR}`,
+        istio: ctx.istio.version,
+        revision: ctx.revision,
+        istioNamespace: fleet.istio.namespace,
+        meshID: fleet.istio.meshID,
+        repoURL: fleet.git.repoURL,
+        targetRevision: fleet.git.targetRevision,
+        argocdNamespace: fleet.argocd.namespace,
+        project: fleet.argocd.project,
+        clusters: fleet.clusters.map((c) => ({
+          name: c.name,
+          role: c.role,
+          network: networkOf(c),
+          platform: c.platform,
+          demo: demoClusters.includes(c.name) ? fleet.demoApp!.placement.find((p) => p.cluster === c.name)!.components.join(', ') : '-',
+          gateways: fleet.gateways.filter((g) => g.clusters.includes(c.name)).map((g) => `${g.namespace}/${g.name}`).join(', ') || '-',
+        })),
+        placeholderAnnotation: PLACEHOLDER_ANNOTATION,
+        bootstrapDir: BOOTSTRAP_DIR,
+        appsDir: APPS_DIR,
+        rootApp: ROOT_APP,
+        multiCluster: names.length > 1,
+        trustScript: TRUST_SCRIPT,
+        inferred: inferredValues(blueprint),
+      }),
+    },
+  ];
+  if (names.length > 1) {
+    files.push({ path: TRUST_SCRIPT, text: renderTemplate('export-secrets.sh', { clusters: names, registryNamespace: NS.clusterRegistry }), executable: true });
+  }
+  return files;
+};

@@ -1,0 +1,149 @@
+/**
+ * Commit a set of paths exactly as they are in the working tree, with git plumbing: a temporary
+ * index (HEAD's tree plus these paths, read from stdin, so any number of them), `write-tree`,
+ * `commit-tree`, then `update-ref HEAD <new> <old>`: a compare-and-swap, so a run killed after
+ * its hooks, or one racing another writer, can never move HEAD behind someone's back. The user's
+ * own staged changes to other paths stay staged and out of the commit. The pre-commit and
+ * commit-msg hooks run as `git commit` would run them.
+ */
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { gitDir } from './gitdir.js';
+import { gitExec, headCommit, identityEnv } from './git.js';
+
+const ZERO = '0000000000000000000000000000000000000000';
+
+/** An index line: the file as it is on disk, or a removal when it is gone. */
+function indexLines(dir: string, paths: string[], ids: Map<string, string>): string {
+  return paths
+    .map((p) => {
+      const id = ids.get(p);
+      if (id === undefined) return `0 ${ZERO}\t${p}`;
+      const mode = lstatSync(join(dir, p)).mode & 0o111 ? '100755' : '100644';
+      return `${mode} ${id}\t${p}`;
+    })
+    .join('\n');
+}
+
+/** Refuses to start when a git process holds (or a crashed one left) the index lock. */
+export function assertIndexUnlocked(dir: string): void {
+  const lock = join(gitDir(dir), 'index.lock');
+  if (existsSync(lock)) {
+    throw new UserError(`${lock} exists: another git process is running in this repo, or one crashed and left it`, `if no git process is running: rm ${lock}`);
+  }
+}
+
+/**
+ * Commits `paths` (repo-relative, present or deleted) as they are on disk. Returns the new commit,
+ * or undefined when they hold no change against HEAD.
+ */
+export async function commitFiles(dir: string, paths: string[], message: string): Promise<string | undefined> {
+  assertIndexUnlocked(dir);
+  const head = await headCommit(dir);
+  const unique = [...new Set(await expandFolders(dir, head, paths))].sort();
+  const present = unique.filter((p) => {
+    let st;
+    try {
+      st = lstatSync(join(dir, p));
+    } catch {
+      return false;
+    }
+    if (!st.isFile()) throw new UserError(`refusing to commit ${p}: not a regular file (a symlink or folder stands where calisti-gitops keeps a file)`, `replace it with a regular file, or remove it`);
+    return true;
+  });
+  // Blobs for what is on disk, in one process; paths on stdin, never on the command line.
+  const hashed = present.length ? (await gitExec(dir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${present.join('\n')}\n` })).trim().split('\n') : [];
+  const ids = new Map(present.map((p, i) => [p, hashed[i]!]));
+  const lines = `${indexLines(dir, unique, ids)}\n`;
+
+  const scratch = mkdtempSync(join(gitDir(dir), 'calisti-index-'));
+  const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+  try {
+    await gitExec(dir, head ? ['read-tree', head] : ['read-tree', '--empty'], { env });
+    await gitExec(dir, ['update-index', '--add', '--remove', '--index-info'], { env, input: lines });
+    const tree = (await gitExec(dir, ['write-tree'], { env })).trim();
+    if (head && tree === (await gitExec(dir, ['rev-parse', `${head}^{tree}`])).trim()) {
+      await syncIndex(dir, lines);
+      return undefined;
+    }
+    await runHook(dir, 'pre-commit', [], env);
+    const msgFile = join(scratch, 'COMMIT_EDITMSG');
+    writeFileSync(msgFile, `${message}\n`);
+    await runHook(dir, 'commit-msg', [msgFile], env);
+    const finalMessage = readFileSync(msgFile, 'utf8');
+    const commit = (await gitExec(dir, ['commit-tree', tree, ...(head ? ['-p', head] : []), '-F', '-'], { env: await identityEnv(dir), input: finalMessage })).trim();
+    try {
+      await gitExec(dir, ['update-ref', '-m', `commit: ${finalMessage.split('\n')[0]}`, 'HEAD', commit, head ?? ZERO]);
+    } catch (e) {
+      if (!/but expected|cannot lock ref/i.test((e as Error).message)) throw e;
+      throw new UserError('HEAD moved while calisti-gitops was committing (another writer?); nothing was committed', 'run the command again');
+    }
+    // The commit stands from here on. The real index follows, for these paths only, so `git
+    // status` is clean and the user's other staged changes stay as they were; a failure here only
+    // leaves the index stale, which the next run's recovery (or `git reset`) mends.
+    await syncIndex(dir, lines).catch(() => undefined);
+    await runHook(dir, 'post-commit', [], {}).catch(() => undefined);
+    return commit;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** A folder in `paths` (a vendored chart) stands for every file in it, on disk and in HEAD. */
+async function expandFolders(dir: string, head: string | undefined, paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    let isDir = false;
+    try {
+      isDir = lstatSync(join(dir, p)).isDirectory();
+    } catch {
+      // gone: a file or a folder deleted from disk
+    }
+    const inHead = head ? (await gitExec(dir, ['ls-tree', '-r', '-z', '--name-only', head, '--', `${p}/`])).split('\0').filter(Boolean) : [];
+    if (!isDir && inHead.length === 0) out.push(p);
+    else out.push(...inHead, ...(isDir ? walkFiles(dir, p) : []));
+  }
+  return out;
+}
+
+function walkFiles(root: string, rel: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+    const p = `${rel}/${e.name}`;
+    if (e.isDirectory()) out.push(...walkFiles(root, p));
+    else out.push(p); // symlinks and others are refused by commitFiles
+  }
+  return out;
+}
+
+async function syncIndex(dir: string, lines: string): Promise<void> {
+  await gitExec(dir, ['update-index', '--add', '--remove', '--index-info'], { input: lines });
+  // Refresh stat data so git does not take every file for modified.
+  await gitExec(dir, ['update-index', '-q', '--refresh']).catch(() => undefined);
+}
+
+async function runHook(dir: string, hook: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  try {
+    await gitExec(dir, ['hook', 'run', '--ignore-missing', hook, ...(args.length ? ['--', ...args] : [])], { env });
+  } catch (e) {
+    const detail = (e as Error).message.replace(/^git hook failed: /, '').trim();
+    throw new UserError(`the ${hook} hook refused the commit${detail ? `: ${detail}` : ''}`, 'fix what the hook reports, then run the command again');
+  }
+}
+
+/** Points the index entries of these paths back at HEAD (after a run killed mid-commit). */
+export async function resetIndexPaths(dir: string, paths: string[]): Promise<void> {
+  if (paths.length === 0 || existsSync(join(gitDir(dir), 'index.lock'))) return;
+  const wanted = new Set(paths);
+  const head = await headCommit(dir);
+  const inHead = new Map<string, string>();
+  if (head) {
+    for (const entry of (await gitExec(dir, ['ls-tree', '-r', '-z', head])).split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab > 0 && wanted.has(entry.slice(tab + 1))) inHead.set(entry.slice(tab + 1), entry.slice(0, tab).replace(' blob ', ' '));
+    }
+  }
+  const lines = [...wanted].map((p) => (inHead.has(p) ? `${inHead.get(p)}\t${p}` : `0 ${ZERO}\t${p}`)).join('\n');
+  await syncIndex(dir, `${lines}\n`);
+}

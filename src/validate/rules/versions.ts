@@ -1,0 +1,56 @@
+/**
+ * version/mismatch: what the repo deploys differs from what the blueprints say for the model's
+ * version and control planes: a chart `targetRevision`, an IstioControlPlane's `spec.version` or
+ * images. This is how a bot's or a person's in-place bump shows up, whatever wrote it.
+ */
+import { blueprintFor } from '../../model/blueprint.js';
+import type { Fleet } from '../../model/schema.js';
+import type { RenderedTree } from '../../render/index.js';
+import { finding, resourceRef, type Finding } from '../findings.js';
+import type { ClusterView } from '../mesh.js';
+
+/** Every `image` string and IstioControlPlane `version` the render itself contains. */
+function rendered(tree: RenderedTree): { images: Set<string>; versions: Map<string, string> } {
+  const images = new Set<string>();
+  const versions = new Map<string, string>();
+  for (const { content } of tree.values()) {
+    for (const m of content.matchAll(/^\s*image: (\S+)$/gm)) images.add(m[1]!.replace(/^["']|["']$/g, ''));
+    const icp = /^kind: IstioControlPlane$[\s\S]*?^  name: (\S+)$[\s\S]*?^  version: (\S+)$/m.exec(content);
+    if (icp) versions.set(icp[1]!, icp[2]!.replace(/^["']|["']$/g, ''));
+  }
+  return { images, versions };
+}
+
+function imagesIn(v: unknown, out: string[] = []): string[] {
+  if (Array.isArray(v)) v.forEach((x) => imagesIn(x, out));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) k === 'image' && typeof x === 'string' ? out.push(x) : imagesIn(x, out);
+  return out;
+}
+
+export function versionFindings(fleet: Fleet, tree: RenderedTree, apps: { obj: Record<string, any>; file?: string; line?: number }[], views: ClusterView[]): Finding[] {
+  const bp = blueprintFor(fleet.calisti.version);
+  const fix = `calisti-gitops generate --force puts back what calisti.yaml ${fleet.calisti.version} says; to move to a newer release: calisti-gitops upgrade --to <version>`;
+  const out: Finding[] = [];
+  for (const a of apps) {
+    for (const src of a.obj.spec?.sources ?? (a.obj.spec?.source ? [a.obj.spec.source] : [])) {
+      if (src?.chart === bp.chart.name && String(src.targetRevision) !== bp.chart.version) {
+        out.push(finding('version/mismatch', `chart ${bp.chart.name} ${src.targetRevision}, but Calisti ${fleet.calisti.version} (calisti.yaml) ships ${bp.chart.version}: ${fix}`, { application: a.obj.metadata?.name, file: a.file, line: a.line }));
+      }
+    }
+  }
+  const want = rendered(tree);
+  for (const view of views) {
+    for (const d of view.resources) {
+      if (d.obj.kind !== 'IstioControlPlane') continue;
+      const where = { cluster: view.cluster, application: d.application, resource: resourceRef(d.obj), file: d.file, line: d.line };
+      const expected = want.versions.get(String(d.obj.metadata?.name));
+      if (expected !== undefined && String(d.obj.spec?.version) !== expected) {
+        out.push(finding('version/mismatch', `spec.version ${d.obj.spec?.version}, but calisti.yaml gives ${d.obj.metadata?.name} Istio ${expected}: ${fix}`, where));
+      }
+      for (const image of imagesIn(d.obj.spec)) {
+        if (!want.images.has(image)) out.push(finding('version/mismatch', `image ${image} is not one Calisti ${fleet.calisti.version} (calisti.yaml) ships for ${d.obj.metadata?.name}: ${fix}`, where));
+      }
+    }
+  }
+  return out;
+}

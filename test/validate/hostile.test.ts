@@ -1,0 +1,194 @@
+/**
+ * validate against repos built to fool or use it: remote resources it must not fetch, repoURL
+ * spellings, stale cache keys, clear Secrets in the build cache, files that never end.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findKustomize } from '../../src/kustomize/build.js';
+import { Builder } from '../../src/validate/builds.js';
+import { runValidate } from '../../src/validate/index.js';
+import { buildKey } from '../../src/validate/inputs.js';
+import { normalizeGitURL } from '../../src/argocd/repo-url.js';
+import { cli, tempDir } from '../helpers.js';
+
+const tool = findKustomize();
+const OVERLAY = 'manifests/smm-operator/overlays/workload-cluster-1';
+
+function writer(root: string) {
+  return (p: string, s: string) => {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), s);
+  };
+}
+
+async function initRepo(): Promise<string> {
+  const dir = join(tempDir(), 'repo');
+  expect((await cli('init', dir)).code).toBe(0);
+  return dir;
+}
+
+const rules = (r: Awaited<ReturnType<typeof runValidate>>) => r.findings.map((f) => f.rule);
+
+describe('remote resources', () => {
+  it('are refused offline with kustomize/remote-resource and never fetched; --allow-remote fetches', async () => {
+    let requests = 0;
+    const server = createServer((_, res) => {
+      requests++;
+      res.end('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fetched\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const dir = await initRepo();
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cm.yaml`;
+      writeFileSync(join(dir, OVERLAY, 'kustomization.yaml'), `resources:\n  - registry-pull-secret.yaml\n  - ${url}\n  - github.com/example/repo//base?ref=v1\n`);
+      const r = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
+      expect(rules(r)).toContain('kustomize/remote-resource');
+      expect(r.findings.filter((f) => f.rule === 'kustomize/remote-resource').map((f) => f.message).join(' ')).toMatch(/127\.0\.0\.1|github\.com/);
+      expect(requests).toBe(0);
+      writeFileSync(join(dir, OVERLAY, 'kustomization.yaml'), `resources:\n  - registry-pull-secret.yaml\n  - ${url}\n`);
+      const allowed = await runValidate({ dir, strict: false, crds: [], cacheDir: null, allowRemote: true });
+      expect(rules(allowed)).not.toContain('kustomize/remote-resource');
+      expect(requests).toBeGreaterThan(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('the CLI flag exists', async () => {
+    const r = await cli('validate', '--help');
+    expect(r.stdout + r.stderr).toContain('--allow-remote');
+  });
+});
+
+describe('repo URLs', () => {
+  it.each([
+    ['https://github.com/Org/Repo.git', 'https://github.com/org/repo'],
+    ['https://github.com/org/repo/', 'https://github.com/org/repo'],
+    ['HTTPS://GITHUB.COM/org/repo.git/', 'https://github.com/org/repo'],
+    ['git@github.com:org/repo.git', 'ssh://git@github.com/org/repo'],
+    ['ssh://git@GitHub.com/org/repo.git', 'git@github.com:org/repo'],
+    ['  https://github.com/org/repo  ', 'https://github.com/org/repo'],
+  ])('%s is the same repo as %s', (url, normal) => {
+    expect(normalizeGitURL(url)).toBe(normalizeGitURL(normal));
+  });
+
+  it('tells other repos apart', () => {
+    expect(normalizeGitURL('git@github.com:org/repo.git')).toBe(normalizeGitURL('ssh://git@github.com/org/repo'));
+    expect(normalizeGitURL('https://github.com/org/repo')).not.toBe(normalizeGitURL('https://github.com/org/repo2'));
+  });
+
+  it('a source spelled differently is still built; a foreign source gets a finding', async () => {
+    const dir = await initRepo();
+    const appset = join(dir, 'apps/demo-app/app-set.yaml');
+    writeFileSync(appset, readFileSync(appset, 'utf8').replace('https://github.com/github-id/calisti-gitops.git', 'HTTPS://github.com/GitHub-ID/calisti-gitops/'));
+    // A broken overlay: only a build finds it.
+    writeFileSync(join(dir, 'manifests/demo-app/overlays/workload-cluster-1/kustomization.yaml'), 'resources:\n  - missing.yaml\n');
+    const r = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
+    expect(r.findings.some((f) => f.rule === 'kustomize/build-failed' && f.application?.includes('demo-app'))).toBe(true);
+
+    writeFileSync(appset, readFileSync(appset, 'utf8').replace('HTTPS://github.com/GitHub-ID/calisti-gitops/', 'https://github.com/someone-else/calisti-gitops.git'));
+    const foreign = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
+    expect(rules(foreign)).toContain('app/source-not-checked');
+  });
+});
+
+describe('the build cache', () => {
+  it.each([
+    ['configurations', 'configurations:\n  - conf.yaml\n'],
+    ['crds', 'crds:\n  - conf.yaml\n'],
+    ['transformers', 'transformers:\n  - conf.yaml\n'],
+    ['generators', 'generators:\n  - conf.yaml\n'],
+    ['validators', 'validators:\n  - conf.yaml\n'],
+    ['openapi', 'openapi:\n  path: conf.yaml\n'],
+    ['replacements', 'replacements:\n  - path: conf.yaml\n'],
+    ['patches', 'patches:\n  - path: conf.yaml\n'],
+    ['components', 'components:\n  - comp\n'],
+  ])('keys a build by the files of %s', (_, field) => {
+    const root = tempDir();
+    const write = writer(root);
+    write('k/kustomization.yaml', `resources:\n  - cm.yaml\n${field}`);
+    write('k/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+    write('k/conf.yaml', 'a: 1\n');
+    write('k/comp/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - x.yaml\n');
+    write('k/comp/x.yaml', 'a: 1\n');
+    const before = buildKey(root, 'k', 'tool');
+    write(field.startsWith('components') ? 'k/comp/x.yaml' : 'k/conf.yaml', 'a: 2\n');
+    expect(buildKey(root, 'k', 'tool')).not.toBe(before);
+  });
+
+  it('a changed transformer configuration is rebuilt, not served stale', async () => {
+    const root = tempDir();
+    const cache = tempDir();
+    const write = writer(root);
+    write('k/kustomization.yaml', 'resources:\n  - cm.yaml\nconfigurations:\n  - conf.yaml\nnamePrefix: p-\n');
+    write('k/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+    write('k/conf.yaml', 'namePrefix:\n  - path: metadata/name\n');
+    const build = async () => {
+      const b = new Builder(root, tool, cache, { shareShapes: false });
+      try {
+        return await b.build({ path: 'k' });
+      } finally {
+        b.dispose();
+      }
+    };
+    expect((await build()).objects[0]!.obj.metadata.name).toBe('p-a');
+    write('k/conf.yaml', 'namePrefix:\n  - path: metadata/name\n    kind: Deployment\n');
+    const second = await build();
+    expect(second.cached).toBe(false);
+    expect(second.objects[0]!.obj.metadata.name).toBe('a');
+  });
+
+  it('never keeps a clear Secret value on disk; builds without one are cached', async () => {
+    const root = tempDir();
+    const cache = tempDir();
+    const write = writer(root);
+    write('s/kustomization.yaml', 'resources:\n  - s.yaml\nsecretGenerator:\n  - name: g\n    literals:\n      - password=leak-cache-2\n');
+    write('s/s.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: leak-cache-1\n');
+    write('c/kustomization.yaml', 'resources:\n  - cm.yaml\n');
+    write('c/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+    const b = new Builder(root, tool, cache, { shareShapes: false });
+    try {
+      expect((await b.build({ path: 's' })).ok).toBe(true);
+      expect((await b.build({ path: 'c' })).ok).toBe(true);
+    } finally {
+      b.dispose();
+    }
+    const files = readdirSync(cache);
+    expect(files.length).toBe(1);
+    const all = files.map((f) => readFileSync(join(cache, f), 'utf8')).join('');
+    expect(all).not.toContain('leak-cache');
+    expect(all).not.toContain(Buffer.from('leak-cache-2').toString('base64'));
+  });
+});
+
+describe('files that never end', () => {
+  it('a resource pointing at /dev/zero, a FIFO or a symlink loop does not hang validate', async () => {
+    const dir = await initRepo();
+    const o = join(dir, OVERLAY);
+    symlinkSync('/dev/zero', join(o, 'zero.yaml'));
+    execFileSync('mkfifo', [join(o, 'fifo.yaml')]);
+    symlinkSync('loop-b.yaml', join(o, 'loop-a.yaml'));
+    symlinkSync('loop-a.yaml', join(o, 'loop-b.yaml'));
+    writeFileSync(join(o, 'kustomization.yaml'), 'resources:\n  - registry-pull-secret.yaml\n  - zero.yaml\n  - fifo.yaml\n  - loop-a.yaml\n');
+    symlinkSync('/dev/zero', join(dir, 'apps/zero.yaml'));
+    execFileSync('mkfifo', [join(dir, 'apps/fifo.yaml')]);
+    const t0 = Date.now();
+    const r = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    expect(r.findings.filter((f) => f.rule === 'kustomize/unsafe-input').map((f) => f.message).join(' ')).toMatch(/zero\.yaml/);
+  }, 90_000);
+
+  it('an 11 MB YAML file is refused quickly with a clear finding', async () => {
+    const dir = await initRepo();
+    const line = '  key: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\n';
+    writeFileSync(join(dir, 'apps/big.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${line.repeat(Math.ceil((11 * 1024 * 1024) / line.length))}`);
+    const t0 = Date.now();
+    const r = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(r.findings.find((f) => f.file === 'apps/big.yaml')?.message).toMatch(/larger than/);
+  }, 60_000);
+});
