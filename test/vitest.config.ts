@@ -16,6 +16,7 @@ const UNIT = [
   'test/model/json-schema.test.ts',
   'test/model/load.test.ts',
   'test/render/golden.test.ts',
+  'test/render/paths.test.ts',
   'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
   'test/validate/builtin.test.ts',

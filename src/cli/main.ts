@@ -2,7 +2,7 @@
  * The command line. The only place that exits: commands throw UserError (exit 1) or UsageError
  * (exit 2), and this file turns them into a message with the next step to take.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { ExitCode, HandEditError, isOsError, ModelError, osError, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
 import { registerGenerate } from './generate.js';
@@ -13,6 +13,14 @@ import { registerUpgrade } from './upgrade.js';
 import { registerValidate } from './validate.js';
 import { registerGraph } from './graph.js';
 import { processIo, type Io } from './output.js';
+
+/** --help marks the options a command cannot run without. */
+const markRequired = {
+  optionDescription(this: Help, o: Option): string {
+    const d = Help.prototype.optionDescription.call(this, o);
+    return o.mandatory ? `(required) ${d}` : d;
+  },
+};
 
 /** `env` is where credentials come from (seal); tests pass their own. */
 export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Command {
@@ -30,6 +38,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerAppset(program, io);
   registerGraph(program, io);
   const configure = (c: Command): void => {
+    c.configureHelp(markRequired);
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
     c.commands.forEach(configure);
   };

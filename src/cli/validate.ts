@@ -22,7 +22,7 @@ export function registerValidate(program: Command, io: Io): void {
     .option('--no-cache', 'do not read or write the build cache (.git/calisti-gitops)')
     .option('--allow-remote', 'build kustomizations with remote resources or git bases (kustomize fetches them; off by default: a pull request would choose what CI connects to)', false)
     .option('-v, --verbose', 'show notes too', false)
-    .option('-q, --quiet', 'no progress line', false)
+    .option('-q, --quiet', 'print only the summary line', false)
     .option('--install-hook', 'install a git pre-push hook that runs validate --strict', false)
     .addOption(formatOption(['text', 'json', 'sarif']))
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops validate -C ./calisti-gitops\n  $ calisti-gitops validate --strict --crds ../argo-cd/manifests/crds -o sarif > validate.sarif')
@@ -35,7 +35,7 @@ export function registerValidate(program: Command, io: Io): void {
       const report = await (await import('../validate/index.js')).runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null, allowRemote: o.allowRemote, base: o.base, onProgress: progress.report }).finally(progress.end);
       if (o.output === 'json') printJson(io, toJson(report));
       else if (o.output === 'sarif') printJson(io, toSarif(report));
-      else io.err(formatText(report, o.verbose));
+      else io.err(formatText(report, o.verbose, o.quiet));
       if (!report.ok) throw new ExitCode(1);
     });
 }

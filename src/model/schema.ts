@@ -263,6 +263,10 @@ export function fleetSchema() {
       demoApp: DemoApp.optional().describe('The Calisti demo application (DemoApplication), placed across clusters.'),
       policies: Policies.prefault({}),
       slos: Slos.prefault({}),
+      ci: z
+        .strictObject({ github: z.boolean().default(true).describe('Write .github/workflows/calisti-gitops.yaml and .pre-commit-hooks.yaml.') })
+        .prefault({})
+        .describe('CI files in the generated repo.'),
     })
     .superRefine((fleet, ctx) => {
       const bp = blueprintFor(fleet.calisti.version);

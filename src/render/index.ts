@@ -11,6 +11,7 @@ import { schemasDir } from '../toolkit.js';
 import { APPS } from './apps/registry.js';
 import type { AppFile, Files } from './apps/types.js';
 import { appSets, bootstrap } from './bootstrap.js';
+import { ciFiles } from './ci.js';
 import { renderContext, type RenderContext } from './context.js';
 import { baseDir, overlayDir, SCHEMA_FILE } from './layout.js';
 import { readme } from './readme.js';
@@ -26,7 +27,7 @@ export type RenderedTree = Map<string, RenderedFile>;
 const jsonSchema: RepoFiles = () => [{ path: SCHEMA_FILE, text: readFileSync(join(schemasDir, 'calisti.schema.json'), 'utf8') }];
 
 /** Files outside any one application. */
-const REPO_FILES: RepoFiles[] = [appSets, bootstrap, readme, jsonSchema];
+const REPO_FILES: RepoFiles[] = [appSets, bootstrap, readme, jsonSchema, ciFiles];
 
 /** `sealed`: the repo's sealed values (sealed-secrets.yaml), rendered as SealedSecrets. */
 export function renderRepo(fleet: Fleet, sealed: SealedStore = new SealedStore()): RenderedTree {

@@ -27,8 +27,8 @@ export const overlayDir = (app: string, cluster: string) => `${overlaysDir(app)}
 export const componentDir = (app: string, feature: string) => `components/${app}/${feature}`;
 
 /** The folders and root files a render writes into; nothing outside them is ever generated. */
-export const GENERATED_FOLDERS: readonly string[] = [APPS_DIR, 'manifests', 'components', BOOTSTRAP_DIR, STATE_DIR];
-export const GENERATED_ROOT_FILES: readonly string[] = [README, TRUST_SCRIPT];
+export const GENERATED_FOLDERS: readonly string[] = [APPS_DIR, 'manifests', 'components', BOOTSTRAP_DIR, STATE_DIR, '.github'];
+export const GENERATED_ROOT_FILES: readonly string[] = [README, TRUST_SCRIPT, '.pre-commit-hooks.yaml'];
 const SAFE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
 
 /**

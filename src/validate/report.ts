@@ -5,23 +5,41 @@ import type { ValidateReport } from './index.js';
 
 const MARK = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' } as const;
 
-export function formatText(r: ValidateReport, verbose = false): string {
-  const shown = r.findings.filter((f) => verbose || f.severity !== 'info');
+/** Cluster names in the order a person counts them: wc-1, wc-2, wc-10. */
+const natural = new Intl.Collator('en', { numeric: true }).compare;
+
+const sameKey = (f: Finding) => `${f.severity}\u0000${f.rule}\u0000${f.message}`;
+const location = (f: Finding) => {
+  const res = f.resource ? refString(f.resource) : f.application ? `Application ${f.application}` : '(fleet)';
+  return `${res}${f.file ? `  (${f.file}${f.line ? `:${f.line}` : ''})` : ''}`;
+};
+
+/** `quiet`: the summary line only. A finding repeated word for word is printed once, with a count. */
+export function formatText(r: ValidateReport, verbose = false, quiet = false): string {
+  const shown = quiet ? [] : r.findings.filter((f) => verbose || f.severity !== 'info');
   const lines: string[] = [];
+  const byKey = new Map<string, Finding[]>();
+  for (const f of shown) byKey.set(sameKey(f), [...(byKey.get(sameKey(f)) ?? []), f]);
   const groups = new Map<string, Finding[]>();
-  for (const f of shown) {
+  for (const f of shown.filter((f) => byKey.get(sameKey(f))!.length === 1)) {
     const g = f.cluster ? `cluster ${f.cluster}` : 'repository';
     groups.set(g, [...(groups.get(g) ?? []), f]);
   }
-  for (const [group, fs] of [...groups].sort(([a], [b]) => (a === 'repository' ? -1 : b === 'repository' ? 1 : a < b ? -1 : 1))) {
+  for (const [group, fs] of [...groups].sort(([a], [b]) => (a === 'repository' ? -1 : b === 'repository' ? 1 : natural(a, b)))) {
     lines.push(`${group}:`);
     let last = '';
     for (const f of fs) {
-      const res = f.resource ? refString(f.resource) : f.application ? `Application ${f.application}` : '';
-      if (res !== last) lines.push(`  ${res || '(fleet)'}${f.file ? `  (${f.file}${f.line ? `:${f.line}` : ''})` : ''}`);
-      last = res;
+      const where = location(f);
+      if (where !== last) lines.push(`  ${where}`);
+      last = where;
       lines.push(`    ${MARK[f.severity]} ${f.rule}: ${f.message}`);
     }
+  }
+  const repeated = [...byKey.values()].filter((fs) => fs.length > 1);
+  if (repeated.length) lines.push('repeated (-o json lists each one):');
+  for (const fs of repeated) {
+    const f = fs[0]!;
+    lines.push(`    ${MARK[f.severity]} ${f.rule}: ${f.message}  x${fs.length}, first at ${location(f)}`);
   }
   const s = r.summary;
   lines.push(
