@@ -1,7 +1,7 @@
 /**
  * The rendered per-cluster resources equal the docs' own files, field for field, apart from the
  * deliberate differences listed in the README. The docs' files are read from the docs text itself
- * (../shared/seeds), written to a temporary repo exactly as the guide's `cat > file <<EOF` steps
+ * (seeds/ beside CALISTI_CONFORMANCE_DIR; skipped without it), written to a temporary repo exactly as the guide's `cat > file <<EOF` steps
  * do, and built with the same kustomize as ours.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
