@@ -1,33 +1,13 @@
 /** Exposing the dashboard (docs 2.5.10.1): the docs' ControlPlane patches, from the model, built with kustomize. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findKustomize, kustomizeBuild } from '../../../src/kustomize/build.js';
 import { parseFleet } from '../../../src/model/load.js';
-import { renderRepo } from '../../../src/render/index.js';
-import { parseYamlDocs, tempDir } from '../../helpers.js';
+import { fleetModel, renderToDisk } from './render.js';
 
-const tool = findKustomize();
-const fleet = (dashboard: string) => `apiVersion: calisti-gitops.io/v1alpha1
-kind: Fleet
-calisti:
-  version: 1.12.0
-git:
-  repoURL: https://example.org/fleet.git
-clusters:
-  - name: c1
-    dashboard:
-${dashboard}`;
+const fleet = (dashboard: string) => fleetModel(`  - name: c1\n    dashboard:\n${dashboard}`, '');
 
 async function exposeDashboard(dashboard: string) {
-  const dir = tempDir();
-  for (const [p, f] of renderRepo(parseFleet(fleet(dashboard)))) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), f.content);
-  }
-  const b = await kustomizeBuild(tool, join(dir, 'manifests/smm-controlplane/overlays/c1'));
-  expect(b.ok, b.stderr).toBe(true);
-  return parseYamlDocs(b.yaml).find((o) => o.kind === 'ControlPlane')!.spec.smm.exposeDashboard;
+  const objs = await renderToDisk(fleet(dashboard)).build('manifests/smm-controlplane/overlays/c1');
+  return objs.find((o) => o.kind === 'ControlPlane')!.spec.smm.exposeDashboard;
 }
 
 describe('dashboard exposure: the docs\' scenarios', () => {

@@ -2,39 +2,17 @@
  * Day-2 gateways against the Calisti docs' own examples (2.5.6.1, 2.5.6.2, 2.5.6.4, 2.8.5), each
  * rendered from a model and built with the real kustomize.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findKustomize, kustomizeBuild } from '../../../src/kustomize/build.js';
 import { parseFleet } from '../../../src/model/load.js';
-import { renderRepo } from '../../../src/render/index.js';
-import { parseYamlDocs, tempDir } from '../../helpers.js';
+import { fleetModel, renderToDisk } from './render.js';
 
-const tool = findKustomize();
 const OVERLAY = 'manifests/smm-controlplane/overlays/c1';
 
 /** A one-cluster fleet with these gateways (YAML list items, indented by two). */
-const fleet = (gateways: string) => `apiVersion: calisti-gitops.io/v1alpha1
-kind: Fleet
-calisti:
-  version: 1.12.0
-git:
-  repoURL: https://example.org/fleet.git
-clusters:
-  - name: c1
-gateways:
-${gateways}`;
+const fleet = (gateways: string) => fleetModel('  - name: c1', `gateways:\n${gateways}`);
 
 async function build(model: string) {
-  const dir = tempDir();
-  for (const [p, f] of renderRepo(parseFleet(model))) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), f.content);
-  }
-  const b = await kustomizeBuild(tool, join(dir, OVERLAY));
-  expect(b.ok, b.stderr).toBe(true);
-  expect(b.stderr).toBe('');
-  const objs = parseYamlDocs(b.yaml);
+  const objs = await renderToDisk(model).build(OVERLAY);
   return { objs, one: (kind: string, name?: string) => objs.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name))! };
 }
 

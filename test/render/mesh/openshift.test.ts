@@ -2,27 +2,15 @@
  * OpenShift (docs 2.3.8): every namespace with sidecars on an OpenShift cluster gets the istio-cni
  * NetworkAttachmentDefinition and the nonroot-v2 SCC binding; other clusters get neither.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findKustomize, kustomizeBuild } from '../../../src/kustomize/build.js';
-import { parseFleet } from '../../../src/model/load.js';
-import { renderRepo } from '../../../src/render/index.js';
-import { parseYamlDocs, tempDir } from '../../helpers.js';
+import { fleetModel, renderToDisk } from './render.js';
 
-const tool = findKustomize();
-const model = `apiVersion: calisti-gitops.io/v1alpha1
-kind: Fleet
-calisti:
-  version: 1.12.0
-git:
-  repoURL: https://example.org/fleet.git
-clusters:
-  - name: ocp
+const model = fleetModel(
+  `  - name: ocp
     platform: openshift
   - name: k8s
-    role: passive
-namespaces:
+    role: passive`,
+  `namespaces:
   - name: team-a
   - name: team-b
     clusters: [k8s]
@@ -31,20 +19,12 @@ gateways:
 demoApp:
   placement:
     - {cluster: ocp, components: [frontpage, catalog, bookings, postgresql, payments, notifications, movies, analytics, database, mysql]}
-`;
+`,
+);
 
 describe('openshift sidecar namespaces', () => {
   it('attach istio-cni and bind nonroot-v2 in every sidecar namespace of the OpenShift cluster only', async () => {
-    const dir = tempDir();
-    for (const [p, f] of renderRepo(parseFleet(model))) {
-      mkdirSync(dirname(join(dir, p)), { recursive: true });
-      writeFileSync(join(dir, p), f.content);
-    }
-    const build = async (overlay: string) => {
-      const b = await kustomizeBuild(tool, join(dir, overlay));
-      expect(b.ok, b.stderr).toBe(true);
-      return parseYamlDocs(b.yaml);
-    };
+    const { build } = renderToDisk(model);
     const setup = (objs: Record<string, any>[], kind: string) => objs.filter((o) => o.kind === kind).map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
 
     const ocp = [...(await build('manifests/smm-controlplane/overlays/ocp')), ...(await build('manifests/demo-app/overlays/ocp'))];

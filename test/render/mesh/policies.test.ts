@@ -2,44 +2,13 @@
  * Traffic and security policies against the docs' examples (2.7.2.2, 2.7.2.6, 2.11.3): rendered as
  * the mesh-policies application on the clusters they name, built with the real kustomize.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { findKustomize, kustomizeBuild } from '../../../src/kustomize/build.js';
 import { parseFleet } from '../../../src/model/load.js';
-import { renderRepo } from '../../../src/render/index.js';
-import { parseYamlDocs, tempDir } from '../../helpers.js';
+import { fleetModel, renderToDisk } from './render.js';
 
-const tool = findKustomize();
-const fleet = (policies: string) => `apiVersion: calisti-gitops.io/v1alpha1
-kind: Fleet
-calisti:
-  version: 1.12.0
-git:
-  repoURL: https://example.org/fleet.git
-clusters:
-  - name: c1
-  - name: c2
-    role: passive
-policies:
-${policies}`;
-
-async function render(model: string) {
-  const tree = renderRepo(parseFleet(model));
-  const dir = tempDir();
-  for (const [p, f] of tree) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), f.content);
-  }
-  const build = async (overlay: string) => {
-    const b = await kustomizeBuild(tool, join(dir, overlay));
-    expect(b.ok, b.stderr).toBe(true);
-    expect(b.stderr).toBe('');
-    return parseYamlDocs(b.yaml);
-  };
-  return { tree, build };
-}
+const fleet = (policies: string) => fleetModel('  - name: c1\n  - name: c2\n    role: passive', `policies:\n${policies}`);
+const render = renderToDisk;
 
 const docsPolicies = `  mtls: STRICT
   outboundTrafficPolicy: REGISTRY_ONLY

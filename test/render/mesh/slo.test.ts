@@ -2,35 +2,20 @@
  * SLOs and alerting against the docs' CR reference (2.8.1.2-4): rendered as the mesh-slos
  * application, built with the real kustomize, and valid against the sre CRDs in schemas/.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findKustomize, kustomizeBuild } from '../../../src/kustomize/build.js';
 import { parseFleet } from '../../../src/model/load.js';
-import { renderRepo } from '../../../src/render/index.js';
 import { schemasDir } from '../../../src/toolkit.js';
 import { CrdRegistry } from '../../../src/validate/crds.js';
 import { checkResource } from '../../../src/validate/structural.js';
-import { parseYamlDocs, tempDir } from '../../helpers.js';
+import { fleetModel, renderToDisk } from './render.js';
 
-const tool = findKustomize();
 const crds = new CrdRegistry()
   .addFile(join(schemasDir, 'sre.smm.cisco.com_servicelevelobjectives.yaml'))
   .addFile(join(schemasDir, 'sre.smm.cisco.com_servicelevelindicatortemplates.yaml'))
   .addFile(join(schemasDir, 'sre.smm.cisco.com_alertingpolicies.yaml'));
 
-const fleet = (slos: string) => `apiVersion: calisti-gitops.io/v1alpha1
-kind: Fleet
-calisti:
-  version: 1.12.0
-git:
-  repoURL: https://example.org/fleet.git
-clusters:
-  - name: c1
-  - name: c2
-    role: passive
-slos:
-${slos}`;
+const fleet = (slos: string) => fleetModel('  - name: c1\n  - name: c2\n    role: passive', `slos:\n${slos}`);
 
 const docs = `  indicatorTemplates:
     - name: http-requests-success-rate-demo
@@ -73,16 +58,9 @@ const docs = `  indicatorTemplates:
 
 describe('SLOs and alerting', () => {
   it('the docs\' fields, on active clusters, valid against the sre CRDs', async () => {
-    const dir = tempDir();
-    const tree = renderRepo(parseFleet(fleet(docs)));
-    for (const [p, f] of tree) {
-      mkdirSync(dirname(join(dir, p)), { recursive: true });
-      writeFileSync(join(dir, p), f.content);
-    }
+    const { tree, build } = renderToDisk(fleet(docs));
     expect([...tree.keys()].some((p) => p.startsWith('manifests/mesh-slos/overlays/c2/'))).toBe(false);
-    const b = await kustomizeBuild(tool, join(dir, 'manifests/mesh-slos/overlays/c1'));
-    expect(b.ok, b.stderr).toBe(true);
-    const objs = parseYamlDocs(b.yaml);
+    const objs = await build('manifests/mesh-slos/overlays/c1');
     for (const o of objs) expect(checkResource(o, crds.get(o.apiVersion, o.kind)!), `${o.kind}/${o.metadata.name}`).toEqual([]);
     const one = (kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name)!;
 
