@@ -5,9 +5,9 @@
  */
 import type { Cluster } from '../../../model/schema.js';
 import type { RenderContext } from '../../context.js';
-import { kustomization } from '../../kustomize.js';
 import type { K8sObject } from '../../yaml.js';
-import type { Files, GeneratedApp } from '../types.js';
+import { objectsApp } from '../objects-app.js';
+import type { GeneratedApp } from '../types.js';
 import { authorizationPolicy, destinationRule, meshPeerAuthentication, peerAuthentication, serviceEntry, sidecar } from './policies.js';
 
 const NAME = 'mesh-policies';
@@ -26,18 +26,4 @@ function objectsOn(ctx: RenderContext, cluster: Cluster): K8sObject[] {
   ];
 }
 
-/** `<kind>-<namespace>-<name>.yaml`, lower case: unique within a cluster, as the model forbids duplicates per kind. */
-const fileOf = (o: K8sObject) => `${o.kind.toLowerCase()}-${o.metadata?.namespace as string}-${o.metadata?.name as string}.yaml`;
-
-export const meshPolicies: GeneratedApp = {
-  name: NAME,
-  appSetName: `${NAME}-appset`,
-  appPrefix: NAME,
-  wave: '3',
-  clusters: (ctx) => ctx.fleet.clusters.filter((c) => objectsOn(ctx, c).length > 0),
-  spec: (_ctx, overlay) => ({ source: overlay, destination: { name: '{{cluster}}' } }),
-  overlay({ ctx, cluster }) {
-    const files: Files = objectsOn(ctx, cluster).map((o) => [fileOf(o), o]);
-    return [...files, ['kustomization.yaml', kustomization({ resources: files.map(([f]) => f) })]];
-  },
-};
+export const meshPolicies: GeneratedApp = objectsApp(NAME, '3', objectsOn);

@@ -6,9 +6,9 @@
 import { alertName, type Slos } from '../../../model/mesh/slo.js';
 import type { Cluster } from '../../../model/schema.js';
 import type { RenderContext } from '../../context.js';
-import { kustomization } from '../../kustomize.js';
 import type { K8sObject } from '../../yaml.js';
-import type { Files, GeneratedApp } from '../types.js';
+import { objectsApp } from '../objects-app.js';
+import type { GeneratedApp } from '../types.js';
 
 const NAME = 'mesh-slos';
 const SRE = 'sre.smm.cisco.com/v1alpha1';
@@ -56,17 +56,4 @@ function objectsOn(ctx: RenderContext, cluster: Cluster): K8sObject[] {
   return [...here(slos.indicatorTemplates).map(indicatorTemplate), ...here(slos.objectives).flatMap((o) => [objective(o), ...alertingPolicies(o)])];
 }
 
-const fileOf = (o: K8sObject) => `${o.kind.toLowerCase()}-${o.metadata?.namespace as string}-${o.metadata?.name as string}.yaml`;
-
-export const meshSlos: GeneratedApp = {
-  name: NAME,
-  appSetName: `${NAME}-appset`,
-  appPrefix: NAME,
-  wave: '3',
-  clusters: (ctx) => ctx.fleet.clusters.filter((c) => objectsOn(ctx, c).length > 0),
-  spec: (_ctx, overlay) => ({ source: overlay, destination: { name: '{{cluster}}' } }),
-  overlay({ ctx, cluster }) {
-    const files: Files = objectsOn(ctx, cluster).map((o) => [fileOf(o), o]);
-    return [...files, ['kustomization.yaml', kustomization({ resources: files.map(([f]) => f) })]];
-  },
-};
+export const meshSlos: GeneratedApp = objectsApp(NAME, '3', objectsOn);
