@@ -166,7 +166,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
  * Every writer goes through the upgrade rules: a model whose version or control planes changed
  * against HEAD's in a way `upgrade` would not do is refused, whoever edited it.
  */
-async function refuseUnsupportedChange(dir: string, fleet: Fleet): Promise<void> {
+export async function refuseUnsupportedChange(dir: string, fleet: Fleet): Promise<void> {
   const committed = await committedFile(dir, MODEL_FILE);
   if (committed === undefined) return;
   let before: Fleet;

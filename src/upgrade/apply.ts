@@ -5,9 +5,8 @@ import { ModelEdit } from '../model/edit.js';
 import { parseFleet, readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { MODEL_FILE } from '../render/layout.js';
-import { runGenerate, type GenerateResult } from '../repo/generate.js';
-import { committedFile, isRepoRoot } from '../repo/git.js';
-import { checkTransition } from './transition.js';
+import { refuseUnsupportedChange, runGenerate, type GenerateResult } from '../repo/generate.js';
+import { isRepoRoot } from '../repo/git.js';
 import { recover } from '../repo/journal.js';
 import { withRepoLock } from '../repo/lock.js';
 
@@ -34,27 +33,11 @@ export async function withRepoModel<T>(dir: string, fn: (m: RepoModel) => Promis
   return withRepoLock(root, async () => {
     await recover(root);
     const model = readRepoModel(root);
+    // The writers that edit the model (istio, clusters, seal) refuse, like generate, a hand-made
+    // change of calisti.yaml no supported upgrade makes; upgrade does its own checks (gate: false).
     if (opts.gate !== false) await refuseUnsupportedChange(root, model.fleet);
     return fn(model);
   });
-}
-
-/**
- * The writers that edit the model (istio, clusters, seal) refuse, like generate, a hand-made change of
- * calisti.yaml against HEAD that no supported upgrade makes; upgrade handles its own (gate: false).
- */
-async function refuseUnsupportedChange(root: string, fleet: Fleet): Promise<void> {
-  const committed = await committedFile(root, MODEL_FILE);
-  if (committed === undefined) return;
-  let before: Fleet;
-  try {
-    before = parseFleet(committed, `HEAD:${MODEL_FILE}`);
-  } catch {
-    // A committed model that no longer parses says nothing about the step.
-    return;
-  }
-  const problem = checkTransition(before, fleet)[0];
-  if (problem) throw new UserError(`${problem.message}; nothing was written`, problem.hint);
 }
 
 export async function applyModelEdit(root: string, edit: ModelEdit, opts: { commit: boolean; message: string; extraPaths?: string[]; allowDestructive?: boolean }): Promise<GenerateResult> {
