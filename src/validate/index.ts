@@ -16,9 +16,8 @@ import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { plaintextSecrets } from '../secrets/leak.js';
-import { renderRepo } from '../render/index.js';
 import { MODEL_FILE } from '../render/layout.js';
-import { driftFindings } from './rules/drift.js';
+import { driftFindings, renderOf } from './rules/drift.js';
 import { baseModel, upgradePathFindings } from './rules/upgrade-path.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
@@ -147,8 +146,9 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   }
   // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
   if (fleet) {
-    findings.push(...driftFindings(root, fleet));
-    findings.push(...versionFindings(fleet, renderRepo(fleet), apps, sortedViews));
+    const rendered = renderOf(root, fleet);
+    findings.push(...driftFindings(root, rendered));
+    findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
     const base = await baseModel(root, readFileSync(join(root, MODEL_FILE), 'utf8'), opts.base);
     if (base) findings.push(...upgradePathFindings(base, fleet));
     else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');

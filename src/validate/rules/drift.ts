@@ -4,7 +4,7 @@
  * conflicts with the model. What `generate` would write, planned without writing.
  */
 import type { Fleet } from '../../model/schema.js';
-import { renderRepo } from '../../render/index.js';
+import { renderRepo, type RenderedTree } from '../../render/index.js';
 import { SEALED_FILE, STATE_FILE } from '../../render/layout.js';
 import { RepoFs } from '../../repo/fs.js';
 import { planGenerate } from '../../repo/plan.js';
@@ -12,14 +12,18 @@ import { parseState } from '../../repo/state.js';
 import { SealedStore } from '../../secrets/store.js';
 import { finding, type Finding } from '../findings.js';
 
-export function driftFindings(root: string, fleet: Fleet): Finding[] {
+/** What calisti.yaml generates for this repo (with its sealed values): the tree the rules compare with. */
+export function renderOf(root: string, fleet: Fleet): RenderedTree {
+  return renderRepo(fleet, SealedStore.parse(new RepoFs(root).read(SEALED_FILE), SEALED_FILE));
+}
+
+export function driftFindings(root: string, rendered: RenderedTree): Finding[] {
   const fs = new RepoFs(root);
   const cache = new Map<string, string | undefined>();
   const read = (p: string) => {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
-  const rendered = renderRepo(fleet, SealedStore.parse(read(SEALED_FILE), SEALED_FILE));
   const plan = planGenerate({ rendered, previous: parseState(read(STATE_FILE)), read, force: false, bases: new Map() });
   const next = 'run calisti-gitops generate (calisti-gitops diff shows what it writes)';
   return [
