@@ -43,13 +43,19 @@ describe('renderGoTemplates: batches', () => {
   });
 
   it('reports an unknown goTemplateOptions entry per job, as the panic Argo CD would hit', () => {
-    expect(renderGoTemplates([{ template: 'x', params: {} }], ['missingkey=maybe'])).toEqual([{ error: 'unrecognized option: missingkey=maybe' }]);
+    const jobs = [{ template: 'plain text', params: {} }, { template: '{{ .x }}', params: {} }];
+    expect(renderGoTemplates(jobs, ['missingkey=maybe'])).toEqual([{ error: 'unrecognized option: missingkey=maybe' }, { error: 'unrecognized option: missingkey=maybe' }]);
+    expect(renderGoTemplates(jobs, [''])).toEqual([{ error: 'empty option string' }, { error: 'empty option string' }]);
   });
 
   it('parses a template text once and executes it with each job\'s params', () => {
     const shared = { n: 1 };
     const results = renderGoTemplates([{ template: '{{ .n }}', params: shared }, { template: '{{ .n }}', params: { n: 2 } }, { template: '{{ .n }}', params: shared }], []);
     expect(results).toEqual([{ ok: '1' }, { ok: '2' }, { ok: '1' }]);
+  });
+
+  it('renders a text without actions to itself, as Go does', () => {
+    expect(renderGoTemplates([{ template: 'no actions }} {', params: {} }, { template: '', params: null }], ['missingkey=error'])).toEqual([{ ok: 'no actions }} {' }, { ok: '' }]);
   });
 
   it('returns nothing for no jobs', () => {
@@ -63,7 +69,7 @@ describe('gotemplate.wasm.br is built from the committed Go sources', () => {
 
   it('records every Go source and the build script', () => {
     const onDisk = readdirSync(dir).filter((f) => f.endsWith('.go') || f === 'build.sh').sort();
-    expect(record.sources).toEqual(onDisk);
+    expect([...record.sources].sort()).toEqual(onDisk);
   });
 
   it('matches the sources\' sha256 (else run src/argocd/gotemplate/build.sh)', () => {

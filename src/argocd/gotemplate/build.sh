@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 go="${GO:-/usr/lib/go-1.23/bin/go}"
 debian=/usr/share/gocode/src
-sources=(build.sh funcs.go main.go)
+mapfile -t sources < <(cd "$here" && LC_ALL=C ls build.sh ./*.go | sed "s#^\./##")
 
 gopath="$(mktemp -d)"
 trap 'chmod -R u+w "$gopath"; rm -rf "$gopath"' EXIT

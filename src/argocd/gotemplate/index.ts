@@ -17,34 +17,45 @@ export type GoResult = { ok: string } | { error: string };
 /** The committed build of main.go; the source stays in src/ so `npm pack` ships it as is. */
 export const artifactPath = join(toolkitRoot, 'src', 'argocd', 'gotemplate', 'gotemplate.wasm.br');
 
+/** Decompresses and compiles the artifact (V8 compiles function bodies lazily, on first call). */
+export function compileGoTemplateModule(): WebAssembly.Module {
+  return new WebAssembly.Module(brotliDecompressSync(readFileSync(artifactPath)));
+}
+
 let compiled: WebAssembly.Module | undefined;
 
-/** Compiled once per process, on first use. */
-export function goTemplateModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(brotliDecompressSync(readFileSync(artifactPath)));
-  return compiled;
-}
+/** Every option text/template's Option accepts (Go 1.23); any other panics "unrecognized option". */
+const VALID_OPTIONS = new Set(['missingkey=default', 'missingkey=invalid', 'missingkey=zero', 'missingkey=error']);
 
 /**
  * Renders each job as Argo CD's Render.Replace does with `goTemplate: true` and these
- * `goTemplateOptions`; errors carry Argo's wording. Params are sent once per distinct object.
+ * `goTemplateOptions`; errors carry Argo's wording. With options Go accepts, a text without `{{`
+ * renders to itself whatever the params, so only the others go to WebAssembly, each distinct
+ * params object sent once. (An option Go rejects fails every text: those all go.)
  */
 export function renderGoTemplates(jobs: GoJob[], options: string[]): GoResult[] {
-  if (jobs.length === 0) return [];
+  const results: GoResult[] = jobs.map(({ template }) => ({ ok: template }));
+  const optionsValid = options.every((o) => VALID_OPTIONS.has(o));
   const index = new Map<unknown, number>();
   const params: unknown[] = [];
-  const wire = jobs.map(({ template, params: p }) => {
+  const sent: number[] = [];
+  const wire: { t: string; p: number }[] = [];
+  jobs.forEach(({ template, params: p }, j) => {
+    if (!template.includes('{{') && optionsValid) return;
     let i = index.get(p);
     if (i === undefined) {
       i = params.push(p ?? null) - 1;
       index.set(p, i);
     }
-    return { t: template, p: i };
+    sent.push(j);
+    wire.push({ t: template, p: i });
   });
-  const input = Buffer.from(JSON.stringify({ options, params, jobs: wire }));
-  const run = runWasi(goTemplateModule(), 'gotemplate', input);
+  if (wire.length === 0) return results;
+  compiled ??= compileGoTemplateModule();
+  const run = runWasi(compiled, 'gotemplate', Buffer.from(JSON.stringify({ options, params, jobs: wire })));
   if (run.code !== 0) throw new Error(`goTemplate renderer failed (exit ${run.code}): ${run.stderr.toString().trim()}`);
-  const results = JSON.parse(run.stdout.toString()) as GoResult[];
-  if (results.length !== jobs.length) throw new Error(`goTemplate renderer returned ${results.length} results for ${jobs.length} templates`);
+  const rendered = JSON.parse(run.stdout.toString()) as GoResult[];
+  if (rendered.length !== wire.length) throw new Error(`goTemplate renderer returned ${rendered.length} results for ${wire.length} templates`);
+  sent.forEach((j, k) => (results[j] = rendered[k]!));
   return results;
 }

@@ -34,7 +34,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "gotemplate: bad batch: %v\n", err)
 		os.Exit(2)
 	}
-	base := template.New("base").Funcs(funcMap())
+	parser := newParser(funcMap(), in.Options)
 	params := decodeParams(in.Params)
 	parsed := map[string]parsedTemplate{}
 	out := make([]result, len(in.Jobs))
@@ -48,7 +48,7 @@ func main() {
 		} else {
 			p, seen := parsed[j.Template]
 			if !seen {
-				p.tmpl, p.err = parse(base, j.Template, in.Options)
+				p.tmpl, p.err = parser.parse(j.Template)
 				parsed[j.Template] = p
 			}
 			text, err = execute(p, j.Template, params[j.Params].value)
@@ -89,32 +89,16 @@ func decodeParams(raw []json.RawMessage) []decoded {
 	return out
 }
 
-// parsedTemplate is one template text parsed as Argo CD's Render.Replace does: the base template
-// cloned, the options applied, the text parsed. Argo does this for every string it renders; a
-// batch does it once per distinct text, as executing a parsed template leaves it unchanged.
+// parsedTemplate is one template text parsed as Argo CD's Render.Replace does (see parser). Argo
+// parses every string it renders; a batch parses each distinct text once, as executing a parsed
+// template leaves it unchanged.
 type parsedTemplate struct {
 	tmpl *template.Template
 	err  error
 }
 
-// parse and execute keep Argo's error wording. A panic (an unknown option; a function that panics
-// outside text/template's own recovery) becomes that job's error instead of ending the batch.
-func parse(base *template.Template, text string, options []string) (t *template.Template, err error) {
-	defer recoverAsError(&err)
-	cloned, err := base.Clone()
-	if err != nil {
-		return nil, fmt.Errorf("failed to clone base template: %w", err)
-	}
-	for _, option := range options {
-		cloned = cloned.Option(option)
-	}
-	t, err = cloned.Parse(text)
-	if err != nil {
-		return nil, fmt.Errorf("failed to parse template %s: %w", text, err)
-	}
-	return t, nil
-}
-
+// execute keeps Argo's error wording. A panic (an unknown option; a function that panics outside
+// text/template's own recovery) becomes that job's error instead of ending the batch.
 func execute(p parsedTemplate, text string, params map[string]any) (out string, err error) {
 	if p.err != nil {
 		return "", p.err
