@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"text/template"
 )
 
@@ -29,6 +30,8 @@ type result struct {
 }
 
 func main() {
+	// A run lives for one batch; collecting garbage less often is most of a batch's speed-up.
+	debug.SetGCPercent(400)
 	var in batch
 	if err := json.NewDecoder(bufio.NewReader(os.Stdin)).Decode(&in); err != nil {
 		fmt.Fprintf(os.Stderr, "gotemplate: bad batch: %v\n", err)

@@ -16,7 +16,7 @@ import (
 type parser struct {
 	funcs   template.FuncMap
 	names   map[string]any // the function names a text may call: funcs and text/template's builtins
-	base    *template.Template
+	base    *template.Template // Argo's base template, made on the first fallback
 	options []string
 }
 
@@ -32,13 +32,16 @@ func newParser(funcs template.FuncMap, options []string) *parser {
 	for _, name := range builtinNames {
 		names[name] = true
 	}
-	return &parser{funcs: funcs, names: names, base: template.New("base").Funcs(funcs), options: options}
+	return &parser{funcs: funcs, names: names, options: options}
 }
 
 func (p *parser) parse(text string) (t *template.Template, err error) {
 	defer recoverAsError(&err)
 	if t := p.parseWithCalledFuncs(text); t != nil {
 		return t, nil
+	}
+	if p.base == nil {
+		p.base = template.New("base").Funcs(p.funcs)
 	}
 	cloned, err := p.base.Clone()
 	if err != nil {
