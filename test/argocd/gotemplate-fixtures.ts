@@ -3,6 +3,8 @@
  * and Argo CD's output or error. Rows with `source` are transcribed from that Argo CD test; the
  * others pin Go text/template and sprig behaviour that ApplicationSets rely on.
  */
+import { goStrings } from '../../src/argocd/gotemplate/index.js';
+
 export interface GoTemplateFixture {
   name: string;
   template: string;
@@ -20,6 +22,8 @@ const longBranch = 'feat/a_really+long_pull_request_name_to_test_argo_slugificat
 const oneWordBranch = 'feat/areallylongpullrequestnametotestargoslugificationandbranchnameshorteningfeature';
 const hpa = (enabled: boolean) => ({ replicas: 3, hpa: { enabled, minReplicas: 1, maxReplicas: 5 } });
 const image = { replicas: 3, image: { name: 'busybox', version: 'latest' } };
+const CLUSTER_GO = 'https://github.com/argoproj/argo-cd/blob/37ee0097cf851bc2dd7665fc081bbce61a7e836e/applicationset/generators/cluster.go';
+const cluster = { name: 'prod-1', server: 'https://prod-1.example.com', metadata: { labels: goStrings({ env: 'prod', 'calisti.io/role': 'active' }) } };
 const values = { name: 'Guest Book', n: 1000000, small: 0.000001, three: 3, half: 1.5, yes: true, nothing: null, list: ['a', 'b'], empty: [], map: { k: 'v', a: 1 }, nested: { a: { b: 'deep' } } };
 
 export const GO_TEMPLATE_FIXTURES: GoTemplateFixture[] = [
@@ -103,6 +107,13 @@ export const GO_TEMPLATE_FIXTURES: GoTemplateFixture[] = [
   { name: 'slugify defaults (50, smart truncate)', template: '{{ slugify "Feature/ABC.123_x" }}', params: values, ok: 'feature-abc-123-x' },
   { name: 'slugify with a size only', template: '{{ slugify 10 "one two three four" }}', params: values, ok: 'one-two' },
   { name: 'slugify refuses a float64 size', template: '{{ slugify .three .name }}', params: values, error: 'failed to execute go template {{ slugify .three .name }}: template: base:1:3: executing "base" at <slugify .three .name>: error calling slugify: interface conversion: interface {} is float64, not int' },
+
+  // Cluster labels are a map[string]string in Argo (getClusterParameters): index works, sprig's
+  // dict functions (which want map[string]any) fail.
+  { source: `${CLUSTER_GO} getClusterParameters`, name: 'cluster label by index', template: '{{ index .metadata.labels "calisti.io/role" }} {{ .metadata.labels.env }} {{ .metadata.labels }}', params: cluster, ok: 'active prod map[calisti.io/role:active env:prod]' },
+  { source: `${CLUSTER_GO} getClusterParameters`, name: 'hasKey on cluster labels fails', template: '{{ hasKey .metadata.labels "env" }}', params: cluster, error: 'failed to execute go template {{ hasKey .metadata.labels "env" }}: template: base:1:19: executing "base" at <.metadata.labels>: wrong type for value; expected map[string]interface {}; got map[string]string' },
+  { source: `${CLUSTER_GO} getClusterParameters`, name: 'dig into cluster labels fails', template: '{{ dig "labels" "env" "none" .metadata }}', params: cluster, error: 'failed to execute go template {{ dig "labels" "env" "none" .metadata }}: template: base:1:3: executing "base" at <dig "labels" "env" "none" .metadata>: error calling dig: interface conversion: interface {} is map[string]string, not map[string]interface {}' },
+  { name: 'a []string list', template: '{{ .segments | first }} {{ join "/" .segments }} {{ .segments }}', params: { segments: goStrings(['apps', 'guestbook']) }, ok: 'apps apps/guestbook [apps guestbook]' },
 
   // goTemplateOptions.
   { name: 'missingkey=zero prints <no value> for map[string]any', template: '{{ .missing }}', params: values, options: ['missingkey=zero'], ok: '<no value>' },

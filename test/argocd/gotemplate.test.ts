@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { artifactPath, renderGoTemplates, type GoResult } from '../../src/argocd/gotemplate/index.js';
+import { artifactPath, goStrings, renderGoTemplates, type GoResult } from '../../src/argocd/gotemplate/index.js';
 import { GO_TEMPLATE_FIXTURES } from './gotemplate-fixtures.js';
 
 /** Renders the fixture table with one batch per distinct option list, as the engine batches. */
@@ -56,6 +56,15 @@ describe('renderGoTemplates: batches', () => {
 
   it('renders a text without actions to itself, as Go does', () => {
     expect(renderGoTemplates([{ template: 'no actions }} {', params: {} }, { template: '', params: null }], ['missingkey=error'])).toEqual([{ ok: 'no actions }} {' }, { ok: '' }]);
+  });
+
+  it('refuses a string-typed mark on values that are not all strings', () => {
+    expect(renderGoTemplates([{ template: '{{ .x }}', params: { x: goStrings({ a: 1 } as unknown as Record<string, string>) } }], [])).toEqual([{ error: 'params 0 at [x]: "a" is not a string' }]);
+  });
+
+  it('stops recursion at depth 1,000 (Go for WebAssembly; Argo CD\'s Go: 100,000)', () => {
+    const [r] = renderGoTemplates([{ template: '{{ define "x" }}{{ template "x" }}{{ end }}{{ template "x" }}', params: {} }], []);
+    expect(r).toEqual({ error: expect.stringContaining('exceeded maximum template depth (1000)') });
   });
 
   it('returns nothing for no jobs', () => {

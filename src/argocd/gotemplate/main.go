@@ -1,6 +1,6 @@
 // Command gotemplate renders Argo CD ApplicationSet goTemplate strings with Go's own text/template,
 // built for GOOS=wasip1 and run by ../index.ts. One run renders a batch: JSON on stdin
-// ({options, params, jobs}), a JSON array of {ok}|{error} on stdout, one entry per job.
+// ({options, params, strings, jobs}), a JSON array of {ok}|{error} on stdout, one entry per job.
 package main
 
 import (
@@ -21,6 +21,7 @@ type job struct {
 type batch struct {
 	Options []string          `json:"options"`
 	Params  []json.RawMessage `json:"params"`
+	Strings []stringsPath     `json:"strings"`
 	Jobs    []job             `json:"jobs"`
 }
 
@@ -30,7 +31,7 @@ type result struct {
 }
 
 func main() {
-	// A run lives for one batch; collecting garbage less often is most of a batch's speed-up.
+	// A run lives for one batch: fewer, later collections make it faster.
 	debug.SetGCPercent(400)
 	var in batch
 	if err := json.NewDecoder(bufio.NewReader(os.Stdin)).Decode(&in); err != nil {
@@ -38,7 +39,7 @@ func main() {
 		os.Exit(2)
 	}
 	parser := newParser(funcMap(), in.Options)
-	params := decodeParams(in.Params)
+	params := decodeParams(in.Params, in.Strings)
 	parsed := map[string]parsedTemplate{}
 	out := make([]result, len(in.Jobs))
 	for i, j := range in.Jobs {
@@ -73,23 +74,6 @@ func main() {
 	if err := w.Flush(); err != nil {
 		os.Exit(2)
 	}
-}
-
-type decoded struct {
-	value map[string]any
-	err   error
-}
-
-// decodeParams holds every parameter set as Argo CD does: encoding/json into map[string]any, so
-// numbers are float64 and print as Go prints them (1e+06).
-func decodeParams(raw []json.RawMessage) []decoded {
-	out := make([]decoded, len(raw))
-	for i, r := range raw {
-		if err := json.Unmarshal(r, &out[i].value); err != nil {
-			out[i].err = fmt.Errorf("params %d is not a JSON object: %w", i, err)
-		}
-	}
-	return out
 }
 
 // parsedTemplate is one template text parsed as Argo CD's Render.Replace does (see parser). Argo

@@ -15,7 +15,7 @@ import (
 // Whenever either parse fails, the text is parsed again the way Argo does, for Argo's exact error.
 type parser struct {
 	funcs   template.FuncMap
-	names   map[string]any // the function names a text may call: funcs and text/template's builtins
+	names   map[string]any     // the function names a text may call: funcs and text/template's builtins
 	base    *template.Template // Argo's base template, made on the first fallback
 	options []string
 }
