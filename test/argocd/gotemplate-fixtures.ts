@@ -22,6 +22,12 @@ const longBranch = 'feat/a_really+long_pull_request_name_to_test_argo_slugificat
 const oneWordBranch = 'feat/areallylongpullrequestnametotestargoslugificationandbranchnameshorteningfeature';
 const hpa = (enabled: boolean) => ({ replicas: 3, hpa: { enabled, minReplicas: 1, maxReplicas: 5 } });
 const image = { replicas: 3, image: { name: 'busybox', version: 'latest' } };
+const pullRequest = 'https://github.com/argoproj/argo-cd/blob/37ee0097cf851bc2dd7665fc081bbce61a7e836e/applicationset/controllers/template/template_test.go TestGenerateAppsUsingPullRequestGenerator';
+const pr = {
+  number: '1', branch: 'branch1', branch_slug: 'branchSlug1', head_sha: '089d92cbf9ff857a39e6feccd32798ca700fb958', head_short_sha: '089d92cb',
+  branch_slugify_default: longBranch, branch_slugify_smarttruncate_disabled: oneWordBranch,
+  branch_slugify_smarttruncate_enabled: 'feat/testwithsmarttruncateenabledramdomlonglistofcharacters', labels: goStrings(['label1']),
+};
 const CLUSTER_GO = 'https://github.com/argoproj/argo-cd/blob/37ee0097cf851bc2dd7665fc081bbce61a7e836e/applicationset/generators/cluster.go';
 const cluster = { name: 'prod-1', server: 'https://prod-1.example.com', metadata: { labels: goStrings({ env: 'prod', 'calisti.io/role': 'active' }) } };
 const values = { name: 'Guest Book', n: 1000000, small: 0.000001, three: 3, half: 1.5, yes: true, nothing: null, list: ['a', 'b'], empty: [], map: { k: 'v', a: 1 }, nested: { a: { b: 'deep' } } };
@@ -57,6 +63,12 @@ export const GO_TEMPLATE_FIXTURES: GoTemplateFixture[] = [
   { source: slugify, name: 'slugify, smart truncate, 53', template: '{{ slugify 53 true .branch }}', params: { branch: longBranch }, ok: 'feat-a-really-long-pull-request-name-to-test-argo' },
   { source: slugify, name: 'slugify, smart truncate, one long word', template: '{{ slugify 50 true .branch }}', params: { branch: oneWordBranch }, ok: 'feat' },
   { source: slugify, name: 'slugify, no smart truncate, one long word', template: '{{ slugify 50 false .branch }}', params: { branch: oneWordBranch }, ok: 'feat-areallylongpullrequestnametotestargoslugifica' },
+  { source: pullRequest, name: 'pull request: name', template: 'AppSet-{{.branch}}-{{.number}}', params: pr, ok: 'AppSet-branch1-1' },
+  { source: pullRequest, name: 'pull request: index into a []string', template: '{{index .labels 0}}', params: pr, ok: 'label1' },
+  { source: pullRequest, name: 'pull request: slugify piped', template: 'AppSet-{{.branch_slugify_default | slugify }}', params: pr, ok: 'AppSet-feat-a-really-long-pull-request-name-to-test-argo' },
+  { source: pullRequest, name: 'pull request: slugify 49 false piped', template: 'AppSet-{{.branch_slugify_smarttruncate_disabled | slugify 49 false }}', params: pr, ok: 'AppSet-feat-areallylongpullrequestnametotestargoslugific' },
+  { source: pullRequest, name: 'pull request: slugify 50 true piped', template: 'AppSet-{{.branch_slugify_smarttruncate_enabled | slugify 50 true }}', params: pr, ok: 'AppSet-feat' },
+  { source: pullRequest, name: 'pull request: two params', template: 'AppSet-{{.branch_slug}}-{{.head_sha}}', params: pr, ok: 'AppSet-branchSlug1-089d92cbf9ff857a39e6feccd32798ca700fb958' },
 
   // Go's printing of the values generators produce (JSON numbers are float64 in Argo).
   { name: 'float64 million prints in e-notation', template: '{{ .n }}', params: values, ok: '1e+06' },
