@@ -18,7 +18,7 @@ import { isRepoRoot, readBlobs } from '../repo/git.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { basesNeeded, planGenerate, type Plan } from '../repo/plan.js';
 import { parseState } from '../repo/state.js';
-import { deployments, expandApplications } from '../validate/deploy.js';
+import { deployments, engineContext, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
 import type { ClusterView } from '../validate/mesh.js';
 import { clusterInfo, readArgoObjects } from '../validate/sources.js';
@@ -119,7 +119,8 @@ function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileC
 async function collect(root: string, fleet: Fleet, cacheDir: string | undefined): Promise<{ views: Map<string, ClusterView>; builds: number }> {
   const findings: Finding[] = [];
   const clusters = fleet.clusters.map(clusterInfo);
-  const apps = expandApplications(readArgoObjects(root, findings), clusters, findings);
+  const argo = readArgoObjects(root, findings);
+  const apps = expandApplications(argo, engineContext(root, argo, fleet), findings);
   const d = await deployments({ root, apps, clusters, fleet, tool: findKustomize(), cacheDir });
   return { views: d.views, builds: d.builds };
 }
