@@ -22,6 +22,8 @@ const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 export interface Rejected {
   name: string;
   reason: string;
+  /** The Application as generated, which Argo CD does not create. */
+  app: Obj;
 }
 export interface Result {
   /** The Applications Argo CD creates, in generation order. */
@@ -147,7 +149,7 @@ export function expand(appset: unknown, ctx: EngineContext): Result {
   generated.forEach((app, i) => {
     const problem = problems.get(i);
     const appName = String((app.metadata as Obj).name ?? '');
-    if (problem) result.rejected.push({ name: appName, reason: problem });
+    if (problem) result.rejected.push({ name: appName, reason: problem, app: application(app, namespace) });
     else result.apps.push(application(app, namespace));
   });
   result.errors.push(...[...new Set(result.rejected.map((r) => `${r.name || '(no name)'}: ${r.reason}`))]);

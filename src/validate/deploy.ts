@@ -53,11 +53,11 @@ export function expandApplications(argo: ArgoObjects, ctx: EngineContext, findin
     for (const m of setErrors) findings.push(finding('appset/rejected', `Argo CD creates no Application from this ApplicationSet: ${m}`, where));
     for (const m of r.skipped) findings.push(finding('appset/generator-unsupported', m, where));
     for (const rej of r.rejected) findings.push(finding(rejectionRule(rej.reason), `Argo CD does not create Application "${rej.name}": ${rej.reason}`, { ...where, application: rej.name || where.application }));
-    for (const a of r.apps) {
+    for (const a of [...r.apps, ...r.rejected.map((x) => x.app)]) {
       const tag = d.obj.spec?.goTemplate === true ? undefined : leftTag(a);
       if (tag) findings.push(finding('appset/unknown-parameter', `${tag} is left as written: no generator gives that parameter`, { ...where, application: String((a.metadata as Record<string, unknown>).name) }));
-      apps.push({ obj: a, file: d.file, line: d.line, from: d.obj.metadata?.name });
     }
+    for (const a of r.apps) apps.push({ obj: a, file: d.file, line: d.line, from: d.obj.metadata?.name });
   }
   return apps;
 }
