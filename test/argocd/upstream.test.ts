@@ -51,17 +51,17 @@ function canon(v: unknown): unknown {
 const bag = (xs: unknown[]) => xs.map((x) => JSON.stringify(canon(x))).sort().join('\n');
 /** A flatList's `clusters` too: Argo reads the cluster Secrets into a Go map, so their order is random. */
 const flatListBag = (sets: unknown[]) =>
-  bag(sets.map((p) => (p && typeof p === 'object' && 'clusters' in p && Array.isArray(p.clusters) ? { ...p, clusters: [...p.clusters].sort((a, b) => JSON.stringify(canon(a)).localeCompare(JSON.stringify(canon(b)))) } : p)));
+  bag(sets.map((p) => (p && typeof p === 'object' && 'clusters' in p && Array.isArray(p.clusters) ? { ...p, clusters: bag(p.clusters) } : p)));
 
 function context(row: Row): EngineContext {
   const clusters = (row.clusterSecrets ?? []).map((s) => clusterFromSecret(s)).filter((c): c is Cluster => c !== undefined);
   const projects = row.projects ? { projects: new Set(row.projects) } : {};
-  const files = row.repo?.files;
-  if (!files) return { clusters, ...projects };
+  const contents = row.repo?.files;
+  if (!contents) return { clusters, ...projects };
   const repoFiles: RepoFiles = {
-    paths: Object.keys(files).sort(),
+    paths: Object.keys(contents).sort(),
     read: (p) => {
-      const content = files[p];
+      const content = contents[p];
       if (content === undefined) throw new Error(`no file ${p} in the row's repo`);
       return content;
     },
