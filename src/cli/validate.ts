@@ -1,4 +1,5 @@
 /** `validate`: check a repo before push, as Argo CD, Kustomize and the clusters would. */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -68,17 +69,50 @@ async function readShards(files: string[]) {
   });
 }
 
+/**
+ * The pre-push hook: validates each commit being pushed (not the working tree) in a temporary worktree,
+ * comparing the model with what the remote has for the upgrade rules. It runs the calisti-gitops on PATH,
+ * else the project's own through npx, so it keeps working when the tool moves or is upgraded.
+ */
+function hookScript(crds: string[]): string {
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const crdArgs = crds.map((c) => ` --crds ${q(resolve(c))}`).join('');
+  return `#!/bin/sh
+${HOOK_MARK}: nothing half-done (unsealed placeholders, warnings) is pushed.
+# Reinstall with: calisti-gitops validate --install-hook
+if command -v calisti-gitops >/dev/null 2>&1; then set -- calisti-gitops
+else set -- npx --no-install calisti-gitops
+fi
+zero=0000000000000000000000000000000000000000
+status=0
+while read -r local_ref local_sha remote_ref remote_sha; do
+  case "$local_sha" in *[!0]*) ;; *) continue ;; esac  # a deleted ref: nothing to check
+  tree=$(mktemp -d "\${TMPDIR:-/tmp}/calisti-pre-push.XXXXXX") || exit 1
+  git worktree add --quiet --detach "$tree" "$local_sha" || { rmdir "$tree"; exit 1; }
+  case "$remote_sha" in *[!0]*) base="--base=$remote_sha" ;; *) base= ;; esac
+  echo "calisti-gitops: validating $local_ref ($local_sha)" >&2
+  "$@" validate --strict -C "$tree" $base${crdArgs} || status=1
+  git worktree remove --force "$tree"
+done
+exit $status
+`;
+}
+
 function installHook(io: Io, dir: string, crds: string[]): void {
-  const gitDir = join(resolve(dir), '.git');
-  if (!existsSync(gitDir)) throw new UserError(`${resolve(dir)} is not the root of a git repository`);
-  const hook = join(gitDir, 'hooks', 'pre-push');
+  const root = resolve(dir);
+  let hooks: string;
+  try {
+    // Honours core.hooksPath, and linked worktrees.
+    hooks = resolve(root, execFileSync('git', ['-C', root, 'rev-parse', '--git-path', 'hooks'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+  } catch {
+    throw new UserError(`${root} is not a git repository`);
+  }
+  const hook = join(hooks, 'pre-push');
   if (existsSync(hook) && !readFileSync(hook, 'utf8').includes(HOOK_MARK)) {
     throw new UserError(`${hook} exists and was not written by calisti-gitops`, 'merge it by hand: add a line running calisti-gitops validate --strict');
   }
-  const bin = resolve(process.argv[1] ?? 'calisti-gitops');
-  const crdArgs = crds.map((c) => ` --crds '${resolve(c).replace(/'/g, `'\\''`)}'`).join('');
-  mkdirSync(join(gitDir, 'hooks'), { recursive: true });
-  writeFileSync(hook, `#!/bin/sh\n${HOOK_MARK}: nothing half-done (unsealed placeholders, warnings) is pushed.\nexec '${bin.replace(/'/g, `'\\''`)}' validate --strict -C "$(git rev-parse --show-toplevel)"${crdArgs}\n`);
+  mkdirSync(hooks, { recursive: true });
+  writeFileSync(hook, hookScript(crds));
   chmodSync(hook, 0o755);
   io.err(`installed ${hook}`);
 }
