@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 const UNIT = [
   'test/argocd/gotemplate.test.ts',
   'test/argocd/upstream.test.ts',
+  'test/argocd/fast-yaml.test.ts',
   'test/cli/hints.test.ts',
   'test/cli/progress.test.ts',
   'test/diff/destructive.test.ts',

@@ -210,7 +210,7 @@ export function mergeValidateReports(dir: string, inputs: { file: string; report
 
 
 function defaultCacheDir(root: string): string | undefined {
-  return existsSync(join(root, '.git')) && statSync(join(root, '.git')).isDirectory() ? buildCacheDir(root) : undefined;
+  return existsSync(join(root, '.git')) ? buildCacheDir(root) : undefined;
 }
 
 /** CRDs for a repo: this project's schemas, each vendored chart's crds folder, and the extra paths. */

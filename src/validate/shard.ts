@@ -76,7 +76,11 @@ export function mergeShards(reports: { file: string; report: ShardReport }[]): M
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !got.has(i));
   if (missing.length) throw new UsageError(`missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}: merge needs every shard of the run`);
   if (new Set(reports.map((r) => r.report.strict)).size > 1) throw new UsageError('shards ran with and without --strict');
-  const findings = reports.flatMap((r) => r.report.findings as Finding[]);
+  const all = reports.flatMap((r) => r.report.findings as Finding[]);
+  // Shard 1's repo-wide leak scan reports a file on its own only when no build reported it: across
+  // shards, the build that did may be in another shard.
+  const builtLeaks = new Set(all.filter((f) => f.rule === 'secret/plaintext' && f.cluster !== undefined).map((f) => f.file));
+  const findings = all.filter((f) => !(f.rule === 'secret/plaintext' && f.cluster === undefined && builtLeaks.has(f.file)));
   const views = reports.flatMap((r) => r.report.fleet.views as ClusterView[]).sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
   if (reports.every((r) => r.report.fleet.complete) && views.every((v) => !v.incomplete)) findings.push(...fleetRules(views));
   const sum = (k: keyof Merged['summary']) => reports.reduce((n, r) => n + r.report.summary[k], 0);
