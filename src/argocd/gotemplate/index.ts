@@ -14,10 +14,10 @@ export interface GoJob {
 }
 export type GoResult = { ok: string } | { error: string };
 
-/** The committed build of main.go; the source stays in src/ so `npm pack` ships it as is. */
+/** The committed build of the Go sources beside it (build.sh); it stays in src/ and ships as is. */
 export const artifactPath = join(toolkitRoot, 'src', 'argocd', 'gotemplate', 'gotemplate.wasm.br');
 
-/** Decompresses and compiles the artifact (V8 compiles function bodies lazily, on first call). */
+/** Decompresses and compiles the artifact; V8 optimises its hot functions later, while it runs. */
 export function compileGoTemplateModule(): WebAssembly.Module {
   return new WebAssembly.Module(brotliDecompressSync(readFileSync(artifactPath)));
 }
