@@ -69,7 +69,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
   // A gate that checks nothing must not pass: a wrong -C is an error, not "0 applications".
-  if (!opts.root && !existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>, or validate any Argo CD repo from its entry point: calisti-gitops validate --root <kustomization-or-application-file>');
+  if (!opts.root && !existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>; create one with calisti-gitops init <dir> --example multi-cluster; or validate any Argo CD repo from where Argo CD starts: calisti-gitops validate --root <kustomization-or-application-file>');
   const tool = findKustomize();
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
