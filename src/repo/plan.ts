@@ -64,6 +64,11 @@ export function planGenerate(opts: {
     state.files[path] = next;
     const current = read(path);
     const was = previous.files[path];
+    // A file the user may own instead (their Renovate config): theirs wins, ours is never tracked over it.
+    if (file.unlessPresent && ((was === undefined && current !== undefined) || file.unlessPresent.some((p) => p !== path && read(p) !== undefined))) {
+      delete state.files[path];
+      continue;
+    }
     const now = current === undefined ? undefined : blobId(current);
     if (now === next) {
       plan.unchanged.push(path);
