@@ -123,11 +123,13 @@ export function withRenovateComment(model: string, ctx: Pick<RenderContext, 'blu
   const calisti = doc.get('calisti', true);
   if (!isMap(calisti)) return model;
   const pair = calisti.items.find((p) => isScalar(p.key) && p.key.value === 'version');
-  if (!pair || !isScalar(pair.key) || !pair.key.range || pair.key.commentBefore?.includes('renovate:')) return model;
+  if (!pair || !isScalar(pair.key) || !pair.key.range) return model;
   const at = pair.key.range[0];
   const lineStart = model.lastIndexOf('\n', at - 1) + 1;
   const indent = model.slice(lineStart, at);
   // A flow map (`calisti: { version: 1.12.0 }`) has no line of its own for the comment.
   if (!/^ *$/.test(indent)) return model;
+  const above = model.slice(model.lastIndexOf('\n', lineStart - 2) + 1, lineStart);
+  if (/^\s*#\s*renovate:/.test(above)) return model;
   return `${model.slice(0, lineStart)}${indent}# ${renovateComment(ctx)}\n${model.slice(lineStart)}`;
 }
