@@ -6,7 +6,9 @@
  */
 import { parse } from 'yaml';
 import { MODEL_FILE } from '../render/layout.js';
+import type { Fleet } from '../model/schema.js';
 import { committedFile, gitExec } from '../repo/git.js';
+import { driftFindings, renderOf } from '../validate/rules/drift.js';
 
 type Tree = { calisti?: { version?: unknown } } & Record<string, unknown>;
 
@@ -31,15 +33,18 @@ export function versionBump(before: string, after: string): { from: string; to: 
 }
 
 /**
- * The model before a bump to `to`, when `text` is one: HEAD's (the bump is not committed, as when
- * Renovate runs its post-upgrade task), else the one before the last commit that changed the model
- * (the bump is committed, as on a hosted Renovate branch).
+ * The model before a bump to `to`, when `text` is one and the repo was not generated from it (an
+ * upgrade that only changes the version, once made, looks the same): HEAD's (the bump is not
+ * committed, as when Renovate runs its post-upgrade task), else the one before the last commit that
+ * changed the model (the bump is committed, as on a hosted Renovate branch).
  */
-export async function modelBeforeBump(root: string, text: string, to: string): Promise<string | undefined> {
+export async function modelBeforeBump(root: string, text: string, fleet: Fleet, to: string): Promise<string | undefined> {
   const head = await committedFile(root, MODEL_FILE);
-  if (head !== undefined && versionBump(head, text)?.to === to) return head;
-  const last = (await gitExec(root, ['log', '-1', '--format=%H', '--', MODEL_FILE]).catch(() => '')).trim();
-  if (!last) return undefined;
-  const before = await gitExec(root, ['show', `${last}^:${MODEL_FILE}`]).catch(() => undefined);
-  return before !== undefined && versionBump(before, text)?.to === to ? before : undefined;
+  let before = head !== undefined && versionBump(head, text)?.to === to ? head : undefined;
+  if (before === undefined) {
+    const last = (await gitExec(root, ['log', '-1', '--format=%H', '--', MODEL_FILE]).catch(() => '')).trim();
+    const parent = last ? await gitExec(root, ['show', `${last}^:${MODEL_FILE}`]).catch(() => undefined) : undefined;
+    if (parent !== undefined && versionBump(parent, text)?.to === to) before = parent;
+  }
+  return before !== undefined && driftFindings(root, renderOf(root, fleet)).length > 0 ? before : undefined;
 }

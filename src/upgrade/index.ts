@@ -49,7 +49,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     const { root } = model;
     // calisti.version bumped alone (by Renovate, whose post-upgrade task runs this): the step is made
     // from the model before the bump, which the upgrade's own edit then replaces.
-    const beforeBump = await modelBeforeBump(root, model.text, opts.to);
+    const beforeBump = await modelBeforeBump(root, model.text, model.fleet, opts.to);
     const text = beforeBump ?? model.text;
     const fleet = beforeBump === undefined ? model.fleet : parseFleet(beforeBump, MODEL_FILE);
     const from = fleet.calisti.version;
