@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import { which } from '../kustomize/build.js';
 import { blueprintFor } from '../model/blueprint.js';
 import { ModelEdit } from '../model/edit.js';
-import { runDiff } from '../diff/index.js';
+import { runDiff, type DiffReport } from '../diff/index.js';
 import type { ClusterDiff } from '../diff/resources.js';
 import { MODEL_FILE, VENDORED_CHART_DIR } from '../render/layout.js';
 import { committedFile, git } from '../repo/git.js';
@@ -40,6 +40,8 @@ export interface UpgradeResult {
   files: string[];
   clusters: Record<string, ClusterDiff>;
   followUps: string[];
+  /** What the upgrade changes in the repo, as `diff` reports it (for the markdown comment; not in the JSON). */
+  preview?: DiffReport;
 }
 
 export const upgradeMessage = (from: string, to: string) => `chore(calisti): upgrade ${from} -> ${to}`;
@@ -89,6 +91,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     const preview = await runDiff({ dir: root, modelText: edit.text() });
     result.files = preview.files.map((f) => f.path);
     result.clusters = preview.clusters;
+    result.preview = preview;
 
     const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
     try {
