@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { buildCacheDir } from '../repo/lock.js';
-import { deployments, expandApplications } from './deploy.js';
+import { deployments, engineContext, expandApplications } from './deploy.js';
 import { schemasDir } from '../toolkit.js';
 import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
 import { CrdRegistry } from './crds.js';
@@ -80,7 +80,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
 
   // 1. Argo CD objects, with ApplicationSets expanded.
   for (const d of [...argo.applicationSets, ...argo.projects]) schemaCheck(d);
-  const apps = expandApplications(argo, clusters, findings);
+  const apps = expandApplications(argo, engineContext(root, argo, fleet), findings);
   const names = new Map<string, Located<Record<string, any>>>();
   for (const a of apps) {
     const name = String(a.obj.metadata?.name ?? '');

@@ -8,8 +8,9 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import { ModelError } from '../errors.js';
 import { loadFleet } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
+import { clusterSecretLabels } from '../render/argocd.js';
 import { APPS_DIR, BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
-import { normalizeName, type ClusterInfo } from './appset.js';
+import { normalizeName, type Cluster } from '../argocd/engine.js';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { finding, type Finding } from './findings.js';
 
@@ -99,7 +100,7 @@ export function readArgoObjects(root: string, findings: Finding[]): ArgoObjects 
 
 export interface ModelInfo {
   fleet?: Fleet;
-  clusters: ClusterInfo[];
+  clusters: Cluster[];
 }
 
 /** The fleet's clusters as Argo CD's cluster generator would see them, when calisti.yaml is valid. */
@@ -117,12 +118,15 @@ export function readModel(root: string, findings: Finding[]): ModelInfo {
   }
 }
 
-export function clusterInfo(c: Fleet['clusters'][number]): ClusterInfo {
+/** A fleet cluster as the cluster Secret `clusters add` writes: its labels, and name/server from the model. */
+export function clusterInfo(c: Fleet['clusters'][number]): Cluster {
   return {
     name: c.name,
     // The API server address Argo CD knows is not in the model; a stable stand-in keeps server-based
     // templates and destinations comparable.
     server: c.apiServerEndpointAddress ?? `https://${normalizeName(c.name)}.cluster.invalid`,
-    labels: { 'calisti.io/role': c.role, 'calisti.io/network': c.network ?? c.name, 'calisti.io/platform': c.platform },
+    labels: clusterSecretLabels(c),
+    annotations: {},
   };
 }
+
