@@ -12,6 +12,7 @@
  */
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { PRE_COMMIT_HOOKS_FILE, TOOL, WORKFLOW_FILE } from './ci.js';
+import type { Fleet } from '../model/schema.js';
 import type { RenderContext } from './context.js';
 import { APPS_DIR, appDir, BOOTSTRAP_DIR, componentDir, MODEL_FILE, RENOVATE_CONFIG, STATE_DIR, VENDORED_CHART_DIR } from './layout.js';
 import type { RepoFiles } from './repo-files.js';
@@ -53,7 +54,7 @@ export function repoPath(url: string): string {
   return path.replace(/^\/+/, '').replace(/\.git$/, '').replace(/\/+$/, '');
 }
 
-export const presetRef = (ctx: RenderContext) => `local>${repoPath(ctx.fleet.git.repoURL)}//${RENOVATE_PRESET}`;
+export const presetRef = (fleet: Fleet) => `local>${repoPath(fleet.git.repoURL)}//${RENOVATE_PRESET}`;
 
 /** Supported steps (docs 2.4): a patch of this minor or any release of the next one, never further. */
 function allowedVersions(version: string): string {
@@ -111,7 +112,7 @@ const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 export const renovateFiles: RepoFiles = ({ ctx, apps }) => [
   { path: RENOVATE_PRESET, text: json(renovatePreset(ctx, apps.map((a) => a.app.name))) },
   // Written only where the user has no Renovate config (RENOVATE_CONFIG_FILES): theirs wins.
-  { path: RENOVATE_CONFIG, text: json({ $schema: SCHEMA, extends: ['config:recommended', presetRef(ctx)] }), unlessPresent: RENOVATE_CONFIG_FILES },
+  { path: RENOVATE_CONFIG, text: json({ $schema: SCHEMA, extends: ['config:recommended', presetRef(ctx.fleet)] }), unlessPresent: RENOVATE_CONFIG_FILES },
 ];
 
 /**

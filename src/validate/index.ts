@@ -19,6 +19,7 @@ import { plaintextSecrets } from '../secrets/leak.js';
 import { MODEL_FILE } from '../render/layout.js';
 import { driftFindings, renderOf } from './rules/drift.js';
 import { baseModel, upgradePathFindings } from './rules/upgrade-path.js';
+import { renovateFindings } from './rules/renovate.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
@@ -150,6 +151,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     const drift = driftFindings(root, rendered);
     findings.push(...drift);
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
+    findings.push(...renovateFindings(root, fleet));
     const text = readFileSync(join(root, MODEL_FILE), 'utf8');
     const base = await baseModel(root, text, opts.base);
     if (base) findings.push(...upgradePathFindings(base, fleet, { text, drifted: drift.length > 0 }));

@@ -12,6 +12,7 @@ import { renderRepo } from '../../src/render/index.js';
 import { isGeneratedPath, RENOVATE_CONFIG } from '../../src/render/layout.js';
 import { RENOVATE_CONFIG_FILES, RENOVATE_PRESET, renovateComment, repoPath, withRenovateComment } from '../../src/render/renovate.js';
 import { planGenerate } from '../../src/repo/plan.js';
+import { blobId } from '../../src/repo/state.js';
 import { examplesDir } from '../../src/toolkit.js';
 
 const example = readFileSync(join(examplesDir, 'multi-cluster', 'calisti.yaml'), 'utf8');
@@ -92,5 +93,15 @@ describe('renovate.json', () => {
     const state = JSON.parse(p.writes.find((w) => w.path === '.calisti-gitops/generated.json')!.content) as { files: Record<string, string> };
     expect(Object.keys(state.files)).not.toContain(RENOVATE_CONFIG);
     expect(Object.keys(state.files)).toContain(RENOVATE_PRESET);
+  });
+
+  it('written earlier, is deleted when the user adds a config of their own (Renovate would read ours first)', () => {
+    const previous = Object.fromEntries([...rendered].map(([p, f]) => [p, blobId(f.content)]));
+    const files = { ...Object.fromEntries([...rendered].map(([p, f]) => [p, f.content])), '.github/renovate.json': '{}\n' };
+    const p = plan(files, previous);
+    expect(p.deletes).toEqual([RENOVATE_CONFIG]);
+    expect(p.writes.map((w) => w.path)).toEqual(['.calisti-gitops/generated.json']);
+    // Edited by hand, it is not deleted silently.
+    expect(plan({ ...files, [RENOVATE_CONFIG]: '{ "extends": [] }\n' }, previous).conflicts).toEqual([{ path: RENOVATE_CONFIG, reason: 'edited' }]);
   });
 });
