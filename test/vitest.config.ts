@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
  * `npm test` runs both.
  */
 const UNIT = [
+  'test/argocd/upstream.test.ts',
   'test/cli/hints.test.ts',
   'test/cli/progress.test.ts',
   'test/diff/destructive.test.ts',

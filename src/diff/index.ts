@@ -11,7 +11,7 @@ import { findKustomize } from '../kustomize/build.js';
 import { parseFleet, readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
-import { MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
+import { BOOTSTRAP_DIR, MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs } from '../repo/fs.js';
 import { committedFile, isRepoRoot, readBlobs } from '../repo/git.js';
@@ -21,7 +21,7 @@ import { parseState } from '../repo/state.js';
 import { deployments, engineContext, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
 import type { ClusterView } from '../validate/mesh.js';
-import { clusterInfo, readArgoObjects } from '../validate/sources.js';
+import { clusterInfo, reachableArgoObjects } from '../validate/sources.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
 import { unifiedDiff } from './files.js';
@@ -131,7 +131,7 @@ function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileC
 async function collect(root: string, fleet: Fleet, cacheDir: string | undefined): Promise<{ views: Map<string, ClusterView>; builds: number; apps: Set<string> }> {
   const findings: Finding[] = [];
   const clusters = fleet.clusters.map(clusterInfo);
-  const argo = readArgoObjects(root, findings);
+  const argo = reachableArgoObjects(root, BOOTSTRAP_DIR, fleet, findings);
   const apps = expandApplications(argo, engineContext(root, argo, fleet), findings);
   const d = await deployments({ root, apps, clusters, fleet, tool: findKustomize(), cacheDir });
   return { views: d.views, builds: d.builds, apps: new Set(apps.map((x) => String(x.obj.metadata?.name ?? ''))) };

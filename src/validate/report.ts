@@ -52,7 +52,7 @@ export function formatText(r: ValidateReport, verbose = false, quiet = false): s
 
 /** The JSON output, documented in the README; fields are only ever added. */
 export function toJson(r: ValidateReport): unknown {
-  return { version: 1, ok: r.ok, strict: r.strict, summary: r.summary, findings: r.findings };
+  return { version: 1, ok: r.ok, strict: r.strict, summary: r.summary, findings: r.findings, ...(r.shard ? { shard: r.shard, fleet: r.fleet } : {}) };
 }
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;

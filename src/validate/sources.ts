@@ -11,6 +11,8 @@ import type { Fleet } from '../model/schema.js';
 import { clusterSecretLabels } from '../render/argocd.js';
 import { APPS_DIR, BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
 import { normalizeName, type Cluster } from '../argocd/engine.js';
+import { remoteURLs } from '../argocd/local-repo.js';
+import { reachableFiles } from '../argocd/reach.js';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { finding, type Finding } from './findings.js';
 
@@ -83,9 +85,9 @@ export function readDocuments(root: string, file: string, findings: Finding[]): 
   return out;
 }
 
-export function readArgoObjects(root: string, findings: Finding[]): ArgoObjects {
+export function readArgoObjects(root: string, findings: Finding[], files = [...yamlFiles(root, BOOTSTRAP_DIR), ...yamlFiles(root, APPS_DIR)]): ArgoObjects {
   const result: ArgoObjects = { applications: [], applicationSets: [], projects: [], others: [] };
-  for (const file of [...yamlFiles(root, BOOTSTRAP_DIR), ...yamlFiles(root, APPS_DIR)]) {
+  for (const file of files) {
     for (const d of readDocuments(root, file, findings)) {
       const { kind, apiVersion } = d.obj;
       if (kind === 'Kustomization' || kind === 'Component') continue;
@@ -130,3 +132,29 @@ export function clusterInfo(c: Fleet['clusters'][number]): Cluster {
   };
 }
 
+
+const ARGO_KINDS = new Set(['Application', 'ApplicationSet', 'AppProject']);
+
+/**
+ * The Argo CD objects Argo CD applies, starting from `entry` (bootstrap/ by default); every file of
+ * apps/ and bootstrap/ is still read for the secret checks. Argo CD objects in files nothing reaches
+ * are reported and left out: Argo never sees them.
+ */
+export function reachableArgoObjects(root: string, entry: string, fleet: Fleet | undefined, findings: Finding[]): ArgoObjects {
+  const scanned = [...yamlFiles(root, BOOTSTRAP_DIR), ...yamlFiles(root, APPS_DIR)];
+  if (entry === BOOTSTRAP_DIR && !existsSync(join(root, BOOTSTRAP_DIR))) return readArgoObjects(root, findings, scanned);
+  const reach = reachableFiles(root, entry, [...remoteURLs(root), ...(fleet ? [fleet.git.repoURL] : [])]);
+  for (const p of reach.problems) findings.push(finding('argocd/unreachable', p, { file: p.split(':')[0] }));
+  const reached = new Set(reach.files);
+  const files = [...scanned, ...reach.files.filter((f) => !scanned.includes(f) && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f))];
+  const all = readArgoObjects(root, findings, files);
+  const keep = <T extends Located<Record<string, any>>>(list: T[]): T[] => list.filter((d) => reached.has(d.file));
+  const stray = new Set([...all.applications, ...all.applicationSets, ...all.projects].filter((d) => !reached.has(d.file)).map((d) => d.file));
+  for (const file of stray) findings.push(finding('argocd/unreachable', `holds Argo CD objects that nothing applies (no kustomization from ${entry} lists it): not checked`, { file }));
+  return {
+    applications: keep(all.applications),
+    applicationSets: keep(all.applicationSets),
+    projects: keep(all.projects),
+    others: all.others.filter((d) => reached.has(d.file) || !ARGO_KINDS.has(String(d.obj.kind))),
+  };
+}
