@@ -20,6 +20,8 @@ const UNIT = [
   'test/model/load.test.ts',
   'test/render/golden.test.ts',
   'test/render/paths.test.ts',
+  'test/render/renovate.test.ts',
+  'test/graph/readme-picture.test.ts',
   'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
   'test/validate/builtin.test.ts',
