@@ -46,7 +46,7 @@ export function registerValidate(program: Command, io: Io): void {
       }
       if (o.output === 'json') printJson(io, toJson(report));
       else if (o.output === 'sarif') printJson(io, toSarif(report));
-      else io.err(formatText(report, o.verbose, o.quiet));
+      else io.err(formatText(report, o.verbose, o.quiet, (await import('./colour.js')).painter()));
       if (!report.ok) throw new ExitCode(1);
     });
 }

@@ -20,6 +20,7 @@ import { plaintextSecrets } from '../secrets/leak.js';
 import { BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
 import { driftFindings, renderOf } from './rules/drift.js';
 import { baseModel, upgradePathFindings } from './rules/upgrade-path.js';
+import { renovateFindings } from './rules/renovate.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { reachableArgoObjects, readDocuments, readModel, type Located } from './sources.js';
@@ -69,7 +70,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
   // A gate that checks nothing must not pass: a wrong -C is an error, not "0 applications".
-  if (!opts.root && !existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>, or validate any Argo CD repo from its entry point: calisti-gitops validate --root <kustomization-or-application-file>');
+  if (!opts.root && !existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>; create one with calisti-gitops init <dir> --example multi-cluster; or validate any Argo CD repo from where Argo CD starts: calisti-gitops validate --root <kustomization-or-application-file>');
   const tool = findKustomize();
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
@@ -162,10 +163,13 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
   if (fleet && repoWide) {
     const rendered = renderOf(root, fleet);
-    findings.push(...driftFindings(root, rendered));
+    const drift = driftFindings(root, rendered);
+    findings.push(...drift);
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
-    const base = await baseModel(root, readFileSync(join(root, MODEL_FILE), 'utf8'), opts.base);
-    if (base) findings.push(...upgradePathFindings(base, fleet));
+    findings.push(...renovateFindings(root, fleet));
+    const text = readFileSync(join(root, MODEL_FILE), 'utf8');
+    const base = await baseModel(root, text, opts.base);
+    if (base) findings.push(...upgradePathFindings(base, fleet, { text, drifted: drift.length > 0 }));
     else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
   }
   // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
