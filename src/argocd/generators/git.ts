@@ -4,6 +4,7 @@
  */
 import { parse } from 'yaml';
 import { checkoutDirectories, pathMatch, pathspecFiles } from '../globs.js';
+import { goStrings } from '../gotemplate/index.js';
 import { flatStrings } from '../gofmt.js';
 import { normalizeName } from '../names.js';
 import { AppSetError, isObj, OfflineError, type Obj, type Params, type RepoFiles } from '../types.js';
@@ -22,7 +23,7 @@ function pathParams(dir: string, file: string | undefined, prefix: string, goTem
   if (goTemplate) {
     const p: Params = { path: dir, basename: basename(dir), ...(file ? { filename: basename(file) } : {}), basenameNormalized: normalizeName(basename(dir)) };
     if (file) p.filenameNormalized = normalizeName(basename(file));
-    p.segments = dir.split('/');
+    p.segments = goStrings(dir.split('/')); // []string in Argo
     return prefix ? { [prefix]: { path: p } } : { path: p };
   }
   const name = prefix ? `${prefix}.path` : 'path';

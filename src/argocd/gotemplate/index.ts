@@ -37,6 +37,9 @@ export function goStrings<T extends Record<string, string> | string[]>(value: T)
   return value;
 }
 
+/** True for a value marked by goStrings (Go holds it as map[string]string or []string). */
+export const isGoStrings = (value: unknown): boolean => typeof value === 'object' && value !== null && stringTyped.has(value);
+
 /** Where inside a params value the marked objects are: paths of map keys and list indexes. */
 function stringPaths(value: unknown, path: (string | number)[], out: (string | number)[][]): void {
   if (typeof value !== 'object' || value === null) return;
