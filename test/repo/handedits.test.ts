@@ -27,6 +27,27 @@ describe('hand edits', () => {
     }
   });
 
+  it('keep merging in a fresh clone, which has no refs/calisti-gitops: the bases are rendered again from the committed model', async () => {
+    const origin = join(tempDir(), 'origin');
+    expect((await cli('init', origin)).code).toBe(0);
+    // Two model changes in the origin, so the files on the branch come from a model other than init's.
+    const model = (d: string) => join(d, 'calisti.yaml');
+    writeFileSync(model(origin), readFileSync(model(origin), 'utf8').replace('clusters:\n', 'clusters:\n  - name: wc-3\n    role: passive\n'));
+    expect((await cli('generate', '-C', origin)).code).toBe(0);
+    const f = join(origin, APPSET);
+    writeFileSync(f, readFileSync(f, 'utf8').replace('          - Replace=true\n', '          - Replace=true\n          - ServerSideApply=true\n'));
+    git(origin, 'commit', '-qam', 'hand edit');
+    const dir = join(tempDir(), 'clone');
+    execFileSync('git', ['clone', '-q', origin, dir]);
+    expect(git(dir, 'for-each-ref', 'refs/calisti-gitops')).toBe('');
+    writeFileSync(model(dir), readFileSync(model(dir), 'utf8').replace('clusters:\n', 'clusters:\n  - name: wc-4\n    role: passive\n'));
+    const r = await cli('generate', '-C', dir, '-o', 'json');
+    expect(r.code, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout).merged).toEqual([APPSET]);
+    expect(readFileSync(join(dir, APPSET), 'utf8')).toContain('ServerSideApply=true');
+    expect(readFileSync(join(dir, APPSET), 'utf8')).toContain('cluster: wc-4');
+  });
+
   it('--force names every hand edit it discards', async () => {
     const dir = join(tempDir(), 'repo');
     expect((await cli('init', dir)).code).toBe(0);
