@@ -19,6 +19,7 @@ const UNIT = [
   'test/render/paths.test.ts',
   'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
+  'test/secrets/layering.test.ts',
   'test/validate/builtin.test.ts',
   'test/validate/inputs.test.ts',
   'test/validate/structural.test.ts',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import type { Scope } from '../secrets/crypto.js';
-import type { SealTarget } from '../secrets/seal.js';
+import type { SealTarget } from '../repo/seal.js';
 import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
@@ -50,7 +50,7 @@ export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = 
       const password = o.passwordStdin ? await readStdin() : o.passwordFile ? readSecretFile(o.passwordFile) : env.CALISTI_PASSWORD ?? '';
       if (!username) throw new UserError('CALISTI_USERNAME is not set', 'export CALISTI_USERNAME=<your Calisti username> (from the Calisti download page)');
       if (!password) throw new UserError(o.passwordStdin ? 'no password on stdin' : 'CALISTI_PASSWORD is not set', 'export CALISTI_PASSWORD, or pipe it with --password-stdin');
-      const r = await (await import('../secrets/seal.js')).runSeal({
+      const r = await (await import('../repo/seal.js')).runSeal({
         dir: o.dir,
         cert,
         clusters: o.cluster?.split(',').map((c) => c.trim()).filter(Boolean),

@@ -8,11 +8,11 @@ import { blueprintFor } from '../model/blueprint.js';
 import { chartRepositorySecretName } from '../render/argocd.js';
 import { renderContext } from '../render/context.js';
 import { NS, SEALED_FILE } from '../render/layout.js';
-import { RepoFs } from '../repo/fs.js';
-import { runGenerate, type GenerateResult } from '../repo/generate.js';
+import { RepoFs } from './fs.js';
+import { runGenerate, type GenerateResult } from './generate.js';
 import { withRepoModel } from '../upgrade/apply.js';
-import { oaepLabel, publicKeyFromCert, seal, type Scope } from './crypto.js';
-import { MANAGEMENT_CLUSTER, SealedStore, type SealedEntry } from './store.js';
+import { oaepLabel, publicKeyFromCert, seal, type Scope } from '../secrets/crypto.js';
+import { MANAGEMENT_CLUSTER, SealedStore, type SealedEntry } from '../secrets/store.js';
 
 export type SealTarget = 'registry' | 'chart-repository';
 
