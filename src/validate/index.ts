@@ -18,7 +18,8 @@ import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { plaintextSecrets } from '../secrets/leak.js';
 import { MODEL_FILE } from '../render/layout.js';
 import { driftFindings, renderOf } from './rules/drift.js';
-import { baseModel, upgradePathFindings } from './rules/upgrade-path.js';
+import { networkChangeFindings } from './rules/network-change.js';
+import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
@@ -151,6 +152,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
     const base = await baseModel(root, readFileSync(join(root, MODEL_FILE), 'utf8'), opts.base);
     if (base) findings.push(...upgradePathFindings(base, fleet));
+    const before = base && baseFleet(base);
+    if (base && before) findings.push(...networkChangeFindings(base.ref, before, fleet));
     else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
   }
   // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.

@@ -32,12 +32,17 @@ export async function baseModel(root: string, text: string, ref?: string): Promi
   return t === undefined ? undefined : { ref: `${last.slice(0, 12)}^`, text: t };
 }
 
-export function upgradePathFindings(base: { ref: string; text: string }, fleet: Fleet): Finding[] {
-  let before: Fleet;
+/** The base's model, or undefined when it does not parse (an older schema: nothing to compare). */
+export function baseFleet(base: { ref: string; text: string }): Fleet | undefined {
   try {
-    before = parseFleet(base.text, `${base.ref}:${MODEL_FILE}`);
+    return parseFleet(base.text, `${base.ref}:${MODEL_FILE}`);
   } catch {
-    return [];
+    return undefined;
   }
+}
+
+export function upgradePathFindings(base: { ref: string; text: string }, fleet: Fleet): Finding[] {
+  const before = baseFleet(base);
+  if (!before) return [];
   return checkTransition(before, fleet).map((p) => finding('upgrade/path', `against ${base.ref}: ${p.message}; ${p.hint}`, { file: MODEL_FILE }));
 }
