@@ -14,6 +14,6 @@ function time(label: string, fn: () => number): void {
 
 const clusters: Cluster[] = Array.from({ length: 1000 }, (_, i) => ({ name: `c${i}`, server: `https://c${i}.example.com`, labels: { 'argocd.argoproj.io/secret-type': 'cluster', env: i % 2 ? 'prod' : 'dev' }, annotations: {} }));
 const elements = clusters.map((c) => ({ name: c.name, server: c.server }));
-time('appset generate: list, 1,000 elements', () => expand(set([{ list: { elements } }]), clusters).apps.length);
+time('appset generate: list, 1,000 elements', () => expand(set([{ list: { elements } }]), { clusters }).apps.length);
 const bySecret = [{ clusters: { selector: { matchLabels: { 'argocd.argoproj.io/secret-type': 'cluster' } } } }];
-time('appset generate: clusters, 1,000 cluster Secrets', () => expand(set(bySecret), clusters).apps.length);
+time('appset generate: clusters, 1,000 cluster Secrets', () => expand(set(bySecret), { clusters }).apps.length);

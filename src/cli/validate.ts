@@ -18,6 +18,7 @@ export function registerValidate(program: Command, io: Io): void {
     .addOption(dirOption())
     .option('--strict', 'warnings fail too (unsealed placeholders, kustomize warnings)', false)
     .option('--crds <path>', 'a CRD file or folder (e.g. Argo CD\'s manifests/crds); repeat for more', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--root <path>', 'where Argo CD starts applying (a kustomization, folder or Application file, relative to the repo); only what it reaches is validated. Default: bootstrap/. Any Argo CD repo validates with it, calisti.yaml or not')
     .option('--base <ref>', 'compare the model with this commit for the upgrade rules (default: the upstream merge base, else the model before its last change)')
     .option('--no-cache', 'do not read or write the build cache (.git/calisti-gitops)')
     .option('--allow-remote', 'build kustomizations with remote resources or git bases (kustomize fetches them; off by default: a pull request would choose what CI connects to)', false)
@@ -26,13 +27,13 @@ export function registerValidate(program: Command, io: Io): void {
     .option('--install-hook', 'install a git pre-push hook that runs validate --strict', false)
     .addOption(formatOption(['text', 'json', 'sarif']))
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops validate -C ./calisti-gitops\n  $ calisti-gitops validate --strict --crds ../argo-cd/manifests/crds -o sarif > validate.sarif')
-    .action(async (repo: string | undefined, o: { dir: string; strict: boolean; crds: string[]; base?: string; cache: boolean; allowRemote: boolean; verbose: boolean; quiet: boolean; installHook: boolean; output: string }) => {
+    .action(async (repo: string | undefined, o: { dir: string; strict: boolean; crds: string[]; base?: string; root?: string; cache: boolean; allowRemote: boolean; verbose: boolean; quiet: boolean; installHook: boolean; output: string }) => {
       if (repo !== undefined && o.dir !== '.' && repo !== o.dir) throw new UsageError(`two repos given: ${repo} and -C ${o.dir}`);
       if (repo !== undefined) o.dir = repo;
       if (o.installHook) return installHook(io, o.dir, o.crds);
       const progress = terminalProgress({ quiet: o.quiet, format: o.output });
       const { formatText, toJson, toSarif } = await import('../validate/report.js');
-      const report = await (await import('../validate/index.js')).runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null, allowRemote: o.allowRemote, base: o.base, onProgress: progress.report }).finally(progress.end);
+      const report = await (await import('../validate/index.js')).runValidate({ dir: o.dir, strict: o.strict, crds: o.crds, cacheDir: o.cache ? undefined : null, allowRemote: o.allowRemote, base: o.base, root: o.root, onProgress: progress.report }).finally(progress.end);
       if (o.output === 'json') printJson(io, toJson(report));
       else if (o.output === 'sarif') printJson(io, toSarif(report));
       else io.err(formatText(report, o.verbose, o.quiet));

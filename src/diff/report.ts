@@ -4,6 +4,12 @@ import { refString } from '../validate/findings.js';
 import { describeDestructive } from './destructive.js';
 import type { DiffReport } from './index.js';
 
+function applicationLines(r: DiffReport): string[] {
+  const { added, removed } = r.applications;
+  if (!added.length && !removed.length) return [];
+  return ['', 'Applications Argo CD creates / deletes:', ...added.map((n) => `  + ${n}`), ...removed.map((n) => `  - ${n}`)];
+}
+
 function clusterLines(r: DiffReport, bullet: string): string[] {
   const lines: string[] = [];
   for (const [cluster, d] of Object.entries(r.clusters)) {
@@ -22,6 +28,7 @@ export function diffText(r: DiffReport): string {
     '',
     'resources per cluster:',
     ...clusterLines(r, '  '),
+    ...applicationLines(r),
     ...(r.conflicts.length ? ['', `generate would refuse these hand-edited files; shown as --force would write them: ${r.conflicts.join(', ')}`] : []),
     ...(r.destructive.length ? ['', 'destructive (Argo CD deletes these on the clusters):', ...r.destructive.map((d) => `  ! ${describeDestructive(d)}`)] : []),
     '',
@@ -50,6 +57,9 @@ export function diffMarkdown(r: DiffReport): string {
     `${r.files.length} file(s) change; ${Object.keys(r.clusters).length} cluster(s) receive different resources.`,
     '',
     ...(r.destructive.length ? ['> [!CAUTION]', '> Argo CD deletes these on the clusters:', ...r.destructive.map((d) => `> - ${describeDestructive(d)}`), ''] : []),
+    ...(r.applications.added.length || r.applications.removed.length
+      ? [`Applications Argo CD creates: ${r.applications.added.map((n) => `\`${n}\``).join(', ') || 'none'}; deletes: ${r.applications.removed.map((n) => `\`${n}\``).join(', ') || 'none'}.`, '']
+      : []),
     '| cluster | added | removed | changed |',
     '|---|---|---|---|',
     ...rows,

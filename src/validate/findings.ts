@@ -29,6 +29,8 @@ export const RULES = {
   'argocd/schema': { severity: 'error', summary: 'An Application, ApplicationSet or AppProject does not match Argo CD\'s CRD schema.' },
   'argocd/schema-unavailable': { severity: 'info', summary: 'No Argo CD CRDs were found (pass --crds) so Argo CD objects were not schema-checked.' },
   'appset/unknown-parameter': { severity: 'error', summary: 'A template names a parameter no generator provides; Argo CD leaves it as written.' },
+  'argocd/unreachable': { severity: 'warning', summary: 'An Application/ApplicationSet file that nothing Argo CD applies reaches (no kustomization from the root lists it), or a path that leads nowhere; it is not checked.' },
+  'appset/rejected': { severity: 'error', summary: 'Argo CD would reject the ApplicationSet (a generator or template error) and create none of its Applications.' },
   'appset/generator-unsupported': { severity: 'warning', summary: 'A generator that cannot be expanded offline; its Applications were not checked.' },
   'app/duplicate-name': { severity: 'error', summary: 'Two Applications (from any ApplicationSets) share a name; one overwrites the other.' },
   'app/invalid-name': { severity: 'error', summary: 'An Application name is not a DNS-1123 subdomain.' },

@@ -9,20 +9,20 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { buildCacheDir } from '../repo/lock.js';
-import { deployments, expandApplications } from './deploy.js';
+import { deployments, engineContext, expandApplications } from './deploy.js';
 import { schemasDir } from '../toolkit.js';
 import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
 import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { plaintextSecrets } from '../secrets/leak.js';
-import { MODEL_FILE } from '../render/layout.js';
+import { BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
 import { driftFindings, renderOf } from './rules/drift.js';
 import { networkChangeFindings } from './rules/network-change.js';
 import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
-import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
+import { reachableArgoObjects, readDocuments, readModel, type Located } from './sources.js';
 import { checkResource } from './structural.js';
 import { PatchLocator } from './patches.js';
 
@@ -41,6 +41,11 @@ export interface ValidateOptions {
   allowRemote?: boolean;
   /** The git ref the upgrade rules compare the model with (default: see upgrade/path). */
   base?: string;
+  /**
+   * Where Argo CD starts applying (a kustomization, folder or Application file, repo-relative): only what
+   * it reaches is validated. Default: bootstrap/. With it, any Argo CD repo validates, calisti.yaml or not.
+   */
+  root?: string;
   /** Called as the run advances (the CLI draws it on a terminal). */
   onProgress?: (phase: string, done?: number, total?: number) => void;
 }
@@ -59,11 +64,11 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
   // A gate that checks nothing must not pass: a wrong -C is an error, not "0 applications".
-  if (!existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>, or create one: calisti-gitops init <dir> --example multi-cluster');
+  if (!opts.root && !existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>, or validate any Argo CD repo from its entry point: calisti-gitops validate --root <kustomization-or-application-file>');
   const tool = findKustomize();
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
-  const argo = readArgoObjects(root, findings);
+  const argo = reachableArgoObjects(root, opts.root ?? BOOTSTRAP_DIR, fleet, findings);
   const cacheDir = opts.cacheDir === null ? undefined : opts.cacheDir ?? defaultCacheDir(root);
   const crds = loadCrds(root, opts.crds, cacheDir);
   const hasArgoCrds = crds.get('argoproj.io/v1alpha1', 'Application') !== undefined;
@@ -81,7 +86,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
 
   // 1. Argo CD objects, with ApplicationSets expanded.
   for (const d of [...argo.applicationSets, ...argo.projects]) schemaCheck(d);
-  const apps = expandApplications(argo, clusters, findings);
+  const apps = expandApplications(argo, engineContext(root, argo, fleet), findings);
   const names = new Map<string, Located<Record<string, any>>>();
   for (const a of apps) {
     const name = String(a.obj.metadata?.name ?? '');
