@@ -6,7 +6,10 @@ import { defineConfig } from 'vitest/config';
  * `npm test` runs both.
  */
 const UNIT = [
+  'test/argocd/upstream.test.ts',
+  'test/argocd/fast-yaml.test.ts',
   'test/cli/hints.test.ts',
+  'test/cli/colour.test.ts',
   'test/cli/progress.test.ts',
   'test/diff/destructive.test.ts',
   'test/hostile/helm-parameters.test.ts',

@@ -5,8 +5,8 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { clusterFromSecret } from './cluster-secrets.js';
+import { loadDocuments } from './fast-yaml.js';
 import type { Cluster } from './types.js';
 
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -29,9 +29,14 @@ export function clustersInFiles(files: string[]): Cluster[] {
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
     if (!text.includes('argocd.argoproj.io/secret-type')) continue;
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length) continue;
-      const c = clusterFromSecret(doc.toJS());
+    let docs: unknown[];
+    try {
+      docs = loadDocuments(text);
+    } catch {
+      continue; // A file that does not parse registers nothing (validate reports it as yaml/invalid).
+    }
+    for (const doc of docs) {
+      const c = clusterFromSecret(doc);
       if (c) out.push(c);
     }
   }

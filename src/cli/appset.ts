@@ -2,8 +2,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseAllDocuments } from 'yaml';
 import { expand, type Cluster, type GitSource } from '../argocd/engine.js';
+import { loadDocuments } from '../argocd/fast-yaml.js';
 import { checkoutRoot, localGitSource } from '../argocd/local-repo.js';
 import { clustersInFiles, withClusters, yamlFiles } from '../argocd/repo-clusters.js';
 import { ExitCode, UsageError, UserError } from '../errors.js';
@@ -20,9 +20,11 @@ function readDocs(file: string): unknown[] {
   } catch (e) {
     throw new UserError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const docs = parseAllDocuments(text);
-  for (const d of docs) if (d.errors.length) throw new UserError(`${file}: ${d.errors[0]!.message}`);
-  return docs.map((d) => d.toJS() as unknown).filter((d) => d && typeof d === 'object');
+  try {
+    return loadDocuments(text).filter((d) => d && typeof d === 'object');
+  } catch (e) {
+    throw new UserError(`${file}: ${(e as Error).message}`);
+  }
 }
 
 const isAppSet = (d: unknown): d is { kind: string; metadata?: { name?: string } } => (d as { kind?: unknown }).kind === 'ApplicationSet';
