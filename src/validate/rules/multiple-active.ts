@@ -9,6 +9,7 @@ import { ofKind, where } from './view.js';
 
 export const multipleActive: MeshRule = {
   id: 'controlplane/multiple-active',
+  fleetKinds: ['ControlPlane'],
   fleet(views) {
     const active = views.flatMap((v) => ofKind(v, 'ControlPlane', 'smm.cisco.com').filter((d) => (d.obj.spec?.role ?? 'active') === 'active').map((d) => ({ v, d })));
     if (active.length < 2) return [];

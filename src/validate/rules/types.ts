@@ -11,4 +11,6 @@ export interface MeshRule {
   id: RuleId;
   cluster?(view: ClusterView): Finding[];
   fleet?(views: ClusterView[]): Finding[];
+  /** With `fleet`: every kind it reads; `validate --shard` carries these to the merge (../shard.ts). */
+  fleetKinds?: readonly string[];
 }

@@ -48,6 +48,7 @@ function destinations(spec: Obj): [string, string][] {
 
 export const virtualServiceDestination: MeshRule = {
   id: 'virtualservice/destination-unknown',
+  fleetKinds: ['VirtualService', 'Service', 'IstioMeshGateway', 'DemoApplication', 'ServiceEntry'],
   fleet(views) {
     const { services, entries } = registry(views);
     const out: Finding[] = [];

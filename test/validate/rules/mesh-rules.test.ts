@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterView } from '../../../src/validate/mesh.js';
 import { clusterRules, fleetRules } from '../../../src/validate/mesh.js';
 import { MESH_RULES } from '../../../src/validate/rules/registry.js';
+import { fleetFacts } from '../../../src/validate/shard.js';
 import { networkChangeFindings } from '../../../src/validate/rules/network-change.js';
 import { parseFleet } from '../../../src/model/load.js';
 
@@ -91,6 +92,12 @@ const rows: Row[] = [
 describe('mesh rules', () => {
   it.each(rows)('%s', (_name, views, expected) => {
     expect(run(views)).toEqual([...expected].sort());
+  });
+
+  it('fleet rules give the same findings over what validate --shard carries to the merge', () => {
+    for (const [name, views] of rows) {
+      expect(fleetRules(fleetFacts(views, true).views).map((f) => f.message), name).toEqual(fleetRules(views).map((f) => f.message));
+    }
   });
 
   it('every registered rule has a failing row', () => {
