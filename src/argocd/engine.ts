@@ -10,7 +10,7 @@ import { checkApplications } from './checks.js';
 import { transform } from './generators/index.js';
 import { renderEach } from './render.js';
 import type { Templating } from './replace.js';
-import { applyTemplatePatch } from './template-patch.js';
+import { applyTemplatePatch, renderPatches } from './template-patch.js';
 import { AppSetError, isObj, OfflineError, type EngineContext, type Obj, type Params } from './types.js';
 
 export { clusterFromSecret } from './cluster-secrets.js';
@@ -84,6 +84,7 @@ export interface RenderOptions extends Templating {
 export function renderApplications(template: Obj, paramSets: Params[], o: RenderOptions): Obj[] {
   const base = tempApplication(template);
   const rendered = renderEach(paramSets.map((params) => ({ value: base, params })), o);
+  const patches = o.templatePatch ? renderPatches(o.templatePatch, paramSets, o) : undefined;
   return rendered.map((app, i) => {
     const params = paramSets[i]!;
     // Argo returns the template untouched (no rendering, no finalizer) for an empty parameter set.
@@ -92,7 +93,7 @@ export function renderApplications(template: Obj, paramSets: Params[], o: Render
       const meta = out.metadata as Obj;
       if (!Array.isArray(meta.finalizers) || meta.finalizers.length === 0) out = { ...out, metadata: { ...meta, finalizers: [FINALIZER] } };
     }
-    if (o.templatePatch) out = applyTemplatePatch(out, o.templatePatch, params, o);
+    if (patches) out = applyTemplatePatch(out, patches[i]!);
     return out;
   });
 }

@@ -2,6 +2,7 @@
  * Go's `fmt.Sprintf("%v", v)` for values decoded from JSON/YAML, and the dot-style flattening Argo CD applies
  * (jeremywohl/flatten) before selectors and fasttemplate see parameters.
  */
+import { isGoStrings } from './gotemplate/index.js';
 import { isObj, type Params } from './types.js';
 
 /** float64 with %v (Go's %g, shortest digits): exponent form when the exponent is < -4 or >= 6, as `1e+06`. */
@@ -30,7 +31,8 @@ export function goValue(v: unknown): string {
 export function flatten(params: Params, prefix = '', out: Record<string, unknown> = {}): Record<string, unknown> {
   const put = (key: string, v: unknown): void => {
     if (isObj(v)) flatten(v, key, out);
-    else if (Array.isArray(v)) v.forEach((item, i) => put(`${key}.${i}`, item));
+    // A Go []string (git path segments) is a leaf for Argo's flattener, printed as [a b].
+    else if (Array.isArray(v) && !isGoStrings(v)) v.forEach((item, i) => put(`${key}.${i}`, item));
     else out[key] = v;
   };
   for (const [k, v] of Object.entries(params)) put(prefix ? `${prefix}.${k}` : k, v);

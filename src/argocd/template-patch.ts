@@ -4,7 +4,7 @@
  * except `metadata.finalizers` (merged, as ObjectMeta declares). The project cannot be changed by it.
  */
 import { parse } from 'yaml';
-import { replaceOne, type Templating } from './replace.js';
+import { replaceAll, type Templating } from './replace.js';
 import { AppSetError, isObj, type Obj, type Params } from './types.js';
 
 function strategicMerge(target: Obj, patch: Obj, path: string[]): Obj {
@@ -19,14 +19,18 @@ function strategicMerge(target: Obj, patch: Obj, path: string[]): Obj {
   return out;
 }
 
-export function applyTemplatePatch(app: Obj, patchTemplate: string, params: Params, t: Templating): Obj {
-  let text: string;
+/** Renders the patch once per parameter set, in one batch (Go templates pay a fixed cost per batch). */
+export function renderPatches(patchTemplate: string, paramSets: Params[], t: Templating): string[] {
   try {
-    text = replaceOne(patchTemplate, params, t);
+    return replaceAll(paramSets.map((params) => ({ template: patchTemplate, params })), t);
   } catch (e) {
     if (e instanceof AppSetError) throw new AppSetError(`error replacing values in templatePatch: ${e.message}`);
     throw e;
   }
+}
+
+/** Applies one rendered patch to a generated Application. */
+export function applyTemplatePatch(app: Obj, text: string): Obj {
   let patch: unknown;
   try {
     patch = parse(text);

@@ -25,6 +25,7 @@ import { clusterInfo, reachableArgoObjects } from '../validate/sources.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
 import { unifiedDiff } from './files.js';
+import { keptHandEdits, type HandEdit } from './hand-edits.js';
 import { diffClusters, type ClusterDiff } from './resources.js';
 
 export interface FileChange {
@@ -43,6 +44,8 @@ export interface DiffReport {
   conflicts: string[];
   /** What Argo CD would delete on the clusters because of this change. */
   destructive: Destructive[];
+  /** Hand edits generate keeps (file, resource, field): as edited, or merged with the new render. */
+  handEdits: HandEdit[];
   /** Applications Argo CD creates after the change and not before, and the reverse (ApplicationSets expanded). */
   applications: { added: string[]; removed: string[] };
   builds: number;
@@ -82,7 +85,8 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
-  const plan = planGenerate({ rendered, previous, read, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases: await readBlobs(root, basesNeeded(rendered, previous, read)) });
+  const bases = await readBlobs(root, basesNeeded(rendered, previous, read));
+  const plan = planGenerate({ rendered, previous, read, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));
   const forced = planGenerate({ rendered, previous, read, force: true });
   const files = [
@@ -90,7 +94,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     ...fileChanges({ ...forced, writes: forced.writes.filter((w) => conflicts.has(w.path)), deletes: forced.deletes.filter((d) => conflicts.has(d)) }, read).map((f) => ({ ...f, conflict: true })),
   ].sort((x, y) => (x.path < y.path ? -1 : 1));
   const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files), ...rendered.keys()]), read);
-  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: [...conflicts].sort(), destructive, applications: { added: [], removed: [] }, builds: 0 };
+  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: [...conflicts].sort(), destructive, handEdits: keptHandEdits(plan, rendered, previous, bases, read), applications: { added: [], removed: [] }, builds: 0 };
   if (!report.changed) return report;
 
   const tmp = mkdtempSync(join(tmpdir(), 'calisti-diff-'));

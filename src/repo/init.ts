@@ -5,8 +5,10 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
+import { blueprintFor } from '../model/blueprint.js';
 import { parseFleet, readModelText } from '../model/load.js';
 import { MODEL_FILE, SCHEMA_FILE } from '../render/layout.js';
+import { withRenovateComment } from '../render/renovate.js';
 import { examplesDir, EXAMPLES } from '../toolkit.js';
 import { runGenerate, type GenerateResult } from './generate.js';
 import { initRepo, isRepoRoot } from './git.js';
@@ -30,8 +32,10 @@ export async function runInit(opts: InitOptions): Promise<GenerateResult> {
   const display = example ? `examples/${example}/${MODEL_FILE}` : opts.modelPath!;
   let text = readModelText(source, display);
   // Validate before touching the disk.
-  parseFleet(text, display);
+  const fleet = parseFleet(text, display);
   if (!text.includes('yaml-language-server: $schema=')) text = `${SCHEMA_LINE}\n${text}`;
+  // Renovate finds calisti.version by this comment (the repo's Renovate preset reads it).
+  text = withRenovateComment(text, { blueprint: blueprintFor(fleet.calisti.version) });
 
   const dir = resolve(opts.dir);
   if (existsSync(join(dir, MODEL_FILE))) {

@@ -21,6 +21,7 @@ import { BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
 import { driftFindings, renderOf } from './rules/drift.js';
 import { networkChangeFindings } from './rules/network-change.js';
 import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
+import { renovateFindings } from './rules/renovate.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { reachableArgoObjects, readDocuments, readModel, type Located } from './sources.js';
@@ -163,13 +164,17 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
   if (fleet && repoWide) {
     const rendered = renderOf(root, fleet);
-    findings.push(...driftFindings(root, rendered));
+    const drift = driftFindings(root, rendered);
+    findings.push(...drift);
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
-    const base = await baseModel(root, readFileSync(join(root, MODEL_FILE), 'utf8'), opts.base);
-    if (base) findings.push(...upgradePathFindings(base, fleet));
-    const before = base && baseFleet(base);
-    if (base && before) findings.push(...networkChangeFindings(base.ref, before, fleet));
-    else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
+    findings.push(...renovateFindings(root, fleet));
+    const text = readFileSync(join(root, MODEL_FILE), 'utf8');
+    const base = await baseModel(root, text, opts.base);
+    if (base) {
+      findings.push(...upgradePathFindings(base, fleet, { text, drifted: drift.length > 0 }));
+      const before = baseFleet(base);
+      if (before) findings.push(...networkChangeFindings(base.ref, before, fleet));
+    } else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
   }
   // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
   const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));

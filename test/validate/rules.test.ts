@@ -124,6 +124,7 @@ const cases: Case[] = [
   ['a model change not generated (a network change, which also needs a detach and re-attach)', 'multi-cluster', (d) => edit(d, 'calisti.yaml', (s) => s.replace('network: network1', 'network: net-9')), ['model/drift', 'topology/network-change']],
   ['a Renovate-style in-place Istio image bump', 'multi-cluster', (d) => edit(d, 'manifests/smm-controlplane/base/istio-cp-v115x.yaml', (s) => s.replace('istio-pilot:v1.15.3-bzc.1', 'istio-pilot:v1.15.4-bzc.0')), ['version/mismatch']],
   ['a Renovate-style chart bump', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.13.0')), ['version/mismatch']],
+  ['a Renovate config that does not extend the preset', 'multi-cluster', (d) => writeFileSync(join(d, 'renovate.json'), '{ "extends": ["config:recommended"] }\n'), ['renovate/preset-not-extended']],
   ['a downgrade of calisti.version', 'multi-cluster', (d) => edit(d, 'calisti.yaml', (s) => s.replace('version: 1.12.0', 'version: 1.11.0')), ['model/drift', 'upgrade/path', 'version/mismatch']],
   ['one resource from two Applications', 'multi-cluster', (d) => addResource(d, 'manifests/smm-controlplane/base', 'demo-ns.yaml', readFileSync(join(d, 'manifests/demo-app/base/demo-app-namespace.yaml'), 'utf8')), ['resource/duplicate']],
 ];

@@ -3,6 +3,7 @@
  * cluster when no selector is set and no Secret registers it), `values` rendered per cluster, `flatList`.
  */
 import { SECRET_TYPE_LABEL } from '../cluster-secrets.js';
+import { goStrings } from '../gotemplate/index.js';
 import { normalizeName } from '../names.js';
 import { compileSelector, selectorIsEmpty } from '../selector.js';
 import { AppSetError, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, type Cluster, type Params } from '../types.js';
@@ -13,8 +14,9 @@ function clusterParams(c: Cluster, goTemplate: boolean): Params {
   const params: Params = { name: c.name, nameNormalized: normalizeName(c.name), server: c.server, project: c.project ?? '' };
   if (goTemplate) {
     params.metadata = {
-      ...(Object.keys(c.annotations).length ? { annotations: { ...c.annotations } } : {}),
-      ...(Object.keys(c.labels).length ? { labels: { ...c.labels } } : {}),
+      // Go holds Secret labels and annotations as map[string]string (sprig's dict functions refuse them).
+      ...(Object.keys(c.annotations).length ? { annotations: goStrings({ ...c.annotations }) } : {}),
+      ...(Object.keys(c.labels).length ? { labels: goStrings({ ...c.labels }) } : {}),
     };
   } else {
     for (const [k, v] of Object.entries(c.annotations)) params[`metadata.annotations.${k}`] = v;

@@ -4,6 +4,7 @@
  */
 import { parse } from 'yaml';
 import { checkoutDirectories, pathMatch, pathspecFiles } from '../globs.js';
+import { goStrings } from '../gotemplate/index.js';
 import { flatStrings } from '../gofmt.js';
 import { normalizeName } from '../names.js';
 import { AppSetError, isObj, OfflineError, type Obj, type Params, type RepoFiles } from '../types.js';
@@ -22,7 +23,7 @@ function pathParams(dir: string, file: string | undefined, prefix: string, goTem
   if (goTemplate) {
     const p: Params = { path: dir, basename: basename(dir), ...(file ? { filename: basename(file) } : {}), basenameNormalized: normalizeName(basename(dir)) };
     if (file) p.filenameNormalized = normalizeName(basename(file));
-    p.segments = dir.split('/');
+    p.segments = goStrings(dir.split('/')); // []string in Argo
     return prefix ? { [prefix]: { path: p } } : { path: p };
   }
   const name = prefix ? `${prefix}.path` : 'path';
@@ -47,7 +48,12 @@ function fileObjects(file: string, text: string, repoURL: string): Obj[] {
   if (parsed === null || parsed === undefined) return [{}];
   if (isObj(parsed)) return [parsed];
   if (Array.isArray(parsed) && parsed.every((p) => p === null || isObj(p))) return parsed.map((p: Obj | null) => p ?? {});
-  throw new AppSetError(`error generating params from git: unable to process file '${file}' from repository '${repoURL}': unable to parse file: not an object or a list of objects`);
+  // Argo decodes into a map, then into a list of maps: the second decoder's complaint is what it reports.
+  const jsonType = (v: unknown) => (Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v === 'object' ? 'object' : typeof v);
+  const why = Array.isArray(parsed)
+    ? `cannot unmarshal ${jsonType(parsed.find((p) => p !== null && !isObj(p)))} into Go value of type map[string]interface {}`
+    : `cannot unmarshal ${jsonType(parsed)} into Go value of type []map[string]interface {}`;
+  throw new AppSetError(`error generating params from git: unable to process file '${file}' from repository '${repoURL}': unable to parse file: error unmarshaling JSON: while decoding JSON: json: ${why}`);
 }
 
 function checkout(spec: Obj, run: GeneratorRun): RepoFiles {

@@ -1,4 +1,5 @@
 /** Generator `values`: each rendered with the parameters the generator already made (never with other values). */
+import { goStrings } from '../gotemplate/index.js';
 import { replaceAll, type Templating } from '../replace.js';
 import { AppSetError, isObj, type Params } from '../types.js';
 
@@ -14,7 +15,7 @@ export function withValues(sets: Params[], values: unknown, t: Templating): Para
   }
   return sets.map((params, i) => {
     const mine = Object.fromEntries(keys.map((k, j) => [k, rendered[i * keys.length + j]!]));
-    if (t.goTemplate) return { ...params, values: mine };
+    if (t.goTemplate) return { ...params, values: goStrings(mine) }; // map[string]string in Argo
     return { ...params, ...Object.fromEntries(Object.entries(mine).map(([k, v]) => [`values.${k}`, v])) };
   });
 }
