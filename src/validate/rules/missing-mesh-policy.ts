@@ -1,5 +1,5 @@
 /**
- * destinationrule/missing-mesh-policy: a DestinationRule that makes clients use Istio mTLS
+ * destinationrule/enabled-mtls/missing-mesh-policy: a DestinationRule that makes clients use Istio mTLS
  * (ISTIO_MUTUAL) while no mesh policy enables mTLS for its host: no PeerAuthentication without a
  * selector in the Istio root namespace nor in the host's namespace, or the one that applies
  * disables it. `smm analyze` reports it as destinationrule/enabled-mtls/missing-mesh-policy
@@ -40,7 +40,7 @@ function meshPolicy(view: ClusterView, namespace: string | undefined): Deployed 
 }
 
 export const missingMeshPolicy: MeshRule = {
-  id: 'destinationrule/missing-mesh-policy',
+  id: 'destinationrule/enabled-mtls/missing-mesh-policy',
   cluster(view) {
     const out: Finding[] = [];
     for (const d of ofKind(view, 'DestinationRule', 'networking.istio.io')) {
@@ -51,7 +51,7 @@ export const missingMeshPolicy: MeshRule = {
       const mode = policy?.obj.spec?.mtls?.mode;
       if (policy && mode !== 'DISABLE') continue;
       const fix = 'add a mesh policy (calisti.yaml policies.mtls: STRICT, or a PeerAuthentication without selector in the host\'s namespace)';
-      out.push(finding('destinationrule/missing-mesh-policy', policy
+      out.push(finding('destinationrule/enabled-mtls/missing-mesh-policy', policy
         ? `${at} sets ${MUTUAL} for host ${host}, but PeerAuthentication ${policy.obj.metadata.namespace}/${policy.obj.metadata.name} disables mTLS there (smm analyze: destinationrule/enabled-mtls/missing-mesh-policy)`
         : `${at} sets ${MUTUAL} for host ${host}, but no mesh policy enables mTLS on ${view.cluster} (smm analyze: destinationrule/enabled-mtls/missing-mesh-policy): ${fix}`, where(view, d)));
     }

@@ -1,5 +1,5 @@
 /**
- * gateway/port-protocol-conflict: Gateways that configure the same gateway pods declare one port
+ * gateway/port/protocol-conflict: Gateways that configure the same gateway pods declare one port
  * with different protocols; Istio accepts each Gateway, and one of them silently loses. Reported on
  * every Gateway involved, as `smm analyze` does (docs 2.7.3).
  */
@@ -12,7 +12,7 @@ import { nameOf, where, type Obj } from './view.js';
 const ports = (d: Deployed) => new Map<number, string>((d.obj.spec?.servers ?? []).map((s: Obj) => [s.port?.number, String(s.port?.protocol ?? '').toUpperCase()]));
 
 export const portProtocolConflict: MeshRule = {
-  id: 'gateway/port-protocol-conflict',
+  id: 'gateway/port/protocol-conflict',
   cluster(view) {
     const out: Finding[] = [];
     for (const [a, b] of gatewaysSharingPods(view)) {
@@ -20,8 +20,8 @@ export const portProtocolConflict: MeshRule = {
       for (const [port, protocol] of ports(a)) {
         const other = pb.get(port);
         if (other === undefined || other === protocol) continue;
-        out.push(finding('gateway/port-protocol-conflict', `port ${port} is ${protocol} here but ${other} in Gateway ${nameOf(b.obj)}, which configures the same gateway pods`, where(view, a)));
-        out.push(finding('gateway/port-protocol-conflict', `port ${port} is ${other} here but ${protocol} in Gateway ${nameOf(a.obj)}, which configures the same gateway pods`, where(view, b)));
+        out.push(finding('gateway/port/protocol-conflict', `port ${port} is ${protocol} here but ${other} in Gateway ${nameOf(b.obj)}, which configures the same gateway pods`, where(view, a)));
+        out.push(finding('gateway/port/protocol-conflict', `port ${port} is ${other} here but ${protocol} in Gateway ${nameOf(a.obj)}, which configures the same gateway pods`, where(view, b)));
       }
     }
     return out;
