@@ -4,6 +4,8 @@
  * so the renderer can trust what it gets.
  */
 import { z } from 'zod';
+import { ArgoCdExtras, ClusterArgoCd } from './argocd.js';
+import { SealedSecrets } from './bootstrap.js';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
 import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
 import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
@@ -79,6 +81,7 @@ export const Cluster = z.strictObject({
     })
     .optional()
     .describe('Fields the model does not cover, merged into the generated resources of this cluster.'),
+  argocd: ClusterArgoCd,
 });
 export type Cluster = z.infer<typeof Cluster>;
 
@@ -241,6 +244,7 @@ export function fleetSchema() {
           namespace: Label.default('argocd').describe('Namespace Argo CD runs in on the management cluster.'),
           project: DnsSubdomain.default('default').describe('Argo CD project of every generated Application; any other than default is generated as an AppProject.'),
           syncPolicy: SyncPolicy.prefault({}).describe('Sync policy of every generated Application.'),
+          ...ArgoCdExtras,
         })
         .prefault({})
         .describe('Argo CD settings.'),
@@ -263,6 +267,7 @@ export function fleetSchema() {
       demoApp: DemoApp.optional().describe('The Calisti demo application (DemoApplication), placed across clusters.'),
       policies: Policies.prefault({}),
       slos: Slos.prefault({}),
+      sealedSecrets: SealedSecrets.prefault({}),
       ci: z
         .strictObject({ github: z.boolean().default(true).describe('Write .github/workflows/calisti-gitops.yaml and .pre-commit-hooks.yaml.') })
         .prefault({})

@@ -3,6 +3,7 @@
  * as in docs 2.3.7), the root "app of apps", the argocd-cm health patch, and an AppProject when
  * the fleet uses its own project.
  */
+import { DOCS_SYNC_OPTIONS, type IgnoreDifference } from '../model/argocd.js';
 import type { Cluster, Fleet } from '../model/schema.js';
 import { sealedSecret } from '../secrets/manifest.js';
 import { MANAGEMENT_CLUSTER, type SealedStore } from '../secrets/store.js';
@@ -12,17 +13,34 @@ import { APPS_DIR, IN_CLUSTER, overlaysDir, PLACEHOLDER_ANNOTATION, ROOT_APP, SY
 import type { K8sObject } from './yaml.js';
 
 const ARGO_API = 'argoproj.io/v1alpha1';
-const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
-/** The docs' sync options for every Calisti application (2.3.7). */
-const SYNC_OPTIONS = ['Validate=false', 'PruneLast=true', 'CreateNamespace=true', 'Replace=true'];
+export const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+/** The destination of a generated Application: the cluster's name in Argo CD (list-generator value). */
+export const DESTINATION = '{{argocdCluster}}';
 
-export function syncPolicy(fleet: Fleet, options: string[] = SYNC_OPTIONS): Record<string, unknown> {
+export function syncPolicy(fleet: Fleet, options: string[] = DOCS_SYNC_OPTIONS): Record<string, unknown> {
   const sp = fleet.argocd.syncPolicy;
   return {
     ...(sp.automated === false ? {} : { automated: { prune: sp.automated.prune, selfHeal: sp.automated.selfHeal } }),
     retry: { limit: sp.retry.limit, backoff: { ...sp.retry.backoff } },
     syncOptions: options,
   };
+}
+
+/**
+ * An application's sync options: its own setting in the model, else the fleet's followed by the
+ * application's defaults the fleet's do not name (one value per option name).
+ */
+export function syncOptionsOf(fleet: Fleet, app: GeneratedApp): string[] {
+  const own = fleet.argocd.applications[app.name as keyof typeof fleet.argocd.applications]?.syncOptions;
+  if (own) return own;
+  const named = new Set(fleet.argocd.syncOptions.map((o) => o.split('=')[0]));
+  return [...fleet.argocd.syncOptions, ...(app.syncOptions ?? []).filter((o) => !named.has(o.split('=')[0]))];
+}
+
+/** The application's own ignoreDifferences, then the fleet's, then those the model sets for this application. */
+function ignoreDifferencesOf(fleet: Fleet, app: GeneratedApp, own: unknown): unknown[] {
+  const extra: IgnoreDifference[] = [...fleet.argocd.ignoreDifferences, ...(fleet.argocd.applications[app.name as keyof typeof fleet.argocd.applications]?.ignoreDifferences ?? [])];
+  return [...(Array.isArray(own) ? own : []), ...extra];
 }
 
 export function gitSource(fleet: Fleet, path: string): Record<string, unknown> {
@@ -33,15 +51,25 @@ export function gitSource(fleet: Fleet, path: string): Record<string, unknown> {
 export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[]): K8sObject {
   const { fleet } = ctx;
   const overlay = gitSource(fleet, `${overlaysDir(app.name)}/{{cluster}}`);
+  const { ignoreDifferences, ...spec } = app.spec(ctx, overlay);
+  const ignore = ignoreDifferencesOf(fleet, app, ignoreDifferences);
+  const preserve = fleet.argocd.preserveResourcesOnDeletion;
   return {
     apiVersion: ARGO_API,
     kind: 'ApplicationSet',
     metadata: { annotations: { [SYNC_WAVE]: app.wave }, name: app.appSetName, namespace: fleet.argocd.namespace },
     spec: {
-      generators: [{ list: { elements: clusters.map((c) => ({ cluster: c.name, ...app.element?.(c) })) } }],
+      generators: [{ list: { elements: clusters.map((c) => ({ cluster: c.name, argocdCluster: c.argocd?.name ?? c.name, ...app.element?.(c) })) } }],
+      ...(preserve ? { syncPolicy: { preserveResourcesOnDeletion: true } } : {}),
       template: {
-        metadata: { name: `${app.appPrefix}-{{cluster}}`, namespace: fleet.argocd.namespace, finalizers: [FINALIZER] },
-        spec: { project: fleet.argocd.project, ...app.spec(ctx, overlay), syncPolicy: syncPolicy(fleet) },
+        // With preserveResourcesOnDeletion the finalizer would still delete everything: Argo CD honours it on its own.
+        metadata: { name: `${app.appPrefix}-{{cluster}}`, namespace: fleet.argocd.namespace, ...(preserve ? {} : { finalizers: [FINALIZER] }) },
+        spec: {
+          project: fleet.argocd.project,
+          ...spec,
+          ...(ignore.length ? { ignoreDifferences: ignore } : {}),
+          syncPolicy: syncPolicy(fleet, syncOptionsOf(fleet, app)),
+        },
       },
     },
   };
@@ -62,7 +90,62 @@ export function rootApp(fleet: Fleet): K8sObject {
   };
 }
 
-/** The docs' argocd-cm patch (2.3.6 step 6): app-of-apps health and status-field diffing. */
+/**
+ * Health of an ApplicationSet: Healthy once every Application it generated is Synced and Healthy
+ * (status.resources, Argo CD 2.12 and later). Argo CD's own check calls a set Healthy as soon as its
+ * Applications exist, so the root app's sync waves would pass the operator before it runs.
+ */
+const APPLICATION_SET_HEALTH = [
+  'hs = {}',
+  'if obj.status ~= nil and obj.status.conditions ~= nil then',
+  '  for _, c in ipairs(obj.status.conditions) do',
+  '    if c.type == "ErrorOccurred" and c.status == "True" then',
+  '      hs.status = "Degraded"',
+  '      hs.message = c.message',
+  '      return hs',
+  '    end',
+  '  end',
+  'end',
+  'if obj.status == nil or obj.status.resources == nil or #obj.status.resources == 0 then',
+  '  hs.status = "Progressing"',
+  '  hs.message = "Waiting for the generated Applications"',
+  '  return hs',
+  'end',
+  'for _, r in ipairs(obj.status.resources) do',
+  '  local health = "Unknown"',
+  '  if r.health ~= nil and r.health.status ~= nil then',
+  '    health = r.health.status',
+  '  end',
+  '  if health ~= "Healthy" or r.status ~= "Synced" then',
+  '    hs.status = "Progressing"',
+  '    hs.message = "Waiting for Application " .. r.name .. " (" .. health .. ", " .. tostring(r.status) .. ")"',
+  '    return hs',
+  '  end',
+  'end',
+  'hs.status = "Healthy"',
+  'hs.message = "Every generated Application is Synced and Healthy"',
+  'return hs',
+  '',
+].join('\n');
+
+/**
+ * The ApplicationSet controller refreshes status.resources when an Application's health changes
+ * only with progressive syncs enabled; without it the health above goes stale and the waves wait.
+ */
+export function argocdCmdParams(fleet: Fleet): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'argocd-cmd-params-cm',
+      namespace: fleet.argocd.namespace,
+      labels: { 'app.kubernetes.io/name': 'argocd-cmd-params-cm', 'app.kubernetes.io/part-of': 'argocd' },
+    },
+    data: { 'applicationsetcontroller.enable.progressive.syncs': 'true' },
+  };
+}
+
+/** The docs' argocd-cm patch (2.3.6 step 6): app-of-apps health and status-field diffing, plus ApplicationSet health. */
 export function argocdConfigMap(fleet: Fleet): K8sObject {
   return {
     apiVersion: 'v1',
@@ -88,6 +171,7 @@ export function argocdConfigMap(fleet: Fleet): K8sObject {
         'return hs',
         '',
       ].join('\n'),
+      'resource.customizations.health.argoproj.io_ApplicationSet': APPLICATION_SET_HEALTH,
       'resource.compareoptions': [
         '# disables status field diffing in specified resource types',
         'ignoreAggregatedRoles: true',

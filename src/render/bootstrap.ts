@@ -3,6 +3,7 @@
  * kustomization the root app syncs) and bootstrap/ (what a user applies by hand once).
  */
 import { sealedSecret } from '../secrets/manifest.js';
+import { managementSealedSecretsApp } from './apps/sealed-secrets/index.js';
 import { MANAGEMENT_CLUSTER } from '../secrets/store.js';
 import * as argo from './argocd.js';
 import { kustomization } from './kustomize.js';
@@ -24,9 +25,11 @@ export const bootstrap: RepoFiles = ({ ctx, sealed }) => {
   });
   const docs: [string, K8sObject][] = [
     ['argocd-cm.yaml', argo.argocdConfigMap(fleet)],
+    ['argocd-cmd-params-cm.yaml', argo.argocdCmdParams(fleet)],
     ...clusterSecrets,
     ...(fleet.argocd.project !== 'default' ? [['app-project.yaml', argo.appProject(ctx)] as [string, K8sObject]] : []),
     ...(fleet.calisti.chart === 'oci' ? [['chart-repository.yaml', argo.chartRepositorySecret(ctx, sealed)] as [string, K8sObject]] : []),
+    ...(fleet.sealedSecrets.install ? [['sealed-secrets.yaml', managementSealedSecretsApp(fleet)] as [string, K8sObject]] : []),
     ['root-app.yaml', argo.rootApp(fleet)],
   ];
   return [

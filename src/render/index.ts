@@ -50,7 +50,7 @@ function appFiles(ctx: RenderContext, sealed: SealedStore, { app, clusters }: Re
     ...(app.base ? under(base, app.base(ctx)) : []),
     ...clusters.flatMap((cluster) => {
       const dir = overlayDir(app.name, cluster.name);
-      return under(dir, app.overlay({ ctx, cluster, dir, base, sealed }));
+      return app.overlay ? under(dir, app.overlay({ ctx, cluster, dir, base, sealed })) : [];
     }),
     ...(app.shared?.(ctx, clusters) ?? []),
   ];

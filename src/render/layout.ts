@@ -60,7 +60,8 @@ export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 export const WAVE = {
   certManagerNamespace: '1',
   istioNamespace: '2',
-  secrets: '3',
+  /** The registry pull secret, before the smm-operator chart's own resources (wave 0) whose images need it. */
+  pullSecret: '-1',
   /** OpenShift's per-namespace sidecar setup (CNI attachment, SCC binding), with the namespace's other prerequisites. */
   namespaceSetup: '3',
   istioControlPlane: '5',

@@ -45,6 +45,14 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
         multiCluster: names.length > 1,
         trustScript: TRUST_SCRIPT,
         inferred: inferredValues(blueprint),
+        sealedSecrets: fleet.sealedSecrets.install,
+        renamed: fleet.clusters.some((c) => c.argocd?.name !== undefined),
+        order: apps.map(({ app, clusters }) => ({
+          wave: app.wave,
+          appSet: app.appSetName,
+          applications: clusters.length > 3 ? `${app.appPrefix}-<cluster> (${clusters.length})` : clusters.map((c) => `${app.appPrefix}-${c.name}`).join(', '),
+          needs: app.needs,
+        })),
       }),
     },
   ];

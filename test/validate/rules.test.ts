@@ -96,7 +96,7 @@ const cases: Case[] = [
   }, ['app/duplicate-name']],
   ['an Application name that is not DNS-1123', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: demo-app-{{cluster}}', 'name: Demo_App-{{cluster}}')), ['app/invalid-name']],
   ['a source path that does not exist', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('manifests/demo-app/overlays', 'manifests/demo/overlays')), ['app/source-path-missing']],
-  ['a template parameter no generator gives', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: "{{cluster}}"', 'name: "{{ clusterName }}"')), ['appset/unknown-parameter', 'app/destination-unknown']],
+  ['a template parameter no generator gives', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: "{{argocdCluster}}"', 'name: "{{ clusterName }}"')), ['appset/unknown-parameter', 'app/destination-unknown']],
   ['a generator that cannot be expanded offline', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('  generators:\n', '  generators:\n    - scmProvider: {}\n')), ['appset/generator-unsupported']],
   ['an OCI chart with a version range', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.12.*')), ['helm/oci-reference', 'version/mismatch']],
   ['an Application off Argo CD\'s schema', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('selfHeal: true', 'selfHeal: "yes"')), ['argocd/schema']],
