@@ -1,9 +1,9 @@
 /** `seal`: credentials from the environment or stdin (never arguments) into SealedSecrets. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import type { Scope } from '../secrets/crypto.js';
-import type { SealTarget } from '../secrets/seal.js';
+import { SEAL_TARGETS, type Credentials, type SealTarget } from '../secrets/seal.js';
 import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
@@ -25,20 +25,23 @@ function readSecretFile(path: string): string {
 export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = process.env): void {
   program
     .command('seal')
-    .description('seal the registry credentials into SealedSecrets (from CALISTI_USERNAME / CALISTI_PASSWORD or stdin)')
+    .description('seal credentials into SealedSecrets: the registry\'s (CALISTI_USERNAME / CALISTI_PASSWORD) and this repo\'s for Argo CD (CALISTI_GIT_USERNAME / CALISTI_GIT_PASSWORD), or the password from stdin')
     .requiredOption('--cert <file>', 'the sealed-secrets controller certificate (kubeseal --fetch-cert)')
     .addOption(dirOption())
     .option('--cluster <names>', 'comma-separated clusters whose pull secret to seal (default: all)')
-    .option('--target <targets>', 'registry, chart-repository, or both', 'registry,chart-repository')
+    .option('--target <targets>', `comma-separated: ${SEAL_TARGETS.join(', ')}`, 'registry,chart-repository')
     .option('--scope <scope>', 'strict, namespace-wide or cluster-wide', 'strict')
     .option('--password-stdin', 'read the password from stdin instead of CALISTI_PASSWORD', false)
     .option('--password-file <file>', 'read the password from a file instead of CALISTI_PASSWORD')
     .option('--commit', 'commit the sealed values', false)
     .addOption(formatOption())
-    .addHelpText('after', '\nExamples:\n  $ calisti-gitops seal --cert cert.pem --commit    # CALISTI_USERNAME and CALISTI_PASSWORD exported, never arguments\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target registry --password-stdin < pw.txt')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ calisti-gitops seal --cert cert.pem --commit    # CALISTI_USERNAME and CALISTI_PASSWORD exported, never arguments\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target registry --password-stdin < pw.txt\n  $ calisti-gitops seal --cert management.pem --target git-repository --commit    # CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD (a read token)',
+    )
     .action(async (o: { cert: string; dir: string; cluster?: string; target: string; scope: string; passwordStdin: boolean; passwordFile?: string; commit: boolean; output: string }) => {
       const targets = o.target.split(',').map((t) => t.trim()) as SealTarget[];
-      for (const t of targets) if (t !== 'registry' && t !== 'chart-repository') throw new UserError(`unknown --target ${t}; use registry, chart-repository`);
+      for (const t of targets) if (!(SEAL_TARGETS as readonly string[]).includes(t)) throw new UserError(`unknown --target ${t}; use ${SEAL_TARGETS.join(', ')}`);
       if (!['strict', 'namespace-wide', 'cluster-wide'].includes(o.scope)) throw new UserError(`unknown --scope ${o.scope}; use strict, namespace-wide or cluster-wide`);
       let cert: Buffer;
       try {
@@ -46,10 +49,18 @@ export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = 
       } catch (e) {
         throw new UserError(`cannot read --cert ${o.cert}: ${(e as NodeJS.ErrnoException).code}`);
       }
-      const username = env.CALISTI_USERNAME ?? '';
-      const password = o.passwordStdin ? await readStdin() : o.passwordFile ? readSecretFile(o.passwordFile) : env.CALISTI_PASSWORD ?? '';
-      if (!username) throw new UserError('CALISTI_USERNAME is not set', 'export CALISTI_USERNAME=<your Calisti username> (from the Calisti download page)');
-      if (!password) throw new UserError(o.passwordStdin ? 'no password on stdin' : 'CALISTI_PASSWORD is not set', 'export CALISTI_PASSWORD, or pipe it with --password-stdin');
+      const needGit = targets.includes('git-repository');
+      const needRegistry = targets.some((t) => t !== 'git-repository');
+      const piped = o.passwordStdin || o.passwordFile !== undefined;
+      if (piped && needGit && needRegistry) throw new UsageError('--password-stdin and --password-file give one password: seal --target git-repository in a run of its own');
+      const readPassword = async (variable: string) => (o.passwordStdin ? await readStdin() : o.passwordFile ? readSecretFile(o.passwordFile) : env[variable] ?? '');
+      const credentials = async (user: string, pass: string, what: string): Promise<Credentials> => {
+        const username = env[user] ?? '';
+        const password = await readPassword(pass);
+        if (!username) throw new UserError(`${user} is not set`, `export ${user}=<${what}>`);
+        if (!password) throw new UserError(o.passwordStdin ? 'no password on stdin' : `${pass} is not set`, `export ${pass}, or pipe it with --password-stdin`);
+        return { username, password };
+      };
       const r = await (await import('../secrets/seal.js')).runSeal({
         dir: o.dir,
         cert,
@@ -57,7 +68,8 @@ export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = 
         targets,
         scope: o.scope as Scope,
         commit: o.commit,
-        credentials: { username, password },
+        credentials: needRegistry ? await credentials('CALISTI_USERNAME', 'CALISTI_PASSWORD', 'your Calisti username (from the Calisti download page)') : undefined,
+        gitCredentials: needGit ? await credentials('CALISTI_GIT_USERNAME', 'CALISTI_GIT_PASSWORD', 'a user that can read this repository') : undefined,
       });
       if (o.output === 'json') return printJson(io, r);
       for (const s of r.sealed) io.err(`sealed ${s.namespace}/${s.name} for ${s.cluster} (${s.keys.join(', ')})`);

@@ -237,6 +237,10 @@ export function fleetSchema() {
             .regex(/^(https:\/\/|ssh:\/\/|git@)[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$/, 'must be an https://, ssh:// or git@ URL of the calisti-gitops repository, with no spaces, quotes, backticks or brackets')
             .describe('URL Argo CD clones this repository from.'),
           targetRevision: GitRevision.default('HEAD').describe('Branch, tag or commit Argo CD syncs.'),
+          private: z
+            .boolean()
+            .default(true)
+            .describe('Argo CD needs credentials to read it (the docs make it private): an https repoURL gets a repository Secret in bootstrap/, sealed by seal --target git-repository.'),
         })
         .describe('Where Argo CD reads this repository.'),
       argocd: z

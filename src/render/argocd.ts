@@ -210,7 +210,29 @@ export function appProject(ctx: RenderContext): K8sObject {
 export const clusterSecretName = (cluster: string) => `cluster-${cluster}`;
 
 export const chartRepositorySecretName = (ctx: RenderContext) => `${ctx.blueprint.chart.name}-chart-repository`;
+/** Argo CD's credentials for this repository (the docs' `argocd repo add`). */
+export const GIT_REPOSITORY_SECRET = `${ROOT_APP}-repository`;
+/** Argo CD reads an https repository with a username and token; ssh keys are sealed with kubeseal. */
+export const needsGitCredentials = (fleet: Fleet) => fleet.git.private && fleet.git.repoURL.startsWith('https://');
 const REPOSITORY_LABEL = { 'argocd.argoproj.io/secret-type': 'repository' };
+
+/** Argo CD's credentials for this private repository: a placeholder until `seal --target git-repository`. */
+export function gitRepositorySecret(fleet: Fleet, sealed: SealedStore): K8sObject {
+  const entry = sealed.get(MANAGEMENT_CLUSTER, fleet.argocd.namespace, GIT_REPOSITORY_SECRET);
+  if (entry) return sealedSecret(entry, { labels: REPOSITORY_LABEL });
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: GIT_REPOSITORY_SECRET,
+      namespace: fleet.argocd.namespace,
+      labels: REPOSITORY_LABEL,
+      annotations: { [PLACEHOLDER_ANNOTATION]: 'username, password: seal with CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD (seal --target git-repository)' },
+    },
+    type: 'Opaque',
+    stringData: { type: 'git', url: fleet.git.repoURL },
+  };
+}
 
 /** Argo CD's credentials for the chart registry: a placeholder until `calisti-gitops seal`. */
 export function chartRepositorySecret(ctx: RenderContext, sealed: SealedStore): K8sObject {

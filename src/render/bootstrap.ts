@@ -29,6 +29,7 @@ export const bootstrap: RepoFiles = ({ ctx, sealed }) => {
     ...clusterSecrets,
     ...(fleet.argocd.project !== 'default' ? [['app-project.yaml', argo.appProject(ctx)] as [string, K8sObject]] : []),
     ...(fleet.calisti.chart === 'oci' ? [['chart-repository.yaml', argo.chartRepositorySecret(ctx, sealed)] as [string, K8sObject]] : []),
+    ...(argo.needsGitCredentials(fleet) ? [['git-repository.yaml', argo.gitRepositorySecret(fleet, sealed)] as [string, K8sObject]] : []),
     ...(fleet.sealedSecrets.install ? [['sealed-secrets.yaml', managementSealedSecretsApp(fleet)] as [string, K8sObject]] : []),
     ['root-app.yaml', argo.rootApp(fleet)],
   ];

@@ -5,7 +5,7 @@
  */
 import { UserError } from '../errors.js';
 import { blueprintFor } from '../model/blueprint.js';
-import { chartRepositorySecretName } from '../render/argocd.js';
+import { chartRepositorySecretName, GIT_REPOSITORY_SECRET } from '../render/argocd.js';
 import { renderContext } from '../render/context.js';
 import { NS, SEALED_FILE } from '../render/layout.js';
 import { RepoFs } from '../repo/fs.js';
@@ -14,7 +14,8 @@ import { withRepoModel } from '../upgrade/apply.js';
 import { oaepLabel, publicKeyFromCert, seal, type Scope } from './crypto.js';
 import { MANAGEMENT_CLUSTER, SealedStore, type SealedEntry } from './store.js';
 
-export type SealTarget = 'registry' | 'chart-repository';
+export const SEAL_TARGETS = ['registry', 'chart-repository', 'git-repository'] as const;
+export type SealTarget = (typeof SEAL_TARGETS)[number];
 
 export interface Credentials {
   username: string;
@@ -29,7 +30,10 @@ export interface SealOptions {
   targets: SealTarget[];
   scope: Scope;
   commit: boolean;
-  credentials: Credentials;
+  /** The Calisti registry's (registry, chart-repository). */
+  credentials?: Credentials;
+  /** This git repository's, for Argo CD (git-repository). */
+  gitCredentials?: Credentials;
 }
 
 export interface SealResult extends Pick<GenerateResult, 'changed' | 'commit'> {
@@ -50,7 +54,18 @@ export async function runSeal(opts: SealOptions): Promise<SealResult> {
     const known = fleet.clusters.map((c) => c.name);
     const unknown = (opts.clusters ?? []).filter((c) => !known.includes(c));
     if (unknown.length) throw new UserError(`unknown cluster(s): ${unknown.join(', ')}`, `clusters are: ${known.join(', ')}`);
-    if (!opts.credentials.username || !opts.credentials.password) throw new UserError('the registry username or password is empty', 'set CALISTI_USERNAME and CALISTI_PASSWORD (or pipe the password with --password-stdin)');
+    const registry = opts.targets.includes('registry') || opts.targets.includes('chart-repository') ? opts.credentials : undefined;
+    if (registry === undefined ? opts.targets.some((t) => t !== 'git-repository') : !registry.username || !registry.password) {
+      throw new UserError('the registry username or password is empty', 'set CALISTI_USERNAME and CALISTI_PASSWORD (or pipe the password with --password-stdin)');
+    }
+    const gitCreds = opts.targets.includes('git-repository') ? opts.gitCredentials : undefined;
+    if (opts.targets.includes('git-repository')) {
+      if (!fleet.git.repoURL.startsWith('https://')) {
+        throw new UserError(`git.repoURL ${fleet.git.repoURL} is not https: Argo CD reads it with an ssh key, not a username and token`, 'seal the key with kubeseal into an Argo CD repository Secret (sshPrivateKey), or use the https URL');
+      }
+      if (!fleet.git.private) throw new UserError('git.private is false in calisti.yaml: Argo CD reads the repository without credentials', 'set git.private: true first');
+      if (!gitCreds?.username || !gitCreds.password) throw new UserError('the git username or token is empty', 'set CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD (a token that can read the repository)');
+    }
 
     const fs = new RepoFs(root);
     const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
@@ -63,7 +78,7 @@ export async function runSeal(opts: SealOptions): Promise<SealResult> {
       sealed.push({ cluster, namespace, name, keys: Object.keys(data).sort() });
     };
     if (opts.targets.includes('registry')) {
-      const config = dockerConfigJson(bp.registry.host, opts.credentials);
+      const config = dockerConfigJson(bp.registry.host, registry!);
       for (const cluster of opts.clusters ?? known) put(cluster, NS.registryAccess, ctx.pullSecretName, 'kubernetes.io/dockerconfigjson', { '.dockerconfigjson': config });
     }
     if (opts.targets.includes('chart-repository')) {
@@ -71,11 +86,14 @@ export async function runSeal(opts: SealOptions): Promise<SealResult> {
       put(MANAGEMENT_CLUSTER, fleet.argocd.namespace, chartRepositorySecretName(ctx), 'Opaque', {
         enableOCI: 'true',
         name: bp.chart.name,
-        password: opts.credentials.password,
+        password: registry!.password,
         type: 'helm',
         url: bp.chart.repository,
-        username: opts.credentials.username,
+        username: registry!.username,
       });
+    }
+    if (gitCreds) {
+      put(MANAGEMENT_CLUSTER, fleet.argocd.namespace, GIT_REPOSITORY_SECRET, 'Opaque', { password: gitCreds.password, type: 'git', url: fleet.git.repoURL, username: gitCreds.username });
     }
     const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(secrets): seal ${sealed.map((s) => `${s.namespace}/${s.name}@${s.cluster}`).join(', ')}`, sealedText: store.serialize() });
     return { changed: r.changed, commit: r.commit, sealed };
