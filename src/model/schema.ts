@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ArgoCdExtras, ClusterArgoCd } from './argocd.js';
+import { README, README_BESIDE } from '../render/layout.js';
 import { SealedSecrets } from './bootstrap.js';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
 import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
@@ -272,6 +273,10 @@ export function fleetSchema() {
       policies: Policies.prefault({}),
       slos: Slos.prefault({}),
       sealedSecrets: SealedSecrets.prefault({}),
+      readme: z
+        .enum([README, README_BESIDE])
+        .default(README)
+        .describe(`File of the generated README; ${README_BESIDE} when the repository keeps a README of its own (init sets it when it finds one).`),
       ci: z
         .strictObject({ github: z.boolean().default(true).describe('Write .github/workflows/calisti-gitops.yaml and .pre-commit-hooks.yaml.') })
         .prefault({})

@@ -227,7 +227,7 @@ export function gitRepositorySecret(fleet: Fleet, sealed: SealedStore): K8sObjec
       name: GIT_REPOSITORY_SECRET,
       namespace: fleet.argocd.namespace,
       labels: REPOSITORY_LABEL,
-      annotations: { [PLACEHOLDER_ANNOTATION]: 'username, password: seal with CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD (seal --target git-repository)' },
+      annotations: { [PLACEHOLDER_ANNOTATION]: 'username, password: seal with CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD, --target git-repository' },
     },
     type: 'Opaque',
     stringData: { type: 'git', url: fleet.git.repoURL },

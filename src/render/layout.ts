@@ -17,6 +17,8 @@ export const APPS_DIR = 'apps';
 export const VENDORED_CHART_DIR = 'charts/smm-operator';
 export const TRUST_SCRIPT = 'export-secrets.sh';
 export const README = 'README.md';
+/** Where the generated README goes when the repo has a README of its own (`readme:` in the model). */
+export const README_BESIDE = 'CALISTI-GITOPS.md';
 
 /** Folders of one generated application (its name is owned by its module under src/render/apps/). */
 export const appSetFile = (app: string) => `${APPS_DIR}/${app}/app-set.yaml`;
@@ -28,7 +30,7 @@ export const componentDir = (app: string, feature: string) => `components/${app}
 
 /** The folders and root files a render writes into; nothing outside them is ever generated. */
 export const GENERATED_FOLDERS: readonly string[] = [APPS_DIR, 'manifests', 'components', BOOTSTRAP_DIR, STATE_DIR, '.github'];
-export const GENERATED_ROOT_FILES: readonly string[] = [README, TRUST_SCRIPT, '.pre-commit-hooks.yaml'];
+export const GENERATED_ROOT_FILES: readonly string[] = [README, README_BESIDE, TRUST_SCRIPT, '.pre-commit-hooks.yaml'];
 const SAFE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
 
 /**

@@ -5,19 +5,69 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
+import { normalizeGitURL } from '../argocd/repo-url.js';
+import { ModelEdit } from '../model/edit.js';
 import { parseFleet, readModelText } from '../model/load.js';
-import { MODEL_FILE, SCHEMA_FILE } from '../render/layout.js';
+import { renderRepo } from '../render/index.js';
+import { MODEL_FILE, README, README_BESIDE, SCHEMA_FILE } from '../render/layout.js';
 import { examplesDir, EXAMPLES } from '../toolkit.js';
 import { runGenerate, type GenerateResult } from './generate.js';
-import { initRepo, isRepoRoot } from './git.js';
+import { gitExec, initRepo, isRepoRoot } from './git.js';
 
 export const INIT_MESSAGE = 'chore(calisti): initialize calisti-gitops repository';
 const SCHEMA_LINE = `# yaml-language-server: $schema=${SCHEMA_FILE}`;
+/** The examples' repoURL (the docs' `https://github.com/${GITHUB_ID}/...` with a placeholder id). */
+export const EXAMPLE_REPO_URL = 'https://github.com/github-id/calisti-gitops.git';
 
 export interface InitOptions {
   dir: string;
   example?: string;
   modelPath?: string;
+  /** Overwrite files of an existing repository that the render also writes. */
+  force?: boolean;
+}
+
+/** `origin`'s URL as Argo CD should read it: no user or token an https clone URL may carry. */
+export async function originUrl(dir: string): Promise<string | undefined> {
+  const url = (await gitExec(dir, ['remote', 'get-url', 'origin']).catch(() => '')).trim();
+  if (!url) return undefined;
+  if (!url.startsWith('https://')) return url;
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The model text adapted to the repository it goes into: its origin for git.repoURL when the model
+ * still names the example's, and the generated README beside a README the repository has.
+ */
+async function adapt(text: string, display: string, dir: string, existing: boolean, force: boolean, warnings: string[]): Promise<string> {
+  const edit = new ModelEdit(text);
+  const fleet = parseFleet(text, display);
+  const origin = existing ? await originUrl(dir) : undefined;
+  if (fleet.git.repoURL === EXAMPLE_REPO_URL && origin) {
+    edit.set(['git', 'repoURL'], origin);
+    try {
+      parseFleet(edit.text(), display);
+    } catch {
+      edit.set(['git', 'repoURL'], fleet.git.repoURL);
+      warnings.push(`origin's URL ${origin} is not one Argo CD reads (https://, ssh:// or git@); git.repoURL stays the example's: set it in ${MODEL_FILE}, then run calisti-gitops generate`);
+    }
+  } else if (fleet.git.repoURL === EXAMPLE_REPO_URL) {
+    warnings.push(`git.repoURL is the example's ${EXAMPLE_REPO_URL}: set it to your repository in ${MODEL_FILE}, then run calisti-gitops generate`);
+  } else if (origin && normalizeGitURL(origin) !== normalizeGitURL(fleet.git.repoURL)) {
+    warnings.push(`git.repoURL ${fleet.git.repoURL} is not this repository's origin ${origin}: Argo CD will read the former`);
+  }
+  if (existing && !force && fleet.readme === README && existsSync(join(dir, README))) {
+    edit.set(['readme'], README_BESIDE);
+    warnings.push(`kept your ${README}; the generated one is ${README_BESIDE} (readme: in ${MODEL_FILE})`);
+  }
+  return edit.text();
 }
 
 export async function runInit(opts: InitOptions): Promise<GenerateResult> {
@@ -42,10 +92,18 @@ export async function runInit(opts: InitOptions): Promise<GenerateResult> {
     throw new UserError(`${dir} is not empty and not a git repository`, 'choose an empty or new folder, or an existing git repository');
   }
   const createdRepo = createdDir || !(await isRepoRoot(dir));
+  const warnings: string[] = [];
+  text = await adapt(text, display, dir, !createdRepo, opts.force ?? false, warnings);
+  if (!createdRepo && !opts.force) {
+    // The repo's own files stay its own: nothing is overwritten without --force.
+    const taken = [...renderRepo(parseFleet(text, display)).keys()].filter((p) => existsSync(join(dir, p)));
+    if (taken.length) throw new UserError(`${dir} already has files calisti-gitops writes:\n${taken.map((p) => `  ${p}`).join('\n')}`, `move them away, or overwrite them: calisti-gitops init ${opts.dir} --force`);
+  }
   try {
     mkdirSync(dir, { recursive: true });
     if (createdRepo) await initRepo(dir);
-    return await runGenerate({ dir, commit: true, force: false, message: INIT_MESSAGE, modelText: { text, display } });
+    const r = await runGenerate({ dir, commit: true, force: opts.force ?? false, message: INIT_MESSAGE, modelText: { text, display } });
+    return { ...r, warnings: [...warnings, ...r.warnings] };
   } catch (e) {
     // runGenerate already restored an existing repo; remove only what init itself created.
     if (createdDir) rmSync(dir, { recursive: true, force: true });
