@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { ArgoCdExtras, ClusterArgoCd } from './argocd.js';
 import { README, README_BESIDE } from '../render/layout.js';
 import { SealedSecrets } from './bootstrap.js';
+import { checkRings, Ring, versionsInUse } from './rings.js';
+import { checkUpgrade } from '../upgrade/path.js';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
 import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
 import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
@@ -267,6 +269,10 @@ export function fleetSchema() {
         .prefault({})
         .describe('Istio settings.'),
       clusters: z.array(Cluster).min(1).describe('The clusters of the fleet, each registered in Argo CD under its name.'),
+      rings: z
+        .array(Ring(versions))
+        .default([])
+        .describe('Clusters grouped in the order upgrades roll out (canary first): upgrade --ring <name> moves one ring to the next release, upgrade without --ring the rest.'),
       gateways: z.array(Gateway).default([]).describe('Ingress and egress gateways (IstioMeshGateway, Gateway, VirtualServices).'),
       namespaces: z.array(MeshNamespace).default([]).describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
       demoApp: DemoApp.optional().describe('The Calisti demo application (DemoApplication), placed across clusters.'),
@@ -284,13 +290,33 @@ export function fleetSchema() {
     })
     .superRefine((fleet, ctx) => {
       const bp = blueprintFor(fleet.calisti.version);
-      const shipped = new Map(bp.istio.versions.map((v) => [revisionName(v.version), v.version]));
       const primary = defaultRevision(bp);
+      checkRings(
+        fleet,
+        (from, to) => {
+          try {
+            checkUpgrade(from, to);
+            return undefined;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+        (path, message) => ctx.addIssue({ code: 'custom', path, message }),
+      );
+      // Mid-rollout, every release in use runs the kept control planes next to its own.
+      const inUse = versionsInUse(fleet).map(blueprintFor);
+      if (inUse.length > 1 && fleet.calisti.chart === 'vendored') {
+        ctx.addIssue({ code: 'custom', path: ['rings'], message: 'rings on another release need calisti.chart: oci (one vendored chart serves one release)' });
+      }
       fleet.istio.revisions.forEach((r, i) => {
-        if (r === primary) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `${r} is Calisti ${bp.calisti}'s own control plane; list only older ones` });
-        else if (!shipped.has(r)) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `Calisti ${bp.calisti} ships no ${r}; it runs ${[...shipped.keys()].join(', ')}` });
+        if (inUse.length === 1 && r === primary) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `${r} is Calisti ${bp.calisti}'s own control plane; list only older ones` });
+        for (const b of inUse) {
+          const shipped = b.istio.versions.map((v) => revisionName(v.version));
+          if (!shipped.includes(r)) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `Calisti ${b.calisti} ships no ${r}; it runs ${shipped.join(', ')}` });
+        }
       });
-      const running = new Set([primary, ...fleet.istio.revisions]);
+      const runningOn = inUse.map((b) => new Set([defaultRevision(b), ...fleet.istio.revisions]));
+      const running = new Set([...runningOn[0]!].filter((r) => runningOn.every((s) => s.has(r))));
       const checkRevision = (r: string | undefined, path: PropertyKey[]) => {
         if (r !== undefined && !running.has(r)) ctx.addIssue({ code: 'custom', path, message: `control plane ${r} is not running; running: ${[...running].join(', ')} (add it to istio.revisions)` });
       };

@@ -59,7 +59,7 @@ export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[
     kind: 'ApplicationSet',
     metadata: { annotations: { [SYNC_WAVE]: app.wave }, name: app.appSetName, namespace: fleet.argocd.namespace },
     spec: {
-      generators: [{ list: { elements: clusters.map((c) => ({ cluster: c.name, argocdCluster: c.argocd?.name ?? c.name, ...app.element?.(c) })) } }],
+      generators: [{ list: { elements: clusters.map((c) => ({ cluster: c.name, argocdCluster: c.argocd?.name ?? c.name, ...app.element?.(c, ctx.forCluster(c.name)) })) } }],
       ...(preserve ? { syncPolicy: { preserveResourcesOnDeletion: true } } : {}),
       template: {
         // With preserveResourcesOnDeletion the finalizer would still delete everything: Argo CD honours it on its own.

@@ -24,6 +24,8 @@ export const README_BESIDE = 'CALISTI-GITOPS.md';
 export const appSetFile = (app: string) => `${APPS_DIR}/${app}/app-set.yaml`;
 export const appDir = (app: string) => `manifests/${app}`;
 export const baseDir = (app: string) => `${appDir(app)}/base`;
+/** The base of a ring that runs another release than calisti.version, while an upgrade rolls out. */
+export const releaseBaseDir = (app: string, version: string) => `${baseDir(app)}-${version}`;
 export const overlaysDir = (app: string) => `${appDir(app)}/overlays`;
 export const overlayDir = (app: string, cluster: string) => `${overlaysDir(app)}/${cluster}`;
 export const componentDir = (app: string, feature: string) => `components/${app}/${feature}`;

@@ -72,6 +72,7 @@ describe('the order generated repos declare', () => {
     ['single-cluster', example('single-cluster'), ['sealed-secrets']],
     ['day-2 (gateways with TLS, policies, SLOs, OpenShift)', day2, ['sealed-secrets']],
     ['sealed-secrets controllers installed by Argo CD', `${example('multi-cluster')}\nsealedSecrets: { install: true }\n`, []],
+    ['a canary ring mid-upgrade', `${example('multi-cluster').replace('version: 1.12.0', 'version: 1.11.0')}\nrings: [{ name: canary, clusters: [workload-cluster-1], version: 1.12.0 }]\n`, ['sealed-secrets']],
   ])('%s converges in one round', async (_name, model, external) => {
     const units = await unitsOf(model);
     expect(units.size).toBeGreaterThan(0);

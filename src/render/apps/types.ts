@@ -39,8 +39,8 @@ export interface GeneratedApp {
   syncOptions?: string[];
   /** The clusters this app runs on, in model order; none means the app is not generated. */
   clusters(ctx: RenderContext): Cluster[];
-  /** Extra list-generator values per cluster, next to `cluster`. */
-  element?(cluster: Cluster): Record<string, string>;
+  /** Extra list-generator values per cluster, next to `cluster`; `ctx` is the context of the release it runs. */
+  element?(cluster: Cluster, ctx: RenderContext): Record<string, string>;
   /** The Application spec besides project and syncPolicy; `overlay` is its per-cluster git source. */
   spec(ctx: RenderContext, overlay: Record<string, unknown>): Record<string, unknown>;
   /** Files of manifests/<name>/base. */
