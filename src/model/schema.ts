@@ -14,6 +14,7 @@ import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
 import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
 import { checkPolicies, Policies } from './mesh/policies.js';
 import { checkSlos, Slos } from './mesh/slo.js';
+import { RepoFolder } from './names.js';
 import { ApiServerUrl, ArgoDuration, DnsLabel, DnsSubdomain, GitRevision, IstioHost, Labels, PathPrefix, Quantity } from './names.js';
 
 export const API_VERSION = 'calisti-gitops.io/v1alpha1';
@@ -240,6 +241,7 @@ export function fleetSchema() {
             .regex(/^(https:\/\/|ssh:\/\/|git@)[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$/, 'must be an https://, ssh:// or git@ URL of the calisti-gitops repository, with no spaces, quotes, backticks or brackets')
             .describe('URL Argo CD clones this repository from.'),
           targetRevision: GitRevision.default('HEAD').describe('Branch, tag or commit Argo CD syncs.'),
+          path: RepoFolder.optional().describe('Folder of this tree inside the git repository (a monorepo); every Argo CD source path starts with it. Set by init --path.'),
           private: z
             .boolean()
             .default(true)

@@ -43,8 +43,9 @@ function ignoreDifferencesOf(fleet: Fleet, app: GeneratedApp, own: unknown): unk
   return [...(Array.isArray(own) ? own : []), ...extra];
 }
 
+/** A source in this repository; paths are the tree's, Argo CD's start at the repository's root (git.path). */
 export function gitSource(fleet: Fleet, path: string): Record<string, unknown> {
-  return { repoURL: fleet.git.repoURL, targetRevision: fleet.git.targetRevision, path };
+  return { repoURL: fleet.git.repoURL, targetRevision: fleet.git.targetRevision, path: fleet.git.path ? `${fleet.git.path}/${path}` : path };
 }
 
 /** An application's ApplicationSet: a list generator over the clusters it runs on, each synced from its overlay. */

@@ -77,4 +77,48 @@ describe('init into an existing repository', () => {
     expect(fresh.code).toBe(0);
     expect(fresh.stderr).toContain("git.repoURL is the example's https://github.com/github-id/calisti-gitops.git");
   });
+
+  it('a monorepo folder (--path): one commit in the monorepo, every Argo CD path prefixed, generate and validate work there', async () => {
+    const repo = clone('https://github.com/acme/platform.git', { 'README.md': '# Platform\n' });
+    const r = await cli('init', repo, '--path', 'deploy/calisti');
+    expect(r.code, r.stderr).toBe(0);
+    const dir = join(repo, 'deploy/calisti');
+    const model = parse(readFileSync(join(dir, 'calisti.yaml'), 'utf8'));
+    expect(model.git).toMatchObject({ repoURL: 'https://github.com/acme/platform.git', path: 'deploy/calisti' });
+    expect(readFileSync(join(repo, 'README.md'), 'utf8')).toBe('# Platform\n');
+    expect(existsSync(join(repo, '.git', 'calisti-gitops'))).toBe(true);
+    expect(existsSync(join(dir, '.git'))).toBe(false);
+    for (const file of ['apps/smm-operator/app-set.yaml', 'apps/smm-controlplane/app-set.yaml', 'bootstrap/root-app.yaml']) {
+      const paths = [...readFileSync(join(dir, file), 'utf8').matchAll(/^\s+path: (\S+)$/gm)].map((m) => m[1]!);
+      expect(paths.length, file).toBeGreaterThan(0);
+      for (const p of paths) expect(p.startsWith('deploy/calisti/'), `${file}: ${p}`).toBe(true);
+    }
+    const committed = gitIn(repo, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n');
+    expect(committed.every((p) => p.startsWith('deploy/calisti/'))).toBe(true);
+    expect(committed).toContain('deploy/calisti/calisti.yaml');
+    expect(gitIn(repo, 'status', '--porcelain').trim()).toBe('');
+    expect((await cli('generate', '-C', dir)).stderr).toContain('no change');
+    const v = await cli('validate', '-C', dir, '-o', 'json');
+    expect(JSON.parse(v.stdout).summary.errors, v.stdout).toBe(0);
+  });
+
+  it('a folder inside a repository without --path is refused with the command that works, and nothing is made', async () => {
+    const repo = clone('https://github.com/acme/platform.git');
+    const before = snapshot(repo);
+    const r = await cli('init', join(repo, 'deploy', 'calisti'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`calisti-gitops init ${repo} --path deploy/calisti`);
+    expect(snapshot(repo)).toEqual(before);
+    expect((await cli('init', repo, '--path', '../outside')).code).toBe(2);
+  });
+
+  it('generate refuses a tree whose git.path is not where it is', async () => {
+    const repo = clone('https://github.com/acme/platform.git');
+    expect((await cli('init', repo, '--path', 'a')).code).toBe(0);
+    execFileSync('git', ['-C', repo, 'mv', 'a', 'b']);
+    const r = await cli('generate', '-C', join(repo, 'b'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('git.path in calisti.yaml is "a", but this tree is the folder b of its git repository');
+    expect(r.stderr).toContain('set git.path: b');
+  });
 });
