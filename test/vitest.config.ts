@@ -6,7 +6,11 @@ import { defineConfig } from 'vitest/config';
  * `npm test` runs both.
  */
 const UNIT = [
+  'test/argocd/gotemplate.test.ts',
+  'test/argocd/upstream.test.ts',
+  'test/argocd/fast-yaml.test.ts',
   'test/cli/hints.test.ts',
+  'test/cli/colour.test.ts',
   'test/cli/progress.test.ts',
   'test/diff/destructive.test.ts',
   'test/hostile/helm-parameters.test.ts',
@@ -17,6 +21,8 @@ const UNIT = [
   'test/model/load.test.ts',
   'test/render/golden.test.ts',
   'test/render/paths.test.ts',
+  'test/render/renovate.test.ts',
+  'test/graph/readme-picture.test.ts',
   'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
   'test/validate/builtin.test.ts',

@@ -1,250 +1,158 @@
 /**
- * Offline ApplicationSet engine following Argo CD's applicationset controller: generators produce
- * parameter sets, the template is rendered once per set, and any error fails the whole ApplicationSet
- * (Argo then creates nothing from it). Scope so far: list (elements, elementsYaml), clusters, matrix,
- * generator `selector`, fasttemplate with Argo's string-only rule, Application defaults and checks.
+ * Offline ApplicationSet engine, rule for rule Argo CD's applicationset controller: each generator entry
+ * makes parameter sets (generators/), the template (the ApplicationSet's, under the generator's own) is
+ * rendered once per set (render.ts), `templatePatch` applied, then each Application is checked (checks.ts).
+ * A generator or render error fails the whole ApplicationSet: Argo then creates nothing from it. An
+ * Application that fails a check is not created; the others are.
  */
-import { parse } from 'yaml';
+import { z } from 'zod';
+import { checkApplications } from './checks.js';
+import { transform } from './generators/index.js';
+import { renderEach } from './render.js';
+import type { Templating } from './replace.js';
+import { applyTemplatePatch, renderPatches } from './template-patch.js';
+import { AppSetError, isObj, OfflineError, type EngineContext, type Obj, type Params } from './types.js';
 
-export type Params = Record<string, unknown>;
-export interface Cluster {
+export { clusterFromSecret } from './cluster-secrets.js';
+export { normalizeName } from './names.js';
+export { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, type Cluster, type EngineContext, type GitSource, type Params, type RepoFiles } from './types.js';
+
+const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+export interface Rejected {
   name: string;
-  server: string;
-  project?: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
+  reason: string;
+  /** The Application as generated, which Argo CD does not create. */
+  app: Obj;
 }
 export interface Result {
-  apps: Record<string, unknown>[];
-  /** Argo would reject the ApplicationSet (errors) or cannot be evaluated offline (skipped). */
+  /** The Applications Argo CD creates, in generation order. */
+  apps: Obj[];
+  /** Why Argo rejects the whole ApplicationSet (then `apps` is empty) or single Applications (listed in `rejected`). */
   errors: string[];
+  rejected: Rejected[];
+  /** Why the set cannot be evaluated offline (then `apps` is empty). */
   skipped: string[];
-}
-type Obj = Record<string, any>;
-
-export const IN_CLUSTER: Cluster = { name: 'in-cluster', server: 'https://kubernetes.default.svc', labels: {}, annotations: {} };
-const OFFLINE = ['scmProvider', 'pullRequest', 'clusterDecisionResource', 'plugin'];
-class AppSetError extends Error {}
-
-/** Argo's nameNormalized (utils.SanitizeName): lower case, invalid characters to "-", trimmed to 253. */
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 253).replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  /** Notes that change nothing (an unrecognized generator). */
+  warnings: string[];
 }
 
-function matchesSelector(params: Params, flat: Record<string, string>, sel: Obj | undefined): boolean {
-  if (!sel) return true;
-  const get = (k: string): string | undefined => (k in flat ? flat[k] : typeof params[k] === 'string' ? (params[k] as string) : undefined);
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (get(k) !== v) return false;
-  return matchExpressions(get, sel.matchExpressions);
-}
+const AppSetSpec = z.object({
+  metadata: z.object({ name: z.string().nullish(), namespace: z.string().nullish() }).nullish(),
+  spec: z
+    .object({
+      generators: z.array(z.record(z.string(), z.unknown())).nullish(),
+      template: z.record(z.string(), z.unknown()).nullish(),
+      templatePatch: z.string().nullish(),
+      goTemplate: z.boolean().nullish(),
+      goTemplateOptions: z.array(z.string()).nullish(),
+      syncPolicy: z.object({ preserveResourcesOnDeletion: z.boolean().nullish() }).loose().nullish(),
+    })
+    .loose()
+    .nullish(),
+});
 
-function matchExpressions(get: (k: string) => string | undefined, exprs: Obj[] | undefined): boolean {
-  for (const e of exprs ?? []) {
-    const v = get(e.key);
-    const vals: string[] = e.values ?? [];
-    if (e.operator === 'In' && !(v !== undefined && vals.includes(v))) return false;
-    if (e.operator === 'NotIn' && v !== undefined && vals.includes(v)) return false;
-    if (e.operator === 'Exists' && v === undefined) return false;
-    if (e.operator === 'DoesNotExist' && v !== undefined) return false;
-  }
-  return true;
-}
-
-/** fasttemplate view of parameters: nested maps flattened with dots (metadata.labels.x). */
-export function flatten(params: Params, prefix = '', out: Record<string, string> = {}): Record<string, string> {
-  for (const [k, v] of Object.entries(params)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Params, key, out);
-    else out[key] = v === null || v === undefined ? '' : String(v);
+/** mergo.Merge(generatorTemplate, appSetTemplate): the generator's fields win; empty ones are filled. */
+export function mergeTemplates(own: Obj | undefined, base: Obj): Obj {
+  if (!own) return base;
+  const out: Obj = { ...own };
+  for (const [k, v] of Object.entries(base)) {
+    const mine = out[k];
+    if (isObj(mine) && isObj(v)) out[k] = mergeTemplates(mine, v);
+    else if (isEmpty(mine)) out[k] = v;
   }
   return out;
 }
 
-/** fasttemplate: `{{ key }}` replaced when known, left as written otherwise (Argo's behaviour). */
-export function fastReplace(s: string, flat: Record<string, string>): string {
-  return s.replace(/\{\{(.*?)\}\}/g, (whole, tag: string) => flat[tag.trim()] ?? whole);
+const isEmpty = (v: unknown): boolean =>
+  v === undefined || v === null || v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0);
+
+/** The Application a template becomes before rendering (Argo's GetTempApplication). */
+function tempApplication(template: Obj): Obj {
+  const meta = isObj(template.metadata) ? template.metadata : {};
+  const metadata: Obj = {};
+  for (const k of ['name', 'namespace', 'labels', 'annotations', 'finalizers']) if (meta[k] !== undefined && meta[k] !== null) metadata[k] = meta[k];
+  return { metadata, spec: isObj(template.spec) ? template.spec : {} };
 }
 
-function renderStrings(value: unknown, fn: (s: string) => string): unknown {
-  if (typeof value === 'string') return fn(value);
-  if (Array.isArray(value)) return value.map((v) => renderStrings(v, fn));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [fn(k), renderStrings(v, fn)]));
-  return value;
+export interface RenderOptions extends Templating {
+  templatePatch?: string;
+  preserveResourcesOnDeletion?: boolean;
 }
 
-function listParams(list: Obj, goTemplate: boolean): Params[] {
-  let elements: unknown[] = list.elements ?? [];
-  if (list.elementsYaml) {
-    const parsed: unknown = parse(String(list.elementsYaml));
-    if (!Array.isArray(parsed)) throw new AppSetError('error unmarshling decoded ElementsYaml: not a list');
-    elements = [...elements, ...parsed];
-  }
-  return elements.map((el, i) => {
-    if (!el || typeof el !== 'object' || Array.isArray(el)) throw new AppSetError(`list element ${i} is not a map`);
-    if (goTemplate) return el as Params;
-    const out: Params = {};
-    for (const [k, v] of Object.entries(el as Obj)) {
-      if (k === 'values' && v && typeof v === 'object') {
-        for (const [vk, vv] of Object.entries(v as Obj)) {
-          if (typeof vv !== 'string') throw new AppSetError(`error parsing value of key values.${vk}: expected a string`);
-          out[`values.${vk}`] = vv;
-        }
-      } else if (typeof v === 'string') out[k] = v;
-      else throw new AppSetError(`error parsing value of key ${k}: expected a string, got ${JSON.stringify(v)}`);
+/** One template rendered with each parameter set (RenderTemplateParams, then templatePatch). */
+export function renderApplications(template: Obj, paramSets: Params[], o: RenderOptions): Obj[] {
+  const base = tempApplication(template);
+  const rendered = renderEach(paramSets.map((params) => ({ value: base, params })), o);
+  const patches = o.templatePatch ? renderPatches(o.templatePatch, paramSets, o) : undefined;
+  return rendered.map((app, i) => {
+    const params = paramSets[i]!;
+    // Argo returns the template untouched (no rendering, no finalizer) for an empty parameter set.
+    let out: Obj = Object.keys(params).length === 0 ? base : app;
+    if (Object.keys(params).length > 0 && !o.preserveResourcesOnDeletion) {
+      const meta = out.metadata as Obj;
+      if (!Array.isArray(meta.finalizers) || meta.finalizers.length === 0) out = { ...out, metadata: { ...meta, finalizers: [FINALIZER] } };
     }
+    if (patches) out = applyTemplatePatch(out, patches[i]!);
     return out;
   });
 }
 
-function clusterParams(gen: Obj, clusters: Cluster[], goTemplate: boolean): Params[] {
-  const sel: Obj = gen.selector ?? {};
-  const hasSelector = Object.keys(sel.matchLabels ?? {}).length > 0 || (sel.matchExpressions ?? []).length > 0;
-  // Argo adds the local cluster only when no Secret registers its server and there is no selector.
-  const all = hasSelector || clusters.some((c) => c.server === IN_CLUSTER.server) ? clusters : [...clusters, IN_CLUSTER];
-  const picked = all.filter((c) => {
-    const labels = c === IN_CLUSTER ? {} : c.labels;
-    for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-    return matchExpressions((k) => labels[k], sel.matchExpressions);
-  });
-  const out = picked.map((c) => {
-    const base: Params = { name: c.name, nameNormalized: normalizeName(c.name), server: c.server, project: c.project ?? '' };
-    if (goTemplate) base.metadata = { labels: c.labels, annotations: c.annotations };
-    else {
-      for (const [k, v] of Object.entries(c.labels)) base[`metadata.labels.${k}`] = v;
-      for (const [k, v] of Object.entries(c.annotations)) base[`metadata.annotations.${k}`] = v;
-    }
-    const values: Record<string, string> = {};
-    const flat = flatten(base);
-    for (const [k, v] of Object.entries((gen.values ?? {}) as Obj)) values[k] = fastReplace(String(v), flat);
-    if (goTemplate) base.values = values;
-    else for (const [k, v] of Object.entries(values)) base[`values.${k}`] = v;
-    return base;
-  });
-  return gen.flatList ? [{ clusters: out }] : out;
+/** One Application template rendered with one parameter set. Throws AppSetError with Argo's message. */
+export function renderApplication(template: Obj, params: Params, o: RenderOptions): Obj {
+  return renderApplications(template, [params], o)[0]!;
 }
 
-function generate(gen: Obj, clusters: Cluster[], goTemplate: boolean, skipped: string[]): Params[] {
-  let out: Params[];
-  if (gen.list) out = listParams(gen.list, goTemplate);
-  else if (gen.clusters) out = clusterParams(gen.clusters, clusters, goTemplate);
-  else if (gen.matrix) out = matrix(gen.matrix, clusters, goTemplate, skipped);
-  else {
-    const kind = Object.keys(gen).find((k) => k !== 'selector' && k !== 'template') ?? '(empty)';
-    if (OFFLINE.includes(kind)) skipped.push(`generator ${kind} cannot be evaluated offline; ApplicationSet skipped`);
-    else throw new AppSetError(`generator ${kind} is not supported offline yet`);
-    return [];
+/** The parameter sets one generator entry makes (all its generator kinds together). Throws AppSetError/OfflineError. */
+export function generatorParams(generator: Obj, ctx: EngineContext, goTemplate: boolean, goTemplateOptions: string[] = []): Params[] {
+  return transform(generator, {}, { ctx, goTemplate, goTemplateOptions, warn: () => {} }).flatMap((r) => r.params);
+}
+
+function application(app: Obj, namespace: string | undefined): Obj {
+  const meta = app.metadata as Obj;
+  const metadata: Obj = { name: meta.name };
+  if (namespace) metadata.namespace = namespace;
+  for (const k of ['labels', 'annotations', 'finalizers']) if (meta[k] !== undefined) metadata[k] = meta[k];
+  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata, spec: app.spec };
+}
+
+/** Expands one ApplicationSet as Argo CD's controller would. */
+export function expand(appset: unknown, ctx: EngineContext): Result {
+  const result: Result = { apps: [], errors: [], rejected: [], skipped: [], warnings: [] };
+  const parsed = AppSetSpec.safeParse(appset);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    result.errors.push(`${issue.path.join('.')}: ${issue.message}`);
+    return result;
   }
-  return out.filter((p) => matchesSelector(p, flatten(p), gen.selector));
-}
-
-function matrix(m: Obj, clusters: Cluster[], goTemplate: boolean, skipped: string[]): Params[] {
-  const gens: Obj[] = m.generators ?? [];
-  if (gens.length !== 2) throw new AppSetError('matrix generator must have exactly 2 child generators');
-  const out: Params[] = [];
-  for (const a of generate(gens[0]!, clusters, goTemplate, skipped)) {
-    // The second generator is templated with each parameter set of the first (Argo's interpolation).
-    const flat = flatten(a);
-    const second = goTemplate ? gens[1]! : (renderStrings(gens[1], (s) => fastReplace(s, flat)) as Obj);
-    for (const b of generate(second, clusters, goTemplate, skipped)) {
-      if (!goTemplate) {
-        const dup = Object.keys(b).find((k) => k in a);
-        if (dup) throw new AppSetError(`found duplicate key ${dup} with different value`);
-      }
-      out.push({ ...a, ...b });
-    }
-  }
-  return out;
-}
-
-const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function checkApp(app: Obj, clusters: Cluster[]): void {
-  const name: string = app.metadata?.name ?? '';
-  if (!name || name.length > 253 || !DNS1123.test(name)) throw new AppSetError(`Application name "${name}" is not a valid DNS-1123 subdomain`);
-  const dest: Obj = app.spec?.destination ?? {};
-  if (dest.name && dest.server) throw new AppSetError(`application destination can't have both name and server defined: ${dest.name} ${dest.server}`);
-  const known = clusters.some((c) => c.server === IN_CLUSTER.server) ? clusters : [...clusters, IN_CLUSTER];
-  if (dest.name) {
-    const n = known.filter((c) => c.name === dest.name).length;
-    if (n !== 1) throw new AppSetError(n === 0 ? `application ${name}: there are no clusters with this name: ${dest.name}` : `application ${name}: there are ${n} clusters with the same name: ${dest.name}`);
-  } else if (dest.server && !known.some((c) => c.server === dest.server)) {
-    throw new AppSetError(`application ${name}: cluster ${dest.server} has not been configured`);
-  }
-}
-
-/** Expands one ApplicationSet as Argo's controller would; `clusters` are the registered cluster Secrets. */
-export function expand(appset: Obj, clusters: Cluster[]): Result {
-  const spec: Obj = appset.spec ?? {};
-  const skipped: string[] = [];
-  const goTemplate = Boolean(spec.goTemplate);
-  const missingKeyError = ((spec.goTemplateOptions ?? []) as string[]).includes('missingkey=error');
+  const name = parsed.data.metadata?.name ?? '';
+  const namespace = parsed.data.metadata?.namespace ?? undefined;
+  const spec = parsed.data.spec ?? {};
+  const t: RenderOptions = {
+    goTemplate: spec.goTemplate === true,
+    goTemplateOptions: spec.goTemplateOptions ?? [],
+    ...(spec.templatePatch ? { templatePatch: spec.templatePatch } : {}),
+    preserveResourcesOnDeletion: spec.syncPolicy?.preserveResourcesOnDeletion === true,
+  };
+  const generated: Obj[] = [];
   try {
-    if (spec.templatePatch) throw new AppSetError('templatePatch is not supported offline yet');
-    const apps: Record<string, unknown>[] = [];
-    for (const gen of (spec.generators ?? []) as Obj[]) {
-      const params = generate(gen, clusters, goTemplate, skipped);
-      if (skipped.length) return { apps: [], errors: [], skipped };
-      const template = mergeTemplate(spec.template ?? {}, gen.template);
-      for (const p of params) apps.push(toApplication(render(template, p, goTemplate, missingKeyError), appset, spec));
+    for (const entry of spec.generators ?? []) {
+      const results = transform(entry, {}, { ctx, ...t, warn: (m) => result.warnings.push(m) });
+      for (const r of results) generated.push(...renderApplications(mergeTemplates(r.template, spec.template ?? {}), r.params, t));
     }
-    const seen = new Set<string>();
-    for (const app of apps) {
-      checkApp(app as Obj, clusters);
-      const name = (app as Obj).metadata.name as string;
-      if (seen.has(name)) throw new AppSetError(`ApplicationSet ${appset.metadata?.name} contains applications with duplicate name: ${name}`);
-      seen.add(name);
-    }
-    return { apps, errors: [], skipped };
   } catch (e) {
-    if (e instanceof AppSetError) return { apps: [], errors: [e.message], skipped };
-    throw e;
+    if (e instanceof AppSetError) result.errors.push(e.message);
+    else if (e instanceof OfflineError) result.skipped.push(e.message);
+    else throw e;
+    return result;
   }
-}
-
-/** Generator-level template fields override the ApplicationSet's (Argo merges them deeply). */
-function mergeTemplate(base: Obj, over: Obj | undefined): Obj {
-  if (!over) return base;
-  const out: Obj = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' ? mergeTemplate(out[k], v) : v;
-  }
-  return out;
-}
-
-function render(template: Obj, params: Params, goTemplate: boolean, missingKeyError: boolean): Obj {
-  if (!goTemplate) {
-    const flat = flatten(params);
-    return renderStrings(template, (s) => fastReplace(s, flat)) as Obj;
-  }
-  return renderStrings(template, (s) =>
-    s.replace(/\{\{-?\s*(.*?)\s*-?\}\}/g, (whole, expr: string) => {
-      const m = /^\.([A-Za-z0-9_.]+)$/.exec(expr);
-      if (!m) throw new AppSetError(`go template expression {{${expr}}} is not supported offline yet`);
-      let v: unknown = params;
-      for (const part of m[1]!.split('.')) v = v && typeof v === 'object' ? (v as Params)[part] : undefined;
-      if (v === undefined && missingKeyError) throw new AppSetError(`map has no entry for key "${m[1]}"`);
-      if (v === undefined) return '<no value>';
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    }),
-  ) as Obj;
-}
-
-function toApplication(rendered: Obj, appset: Obj, spec: Obj): Record<string, unknown> {
-  const metadata: Obj = { ...rendered.metadata, namespace: appset.metadata?.namespace ?? rendered.metadata?.namespace };
-  if (!spec.syncPolicy?.preserveResourcesOnDeletion && !metadata.finalizers) metadata.finalizers = ['resources-finalizer.argocd.argoproj.io'];
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata, spec: rendered.spec };
-}
-
-/** Reads a cluster Secret (plain, placeholder or SealedSecret template) into the cluster Argo registers. */
-export function clusterFromSecret(doc: Obj): Cluster | undefined {
-  const sealed = doc.kind === 'SealedSecret';
-  const meta: Obj = (sealed ? doc.spec?.template?.metadata : doc.metadata) ?? {};
-  const labels: Record<string, string> = { ...(sealed ? doc.metadata?.labels : {}), ...meta.labels };
-  if (labels['argocd.argoproj.io/secret-type'] !== 'cluster') return undefined;
-  const data: Obj = { ...(sealed ? doc.spec?.template?.data : doc.data), ...doc.stringData };
-  const str = (k: string): string | undefined => (doc.stringData?.[k] ?? (data[k] !== undefined && !sealed ? Buffer.from(String(data[k]), 'base64').toString() : data[k])) as string | undefined;
-  const name = str('name') ?? doc.metadata?.name;
-  const server = str('server');
-  if (!name || !server) return undefined;
-  return { name, server, project: str('project'), labels, annotations: { ...meta.annotations } };
+  const problems = checkApplications(generated, name, ctx);
+  generated.forEach((app, i) => {
+    const problem = problems.get(i);
+    const appName = String((app.metadata as Obj).name ?? '');
+    if (problem) result.rejected.push({ name: appName, reason: problem, app: application(app, namespace) });
+    else result.apps.push(application(app, namespace));
+  });
+  result.errors.push(...[...new Set(result.rejected.map((r) => `${r.name || '(no name)'}: ${r.reason}`))]);
+  return result;
 }

@@ -2,6 +2,8 @@
  * The command line. The only place that exits: commands throw UserError (exit 1) or UsageError
  * (exit 2), and this file turns them into a message with the next step to take.
  */
+import { painter } from './colour.js';
+import { captureNotices } from '../notices.js';
 import { Command, CommanderError, Help, type Option } from 'commander';
 import { ExitCode, HandEditError, isOsError, ModelError, osError, UsageError, UserError } from '../errors.js';
 import { toolkitVersion } from '../toolkit.js';
@@ -60,6 +62,7 @@ function errorFindings(e: UserError | UsageError): { findings?: unknown[] } {
 
 /** Runs the CLI and returns the exit code. */
 export async function run(argv: string[], io: Io = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const release = captureNotices((m) => io.err(`note: ${m}`));
   try {
     await buildProgram(io, env).parseAsync(argv, { from: 'user' });
     return 0;
@@ -74,11 +77,13 @@ export async function run(argv: string[], io: Io = processIo, env: NodeJS.Proces
     if (e instanceof UserError || e instanceof UsageError) {
       // Bots asked for JSON: the error is JSON on stdout too, with the same exit code.
       if (wantsJson(argv)) io.out(JSON.stringify({ error: { message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...errorFindings(e) } }, null, 2));
-      io.err(`error: ${e.message}`);
+      io.err(`${painter()('red', 'error')}: ${e.message}`);
       if (e.hint) io.err(`next: ${e.hint}`);
       return e.exitCode;
     }
     io.err(`internal error: ${(e as Error).stack ?? String(e)}`);
     return 70;
+  } finally {
+    release();
   }
 }

@@ -11,20 +11,21 @@ import { findKustomize } from '../kustomize/build.js';
 import { parseFleet, readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
-import { MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
+import { BOOTSTRAP_DIR, MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs } from '../repo/fs.js';
-import { isRepoRoot, readBlobs } from '../repo/git.js';
+import { committedFile, isRepoRoot, readBlobs } from '../repo/git.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { basesNeeded, planGenerate, type Plan } from '../repo/plan.js';
 import { parseState } from '../repo/state.js';
-import { deployments, expandApplications } from '../validate/deploy.js';
+import { deployments, engineContext, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
 import type { ClusterView } from '../validate/mesh.js';
-import { clusterInfo, readArgoObjects } from '../validate/sources.js';
+import { clusterInfo, reachableArgoObjects } from '../validate/sources.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
 import { unifiedDiff } from './files.js';
+import { keptHandEdits, type HandEdit } from './hand-edits.js';
 import { diffClusters, type ClusterDiff } from './resources.js';
 
 export interface FileChange {
@@ -43,6 +44,10 @@ export interface DiffReport {
   conflicts: string[];
   /** What Argo CD would delete on the clusters because of this change. */
   destructive: Destructive[];
+  /** Hand edits generate keeps (file, resource, field): as edited, or merged with the new render. */
+  handEdits: HandEdit[];
+  /** Applications Argo CD creates after the change and not before, and the reverse (ApplicationSets expanded). */
+  applications: { added: string[]; removed: string[] };
   builds: number;
   /** The fleet's mesh shape before and after, for the markdown picture (not part of the JSON). */
   graphs?: { before: FleetGraph; after: FleetGraph };
@@ -62,11 +67,16 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   const fs = new RepoFs(root);
   const modelText = opts.modelText ?? readModelText(opts.modelPath ? resolve(opts.modelPath) : join(root, MODEL_FILE), opts.modelPath ?? MODEL_FILE);
   const after = parseFleet(modelText, opts.modelPath ?? MODEL_FILE);
+  // The repo's files were generated from the committed model (the working copy may already hold the edit).
   let before: Fleet = after;
-  try {
-    before = parseFleet(fs.read(MODEL_FILE) ?? '', MODEL_FILE);
-  } catch {
-    // An invalid model in the repo: compare with the new model's clusters.
+  for (const text of [await committedFile(root, MODEL_FILE), fs.read(MODEL_FILE)]) {
+    if (text === undefined) continue;
+    try {
+      before = parseFleet(text, MODEL_FILE);
+      break;
+    } catch {
+      // An invalid model: try the next, else compare with the new model's clusters.
+    }
   }
   const rendered = renderRepo(after, SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(fs.read(STATE_FILE));
@@ -75,7 +85,8 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
-  const plan = planGenerate({ rendered, previous, read, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases: await readBlobs(root, basesNeeded(rendered, previous, read)) });
+  const bases = await readBlobs(root, basesNeeded(rendered, previous, read));
+  const plan = planGenerate({ rendered, previous, read, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));
   const forced = planGenerate({ rendered, previous, read, force: true });
   const files = [
@@ -83,7 +94,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     ...fileChanges({ ...forced, writes: forced.writes.filter((w) => conflicts.has(w.path)), deletes: forced.deletes.filter((d) => conflicts.has(d)) }, read).map((f) => ({ ...f, conflict: true })),
   ].sort((x, y) => (x.path < y.path ? -1 : 1));
   const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files), ...rendered.keys()]), read);
-  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: [...conflicts].sort(), destructive, builds: 0 };
+  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: [...conflicts].sort(), destructive, handEdits: keptHandEdits(plan, rendered, previous, bases, read), applications: { added: [], removed: [] }, builds: 0 };
   if (!report.changed) return report;
 
   const tmp = mkdtempSync(join(tmpdir(), 'calisti-diff-'));
@@ -96,6 +107,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     const a = await collect(root, before, cacheDir);
     const b = await collect(tmp, after, cacheDir);
     report.clusters = diffClusters(a.views, b.views);
+    report.applications = { added: [...b.apps].filter((n) => !a.apps.has(n)).sort(), removed: [...a.apps].filter((n) => !b.apps.has(n)).sort() };
     report.builds = a.builds + b.builds;
     Object.defineProperty(report, 'graphs', { value: { before: fleetGraph(before.clusters.map(clusterInfo), a.views), after: fleetGraph(after.clusters.map(clusterInfo), b.views) }, enumerable: false });
   } finally {
@@ -116,10 +128,11 @@ function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileC
   return out;
 }
 
-async function collect(root: string, fleet: Fleet, cacheDir: string | undefined): Promise<{ views: Map<string, ClusterView>; builds: number }> {
+async function collect(root: string, fleet: Fleet, cacheDir: string | undefined): Promise<{ views: Map<string, ClusterView>; builds: number; apps: Set<string> }> {
   const findings: Finding[] = [];
   const clusters = fleet.clusters.map(clusterInfo);
-  const apps = expandApplications(readArgoObjects(root, findings), clusters, findings);
+  const argo = reachableArgoObjects(root, BOOTSTRAP_DIR, fleet, findings);
+  const apps = expandApplications(argo, engineContext(root, argo, fleet), findings);
   const d = await deployments({ root, apps, clusters, fleet, tool: findKustomize(), cacheDir });
-  return { views: d.views, builds: d.builds };
+  return { views: d.views, builds: d.builds, apps: new Set(apps.map((x) => String(x.obj.metadata?.name ?? ''))) };
 }

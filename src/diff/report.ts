@@ -1,8 +1,15 @@
 /** diff's outputs: text for terminals, markdown for pull-request comments, JSON for bots. */
 import { changeMarkdown } from '../graph/change.js';
+import { mdCode } from '../render/prose.js';
 import { refString } from '../validate/findings.js';
 import { describeDestructive } from './destructive.js';
 import type { DiffReport } from './index.js';
+
+function applicationLines(r: DiffReport): string[] {
+  const { added, removed } = r.applications;
+  if (!added.length && !removed.length) return [];
+  return ['', 'Applications Argo CD creates / deletes:', ...added.map((n) => `  + ${n}`), ...removed.map((n) => `  - ${n}`)];
+}
 
 function clusterLines(r: DiffReport, bullet: string): string[] {
   const lines: string[] = [];
@@ -15,22 +22,33 @@ function clusterLines(r: DiffReport, bullet: string): string[] {
   return lines;
 }
 
+/** The hand edits generate keeps, one line each: file, resource, field. */
+function handEditLines(r: DiffReport, bullet: string, code = (s: string) => s): string[] {
+  return r.handEdits.map((e) => `${bullet}${code(e.path)} ${code(e.resource)} ${code(e.field)}`);
+}
+
 export function diffText(r: DiffReport): string {
-  if (!r.changed) return 'no change: the repo is what calisti.yaml generates';
+  const kept = r.handEdits.length ? ['', `hand edits generate keeps (${r.handEdits.length}):`, ...handEditLines(r, '  = ')] : [];
+  if (!r.changed) return ['no change: the repo is what calisti.yaml generates', ...kept].join('\n');
   return [
     ...r.files.map((f) => f.diff.trimEnd()),
     '',
     'resources per cluster:',
     ...clusterLines(r, '  '),
+    ...applicationLines(r),
     ...(r.conflicts.length ? ['', `generate would refuse these hand-edited files; shown as --force would write them: ${r.conflicts.join(', ')}`] : []),
     ...(r.destructive.length ? ['', 'destructive (Argo CD deletes these on the clusters):', ...r.destructive.map((d) => `  ! ${describeDestructive(d)}`)] : []),
+    ...kept,
     '',
     `${r.files.length} file(s) change`,
   ].join('\n');
 }
 
 export function diffMarkdown(r: DiffReport): string {
-  if (!r.changed) return '### calisti-gitops diff\n\nNo change: the repo is what `calisti.yaml` generates.\n';
+  const kept = r.handEdits.length
+    ? ['', `<details><summary>${r.handEdits.length} hand edit(s) generate keeps</summary>`, '', ...handEditLines(r, '- ', mdCode), '', '</details>']
+    : [];
+  if (!r.changed) return ['### calisti-gitops diff', '', 'No change: the repo is what `calisti.yaml` generates.', ...kept, ''].join('\n');
   const rows = Object.entries(r.clusters).map(([c, d]) => `| \`${c}\` | ${d.added.length} | ${d.removed.length} | ${d.changed.length} |`);
   const details = Object.entries(r.clusters).map(([c, d]) =>
     [
@@ -50,6 +68,9 @@ export function diffMarkdown(r: DiffReport): string {
     `${r.files.length} file(s) change; ${Object.keys(r.clusters).length} cluster(s) receive different resources.`,
     '',
     ...(r.destructive.length ? ['> [!CAUTION]', '> Argo CD deletes these on the clusters:', ...r.destructive.map((d) => `> - ${describeDestructive(d)}`), ''] : []),
+    ...(r.applications.added.length || r.applications.removed.length
+      ? [`Applications Argo CD creates: ${r.applications.added.map((n) => `\`${n}\``).join(', ') || 'none'}; deletes: ${r.applications.removed.map((n) => `\`${n}\``).join(', ') || 'none'}.`, '']
+      : []),
     '| cluster | added | removed | changed |',
     '|---|---|---|---|',
     ...rows,
@@ -65,6 +86,7 @@ export function diffMarkdown(r: DiffReport): string {
     '',
     '</details>',
     ...(r.conflicts.length ? ['', `> generate would refuse these hand-edited files: ${r.conflicts.map((c) => `\`${c}\``).join(', ')}`] : []),
+    ...kept,
     '',
   ].join('\n');
 }

@@ -4,10 +4,10 @@ import { join, resolve } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { loadFleet } from '../model/load.js';
-import { MODEL_FILE } from '../render/layout.js';
-import { deployments, expandApplications } from '../validate/deploy.js';
+import { BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
+import { deployments, engineContext, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
-import { clusterInfo, readArgoObjects } from '../validate/sources.js';
+import { clusterInfo, reachableArgoObjects } from '../validate/sources.js';
 import { fleetGraph, type FleetGraph } from './model.js';
 
 export interface GraphResult {
@@ -23,7 +23,8 @@ export async function repoGraph(dir: string): Promise<GraphResult> {
   const fleet = loadFleet(join(root, MODEL_FILE), MODEL_FILE);
   const clusters = fleet.clusters.map(clusterInfo);
   const problems: Finding[] = [];
-  const apps = expandApplications(readArgoObjects(root, problems), clusters, problems);
+  const argo = reachableArgoObjects(root, BOOTSTRAP_DIR, fleet, problems);
+  const apps = expandApplications(argo, engineContext(root, argo, fleet), problems);
   const d = await deployments({ root, apps, clusters, fleet, tool: findKustomize(), cacheDir: undefined });
   problems.push(...d.findings.filter((f) => f.severity === 'error'));
   return { graph: fleetGraph(clusters, d.views), problems };

@@ -2,7 +2,7 @@
  * The fleet as a graph: networks hold clusters, clusters hold Istio control planes, revisions hold the
  * namespaces and gateways attached to them. Pure: built from what each cluster receives after kustomize.
  */
-import type { ClusterInfo } from '../validate/appset.js';
+import type { Cluster as ClusterInfo } from '../argocd/engine.js';
 import type { ClusterView } from '../validate/mesh.js';
 
 export interface RevisionNode {

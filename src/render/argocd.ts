@@ -3,6 +3,7 @@
  * as in docs 2.3.7), the root "app of apps", the argocd-cm health patch, and an AppProject when
  * the fleet uses its own project.
  */
+import { SECRET_TYPE_LABEL } from '../argocd/cluster-secrets.js';
 import { DOCS_SYNC_OPTIONS, type IgnoreDifference } from '../model/argocd.js';
 import type { Cluster, Fleet } from '../model/schema.js';
 import { sealedSecret } from '../secrets/manifest.js';
@@ -209,6 +210,11 @@ export function appProject(ctx: RenderContext): K8sObject {
 
 /** The Argo CD cluster Secret of a fleet cluster (`clusters add`). */
 export const clusterSecretName = (cluster: string) => `cluster-${cluster}`;
+
+/** Its labels: what cluster generators (the tool's and the user's own) can select on. */
+export function clusterSecretLabels(c: Cluster): Record<string, string> {
+  return { [SECRET_TYPE_LABEL]: 'cluster', 'calisti.io/role': c.role, 'calisti.io/network': c.network ?? c.name, 'calisti.io/platform': c.platform };
+}
 
 export const chartRepositorySecretName = (ctx: RenderContext) => `${ctx.blueprint.chart.name}-chart-repository`;
 /** Argo CD's credentials for this repository (the docs' `argocd repo add`). */

@@ -21,7 +21,7 @@ export const bootstrap: RepoFiles = ({ ctx, sealed }) => {
   // Argo CD cluster Secrets sealed by `clusters add`.
   const clusterSecrets: [string, K8sObject][] = fleet.clusters.flatMap((c) => {
     const entry = sealed.get(MANAGEMENT_CLUSTER, fleet.argocd.namespace, argo.clusterSecretName(c.name));
-    return entry ? [[`cluster-${c.name}.yaml`, sealedSecret(entry, { labels: { 'argocd.argoproj.io/secret-type': 'cluster' } })] as [string, K8sObject]] : [];
+    return entry ? [[`cluster-${c.name}.yaml`, sealedSecret(entry, { labels: argo.clusterSecretLabels(c) })] as [string, K8sObject]] : [];
   });
   const docs: [string, K8sObject][] = [
     ['argocd-cm.yaml', argo.argocdConfigMap(fleet)],

@@ -12,7 +12,7 @@ export const WORKFLOW_FILE = '.github/workflows/calisti-gitops.yaml';
 export const PRE_COMMIT_HOOKS_FILE = '.pre-commit-hooks.yaml';
 
 // Pinned to the release that wrote the repo, so CI checks with the rules the repo was generated under.
-const TOOL = `npx --yes calisti-gitops@${toolkitVersion}`;
+export const TOOL = `npx --yes calisti-gitops@${toolkitVersion}`;
 
 /** The subset of a workflow step we write; steps are non-empty lists, as the workflow schema requires. */
 interface Step {

@@ -15,19 +15,22 @@ import { ciFiles } from './ci.js';
 import { renderContext, type RenderContext } from './context.js';
 import { baseDir, overlayDir, releaseBaseDir, SCHEMA_FILE } from './layout.js';
 import { readme } from './readme.js';
+import { renovateFiles } from './renovate.js';
 import type { RenderedApp, RepoFiles } from './repo-files.js';
 import { toYaml } from './yaml.js';
 
 export interface RenderedFile {
   content: string;
   executable?: boolean;
+  /** Written only where none of these exists and no file of the same name the user made (see planGenerate). */
+  unlessPresent?: readonly string[];
 }
 export type RenderedTree = Map<string, RenderedFile>;
 
 const jsonSchema: RepoFiles = () => [{ path: SCHEMA_FILE, text: readFileSync(join(schemasDir, 'calisti.schema.json'), 'utf8') }];
 
 /** Files outside any one application. */
-const REPO_FILES: RepoFiles[] = [appSets, bootstrap, readme, jsonSchema, ciFiles];
+const REPO_FILES: RepoFiles[] = [appSets, bootstrap, readme, jsonSchema, ciFiles, renovateFiles];
 
 /** `sealed`: the repo's sealed values (sealed-secrets.yaml), rendered as SealedSecrets. */
 export function renderRepo(fleet: Fleet, sealed: SealedStore = new SealedStore()): RenderedTree {
@@ -37,7 +40,7 @@ export function renderRepo(fleet: Fleet, sealed: SealedStore = new SealedStore()
   const tree: RenderedTree = new Map();
   for (const f of files) {
     if (tree.has(f.path)) throw new Error(`internal: ${f.path} rendered twice`);
-    tree.set(f.path, 'content' in f ? { content: toYaml(f.content) } : f.executable ? { content: f.text, executable: true } : { content: f.text });
+    tree.set(f.path, 'content' in f ? { content: toYaml(f.content) } : { content: f.text, ...(f.executable && { executable: true }), ...(f.unlessPresent && { unlessPresent: f.unlessPresent }) });
   }
   return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

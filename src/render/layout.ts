@@ -19,6 +19,8 @@ export const TRUST_SCRIPT = 'export-secrets.sh';
 export const README = 'README.md';
 /** Where the generated README goes when the repo has a README of its own (`readme:` in the model). */
 export const README_BESIDE = 'CALISTI-GITOPS.md';
+/** Renovate's config, when the user has none; it extends our preset in STATE_DIR (render/renovate.ts). */
+export const RENOVATE_CONFIG = 'renovate.json';
 
 /** Folders of one generated application (its name is owned by its module under src/render/apps/). */
 export const appSetFile = (app: string) => `${APPS_DIR}/${app}/app-set.yaml`;
@@ -32,7 +34,7 @@ export const componentDir = (app: string, feature: string) => `components/${app}
 
 /** The folders and root files a render writes into; nothing outside them is ever generated. */
 export const GENERATED_FOLDERS: readonly string[] = [APPS_DIR, 'manifests', 'components', BOOTSTRAP_DIR, STATE_DIR, '.github'];
-export const GENERATED_ROOT_FILES: readonly string[] = [README, README_BESIDE, TRUST_SCRIPT, '.pre-commit-hooks.yaml'];
+export const GENERATED_ROOT_FILES: readonly string[] = [README, README_BESIDE, TRUST_SCRIPT, '.pre-commit-hooks.yaml', RENOVATE_CONFIG];
 const SAFE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
 
 /**

@@ -2,6 +2,7 @@
  * runGenerate: model -> render -> plan -> apply -> commit, all or nothing. If anything fails after
  * the first write, every file is put back and nothing stays staged.
  */
+import { notice } from '../notices.js';
 import { join, resolve } from 'node:path';
 import { HandEditError, osReason, UserError } from '../errors.js';
 import { blueprintFor } from '../model/blueprint.js';
@@ -15,7 +16,7 @@ import { assertIndexUnlocked, commitFiles } from './commit.js';
 import { committedFile, headCommit, readBlobs, repoPrefix } from './git.js';
 import type { Fleet } from '../model/schema.js';
 import { checkTransition } from '../upgrade/transition.js';
-import { clearJournal, recover, writeJournal } from './journal.js';
+import { clearJournal, describeRecovery, recover, writeJournal } from './journal.js';
 import { withRepoLock } from './lock.js';
 import { basesNeeded, planGenerate, type Plan } from './plan.js';
 import { storeRender } from './bases.js';
@@ -74,7 +75,8 @@ export async function runGenerate(opts: GenerateOptions): Promise<GenerateResult
 }
 
 async function generateLocked(dir: string, opts: GenerateOptions): Promise<GenerateResult> {
-  await recover(dir);
+  const recovered = await recover(dir);
+  if (recovered) notice(describeRecovery(recovered));
   const fs = new RepoFs(dir);
   const external = opts.modelText !== undefined || (opts.modelPath !== undefined && resolve(opts.modelPath) !== join(fs.root, MODEL_FILE));
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
@@ -233,11 +235,11 @@ export async function applyPlan(
 }
 
 /**
- * Test hook for crash tests: CALISTI_GITOPS_KILL_AFTER_STEPS=n kills the process (SIGKILL) after
- * the n-th write step. It never changes what is written.
+ * Test hook for crash tests: CALISTI_GITOPS_KILL_AFTER_STEPS=n sends the process a signal (SIGKILL, or
+ * CALISTI_GITOPS_KILL_SIGNAL) after the n-th write step. It never changes what is written.
  */
 let steps = 0;
 function faultPoint(): void {
   const n = Number(process.env.CALISTI_GITOPS_KILL_AFTER_STEPS ?? 0);
-  if (n > 0 && ++steps === n) process.kill(process.pid, 'SIGKILL');
+  if (n > 0 && ++steps === n) process.kill(process.pid, process.env.CALISTI_GITOPS_KILL_SIGNAL === 'SIGINT' ? 'SIGINT' : 'SIGKILL');
 }

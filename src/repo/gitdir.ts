@@ -25,3 +25,13 @@ export function gitDir(root: string): string {
   }
   throw new UserError(`${dotGit} is neither a folder nor a "gitdir:" file`, `check the repository with: git -C ${root} status`);
 }
+
+/** The folder shared by all worktrees of a repository (a linked worktree's gitdir names it in `commondir`). */
+export function commonGitDir(root: string): string {
+  const dir = gitDir(root);
+  try {
+    return resolve(dir, readFileSync(join(dir, 'commondir'), 'utf8').trim());
+  } catch {
+    return dir;
+  }
+}

@@ -6,10 +6,12 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
 import { normalizeGitURL } from '../argocd/repo-url.js';
+import { blueprintFor } from '../model/blueprint.js';
 import { ModelEdit } from '../model/edit.js';
 import { parseFleet, readModelText } from '../model/load.js';
 import { renderRepo } from '../render/index.js';
 import { MODEL_FILE, README, README_BESIDE, SCHEMA_FILE } from '../render/layout.js';
+import { withRenovateComment } from '../render/renovate.js';
 import { examplesDir, EXAMPLES } from '../toolkit.js';
 import { runGenerate, type GenerateResult } from './generate.js';
 import { gitExec, initRepo, isRepoRoot, repoPrefix } from './git.js';
@@ -106,8 +108,10 @@ export async function runInit(opts: InitOptions): Promise<GenerateResult> {
   const display = example ? `examples/${example}/${MODEL_FILE}` : opts.modelPath!;
   let text = readModelText(source, display);
   // Validate before touching the disk.
-  parseFleet(text, display);
+  const fleet = parseFleet(text, display);
   if (!text.includes('yaml-language-server: $schema=')) text = `${SCHEMA_LINE}\n${text}`;
+  // Renovate finds calisti.version by this comment (the repo's Renovate preset reads it).
+  text = withRenovateComment(text, { blueprint: blueprintFor(fleet.calisti.version) });
 
   const dir = await treeDir(opts);
   if (existsSync(join(dir, MODEL_FILE))) {

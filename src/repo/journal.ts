@@ -42,6 +42,13 @@ export function clearJournal(root: string): void {
   rmSync(journalPath(root), { force: true });
 }
 
+/** What `recover` did, said the way a person reads it on the next run. */
+export function describeRecovery(r: 'rolled-back' | 'kept'): string {
+  return r === 'rolled-back'
+    ? 'an interrupted run was found and undone: the files it had changed are back as they were'
+    : 'an interrupted run was found and finished: its commit had been made, the index now matches it';
+}
+
 /** Finishes what a killed run left: returns what it did, or undefined when there was nothing. */
 export async function recover(root: string): Promise<'rolled-back' | 'kept' | undefined> {
   const file = journalPath(root);

@@ -10,11 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { gitDir } from './gitdir.js';
+import { commonGitDir, gitDir } from './gitdir.js';
 
 export const stateDir = (root: string) => join(gitDir(root), 'calisti-gitops');
 /** kustomize build results by content hash (validate, diff). */
-export const buildCacheDir = (root: string) => join(stateDir(root), 'build-cache');
+/** Shared by every worktree (the pre-push hook validates in a temporary one): content-addressed, so safe to share. */
+export const buildCacheDir = (root: string) => join(commonGitDir(root), 'calisti-gitops', 'build-cache');
 const lockFile = (root: string) => join(stateDir(root), 'lock');
 /** Locks this process holds: root -> [depth, the lock's content]. */
 const held = new Map<string, { depth: number; token: string }>();

@@ -64,6 +64,11 @@ export function planGenerate(opts: {
     state.files[path] = next;
     const current = read(path);
     const was = previous.files[path];
+    // A file the user may own instead (their Renovate config): theirs wins, ours is not tracked over it.
+    if (file.unlessPresent && ((was === undefined && current !== undefined) || file.unlessPresent.some((p) => p !== path && read(p) !== undefined))) {
+      delete state.files[path];
+      continue;
+    }
     const now = current === undefined ? undefined : blobId(current);
     if (now === next) {
       plan.unchanged.push(path);
@@ -90,7 +95,8 @@ export function planGenerate(opts: {
   }
 
   for (const [path, was] of Object.entries(previous.files)) {
-    if (rendered.has(path)) continue;
+    // A rendered file left out above (the user's own config took its place) is deleted like one no longer rendered.
+    if (rendered.has(path) && path in state.files) continue;
     if (!isGeneratedPath(path)) {
       plan.ignored.push(path);
       continue;

@@ -1,4 +1,5 @@
 /** Model edits land like generate: the edited calisti.yaml and its render, in one commit or none. */
+import { notice } from '../notices.js';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { ModelEdit } from '../model/edit.js';
@@ -7,7 +8,7 @@ import type { Fleet } from '../model/schema.js';
 import { MODEL_FILE } from '../render/layout.js';
 import { refuseUnsupportedChange, runGenerate, type GenerateResult } from '../repo/generate.js';
 import { isRepoRoot } from '../repo/git.js';
-import { recover } from '../repo/journal.js';
+import { describeRecovery, recover } from '../repo/journal.js';
 import { withRepoLock } from '../repo/lock.js';
 
 type RepoModel = { root: string; text: string; fleet: Fleet };
@@ -31,7 +32,8 @@ export async function loadRepoModel(dir: string): Promise<RepoModel> {
 export async function withRepoModel<T>(dir: string, fn: (m: RepoModel) => Promise<T>, opts: { gate?: boolean } = {}): Promise<T> {
   const root = await repoRoot(dir);
   return withRepoLock(root, async () => {
-    await recover(root);
+    const recovered = await recover(root);
+    if (recovered) notice(describeRecovery(recovered));
     const model = readRepoModel(root);
     // The writers that edit the model (istio, clusters, seal) refuse, like generate, a hand-made
     // change of calisti.yaml no supported upgrade makes; upgrade does its own checks (gate: false).

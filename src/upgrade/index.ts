@@ -11,13 +11,14 @@ import { UserError } from '../errors.js';
 import { which } from '../kustomize/build.js';
 import { blueprintFor } from '../model/blueprint.js';
 import { ModelEdit } from '../model/edit.js';
-import { runDiff } from '../diff/index.js';
+import { runDiff, type DiffReport } from '../diff/index.js';
 import type { ClusterDiff } from '../diff/resources.js';
 import { MODEL_FILE, VENDORED_CHART_DIR } from '../render/layout.js';
 import { committedFile, git } from '../repo/git.js';
 import { runGenerate } from '../repo/generate.js';
 import { parseFleet } from '../model/load.js';
 import { applyModelEdit, withRepoModel } from './apply.js';
+import { modelBeforeBump } from './bot-bump.js';
 import { checkUpgrade } from './path.js';
 import { UPGRADE_STEPS } from './steps/registry.js';
 
@@ -41,12 +42,20 @@ export interface UpgradeResult {
   files: string[];
   clusters: Record<string, ClusterDiff>;
   followUps: string[];
+  /** What the upgrade changes in the repo, as `diff` reports it (for the markdown comment; not in the JSON). */
+  preview?: DiffReport;
 }
 
 export const upgradeMessage = (from: string, to: string, ring?: string) => `chore(calisti): upgrade ${from} -> ${to}${ring ? ` (ring ${ring})` : ''}`;
 
 export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
-  return withRepoModel(opts.dir, async ({ root, text, fleet }) => {
+  return withRepoModel(opts.dir, async (model) => {
+    const { root } = model;
+    // calisti.version bumped alone (by Renovate, whose post-upgrade task runs this): the step is made
+    // from the model before the bump, which the upgrade's own edit then replaces.
+    const beforeBump = opts.ring === undefined ? await modelBeforeBump(root, model.text, model.fleet, opts.to) : undefined;
+    const text = beforeBump ?? model.text;
+    const fleet = beforeBump === undefined ? model.fleet : parseFleet(beforeBump, MODEL_FILE);
     const index = opts.ring === undefined ? -1 : fleet.rings.findIndex((r) => r.name === opts.ring);
     if (opts.ring !== undefined && index < 0) {
       throw new UserError(
@@ -60,7 +69,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     const result: UpgradeResult = { from, to: opts.to, changed: false, upToDate: kind === 'none', commit: null, branch: null, steps: [], files: [], clusters: {}, followUps: [] };
     // The commit holds the upgrade and nothing else: other edits of calisti.yaml are the user's.
     const committed = await committedFile(root, MODEL_FILE);
-    if (committed !== undefined && committed !== text) {
+    if (beforeBump === undefined && committed !== undefined && committed !== text) {
       const headVersion = parseFleet(committed, `HEAD:${MODEL_FILE}`).calisti.version;
       if (kind === 'none' && headVersion !== from && (opts.commit || opts.branch)) {
         // An upgrade run earlier without --commit: commit it now (its own change only).
@@ -93,6 +102,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     const preview = await runDiff({ dir: root, modelText: edit.text() });
     result.files = preview.files.map((f) => f.path);
     result.clusters = preview.clusters;
+    result.preview = preview;
 
     const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
     try {

@@ -4,30 +4,60 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { clusterFromSecret, expand, type Cluster, type EngineContext } from '../argocd/engine.js';
+import { localGitSource } from '../argocd/local-repo.js';
+import { withClusters } from '../argocd/repo-clusters.js';
 import { normalizeGitURL } from '../argocd/repo-url.js';
 import { which, type KustomizeTool } from '../kustomize/build.js';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import type { Fleet } from '../model/schema.js';
-import { expandAppSet, type ClusterInfo } from './appset.js';
 import { Builder } from './builds.js';
-import { finding, resourceRef, type Finding } from './findings.js';
+import { finding, resourceRef, type Finding, type RuleId } from './findings.js';
 import { helmTemplate } from './helm.js';
 import { buildHazards, kustomizationFile, type Hazard } from './inputs.js';
 import type { ClusterView, Deployed } from './mesh.js';
-import { readDocuments, type ArgoObjects, type Located } from './sources.js';
+import { clusterInfo, readDocuments, type ArgoObjects, type Located } from './sources.js';
 
 export type App = Located<Record<string, any>> & { from?: string };
 
-/** Applications as Argo CD would have them: the plain ones, then every ApplicationSet's. */
-export function expandApplications(argo: ArgoObjects, clusters: ClusterInfo[], findings: Finding[]): App[] {
+/** What the engine knows of a repo: its cluster Secrets and the fleet's clusters, and the checkout for git generators. */
+export function engineContext(root: string, argo: ArgoObjects, fleet: Fleet | undefined): EngineContext {
+  const secrets = argo.others.map((d) => clusterFromSecret(d.obj)).filter((c): c is Cluster => c !== undefined);
+  return { clusters: withClusters(secrets, fleet?.clusters.map(clusterInfo) ?? []), repo: localGitSource(root, fleet ? [fleet.git.repoURL] : []) };
+}
+
+// A `{{...}}` left in a fasttemplate render: Argo keeps a tag no generator fills as written.
+const LEFT_TAG = /\{\{[^{}]*\}\}/;
+
+function leftTag(v: unknown): string | undefined {
+  if (typeof v === 'string') return LEFT_TAG.exec(v)?.[0];
+  if (Array.isArray(v)) return v.map(leftTag).find(Boolean);
+  if (v && typeof v === 'object') return Object.entries(v).map(([k, x]) => leftTag(k) ?? leftTag(x)).find(Boolean);
+  return undefined;
+}
+
+function rejectionRule(reason: string): RuleId {
+  if (/duplicate name/.test(reason)) return 'app/duplicate-name';
+  if (/no name|RFC 1123 subdomain/.test(reason)) return 'app/invalid-name';
+  if (/destination spec is invalid/.test(reason)) return 'app/destination-unknown';
+  return 'appset/rejected';
+}
+
+/** Applications as Argo CD would have them: the plain ones, then what each ApplicationSet creates. */
+export function expandApplications(argo: ArgoObjects, ctx: EngineContext, findings: Finding[]): App[] {
   const apps: App[] = [...argo.applications];
   for (const d of argo.applicationSets) {
-    const { apps: expanded, problems } = expandAppSet(d.obj, clusters);
-    for (const p of problems) {
-      const rule = /unknown parameter|missing key/.test(p) ? 'appset/unknown-parameter' : 'appset/generator-unsupported';
-      findings.push(finding(rule, p, { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line }));
+    const where = { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line };
+    const r = expand(d.obj, ctx);
+    const setErrors = r.rejected.length ? [] : r.errors;
+    for (const m of setErrors) findings.push(finding('appset/rejected', `Argo CD creates no Application from this ApplicationSet: ${m}`, where));
+    for (const m of r.skipped) findings.push(finding('appset/generator-unsupported', m, where));
+    for (const rej of r.rejected) findings.push(finding(rejectionRule(rej.reason), `Argo CD does not create Application "${rej.name}": ${rej.reason}`, { ...where, application: rej.name || where.application }));
+    for (const a of [...r.apps, ...r.rejected.map((x) => x.app)]) {
+      const tag = d.obj.spec?.goTemplate === true ? undefined : leftTag(a);
+      if (tag) findings.push(finding('appset/unknown-parameter', `${tag} is left as written: no generator gives that parameter`, { ...where, application: String((a.metadata as Record<string, unknown>).name) }));
     }
-    for (const a of expanded) apps.push({ obj: a, file: d.file, line: d.line, from: d.obj.metadata?.name });
+    for (const a of r.apps) apps.push({ obj: a, file: d.file, line: d.line, from: d.obj.metadata?.name });
   }
   return apps;
 }
@@ -35,7 +65,7 @@ export function expandApplications(argo: ArgoObjects, clusters: ClusterInfo[], f
 export interface DeployOptions {
   root: string;
   apps: App[];
-  clusters: ClusterInfo[];
+  clusters: Cluster[];
   fleet?: Fleet;
   tool: KustomizeTool;
   cacheDir: string | undefined;
@@ -164,7 +194,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
   return { views, findings, builds: builder.builds, cachedBuilds, sharedBuilds: builder.sharedBuilds };
 }
 
-export function destinationCluster(app: Record<string, any>, clusters: ClusterInfo[]): string | undefined {
+export function destinationCluster(app: Record<string, any>, clusters: Cluster[]): string | undefined {
   const dest = app.spec?.destination ?? {};
   if (dest.name) return dest.name;
   if (dest.server === 'https://kubernetes.default.svc') return 'in-cluster';

@@ -9,19 +9,21 @@ import { join, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { buildCacheDir } from '../repo/lock.js';
-import { deployments, expandApplications } from './deploy.js';
+import { deployments, destinationCluster, engineContext, expandApplications } from './deploy.js';
+import { fleetFacts, inShard, mergeShards, type FleetFacts, type Shard, type ShardReport } from './shard.js';
 import { schemasDir } from '../toolkit.js';
 import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
 import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { plaintextSecrets } from '../secrets/leak.js';
-import { MODEL_FILE } from '../render/layout.js';
+import { BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
 import { driftFindings, renderOf } from './rules/drift.js';
 import { baseModel, upgradePathFindings } from './rules/upgrade-path.js';
+import { renovateFindings } from './rules/renovate.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
-import { readArgoObjects, readDocuments, readModel, type Located } from './sources.js';
+import { reachableArgoObjects, readDocuments, readModel, type Located } from './sources.js';
 import { checkResource } from './structural.js';
 import { PatchLocator } from './patches.js';
 
@@ -40,6 +42,13 @@ export interface ValidateOptions {
   allowRemote?: boolean;
   /** The git ref the upgrade rules compare the model with (default: see upgrade/path). */
   base?: string;
+  /**
+   * Where Argo CD starts applying (a kustomization, folder or Application file, repo-relative): only what
+   * it reaches is validated. Default: bootstrap/. With it, any Argo CD repo validates, calisti.yaml or not.
+   */
+  root?: string;
+  /** Validate only the clusters of this shard (see shard.ts); the report then carries what --merge needs. */
+  shard?: Shard;
   /** Called as the run advances (the CLI draws it on a terminal). */
   onProgress?: (phase: string, done?: number, total?: number) => void;
 }
@@ -50,6 +59,9 @@ export interface ValidateReport {
   strict: boolean;
   summary: { errors: number; warnings: number; infos: number; applications: number; clusters: number; builds: number; cachedBuilds: number; sharedBuilds: number };
   findings: Finding[];
+  /** Set by --shard: which shard, and the resources fleet-wide rules need at merge time. */
+  shard?: Shard;
+  fleet?: FleetFacts;
 }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -58,11 +70,11 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
   // A gate that checks nothing must not pass: a wrong -C is an error, not "0 applications".
-  if (!existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>, or create one: calisti-gitops init <dir> --example multi-cluster');
+  if (!opts.root && !existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>; create one with calisti-gitops init <dir> --example multi-cluster; or validate any Argo CD repo from where Argo CD starts: calisti-gitops validate --root <kustomization-or-application-file>');
   const tool = findKustomize();
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
-  const argo = readArgoObjects(root, findings);
+  const argo = reachableArgoObjects(root, opts.root ?? BOOTSTRAP_DIR, fleet, findings);
   const cacheDir = opts.cacheDir === null ? undefined : opts.cacheDir ?? defaultCacheDir(root);
   const crds = loadCrds(root, opts.crds, cacheDir);
   const hasArgoCrds = crds.get('argoproj.io/v1alpha1', 'Application') !== undefined;
@@ -80,9 +92,13 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
 
   // 1. Argo CD objects, with ApplicationSets expanded.
   for (const d of [...argo.applicationSets, ...argo.projects]) schemaCheck(d);
-  const apps = expandApplications(argo, clusters, findings);
+  const ctx = engineContext(root, argo, fleet);
+  const allApps = expandApplications(argo, ctx, findings);
+  // A shard builds whole clusters: every Application of a cluster lands in the same shard.
+  const apps = opts.shard ? allApps.filter((a) => inShard(destinationCluster(a.obj, ctx.clusters) ?? String(a.obj.metadata?.name), opts.shard!)) : allApps;
+  const repoWide = !opts.shard || opts.shard.index === 1;
   const names = new Map<string, Located<Record<string, any>>>();
-  for (const a of apps) {
+  for (const a of allApps) {
     const name = String(a.obj.metadata?.name ?? '');
     const where = { application: name, file: a.file, line: a.line };
     if (hasArgoCrds) schemaCheck(a);
@@ -148,17 +164,20 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     if (!view.incomplete && argoComplete) findings.push(...clusterRules(view));
   }
   // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
-  if (fleet) {
+  if (fleet && repoWide) {
     const rendered = renderOf(root, fleet);
-    findings.push(...driftFindings(root, rendered));
+    const drift = driftFindings(root, rendered);
+    findings.push(...drift);
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
-    const base = await baseModel(root, readFileSync(join(root, MODEL_FILE), 'utf8'), opts.base);
-    if (base) findings.push(...upgradePathFindings(base, fleet));
+    findings.push(...renovateFindings(root, fleet));
+    const text = readFileSync(join(root, MODEL_FILE), 'utf8');
+    const base = await baseModel(root, text, opts.base);
+    if (base) findings.push(...upgradePathFindings(base, fleet, { text, drifted: drift.length > 0 }));
     else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
   }
   // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
   const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));
-  for (const leak of plaintextSecrets(root)) {
+  for (const leak of repoWide ? plaintextSecrets(root) : []) {
     const file = leak.slice(0, leak.indexOf(' ('));
     // A file too large to check that validate already reports (not read) needs no second finding.
     const unchecked = leak.endsWith('cannot be checked)');
@@ -166,7 +185,10 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     if (!reported.has(file)) findings.push(finding('secret/plaintext', unchecked ? `${leak.slice(file.length + 2, -1)}; it may hold credentials in clear` : `credentials in clear: ${leak.slice(file.length + 1)}; seal them (calisti-gitops seal) or keep them out of git`, { file }));
   }
   for (const k of [...unknownKinds].sort()) findings.push(finding('schema/unknown-kind', `no schema for ${k}: not checked (pass its CRD with --crds)`));
-  if (argoComplete && sortedViews.every((v) => !v.incomplete)) findings.push(...fleetRules(sortedViews));
+  if (opts.shard) {
+    // Per-cluster version checks ran above for this shard's clusters; fleet rules wait for --merge.
+    if (fleet && !repoWide) findings.push(...versionFindings(fleet, renderOf(root, fleet), [], sortedViews));
+  } else if (argoComplete && sortedViews.every((v) => !v.incomplete)) findings.push(...fleetRules(sortedViews));
 
   const unique = dedupe(findings).sort(compareFindings);
   const count = (s: string) => unique.filter((f) => f.severity === s).length;
@@ -180,12 +202,22 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     cachedBuilds: deployed.cachedBuilds,
     sharedBuilds: deployed.sharedBuilds,
   };
-  return { dir: root, ok: summary.errors === 0 && (!opts.strict || summary.warnings === 0), strict: opts.strict, summary, findings: unique };
+  const report: ValidateReport = { dir: root, ok: summary.errors === 0 && (!opts.strict || summary.warnings === 0), strict: opts.strict, summary, findings: unique };
+  return opts.shard ? { ...report, shard: opts.shard, fleet: fleetFacts(sortedViews, argoComplete) } : report;
+}
+
+/** `validate --merge`: the report one run over the whole repo gives, from every shard's JSON. */
+export function mergeValidateReports(dir: string, inputs: { file: string; report: ShardReport }[]): ValidateReport {
+  const merged = mergeShards(inputs);
+  const unique = dedupe(merged.findings).sort(compareFindings);
+  const count = (s: string) => unique.filter((f) => f.severity === s).length;
+  const summary = { errors: count('error'), warnings: count('warning'), infos: count('info'), ...merged.summary };
+  return { dir, ok: summary.errors === 0 && (!merged.strict || summary.warnings === 0), strict: merged.strict, summary, findings: unique };
 }
 
 
 function defaultCacheDir(root: string): string | undefined {
-  return existsSync(join(root, '.git')) && statSync(join(root, '.git')).isDirectory() ? buildCacheDir(root) : undefined;
+  return existsSync(join(root, '.git')) ? buildCacheDir(root) : undefined;
 }
 
 /** CRDs for a repo: this project's schemas, each vendored chart's crds folder, and the extra paths. */

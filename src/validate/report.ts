@@ -1,9 +1,11 @@
 /** validate's output: text grouped like `smm analyze`, stable JSON, and SARIF 2.1.0 for code scanning. */
+import { plain, type Paint, type Style } from '../cli/colour.js';
 import { toolkitVersion } from '../toolkit.js';
 import { refString, RULES, type Finding } from './findings.js';
 import type { ValidateReport } from './index.js';
 
 const MARK = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' } as const;
+const MARK_STYLE: Record<Finding['severity'], Style> = { error: 'red', warning: 'yellow', info: 'dim' };
 
 /** Cluster names in the order a person counts them: wc-1, wc-2, wc-10. */
 const natural = new Intl.Collator('en', { numeric: true }).compare;
@@ -15,7 +17,8 @@ const location = (f: Finding) => {
 };
 
 /** `quiet`: the summary line only. A finding repeated word for word is printed once, with a count. */
-export function formatText(r: ValidateReport, verbose = false, quiet = false): string {
+export function formatText(r: ValidateReport, verbose = false, quiet = false, paint: Paint = plain): string {
+  const mark = (f: Finding) => paint(MARK_STYLE[f.severity], MARK[f.severity]);
   const shown = quiet ? [] : r.findings.filter((f) => verbose || f.severity !== 'info');
   const lines: string[] = [];
   const byKey = new Map<string, Finding[]>();
@@ -32,18 +35,18 @@ export function formatText(r: ValidateReport, verbose = false, quiet = false): s
       const where = location(f);
       if (where !== last) lines.push(`  ${where}`);
       last = where;
-      lines.push(`    ${MARK[f.severity]} ${f.rule}: ${f.message}`);
+      lines.push(`    ${mark(f)} ${f.rule}: ${f.message}`);
     }
   }
   const repeated = [...byKey.values()].filter((fs) => fs.length > 1);
   if (repeated.length) lines.push('repeated (-o json lists each one):');
   for (const fs of repeated) {
     const f = fs[0]!;
-    lines.push(`    ${MARK[f.severity]} ${f.rule}: ${f.message}  x${fs.length}, first at ${location(f)}`);
+    lines.push(`    ${mark(f)} ${f.rule}: ${f.message}  x${fs.length}, first at ${location(f)}`);
   }
   const s = r.summary;
   lines.push(
-    `${r.ok ? 'ok' : 'failed'}: ${s.errors} error(s), ${s.warnings} warning(s)${s.infos ? `, ${s.infos} note(s)${verbose ? '' : ' (-v shows them)'}` : ''}; ` +
+    `${r.ok ? paint('green', 'ok') : paint('red', 'failed')}: ${s.errors} error(s), ${s.warnings} warning(s)${s.infos ? `, ${s.infos} note(s)${verbose ? '' : ' (-v shows them)'}` : ''}; ` +
       `${s.applications} applications on ${s.clusters} clusters, ${s.builds} kustomize builds (${s.cachedBuilds} from cache)` +
       (r.strict && s.warnings ? ' [--strict: warnings fail]' : ''),
   );
@@ -52,7 +55,7 @@ export function formatText(r: ValidateReport, verbose = false, quiet = false): s
 
 /** The JSON output, documented in the README; fields are only ever added. */
 export function toJson(r: ValidateReport): unknown {
-  return { version: 1, ok: r.ok, strict: r.strict, summary: r.summary, findings: r.findings };
+  return { version: 1, ok: r.ok, strict: r.strict, summary: r.summary, findings: r.findings, ...(r.shard ? { shard: r.shard, fleet: r.fleet } : {}) };
 }
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;

@@ -8,8 +8,11 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import { ModelError } from '../errors.js';
 import { loadFleet } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
+import { clusterSecretLabels } from '../render/argocd.js';
 import { APPS_DIR, BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
-import { normalizeName, type ClusterInfo } from './appset.js';
+import { normalizeName, type Cluster } from '../argocd/engine.js';
+import { remoteURLs } from '../argocd/local-repo.js';
+import { reachableFiles } from '../argocd/reach.js';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { finding, type Finding } from './findings.js';
 
@@ -82,9 +85,9 @@ export function readDocuments(root: string, file: string, findings: Finding[]): 
   return out;
 }
 
-export function readArgoObjects(root: string, findings: Finding[]): ArgoObjects {
+export function readArgoObjects(root: string, findings: Finding[], files = [...yamlFiles(root, BOOTSTRAP_DIR), ...yamlFiles(root, APPS_DIR)]): ArgoObjects {
   const result: ArgoObjects = { applications: [], applicationSets: [], projects: [], others: [] };
-  for (const file of [...yamlFiles(root, BOOTSTRAP_DIR), ...yamlFiles(root, APPS_DIR)]) {
+  for (const file of files) {
     for (const d of readDocuments(root, file, findings)) {
       const { kind, apiVersion } = d.obj;
       if (kind === 'Kustomization' || kind === 'Component') continue;
@@ -99,7 +102,7 @@ export function readArgoObjects(root: string, findings: Finding[]): ArgoObjects 
 
 export interface ModelInfo {
   fleet?: Fleet;
-  clusters: ClusterInfo[];
+  clusters: Cluster[];
 }
 
 /** The fleet's clusters as Argo CD's cluster generator would see them, when calisti.yaml is valid. */
@@ -117,12 +120,41 @@ export function readModel(root: string, findings: Finding[]): ModelInfo {
   }
 }
 
-export function clusterInfo(c: Fleet['clusters'][number]): ClusterInfo {
+/** A fleet cluster as the cluster Secret `clusters add` writes: its labels, and name/server from the model. */
+export function clusterInfo(c: Fleet['clusters'][number]): Cluster {
   return {
     name: c.name,
     // The API server address Argo CD knows is not in the model; a stable stand-in keeps server-based
     // templates and destinations comparable.
     server: c.apiServerEndpointAddress ?? `https://${normalizeName(c.name)}.cluster.invalid`,
-    labels: { 'calisti.io/role': c.role, 'calisti.io/network': c.network ?? c.name, 'calisti.io/platform': c.platform },
+    labels: clusterSecretLabels(c),
+    annotations: {},
+  };
+}
+
+
+const ARGO_KINDS = new Set(['Application', 'ApplicationSet', 'AppProject']);
+
+/**
+ * The Argo CD objects Argo CD applies, starting from `entry` (bootstrap/ by default); every file of
+ * apps/ and bootstrap/ is still read for the secret checks. Argo CD objects in files nothing reaches
+ * are reported and left out: Argo never sees them.
+ */
+export function reachableArgoObjects(root: string, entry: string, fleet: Fleet | undefined, findings: Finding[]): ArgoObjects {
+  const scanned = [...yamlFiles(root, BOOTSTRAP_DIR), ...yamlFiles(root, APPS_DIR)];
+  if (entry === BOOTSTRAP_DIR && !existsSync(join(root, BOOTSTRAP_DIR))) return readArgoObjects(root, findings, scanned);
+  const reach = reachableFiles(root, entry, [...remoteURLs(root), ...(fleet ? [fleet.git.repoURL] : [])]);
+  for (const p of reach.problems) findings.push(finding('argocd/unreachable', p, { file: p.split(':')[0] }));
+  const reached = new Set(reach.files);
+  const files = [...scanned, ...reach.files.filter((f) => !scanned.includes(f) && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f))];
+  const all = readArgoObjects(root, findings, files);
+  const keep = <T extends Located<Record<string, any>>>(list: T[]): T[] => list.filter((d) => reached.has(d.file));
+  const stray = new Set([...all.applications, ...all.applicationSets, ...all.projects].filter((d) => !reached.has(d.file)).map((d) => d.file));
+  for (const file of stray) findings.push(finding('argocd/unreachable', `holds Argo CD objects that nothing applies (no kustomization from ${entry} lists it): not checked`, { file }));
+  return {
+    applications: keep(all.applications),
+    applicationSets: keep(all.applicationSets),
+    projects: keep(all.projects),
+    others: all.others.filter((d) => reached.has(d.file) || !ARGO_KINDS.has(String(d.obj.kind))),
   };
 }

@@ -36,7 +36,8 @@ describeWithConformance('clusters add', () => {
     expect(r.stdout + r.stderr).not.toContain(token);
     expect(readFileSync(join(dir, 'calisti.yaml'), 'utf8')).toMatch(/- name: wc-3-example-prod\n\s+role: passive/);
     const s = parseYamlDocs(readFileSync(join(dir, 'bootstrap/cluster-wc-3-example-prod.yaml'), 'utf8'))[0]!;
-    expect(s.spec.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'cluster' });
+    // The labels Argo CD's cluster generator selects on: secret type, and the fleet's role, network and platform.
+    expect(s.spec.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'cluster', 'calisti.io/network': 'wc-3-example-prod', 'calisti.io/platform': 'kubernetes', 'calisti.io/role': 'passive' });
     const dec = (k: string) => unseal(KEY, Buffer.from(s.spec.encryptedData[k], 'base64'), oaepLabel('strict', 'argocd', 'cluster-wc-3-example-prod')).toString();
     expect(dec('name')).toBe('wc-3-example-prod');
     expect(dec('server')).toBe('https://10.0.0.3:6443');

@@ -43,7 +43,10 @@ describe('diff', () => {
     const r = await cli('diff', '-C', dir, '-o', 'json');
     expect(r.code, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).destructive.map((d: { kind: string; name: string }) => `${d.kind} ${d.name}`).sort()).toEqual(['Application demo-app@workload-cluster-2', 'Application smm-controlplane@workload-cluster-2', 'Application smm-operator@workload-cluster-2']);
+    // The Applications that disappear, by name, from the expanded ApplicationSets.
+    expect(JSON.parse(r.stdout).applications).toEqual({ added: [], removed: ['demo-app-workload-cluster-2', 'smm-cp-workload-cluster-2', 'smm-operator-workload-cluster-2'] });
     const text = await cli('diff', '-C', dir);
+    expect(text.stdout).toContain('Applications Argo CD creates / deletes:\n  - demo-app-workload-cluster-2\n');
     expect(text.stdout).toContain('destructive (Argo CD deletes these on the clusters):\n  ! the demo-app Application of workload-cluster-2');
     expect(text.stdout).toMatch(/  ! the smm-controlplane Application of workload-cluster-2 .* deletes everything it deployed .*among them .*Namespace\/istio-system/);
     expect((await cli('diff', '-C', dir, '-o', 'markdown')).stdout).toContain('> [!CAUTION]');

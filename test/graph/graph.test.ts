@@ -14,7 +14,7 @@ import { toMermaid } from '../../src/graph/mermaid.js';
 import { fleetGraph } from '../../src/graph/model.js';
 import { dotToSvg } from '../../src/graph/svg.js';
 import { examplesDir, toolkitRoot } from '../../src/toolkit.js';
-import type { ClusterInfo } from '../../src/validate/appset.js';
+import type { Cluster as ClusterInfo } from '../../src/argocd/engine.js';
 import type { ClusterView } from '../../src/validate/mesh.js';
 import { cli, tempDir } from '../helpers.js';
 
@@ -86,7 +86,7 @@ describe('a 1,000-cluster fleet', () => {
   const views = new Map<string, ClusterView>();
   for (let i = 0; i < 1000; i++) {
     const name = `c${String(i).padStart(4, '0')}`;
-    clusters.push({ name, server: `https://${name}`, labels: { 'calisti.io/role': i % 10 === 0 ? 'active' : 'passive', 'calisti.io/network': `net${i % 40}`, 'calisti.io/platform': 'kubernetes' } });
+    clusters.push({ name, server: `https://${name}`, labels: { 'calisti.io/role': i % 10 === 0 ? 'active' : 'passive', 'calisti.io/network': `net${i % 40}`, 'calisti.io/platform': 'kubernetes' }, annotations: {} });
     const canary = i % 3 === 0;
     views.set(name, { cluster: name, resources: [icp('cp-v115x', '1.15.3'), ...(canary ? [icp('cp-v117x', '1.17.1')] : []), ns('smm-demo', canary && i % 2 === 0 ? 'cp-v117x' : 'cp-v115x')] });
   }
@@ -115,7 +115,7 @@ describe('diff -o markdown picture', () => {
       { obj: { kind: 'Namespace', metadata: { name: 'smm-demo', labels: { 'istio.io/rev': `${nsRev}.istio-system` } } }, application: `demo-${cluster}` },
     ],
   });
-  const info = (name: string): ClusterInfo => ({ name, server: `https://${name}`, labels: { 'calisti.io/role': 'active', 'calisti.io/network': 'n1', 'calisti.io/platform': 'kubernetes' } });
+  const info = (name: string): ClusterInfo => ({ name, server: `https://${name}`, labels: { 'calisti.io/role': 'active', 'calisti.io/network': 'n1', 'calisti.io/platform': 'kubernetes' }, annotations: {} });
 
   it('shows only clusters whose mesh shape changes, before and after, as Mermaid that parses', async () => {
     const before = fleetGraph([info('a'), info('b')], new Map([['a', view('a', ['cp-v113x'], 'cp-v113x')], ['b', view('b', ['cp-v113x'], 'cp-v113x')]]));

@@ -10,13 +10,13 @@ import { parse } from 'yaml';
 import { ModelError } from '../../src/errors.js';
 import { parseFleet } from '../../src/model/load.js';
 import { renderRepo } from '../../src/render/index.js';
-import { expandAppSet } from '../../src/validate/appset.js';
+import { expand } from '../../src/argocd/engine.js';
 import { cli, tempDir } from '../helpers.js';
 import { fleetModel } from './mesh/render.js';
 
 const render = (clusters: string, rest: string) => renderRepo(parseFleet(fleetModel(clusters, rest)));
 /** The Applications Argo CD generates from one ApplicationSet of the tree. */
-const applications = (tree: Map<string, { content: string }>, app: string) => expandAppSet(parse(tree.get(`apps/${app}/app-set.yaml`)!.content), []).apps;
+const applications = (tree: Map<string, { content: string }>, app: string) => expand(parse(tree.get(`apps/${app}/app-set.yaml`)!.content), { clusters: [] }).apps as Record<string, any>[];
 
 describe('Argo CD settings', () => {
   it('defaults: the docs\' sync options plus what each application needs', () => {

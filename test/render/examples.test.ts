@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findKustomize, kustomizeBuild } from '../../src/kustomize/build.js';
 import { parseFleet } from '../../src/model/load.js';
-import { expandAppSet } from '../../src/validate/appset.js';
+import { expand } from '../../src/argocd/engine.js';
 import { CrdRegistry } from '../../src/validate/crds.js';
 import { checkResource } from '../../src/validate/structural.js';
 import { git } from '../../src/repo/git.js';
@@ -77,14 +77,15 @@ describe.each(['single-cluster', 'multi-cluster', 'active-active'])('example %s'
 
   it('expands ApplicationSets into valid Applications whose sources exist', () => {
     const fleet = parseFleet(readFileSync(join(dir, 'calisti.yaml'), 'utf8'));
-    const clusters = fleet.clusters.map((c) => ({ name: c.name, server: `https://${c.name}.example:6443`, labels: {} }));
+    const clusters = fleet.clusters.map((c) => ({ name: c.name, server: `https://${c.name}.example:6443`, labels: { 'argocd.argoproj.io/secret-type': 'cluster' }, annotations: {} }));
     const appSets = built.get('apps')!;
     expect(appSets.length).toBeGreaterThanOrEqual(2);
     const names = new Set<string>();
     for (const appSet of appSets) {
       expect(schemaProblems(appSet), appSet.metadata.name).toEqual([]);
-      const { apps, problems } = expandAppSet(appSet, clusters);
-      expect(problems).toEqual([]);
+      const { apps: expanded, errors, skipped } = expand(appSet, { clusters });
+      const apps = expanded as any[];
+      expect([...errors, ...skipped]).toEqual([]);
       expect(apps.length).toBeGreaterThan(0);
       for (const app of apps) {
         expect(schemaProblems(app), app.metadata.name).toEqual([]);

@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { findKustomize, kustomizeBuild } from '../../src/kustomize/build.js';
-import { expandAppSet } from '../../src/validate/appset.js';
+import { expand as expandAppSet } from '../../src/argocd/engine.js';
 import { calistiDocs as docs, cli, describeWithDocs, parseYamlDocs, resourceKey, tempDir } from '../helpers.js';
 const tool = findKustomize();
 
@@ -133,8 +133,8 @@ describeWithDocs('single-cluster guide (2.3.6)', () => {
 
 describeWithDocs('multi-cluster guide Applications (2.3.7)', () => {
   const files = new Map(heredocs(...MULTI, VARS));
-  const clusters = ['workload-cluster-1', 'workload-cluster-2'].map((name) => ({ name, server: `https://${name}`, labels: {} }));
-  const expand = (text: string) => expandAppSet(parseYamlDocs(text)[0]!, clusters).apps;
+  const clusters = ['workload-cluster-1', 'workload-cluster-2'].map((name) => ({ name, server: `https://${name}`, labels: { 'argocd.argoproj.io/secret-type': 'cluster' }, annotations: {} }));
+  const expand = (text: string) => expandAppSet(parseYamlDocs(text)[0]!, { clusters }).apps as any[];
 
   it('the guide\'s smm-controlplane ApplicationSet is not valid YAML (misindented backoff)', () => {
     expect(() => parseYamlDocs(files.get('apps/smm-controlplane/app-set.yaml')!)).toThrow();

@@ -55,6 +55,20 @@ describe('crash safety', () => {
   });
 });
 
+describe('Ctrl-C', () => {
+  it('says what happened, and the next run says it undid the interrupted one', async () => {
+    const dir = await repo();
+    change(dir);
+    const before = snapshot(dir);
+    const r = spawnSync(bin, ['generate', '-C', dir], { env: { ...process.env, CALISTI_GITOPS_KILL_AFTER_STEPS: '2', CALISTI_GITOPS_KILL_SIGNAL: 'SIGINT' }, encoding: 'utf8' });
+    expect(r.status).toBe(130);
+    expect(r.stderr).toMatch(/interrupted \(SIGINT\)\. If it was changing the repo, the next calisti-gitops run there finishes or undoes that change first/);
+    const next = await cli('generate', '-C', dir, '--no-commit');
+    expect(next.stderr).toMatch(/note: an interrupted run was found and (undone|finished)/);
+    expect(snapshot(dir)).not.toEqual(before); // the next run then did its own work
+  });
+});
+
 describe('crash safety of upgrade', () => {
   it('an upgrade killed at its first, middle or last write step recovers whole', async () => {
     for (const n of [1, 4, 9]) {

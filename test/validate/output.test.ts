@@ -1,9 +1,10 @@
 /** validate's machine outputs against their schemas: our JSON schema and the official SARIF 2.1.0 one. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { schemasDir } from '../../src/toolkit.js';
+import { schemasDir, toolkitRoot } from '../../src/toolkit.js';
 import { cli, CRD_ARGS, tempDir } from '../helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -73,6 +74,50 @@ describe('validate output', () => {
     expect(r.code).toBe(0);
     const hook = readFileSync(join(dir, '.git/hooks/pre-push'), 'utf8');
     expect(hook).toMatch(/validate --strict -C/);
+  });
+
+  it('the pre-push hook validates the pushed commits with the calisti-gitops on PATH, in core.hooksPath', async () => {
+    const repo = join(tempDir(), 'r');
+    cpSync(dir, repo, { recursive: true });
+    const shims = tempDir();
+    const git = (...a: string[]) => execFileSync('git', ['-C', repo, ...a], { encoding: 'utf8', env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } });
+    const remote = join(tempDir(), 'remote.git');
+    execFileSync('git', ['init', '-q', '--bare', remote]);
+    git('remote', 'add', 'origin', remote);
+    git('config', 'core.hooksPath', '.githooks');
+    // A stand-in on PATH records what the hook runs and which commit it sees; it fails when told to.
+    const log = join(shims, 'log');
+    writeFileSync(join(shims, 'calisti-gitops'), `#!/bin/sh\nfor a; do case "$a" in -C) next=1 ;; *) [ -n "$next" ] && tree="$a"; next= ;; esac; done\necho "$* HEAD=$(git -C "$tree" rev-parse HEAD)" >> ${log}\n[ ! -f ${join(shims, 'fail')} ]\n`, { mode: 0o755 });
+    expect((await cli('validate', '-C', repo, '--install-hook')).code).toBe(0);
+    expect(existsSync(join(repo, '.githooks/pre-push'))).toBe(true);
+    const first = git('rev-parse', 'HEAD').trim();
+    writeFileSync(join(repo, 'calisti.yaml'), 'not: [valid\n'); // the working tree is not what is pushed
+    git('push', '-q', 'origin', 'HEAD:refs/heads/main');
+    let lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^validate --strict -C \\S+ HEAD=${first}$`));
+    git('checkout', '-q', '--', 'calisti.yaml');
+    git('commit', '-q', '--allow-empty', '-m', 'next');
+    const second = git('rev-parse', 'HEAD').trim();
+    writeFileSync(join(shims, 'fail'), '');
+    expect(() => git('push', '-q', 'origin', 'HEAD:refs/heads/main')).toThrow();
+    lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines[1]).toBe(`validate --strict -C ${lines[1]!.split(' ')[3]} --base=${first} HEAD=${second}`);
+    // The temporary worktrees are gone.
+    expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('the pre-push hook with the real tool refuses a push that validate --strict fails', async () => {
+    const repo = join(tempDir(), 'r');
+    cpSync(dir, repo, { recursive: true });
+    const shims = tempDir();
+    writeFileSync(join(shims, 'calisti-gitops'), `#!/bin/sh\nexec '${process.execPath}' '${join(toolkitRoot, 'bin', 'calisti-gitops')}' "$@"\n`, { mode: 0o755 });
+    const remote = join(tempDir(), 'remote.git');
+    execFileSync('git', ['init', '-q', '--bare', remote]);
+    expect((await cli('validate', '-C', repo, '--install-hook')).code).toBe(0);
+    const push = spawnSync('git', ['-C', repo, 'push', remote, 'HEAD:refs/heads/main'], { encoding: 'utf8', env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } });
+    expect(push.status).not.toBe(0);
+    expect(push.stderr).toMatch(/secret\/unsealed-placeholder/);
+    expect(push.stderr).toMatch(/failed to push/);
   });
 
   it('rebuilds nothing the second time: builds come from the content-hash cache', async () => {

@@ -97,6 +97,8 @@ const cases: Case[] = [
   ['an Application name that is not DNS-1123', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: demo-app-{{cluster}}', 'name: Demo_App-{{cluster}}')), ['app/invalid-name']],
   ['a source path that does not exist', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('manifests/demo-app/overlays', 'manifests/demo/overlays')), ['app/source-path-missing']],
   ['a template parameter no generator gives', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: "{{argocdCluster}}"', 'name: "{{ clusterName }}"')), ['appset/unknown-parameter', 'app/destination-unknown']],
+  ['a list element Argo CD cannot read as a string (fasttemplate)', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('- cluster: workload-cluster-1\n', '- cluster: workload-cluster-1\n            replicas: 3\n')), ['appset/rejected']],
+  ['an ApplicationSet file apps/kustomization.yaml no longer lists', 'multi-cluster', (d) => edit(d, 'apps/kustomization.yaml', (s) => s.replace('  - demo-app/app-set.yaml\n', '')), ['argocd/unreachable']],
   ['a generator that cannot be expanded offline', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('  generators:\n', '  generators:\n    - scmProvider: {}\n')), ['appset/generator-unsupported']],
   ['an OCI chart with a version range', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.12.*')), ['helm/oci-reference', 'version/mismatch']],
   ['an Application off Argo CD\'s schema', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('selfHeal: true', 'selfHeal: "yes"')), ['argocd/schema']],
@@ -116,6 +118,7 @@ const cases: Case[] = [
   ['a model change not generated', 'multi-cluster', (d) => edit(d, 'calisti.yaml', (s) => s.replace('network: network1', 'network: net-9')), ['model/drift']],
   ['a Renovate-style in-place Istio image bump', 'multi-cluster', (d) => edit(d, 'manifests/smm-controlplane/base/istio-cp-v115x.yaml', (s) => s.replace('istio-pilot:v1.15.3-bzc.1', 'istio-pilot:v1.15.4-bzc.0')), ['version/mismatch']],
   ['a Renovate-style chart bump', 'multi-cluster', (d) => edit(d, 'apps/smm-operator/app-set.yaml', (s) => s.replace('targetRevision: 1.12.0', 'targetRevision: 1.13.0')), ['version/mismatch']],
+  ['a Renovate config that does not extend the preset', 'multi-cluster', (d) => writeFileSync(join(d, 'renovate.json'), '{ "extends": ["config:recommended"] }\n'), ['renovate/preset-not-extended']],
   ['a downgrade of calisti.version', 'multi-cluster', (d) => edit(d, 'calisti.yaml', (s) => s.replace('version: 1.12.0', 'version: 1.11.0')), ['model/drift', 'upgrade/path', 'version/mismatch']],
   ['one resource from two Applications', 'multi-cluster', (d) => addResource(d, 'manifests/smm-controlplane/base', 'demo-ns.yaml', readFileSync(join(d, 'manifests/demo-app/base/demo-app-namespace.yaml'), 'utf8')), ['resource/duplicate']],
 ];

@@ -10,7 +10,10 @@ import type { RenderContext } from '../context.js';
 import type { K8sObject } from '../yaml.js';
 
 /** A file of the generated repo: a Kubernetes object (serialized by the one serializer) or text. */
-export type AppFile = { path: string; content: K8sObject } | { path: string; text: string; executable?: boolean };
+export type AppFile =
+  | { path: string; content: K8sObject }
+  /** unlessPresent: files the user may own instead (their Renovate config); this one is written only where none exists. */
+  | { path: string; text: string; executable?: boolean; unlessPresent?: readonly string[] };
 /** Files named relative to the folder they are rendered into. */
 export type Files = [file: string, content: K8sObject][];
 

@@ -6,6 +6,8 @@ import { parseFleet } from '../../model/load.js';
 import type { Fleet } from '../../model/schema.js';
 import { MODEL_FILE } from '../../render/layout.js';
 import { gitExec } from '../../repo/git.js';
+import { versionBump } from '../../upgrade/bot-bump.js';
+import { checkUpgrade } from '../../upgrade/path.js';
 import { checkTransition } from '../../upgrade/transition.js';
 import { finding, type Finding } from '../findings.js';
 
@@ -32,12 +34,35 @@ export async function baseModel(root: string, text: string, ref?: string): Promi
   return t === undefined ? undefined : { ref: `${last.slice(0, 12)}^`, text: t };
 }
 
-export function upgradePathFindings(base: { ref: string; text: string }, fleet: Fleet): Finding[] {
+/**
+ * `model`: calisti.yaml's text, and whether the repo is not what it generates. A supported step made
+ * by changing calisti.version alone, never generated (a hosted Renovate pull request: no
+ * post-upgrade tasks), gets one finding that names the command making the step on the branch.
+ */
+export function upgradePathFindings(base: { ref: string; text: string }, fleet: Fleet, model?: { text: string; drifted: boolean }): Finding[] {
   let before: Fleet;
   try {
     before = parseFleet(base.text, `${base.ref}:${MODEL_FILE}`);
   } catch {
     return [];
   }
+  const bump = model?.drifted ? versionBump(base.text, model.text) : undefined;
+  if (bump && supported(bump.from, bump.to)) {
+    return [
+      finding(
+        'upgrade/path',
+        `against ${base.ref}: calisti.version ${bump.from} -> ${bump.to} was changed alone, without the upgrade it needs (control planes, chart, images; a Renovate pull request from hosted Renovate, which cannot run post-upgrade tasks): on this branch run calisti-gitops upgrade --to ${bump.to} --commit, then push`,
+        { file: MODEL_FILE },
+      ),
+    ];
+  }
   return checkTransition(before, fleet).map((p) => finding('upgrade/path', `against ${base.ref}: ${p.message}; ${p.hint}`, { file: MODEL_FILE }));
+}
+
+function supported(from: string, to: string): boolean {
+  try {
+    return checkUpgrade(from, to) !== 'none';
+  } catch {
+    return false;
+  }
 }
