@@ -15,8 +15,10 @@ import { cli, tempDir } from '../helpers.js';
 import { fleetModel } from './mesh/render.js';
 
 const render = (clusters: string, rest: string) => renderRepo(parseFleet(fleetModel(clusters, rest)));
+/** Argo CD knows the clusters by these names (c1 under its EKS ARN in the second test). */
+const ARGO_CLUSTERS = ['c1', 'c2', 'arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu'].map((name, i) => ({ name, server: `https://${i}.example`, labels: {}, annotations: {} }));
 /** The Applications Argo CD generates from one ApplicationSet of the tree. */
-const applications = (tree: Map<string, { content: string }>, app: string) => expand(parse(tree.get(`apps/${app}/app-set.yaml`)!.content), { clusters: [] }).apps as Record<string, any>[];
+const applications = (tree: Map<string, { content: string }>, app: string) => expand(parse(tree.get(`apps/${app}/app-set.yaml`)!.content), { clusters: ARGO_CLUSTERS }).apps as Record<string, any>[];
 
 describe('Argo CD settings', () => {
   it('defaults: the docs\' sync options plus what each application needs', () => {
