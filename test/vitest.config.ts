@@ -25,8 +25,11 @@ const UNIT = [
   'test/graph/readme-picture.test.ts',
   'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
+  'test/secrets/layering.test.ts',
   'test/validate/builtin.test.ts',
   'test/validate/inputs.test.ts',
+  'test/validate/istio-schemas.test.ts',
+  'test/validate/rules/mesh-rules.test.ts',
   'test/validate/structural.test.ts',
 ];
 

@@ -43,18 +43,23 @@ function resources(text: string | undefined): Resource[] {
  * The files that declare resources: those a kustomization lists under `resources`. Patches and
  * component files name resources they change, not ones they create.
  */
-function resourceFiles(tree: ReadonlyMap<string, string>): string[] {
+function resourceFiles(tree: ReadonlyMap<string, string>, listed = new Map<string, unknown[]>()): string[] {
   const out = new Set<string>();
   for (const [p, text] of tree) {
     if (posix.basename(p) !== 'kustomization.yaml') continue;
-    let k: unknown;
-    try {
-      k = parse(text);
-    } catch {
-      continue;
+    // Before and after share most kustomizations: each text is parsed once.
+    let list = listed.get(text);
+    if (!list) {
+      let k: unknown;
+      try {
+        k = parse(text);
+      } catch {
+        k = undefined;
+      }
+      const resources = (k as { resources?: unknown } | null | undefined)?.resources;
+      list = Array.isArray(resources) ? resources : [];
+      listed.set(text, list);
     }
-    const list = (k as { resources?: unknown } | null)?.resources;
-    if (!Array.isArray(list)) continue;
     for (const r of list) {
       if (typeof r !== 'string') continue;
       const f = posix.normalize(posix.join(posix.dirname(p), r));
@@ -66,8 +71,17 @@ function resourceFiles(tree: ReadonlyMap<string, string>): string[] {
 
 /** The tree before and after as path -> content (a missing path: no such file). */
 export function destructiveChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Destructive[] {
-  const declaredBefore = resourceFiles(before);
-  const yaml = (m: ReadonlyMap<string, string>) => (m === before ? declaredBefore : resourceFiles(m));
+  const listed = new Map<string, unknown[]>();
+  const parsed = new Map<string, Resource[]>();
+  const res = (text: string | undefined): Resource[] => {
+    if (text === undefined) return [];
+    let r = parsed.get(text);
+    if (!r) parsed.set(text, (r = resources(text)));
+    return r;
+  };
+  const declaredBefore = resourceFiles(before, listed);
+  const declaredAfter0 = resourceFiles(after, listed);
+  const yaml = (m: ReadonlyMap<string, string>) => (m === before ? declaredBefore : declaredAfter0);
   const overlayOf = (p: string) => OVERLAY.exec(p)?.slice(1, 3).join('@');
   const overlaysAfter = new Set([...after.keys()].map(overlayOf).filter(Boolean));
   const out: Destructive[] = [];
@@ -80,16 +94,16 @@ export function destructiveChanges(before: ReadonlyMap<string, string>, after: R
     reported.add(app);
     const [name, cluster] = app.split('@') as [string, string];
     const deployed = yaml(before).filter((f) => f.startsWith(`manifests/${name}/base/`) || f.startsWith(`manifests/${name}/overlays/${cluster}/`));
-    const deletes = [...new Set(deployed.flatMap((f) => resources(before.get(f)).map((r) => `${r.kind}/${r.name}`)))].sort();
+    const deletes = [...new Set(deployed.flatMap((f) => res(before.get(f)).map((r) => `${r.kind}/${r.name}`)))].sort();
     out.push({ kind: 'Application', name: app, file: `manifests/${name}/overlays/${cluster}/`, deletes });
   }
   const declaredAfter = new Set(yaml(after));
-  const remaining = new Set([...declaredAfter].flatMap((p) => resources(after.get(p)).map((r) => `${r.kind}/${r.name}`)));
+  const remaining = new Set([...declaredAfter].flatMap((p) => res(after.get(p)).map((r) => `${r.kind}/${r.name}`)));
   for (const p of yaml(before)) {
     const app = overlayOf(p);
     if (app && reported.has(app)) continue; // Reported with its Application.
     if (after.get(p) === before.get(p) && declaredAfter.has(p)) continue;
-    for (const r of resources(before.get(p))) {
+    for (const r of res(before.get(p))) {
       const key = `${r.kind}/${r.name}`;
       // A resource that moved to another file is not removed; one declared twice is reported once.
       if (!DESTRUCTIVE_KINDS.has(r.kind) || remaining.has(key) || reported.has(key)) continue;
@@ -113,6 +127,8 @@ export function describeDestructive(d: Destructive): string {
  * it is now; the tree after is that with the plan's writes and deletes applied.
  */
 export function destructiveInPlan(plan: { writes: { path: string; content: string }[]; deletes: string[] }, paths: Iterable<string>, read: (p: string) => string | undefined): Destructive[] {
+  // Nothing written or deleted: nothing Argo CD could delete.
+  if (plan.writes.length === 0 && plan.deletes.length === 0) return [];
   const before = new Map<string, string>();
   for (const p of paths) {
     const text = read(p);

@@ -14,7 +14,8 @@ import { renderRepo } from '../render/index.js';
 import { BOOTSTRAP_DIR, MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs } from '../repo/fs.js';
-import { committedFile, isRepoRoot, readBlobs } from '../repo/git.js';
+import { mergeBases } from '../repo/generate.js';
+import { committedFile, isRepoRoot } from '../repo/git.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { basesNeeded, planGenerate, type Plan } from '../repo/plan.js';
 import { parseState } from '../repo/state.js';
@@ -85,7 +86,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
-  const bases = await readBlobs(root, basesNeeded(rendered, previous, read));
+  const bases = await mergeBases(root, basesNeeded(rendered, previous, read));
   const plan = planGenerate({ rendered, previous, read, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));
   const forced = planGenerate({ rendered, previous, read, force: true });

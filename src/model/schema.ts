@@ -10,6 +10,7 @@ import { SealedSecrets } from './bootstrap.js';
 import { checkRings, Ring, versionsInUse } from './rings.js';
 import { checkUpgrade } from '../upgrade/path.js';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
+import { resourceCredentials } from '../secrets/detect.js';
 import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
 import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
 import { checkPolicies, Policies } from './mesh/policies.js';
@@ -342,6 +343,10 @@ export function fleetSchema() {
         }
         if (c.overrides?.istioControlPlane && 'networkName' in c.overrides.istioControlPlane) {
           ctx.addIssue({ code: 'custom', path: ['clusters', i, 'overrides', 'istioControlPlane', 'networkName'], message: 'is set from clusters[].network; remove it here' });
+        }
+        // The renderer's output is trusted by the leak guard: a credential must not enter through overrides.
+        for (const field of resourceCredentials({ apiVersion: 'smm.cisco.com/v1alpha1', kind: 'ControlPlane', spec: c.overrides?.controlPlane })) {
+          ctx.addIssue({ code: 'custom', path: ['clusters', i, 'overrides', 'controlPlane', ...field.split('.').slice(1)], message: 'is a credential and would sit in git in clear: set dashboard.oidc and seal the client secret with calisti-gitops seal --target oidc' });
         }
         if (c.overrides && !c.overrides.allowPatchDirectives) {
           for (const kind of ['controlPlane', 'istioControlPlane'] as const) {

@@ -6,7 +6,7 @@
 import { SECRET_TYPE_LABEL } from '../argocd/cluster-secrets.js';
 import { DOCS_SYNC_OPTIONS, type IgnoreDifference } from '../model/argocd.js';
 import type { Cluster, Fleet } from '../model/schema.js';
-import { sealedSecret } from '../secrets/manifest.js';
+import { sealedSecret } from './sealed-secret.js';
 import { MANAGEMENT_CLUSTER, type SealedStore } from '../secrets/store.js';
 import type { GeneratedApp } from './apps/types.js';
 import type { RenderContext } from './context.js';

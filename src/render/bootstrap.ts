@@ -2,8 +2,8 @@
  * The Argo CD side of the repo: apps/ (one ApplicationSet per generated application, and the
  * kustomization the root app syncs) and bootstrap/ (what a user applies by hand once).
  */
-import { sealedSecret } from '../secrets/manifest.js';
 import { managementSealedSecretsApp } from './apps/sealed-secrets/index.js';
+import { sealedSecret } from './sealed-secret.js';
 import { MANAGEMENT_CLUSTER } from '../secrets/store.js';
 import * as argo from './argocd.js';
 import { kustomization } from './kustomize.js';

@@ -68,6 +68,8 @@ export const WAVE = {
   istioNamespace: '2',
   /** The registry pull secret, before the smm-operator chart's own resources (wave 0) whose images need it. */
   pullSecret: '-1',
+  /** Secrets the control planes read (after their namespaces, before the control planes). */
+  secrets: '3',
   /** OpenShift's per-namespace sidecar setup (CNI attachment, SCC binding), with the namespace's other prerequisites. */
   namespaceSetup: '3',
   istioControlPlane: '5',

@@ -2,7 +2,7 @@
  * Secrets the generated repo needs: a SealedSecret when `seal` stored a sealed value for it, else a
  * marked placeholder. No credential is ever rendered in clear.
  */
-import { sealedSecret } from '../secrets/manifest.js';
+import { sealedSecret } from './sealed-secret.js';
 import type { SealedStore } from '../secrets/store.js';
 import type { RenderContext } from './context.js';
 import { NS, PLACEHOLDER_ANNOTATION, SYNC_WAVE, WAVE } from './layout.js';

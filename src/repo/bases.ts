@@ -5,7 +5,9 @@
  * reachable, so `git gc` never drops them. One `git fast-import` process writes only what changed
  * since the last stored render.
  */
-import { gitExec, identityEnv } from './git.js';
+import { MODEL_FILE, SEALED_FILE } from '../render/layout.js';
+import { committedFile, gitExec, identityEnv } from './git.js';
+import { blobId } from './state.js';
 
 export const BASES_REF = 'refs/calisti-gitops/generated';
 
@@ -46,3 +48,23 @@ export async function storeRender(dir: string, render: Map<string, RenderFile & 
 const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
 /** A path as fast-import reads it: C-style quoted when it could be misread. */
 const quote = (p: string) => (/^[A-Za-z0-9._/-]+$/.test(p) ? p : JSON.stringify(p));
+
+/**
+ * Merge bases git does not have (a fresh clone: BASES_REF is local): the files were generated from
+ * the committed model, and rendering is deterministic, so rendering it again gives them back, byte for
+ * byte, whenever the toolkit renders it as it did then (each is matched by its blob id, never guessed).
+ */
+export async function basesFromCommittedModel(dir: string, missing: string[], render: (modelText: string, sealedText: string | undefined) => Map<string, { content: string }> | undefined): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (missing.length === 0) return out;
+  const model = await committedFile(dir, MODEL_FILE);
+  if (model === undefined) return out;
+  const tree = render(model, await committedFile(dir, SEALED_FILE));
+  if (!tree) return out;
+  const want = new Set(missing);
+  for (const f of tree.values()) {
+    const id = blobId(f.content);
+    if (want.has(id)) out.set(id, f.content);
+  }
+  return out;
+}

@@ -100,19 +100,33 @@ export async function commitFiles(dir: string, paths: string[], message: string)
   }
 }
 
-/** A folder in `paths` (a vendored chart) stands for every file in it, on disk and in HEAD. */
+/**
+ * A folder in `paths` (a vendored chart) stands for every file in it, on disk and in HEAD. Regular
+ * files stand for themselves; HEAD is listed once (one git process, not one per path) only when some
+ * path is a folder or gone from disk.
+ */
 async function expandFolders(dir: string, head: string | undefined, paths: string[]): Promise<string[]> {
   const out: string[] = [];
+  let headFiles: string[] | undefined;
+  const inHead = async (p: string): Promise<string[]> => {
+    if (!head) return [];
+    headFiles ??= (await gitExec(dir, ['ls-tree', '-r', '-z', '--name-only', head])).split('\0').filter(Boolean);
+    return headFiles.filter((f) => f.startsWith(`${p}/`));
+  };
   for (const p of paths) {
-    let isDir = false;
+    let st;
     try {
-      isDir = lstatSync(join(dir, p)).isDirectory();
+      st = lstatSync(join(dir, p));
     } catch {
       // gone: a file or a folder deleted from disk
     }
-    const inHead = head ? (await gitExec(dir, ['ls-tree', '-r', '-z', '--name-only', head, '--', `${p}/`])).split('\0').filter(Boolean) : [];
-    if (!isDir && inHead.length === 0) out.push(p);
-    else out.push(...inHead, ...(isDir ? walkFiles(dir, p) : []));
+    if (st && !st.isDirectory()) {
+      out.push(p);
+      continue;
+    }
+    const before = await inHead(p);
+    if (!st && before.length === 0) out.push(p);
+    else out.push(...before, ...(st ? walkFiles(dir, p) : []));
   }
   return out;
 }

@@ -2,8 +2,8 @@
  * runGenerate: model -> render -> plan -> apply -> commit, all or nothing. If anything fails after
  * the first write, every file is put back and nothing stays staged.
  */
-import { notice } from '../notices.js';
 import { join, resolve } from 'node:path';
+import { notice } from '../notices.js';
 import { HandEditError, osReason, UserError } from '../errors.js';
 import { blueprintFor } from '../model/blueprint.js';
 import { parseFleet, readModelText } from '../model/load.js';
@@ -19,7 +19,7 @@ import { checkTransition } from '../upgrade/transition.js';
 import { clearJournal, describeRecovery, recover, writeJournal } from './journal.js';
 import { withRepoLock } from './lock.js';
 import { basesNeeded, planGenerate, type Plan } from './plan.js';
-import { storeRender } from './bases.js';
+import { basesFromCommittedModel, storeRender } from './bases.js';
 import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
 import { isGeneratedPath } from '../render/layout.js';
 import { blobId, parseState } from './state.js';
@@ -107,7 +107,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
       ...(external ? [{ path: MODEL_FILE, content: modelText }] : []),
       ...(opts.sealedText !== undefined ? [{ path: SEALED_FILE, content: opts.sealedText }] : []),
     ],
-    bases: await readBlobs(dir, basesNeeded(rendered, previous, read, opts.force)),
+    bases: await mergeBases(dir, basesNeeded(rendered, previous, read, opts.force)),
   });
   if (plan.conflicts.length > 0) {
     throw new HandEditError(
@@ -232,6 +232,20 @@ export async function applyPlan(
     clearJournal(fs.root);
     throw e;
   }
+}
+
+/** Merge bases from git, else (a fresh clone without BASES_REF) from rendering the committed model again. */
+export async function mergeBases(dir: string, ids: string[]): Promise<Map<string, string>> {
+  const found = await readBlobs(dir, ids);
+  const missing = ids.filter((id) => !found.has(id));
+  const again = await basesFromCommittedModel(dir, missing, (model, sealed) => {
+    try {
+      return renderRepo(parseFleet(model, MODEL_FILE), SealedStore.parse(sealed, SEALED_FILE));
+    } catch {
+      return undefined; // a committed model that no longer parses gives no bases
+    }
+  });
+  return new Map([...found, ...again]);
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The one secret detector: every parsed object a repo or a build holds, in any spelling YAML or
  * JSON allows (flow style, aliases, tags, escapes), is checked as data, never as text. It finds
- * Secrets (also inside `List` items), kustomize `secretGenerator` values, and placeholder Secrets
- * that carry real values. Used by the leak guard, validate, diff redaction and the build cache.
+ * Secrets (also inside `List` items), kustomize `secretGenerator` values, placeholder Secrets
+ * that carry real values, and credentials custom resources hold as literal fields. Used by the leak guard, validate, diff redaction and the build cache.
  */
 import { parseAllDocuments } from 'yaml';
 
@@ -104,6 +104,23 @@ export function helmCredentials(o: Obj): string[] {
   return out;
 }
 
+/**
+ * Credentials that custom resources take as literal fields: the dashboard's OIDC client secret in
+ * a Calisti ControlPlane (docs 2.5.10.2). `calisti-gitops seal --target oidc` is the way to set it.
+ */
+const LITERAL_CREDENTIAL_FIELDS: { apiGroup: string; kind: string; path: string[] }[] = [
+  { apiGroup: 'smm.cisco.com', kind: 'ControlPlane', path: ['spec', 'smm', 'auth', 'oidc', 'client', 'secret'] },
+];
+
+export function resourceCredentials(o: Obj): string[] {
+  return LITERAL_CREDENTIAL_FIELDS.filter((f) => o.kind === f.kind && String(o.apiVersion ?? '').startsWith(`${f.apiGroup}/`))
+    .filter((f) => {
+      const v = f.path.reduce<unknown>((cur, k) => (isObj(cur) ? cur[k] : undefined), o);
+      return typeof v === 'string' && !TEMPLATE_OR_EMPTY.test(v);
+    })
+    .map((f) => f.path.join('.'));
+}
+
 export interface Leak {
   /** `Secret/ns/name` or `secretGenerator`. */
   what: string;
@@ -121,6 +138,8 @@ export function leaksIn(doc: unknown): Leak[] {
     }
     const gen = generatorValues(o);
     if (gen.length) out.push({ what: 'secretGenerator', keys: gen });
+    const fields = resourceCredentials(o);
+    if (fields.length) out.push({ what: `${String(o.kind)}/${String((isObj(o.metadata) && o.metadata.name) || '?')}`, keys: fields });
     const helm = helmCredentials(o);
     if (helm.length) out.push({ what: `${String(o.kind)}/${String((isObj(o.metadata) && o.metadata.name) || '?')}`, keys: helm });
   }

@@ -19,7 +19,8 @@ import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { plaintextSecrets } from '../secrets/leak.js';
 import { BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
 import { driftFindings, renderOf } from './rules/drift.js';
-import { baseModel, upgradePathFindings } from './rules/upgrade-path.js';
+import { networkChangeFindings } from './rules/network-change.js';
+import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
 import { renovateFindings } from './rules/renovate.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
@@ -172,8 +173,11 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     findings.push(...renovateFindings(root, fleet));
     const text = readFileSync(join(root, MODEL_FILE), 'utf8');
     const base = await baseModel(root, text, opts.base);
-    if (base) findings.push(...upgradePathFindings(base, fleet, { text, drifted: drift.length > 0 }));
-    else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
+    if (base) {
+      findings.push(...upgradePathFindings(base, fleet, { text, drifted: drift.length > 0 }));
+      const before = baseFleet(base);
+      if (before) findings.push(...networkChangeFindings(base.ref, before, fleet));
+    } else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
   }
   // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
   const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));

@@ -4,6 +4,7 @@
  */
 import { SYNC_WAVE } from '../render/layout.js';
 import { finding, resourceRef, type Finding } from './findings.js';
+import { MESH_RULES } from './rules/registry.js';
 
 export interface Deployed {
   obj: Record<string, any>;
@@ -59,11 +60,11 @@ export function clusterRules(view: ClusterView): Finding[] {
     if (spec.clusterName !== undefined && spec.clusterName !== view.cluster) {
       out.push(finding('controlplane/cluster-name-mismatch', `clusterName "${spec.clusterName}" but the Application deploys it to "${view.cluster}"`, at(view, d)));
     }
+    // A passive SMM may run on a primary (ACTIVE) or a remote (PASSIVE) Istio cluster; an active one needs a primary (docs 2.7.1).
     const referenced = ref?.name ? icpByKey.get(icpKey(ref.name, ref.namespace ?? 'istio-system')) : undefined;
     const mode = referenced?.obj.spec?.mode ?? 'ACTIVE';
-    const role = spec.role ?? 'active';
-    if (referenced && ((role === 'passive') !== (mode === 'PASSIVE'))) {
-      out.push(finding('controlplane/role-mismatch', `role ${role} but IstioControlPlane ${referenced.obj.metadata.name} runs mode ${mode}`, at(view, d)));
+    if (referenced && (spec.role ?? 'active') === 'active' && mode === 'PASSIVE') {
+      out.push(finding('controlplane/role-mismatch', `an active Service Mesh Manager needs a primary Istio cluster, but IstioControlPlane ${referenced.obj.metadata.name} runs mode PASSIVE: set role: passive, or make the Istio control plane ACTIVE`, at(view, d)));
     }
   }
 
@@ -91,6 +92,7 @@ export function clusterRules(view: ClusterView): Finding[] {
 
   out.push(...gatewayRules(view, of('Gateway', 'networking.istio.io'), of('VirtualService', 'networking.istio.io')));
   out.push(...syncWaveRules(view, namespaces, icpByKey));
+  for (const rule of MESH_RULES) out.push(...(rule.cluster?.(view) ?? []));
   return out;
 }
 
@@ -103,32 +105,6 @@ function gatewayRules(view: ClusterView, gateways: Deployed[], virtualServices: 
       if (g === 'mesh') continue;
       const key = String(g).includes('/') ? String(g) : `${ns}/${g}`;
       if (!names.has(key)) out.push(finding('virtualservice/gateway-missing', `gateway "${g}" is not a Gateway on ${view.cluster}`, at(view, d)));
-    }
-  }
-  // Gateways select workloads by labels; servers of gateways with the same selector share listeners.
-  const bySelector = new Map<string, Deployed[]>();
-  for (const d of gateways) {
-    const sel = JSON.stringify(Object.entries(d.obj.spec?.selector ?? {}).sort());
-    bySelector.set(sel, [...(bySelector.get(sel) ?? []), d]);
-  }
-  for (const group of bySelector.values()) {
-    const ports = new Map<number, { protocol: string; gw: Deployed }>();
-    const certs = new Map<string, Deployed>();
-    for (const d of group) {
-      for (const server of d.obj.spec?.servers ?? []) {
-        const number = server.port?.number;
-        const protocol = String(server.port?.protocol ?? '').toUpperCase();
-        const seen = ports.get(number);
-        if (seen && seen.protocol !== protocol) {
-          out.push(finding('gateway/port-protocol-conflict', `port ${number} is ${protocol} here but ${seen.protocol} in Gateway ${seen.gw.obj.metadata.namespace}/${seen.gw.obj.metadata.name} on the same workload`, at(view, d)));
-        } else if (!seen) ports.set(number, { protocol, gw: d });
-        const cert = server.tls?.credentialName;
-        if (cert) {
-          const other = certs.get(cert);
-          if (other && other !== d) out.push(finding('gateway/reused-cert', `certificate "${cert}" is also used by Gateway ${other.obj.metadata.namespace}/${other.obj.metadata.name} on the same workload`, at(view, d)));
-          else certs.set(cert, d);
-        }
-      }
     }
   }
   return out;
@@ -155,7 +131,7 @@ function syncWaveRules(view: ClusterView, namespaces: Map<string, Deployed>, icp
 
 /** Rules over the whole fleet: one mesh, at least one active control plane. */
 export function fleetRules(views: ClusterView[]): Finding[] {
-  const out: Finding[] = [];
+  const out = MESH_RULES.flatMap((rule) => rule.fleet?.(views) ?? []);
   const icps = views.flatMap((v) => v.resources.filter((d) => is(d.obj, 'IstioControlPlane', 'servicemesh.cisco.com')).map((d) => ({ v, d })));
   if (icps.length === 0) return out;
   if (!icps.some(({ d }) => (d.obj.spec?.mode ?? 'ACTIVE') === 'ACTIVE')) {

@@ -1,5 +1,5 @@
 /** Secrets in git: plaintext values are errors; placeholders wait for `calisti-gitops seal`. */
-import { helmCredentials, isPlaceholder, isSecret, PLACEHOLDER_ANNOTATION, plaintextKeys } from '../secrets/detect.js';
+import { helmCredentials, isPlaceholder, isSecret, PLACEHOLDER_ANNOTATION, plaintextKeys, resourceCredentials } from '../secrets/detect.js';
 import { finding, resourceRef, type Finding } from './findings.js';
 
 
@@ -11,6 +11,8 @@ interface Where {
 }
 
 export function secretFindings(obj: Record<string, any>, where: Where): Finding[] {
+  const fields = resourceCredentials(obj);
+  if (fields.length) return [finding('secret/plaintext', `${fields.join(', ')} holds a credential in clear; seal it (calisti-gitops seal --target oidc) instead`, { ...where, resource: resourceRef(obj) })];
   if (!isSecret(obj)) return [];
   const ref = resourceRef(obj);
   // The one detector decides: a placeholder that carries a real value is a plaintext Secret.

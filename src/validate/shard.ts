@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import type { Finding } from './findings.js';
 import { fleetRules, type ClusterView } from './mesh.js';
+import { MESH_RULES } from './rules/registry.js';
 
 export interface Shard {
   /** 1-based. */
@@ -15,8 +16,8 @@ export interface Shard {
   count: number;
 }
 
-/** The kinds fleet-wide rules read (mesh.ts fleetRules). */
-export const FLEET_KINDS = new Set(['IstioControlPlane']);
+/** The kinds fleet-wide rules read (mesh.ts fleetRules, and the fleet rules of rules/registry.ts). */
+export const FLEET_KINDS = new Set(['IstioControlPlane', ...MESH_RULES.flatMap((r) => r.fleetKinds ?? [])]);
 
 export interface FleetFacts {
   /** Argo CD's files all parsed, so fleet rules may run. */

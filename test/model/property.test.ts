@@ -75,7 +75,8 @@ describe('valid models', () => {
     await fc.assert(
       fc.asyncProperty(fleetArb, async (model) => {
         const r = await runValidate({ dir: writeTree(model), strict: false, crds: CRD_PATHS, cacheDir: null });
-        const bad = r.findings.filter((f) => f.severity !== 'info' && f.rule !== 'secret/unsealed-placeholder');
+        // Several active SMM control planes are a valid model (the guide's active-active step) that 2.7.1 warns about.
+        const bad = r.findings.filter((f) => f.severity !== 'info' && f.rule !== 'secret/unsealed-placeholder' && f.rule !== 'controlplane/multiple-active');
         expect(bad, model).toEqual([]);
       }),
       { numRuns: 6 },

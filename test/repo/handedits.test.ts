@@ -27,6 +27,28 @@ describe('hand edits', () => {
     }
   });
 
+  it('keep merging in a fresh clone, which has no refs/calisti-gitops: the bases are rendered again from the committed model', async () => {
+    const origin = join(tempDir(), 'origin');
+    expect((await cli('init', origin)).code).toBe(0);
+    // The hand edit first, then a model change the origin merges it with: the pure render of that
+    // model is then in no commit, only in the origin's refs/calisti-gitops.
+    const model = (d: string) => join(d, 'calisti.yaml');
+    const f = join(origin, APPSET);
+    writeFileSync(f, readFileSync(f, 'utf8').replace('          - Replace=true\n', '          - Replace=true\n          - ServerSideApply=true\n'));
+    git(origin, 'commit', '-qam', 'hand edit');
+    writeFileSync(model(origin), readFileSync(model(origin), 'utf8').replace('clusters:\n', 'clusters:\n  - name: wc-3\n    role: passive\n'));
+    expect((await cli('generate', '-C', origin)).code).toBe(0);
+    const dir = join(tempDir(), 'clone');
+    execFileSync('git', ['clone', '-q', '--no-local', origin, dir]); // objects only through the transport, as from a server
+    expect(git(dir, 'for-each-ref', 'refs/calisti-gitops')).toBe('');
+    writeFileSync(model(dir), readFileSync(model(dir), 'utf8').replace('clusters:\n', 'clusters:\n  - name: wc-4\n    role: passive\n'));
+    const r = await cli('generate', '-C', dir, '-o', 'json');
+    expect(r.code, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout).merged).toEqual([APPSET]);
+    expect(readFileSync(join(dir, APPSET), 'utf8')).toContain('ServerSideApply=true');
+    expect(readFileSync(join(dir, APPSET), 'utf8')).toContain('cluster: wc-4');
+  });
+
   it('--force names every hand edit it discards', async () => {
     const dir = join(tempDir(), 'repo');
     expect((await cli('init', dir)).code).toBe(0);

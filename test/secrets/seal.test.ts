@@ -141,4 +141,39 @@ describeWithConformance('seal', () => {
     writeFileSync(join(dir, 'calisti.yaml'), before.get('calisti.yaml')!);
     expect(snapshot(dir)).toEqual(before);
   });
+  it('seals the dashboard\'s OIDC client secret: a merge patch in a SealedSecret and the Job that applies it; nothing in clear', async () => {
+    const CLIENT_SECRET = 'oidc-Zq7-client-secret';
+    const dir = join(tempDir(), 'repo');
+    const model = join(tempDir(), 'calisti.yaml');
+    const example = readFileSync(join(import.meta.dirname, '../../examples/multi-cluster/calisti.yaml'), 'utf8');
+    const oidc = '      hostname: smm.example.org\n      tls: {letsEncrypt: true}\n      oidc: {issuerURL: https://dex.example.org, clientID: smm, kubectlImage: "registry.example.org/tools/kubectl:1.24.17"}\n';
+    writeFileSync(model, example.replace('      expose: true\n      anonymous: true\n', `      expose: true\n${oidc}`));
+    expect((await cli('init', dir, '-f', model)).code).toBe(0);
+    const placeholder = await cli('validate', '-C', dir, '-o', 'json', ...CRDS);
+    expect(placeholder.stdout).toContain('seal --target oidc');
+
+    // The secret from the environment, never an argument; only its sealed patch is written.
+    let printed = '';
+    const capture = (t: string) => void (printed += t);
+    expect(await run(['seal', '--cert', CERT, '-C', dir, '--target', 'oidc', '--commit'], { out: capture, err: capture }, { CALISTI_OIDC_CLIENT_SECRET: CLIENT_SECRET }), printed).toBe(0);
+    expect(printed).toContain('sealed smm-registry-access/smm-oidc-client-secret for workload-cluster-1');
+    expect(printed).not.toContain(CLIENT_SECRET);
+    expect(everything(dir)).not.toContain(CLIENT_SECRET);
+    const overlay = 'manifests/smm-controlplane/overlays/workload-cluster-1';
+    const s = parseYamlDocs(readFileSync(join(dir, overlay, 'oidc-client-secret.yaml'), 'utf8'))[0]!;
+    expect(s.kind).toBe('SealedSecret');
+    const patch = unseal(KEY, Buffer.from(s.spec.encryptedData['patch.json'], 'base64'), oaepLabel('strict', 'smm-registry-access', 'smm-oidc-client-secret')).toString();
+    expect(JSON.parse(patch)).toEqual({ spec: { smm: { auth: { oidc: { client: { secret: CLIENT_SECRET } } } } } });
+    expect(listFiles(dir)).toContain(`${overlay}/oidc-job.yaml`);
+    const v = await cli('validate', '-C', dir, '-o', 'json', ...CRDS);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).not.toContain('seal --target oidc');
+
+    // A cluster without OIDC, or no secret at all, is refused with the way out.
+    const none = await run(['seal', '--cert', CERT, '-C', dir, '--target', 'oidc', '--cluster', 'workload-cluster-2'], { out: capture, err: capture }, { CALISTI_OIDC_CLIENT_SECRET: CLIENT_SECRET });
+    expect(none).toBe(1);
+    expect(printed).toContain('no dashboard.oidc in calisti.yaml for cluster(s) workload-cluster-2');
+    expect(await run(['seal', '--cert', CERT, '-C', dir, '--target', 'oidc'], { out: capture, err: capture }, {})).toBe(1);
+    expect(printed).toContain('CALISTI_OIDC_CLIENT_SECRET is not set');
+  });
 });

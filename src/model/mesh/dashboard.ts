@@ -1,8 +1,9 @@
 /**
  * Exposing the dashboard for real (docs 2.5.10.1): its host name, Service and TLS (Let's Encrypt,
- * a certificate of your own, or termination on the load balancer). Spread into the cluster's
- * `dashboard` in ../schema.ts; checkDashboard holds the docs' rule that an exposed dashboard
- * needs HTTPS somewhere.
+ * a certificate of your own, or termination on the load balancer), and OIDC login (2.5.10.2).
+ * Spread into the cluster's `dashboard` in ../schema.ts; checkDashboard holds the docs' rule that
+ * an exposed dashboard needs HTTPS somewhere. The OIDC client secret is never part of the model:
+ * `calisti-gitops seal --target oidc` seals it.
  */
 import { z } from 'zod';
 import { DnsSubdomain } from '../names.js';
@@ -20,6 +21,32 @@ export const DashboardTls = z
   })
   .describe('Where TLS for the exposed dashboard is terminated; the dashboard logs in over HTTPS only.');
 
+const ClaimMapping = z
+  .strictObject({
+    claim: z.string().min(1).optional().describe('JWT claim to take the value from (the API server\'s --oidc-*-claim).'),
+    prefix: z.string().optional().describe('Prefix put before every value, e.g. "oidc:" (the API server\'s --oidc-*-prefix).'),
+  });
+
+/** A container image with a tag or a digest: what the cluster pulls is decided here, not by "latest". */
+const Image = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9._:/-]*[a-z0-9])?(:\w[\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, 'must be an image reference with a tag or digest, e.g. registry.example.org/tools/kubectl:1.24.17');
+
+export const DashboardOidc = z
+  .strictObject({
+    issuerURL: z.url({ protocol: /^https$/, error: 'must be an https:// URL (the API server accepts no other scheme for an OIDC issuer)' }).describe('URL of the OIDC provider, the level below .well-known/openid-configuration (spec.smm.auth.oidc.client.issuerURL).'),
+    clientID: z.string().min(1).describe('Client ID registered at the provider (spec.smm.auth.oidc.client.id). The client secret is sealed with calisti-gitops seal --target oidc, never written here.'),
+    clientSecret: z
+      .never({ error: 'never in calisti.yaml: seal it with calisti-gitops seal --target oidc (from CALISTI_OIDC_CLIENT_SECRET or stdin)' })
+      .optional()
+      .describe('Not here: the client secret is sealed with calisti-gitops seal --target oidc, so it never sits in git in clear.'),
+    username: ClaimMapping.optional().describe('How a user name is taken from the token (spec.smm.auth.oidc.username).'),
+    groups: ClaimMapping.optional().describe('How groups are taken from the token (spec.smm.auth.oidc.groups).'),
+    requiredClaims: z.record(z.string().min(1), z.string()).optional().describe('Claims a token must carry with these values to log in (spec.smm.auth.oidc.requiredClaims).'),
+    kubectlImage: Image.describe('An image with kubectl that a PostSync Job runs to copy the sealed client secret into the ControlPlane (whose field takes only a literal); pick one your clusters may pull.'),
+  })
+  .describe('Dashboard login through an OIDC provider (docs 2.5.10.2); needs expose: true.');
+
 /** Spread into the cluster's dashboard object (../schema.ts). */
 export const DashboardExtras = {
   hostname: DnsSubdomain.optional().describe('Public DNS name of the dashboard, e.g. smm.example.org; announced to external-dns on the gateway Service.'),
@@ -30,6 +57,7 @@ export const DashboardExtras = {
     .describe('Node ports when serviceType is NodePort.'),
   serviceAnnotations: z.record(z.string().min(1), z.string()).optional().describe('Extra annotations on the dashboard gateway Service, e.g. the AWS load balancer certificate.'),
   tls: DashboardTls.optional(),
+  oidc: DashboardOidc.optional(),
 };
 
 type Dashboard = { expose: boolean; anonymous: boolean } & { [K in keyof typeof DashboardExtras]?: z.infer<(typeof DashboardExtras)[K]> };
@@ -47,4 +75,6 @@ export function checkDashboard(d: Dashboard, issue: (path: PropertyKey[], messag
     if (d.tls.letsEncrypt !== undefined && !d.hostname) issue(['hostname'], 'Let\'s Encrypt issues the certificate for this name; set it');
   }
   if (d.nodePorts && d.serviceType !== 'NodePort') issue(['nodePorts'], 'apply only with serviceType: NodePort');
+  if (d.oidc && !d.expose) issue(['oidc'], 'OIDC login is for the exposed dashboard; set expose: true');
+  if (d.oidc && d.anonymous) issue(['oidc'], 'anonymous: true turns login off; remove oidc or anonymous');
 }

@@ -34,18 +34,23 @@ export async function baseModel(root: string, text: string, ref?: string): Promi
   return t === undefined ? undefined : { ref: `${last.slice(0, 12)}^`, text: t };
 }
 
+/** The base's model, or undefined when it does not parse (an older schema: nothing to compare). */
+export function baseFleet(base: { ref: string; text: string }): Fleet | undefined {
+  try {
+    return parseFleet(base.text, `${base.ref}:${MODEL_FILE}`);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `model`: calisti.yaml's text, and whether the repo is not what it generates. A supported step made
  * by changing calisti.version alone, never generated (a hosted Renovate pull request: no
  * post-upgrade tasks), gets one finding that names the command making the step on the branch.
  */
 export function upgradePathFindings(base: { ref: string; text: string }, fleet: Fleet, model?: { text: string; drifted: boolean }): Finding[] {
-  let before: Fleet;
-  try {
-    before = parseFleet(base.text, `${base.ref}:${MODEL_FILE}`);
-  } catch {
-    return [];
-  }
+  const before = baseFleet(base);
+  if (!before) return [];
   const bump = model?.drifted ? versionBump(base.text, model.text) : undefined;
   if (bump && supported(bump.from, bump.to)) {
     return [

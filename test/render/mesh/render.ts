@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { findKustomize, kustomizeBuild } from '../../../src/kustomize/build.js';
 import { parseFleet } from '../../../src/model/load.js';
 import { renderRepo } from '../../../src/render/index.js';
+import type { SealedStore } from '../../../src/secrets/store.js';
 import { parseYamlDocs, tempDir } from '../../helpers.js';
 
 const tool = findKustomize();
@@ -21,8 +22,8 @@ ${clusters}
 ${rest}`;
 
 /** Renders the model into a temporary folder; `build` builds one overlay, cleanly, into objects. */
-export function renderToDisk(model: string) {
-  const tree = renderRepo(parseFleet(model));
+export function renderToDisk(model: string, sealed?: SealedStore) {
+  const tree = renderRepo(parseFleet(model), sealed);
   const dir = tempDir();
   for (const [p, f] of tree) {
     mkdirSync(dirname(join(dir, p)), { recursive: true });

@@ -6,6 +6,7 @@ import type { Cluster } from '../../../model/schema.js';
 import { image, networkOf, type ControlPlaneRevision, type RenderContext } from '../../context.js';
 import { CONTROL_PLANE_NAME, NS, SYNC_WAVE, WAVE } from '../../layout.js';
 import type { K8sObject } from '../../yaml.js';
+import { oidcSettings } from './oidc.js';
 
 const waveAnnotation = (wave: string) => ({ annotations: { [SYNC_WAVE]: wave } });
 
@@ -188,7 +189,7 @@ export function controlPlaneFeatures(cluster: Cluster): string[] {
  */
 export function dashboardPatch(cluster: Cluster): K8sObject | undefined {
   const d = cluster.dashboard;
-  if (!d.expose || (!d.hostname && !d.serviceType && !d.nodePorts && !d.serviceAnnotations && !d.tls)) return undefined;
+  if (!d.expose || (!d.hostname && !d.serviceType && !d.nodePorts && !d.serviceAnnotations && !d.tls && !d.oidc)) return undefined;
   const annotations = { ...d.serviceAnnotations, ...(d.hostname ? { 'external-dns.alpha.kubernetes.io/hostname': `${d.hostname}.` } : {}) };
   const service = {
     ...(Object.keys(annotations).length ? { annotations } : {}),
@@ -205,6 +206,11 @@ export function dashboardPatch(cluster: Cluster): K8sObject | undefined {
     apiVersion: 'smm.cisco.com/v1alpha1',
     kind: 'ControlPlane',
     metadata: { name: CONTROL_PLANE_NAME },
-    spec: { smm: { exposeDashboard: { meshGateway: { enabled: true, ...(Object.keys(service).length ? { service } : {}), ...(tls ? { tls } : {}) } } } },
+    spec: {
+      smm: {
+        ...(d.oidc ? { auth: { oidc: oidcSettings(d.oidc) } } : {}),
+        exposeDashboard: { meshGateway: { enabled: true, ...(Object.keys(service).length ? { service } : {}), ...(tls ? { tls } : {}) } },
+      },
+    },
   };
 }

@@ -12,6 +12,7 @@ import { appDir, componentDir, relativeTo, NS, WAVE } from '../../layout.js';
 import type { K8sObject } from '../../yaml.js';
 import type { AppFile, GeneratedApp } from '../types.js';
 import { controlPlane, controlPlaneFeatures, controlPlanePatch, dashboardPatch, istioControlPlane, istioControlPlanePatch, istioFileName, namespace } from './controlplane.js';
+import { oidcFiles } from './oidc.js';
 import { acmeCertificates, acmeIssuer, egressRoute, istioGateway, meshGateway, virtualServices } from './gateways.js';
 
 const NAME = 'smm-controlplane';
@@ -67,17 +68,19 @@ export const smmControlPlane: GeneratedApp = {
     ];
     return [...docs, ['kustomization.yaml', kustomization({ resources: docs.map(([f]) => f) })]];
   },
-  overlay({ ctx, cluster, dir, base }) {
+  overlay({ ctx, cluster, dir, base, sealed }) {
     const icpFiles = ctx.revisions.map((r) => istioFileName(r.name));
     const gateways = gatewaysOn(ctx, cluster);
     const namespaces = [...new Set(gateways.map((g) => g.namespace))];
     const openshift = cluster.platform === 'openshift' ? sidecarNamespaceSetup(ctx, cluster) : [];
+    const oidc = oidcFiles(cluster, sealed);
     const dashboard = dashboardPatch(cluster);
     const extraPatches: [string, K8sObject][] = dashboard ? [['dashboard.yaml', dashboard]] : [];
     return [
       ['control-plane.yaml', controlPlanePatch(cluster)],
       ...extraPatches,
       ...openshift,
+      ...oidc,
       ...ctx.revisions.map((r): [string, K8sObject] => [istioFileName(r.name), istioControlPlanePatch(ctx, cluster, r.name)]),
       [
         'kustomization.yaml',
@@ -88,6 +91,7 @@ export const smmControlPlane: GeneratedApp = {
             ...namespaces.map((ns) => relativeTo(dir, gatewayNamespaceDir(ns))),
             ...gateways.map((g) => relativeTo(dir, gatewayDir(g.namespace, g.name))),
             ...openshift.map(([f]) => f),
+            ...oidc.map(([f]) => f),
           ],
           components: controlPlaneFeatures(cluster).map((f) => relativeTo(dir, componentDir(NAME, f))),
           patches: [{ path: 'control-plane.yaml' }, ...icpFiles.map((path) => ({ path })), ...extraPatches.map(([path]) => ({ path }))],

@@ -1,6 +1,6 @@
 /** SealedSecret objects as kubeseal writes them, with the scope annotations where it puts them. */
-import type { K8sObject } from '../render/yaml.js';
-import type { SealedEntry } from './store.js';
+import type { SealedEntry } from '../secrets/store.js';
+import type { K8sObject } from './yaml.js';
 
 export const SCOPE_ANNOTATION = {
   'namespace-wide': 'sealedsecrets.bitnami.com/namespace-wide',

@@ -1,0 +1,73 @@
+/**
+ * virtualservice/destination-unknown: a VirtualService routes to a host that resolves to no Service
+ * anywhere in the mesh and to no ServiceEntry (docs 2.7.3: destinations that resolve to nothing).
+ * Services come from what the fleet deploys: Services, IstioMeshGateways (a Service named after the
+ * gateway) and DemoApplications (one per enabled component). A cluster-local host in a namespace
+ * where the repo deploys no Service is not judged: something else may own it.
+ */
+import { finding, type Finding } from '../findings.js';
+import type { ClusterView } from '../mesh.js';
+import type { MeshRule } from './types.js';
+import { ofKind, where, type Obj } from './view.js';
+
+const LOCAL = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/;
+
+/** Istio's reading of a destination host: a short name is in the VirtualService's namespace. */
+const fqdn = (host: string, namespace: string) => (host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`);
+
+/** Services by namespace across the fleet, and the ServiceEntry hosts. */
+function registry(views: ClusterView[]): { services: Map<string, Set<string>>; entries: string[] } {
+  const services = new Map<string, Set<string>>();
+  const add = (ns: string, name: string) => services.set(ns, (services.get(ns) ?? new Set()).add(name));
+  const entries: string[] = [];
+  for (const v of views) {
+    for (const { obj } of v.resources) {
+      const ns = String(obj.metadata?.namespace ?? 'default');
+      if (obj.kind === 'Service' && obj.apiVersion === 'v1') add(ns, obj.metadata?.name);
+      else if (obj.kind === 'IstioMeshGateway') add(ns, obj.metadata?.name);
+      else if (obj.kind === 'DemoApplication' && Array.isArray(obj.spec?.enabledComponents)) obj.spec.enabledComponents.forEach((c: string) => add(ns, c));
+      else if (obj.kind === 'ServiceEntry') entries.push(...(obj.spec?.hosts ?? []));
+    }
+  }
+  return { services, entries };
+}
+
+const matchesEntry = (host: string, entry: string) => entry === host || (entry.startsWith('*.') && host.endsWith(entry.slice(1)));
+
+/** Every destination of a VirtualService's http, tcp and tls routes, with its path. */
+function destinations(spec: Obj): [string, string][] {
+  const out: [string, string][] = [];
+  for (const kind of ['http', 'tcp', 'tls']) {
+    (spec[kind] ?? []).forEach((r: Obj, i: number) => {
+      (r?.route ?? []).forEach((d: Obj, j: number) => d?.destination?.host && out.push([`${kind}[${i}].route[${j}]`, String(d.destination.host)]));
+      if (r?.mirror?.host) out.push([`${kind}[${i}].mirror`, String(r.mirror.host)]);
+    });
+  }
+  return out;
+}
+
+export const virtualServiceDestination: MeshRule = {
+  id: 'virtualservice/destination-unknown',
+  fleetKinds: ['VirtualService', 'Service', 'IstioMeshGateway', 'DemoApplication', 'ServiceEntry'],
+  fleet(views) {
+    const { services, entries } = registry(views);
+    const out: Finding[] = [];
+    for (const v of views) {
+      for (const d of ofKind(v, 'VirtualService', 'networking.istio.io')) {
+        for (const [path, host] of destinations(d.obj.spec ?? {})) {
+          const full = fqdn(host, d.obj.metadata?.namespace ?? 'default');
+          if (entries.some((e) => matchesEntry(full, e) || matchesEntry(host, e))) continue;
+          const local = LOCAL.exec(full);
+          if (local) {
+            const known = services.get(local[2]!);
+            if (!known || known.has(local[1]!)) continue;
+            out.push(finding('virtualservice/destination-unknown', `${path} routes to ${host}, but no cluster of the fleet has a Service ${local[1]} in namespace ${local[2]} (there: ${[...known].sort().join(', ')})`, where(v, d)));
+          } else {
+            out.push(finding('virtualservice/destination-unknown', `${path} routes to ${host}, which is neither a cluster-local Service nor the host of a ServiceEntry: add one (calisti.yaml policies.serviceEntries) or write the host as <service>.<namespace>.svc.cluster.local`, where(v, d)));
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
