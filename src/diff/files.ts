@@ -7,7 +7,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
-import { CREDENTIAL_NAME, helmCredentials, mayHoldSecret, objectsOf, parseDocuments } from '../secrets/detect.js';
+import { CREDENTIAL_NAME, helmCredentials, mayHoldSecret, objectsOf, parseDocuments, resourceCredentials } from '../secrets/detect.js';
 
 const RUN_KEY = randomBytes(32);
 const SECRET_KINDS = new Set(['Secret', 'SealedSecret']);
@@ -35,6 +35,16 @@ function redactObject(doc: unknown): boolean {
           redactValues(o.spec[f]);
           if (isObj(o.spec.template)) for (const g of SECRET_FIELDS) redactValues(o.spec.template[g]);
         }
+      }
+    }
+    // A credential field a kind takes as a literal (a ControlPlane's OIDC client secret): a digest.
+    for (const path of resourceCredentials(o)) {
+      const keys = path.split('.');
+      const parent = keys.slice(0, -1).reduce<unknown>((cur, k) => (isObj(cur) ? cur[k] : undefined), o);
+      const last = keys[keys.length - 1]!;
+      if (isObj(parent) && typeof parent[last] === 'string') {
+        parent[last] = digest(parent[last]);
+        any = true;
       }
     }
     // Helm parameters named like credentials, in an Application or an ApplicationSet's template.

@@ -82,6 +82,13 @@ describe('diff', () => {
     expect(out).not.toMatch(/hunter2|AgB0/);
   });
 
+  it('redacts a ControlPlane OIDC client secret written in clear', () => {
+    const text = 'apiVersion: smm.cisco.com/v1alpha1\nkind: ControlPlane\nmetadata: {name: smm}\nspec:\n  smm:\n    auth:\n      oidc:\n        client:\n          id: dashboard\n          secret: oidc-client-s3cret-value\n';
+    const out = redactSecrets('cp.yaml', text);
+    expect(out).not.toContain('oidc-client-s3cret-value');
+    expect(out).toContain('id: dashboard');
+  });
+
   it('reports changed field paths, lists that change length as a whole', () => {
     expect(changedPaths({ a: { b: 1, c: [1, 2] } }, { a: { b: 2, c: [1, 2, 3] } }, '')).toEqual(['a.b', 'a.c']);
   });
