@@ -34,10 +34,12 @@ export function registerGenerate(program: Command, io: Io): void {
     .argument('<dir>', 'folder for the repo (created if missing)')
     .option('--example <name>', `start from an example: ${EXAMPLES.join(', ')} (default: multi-cluster)`)
     .option('-f, --file <model>', 'start from this calisti.yaml instead of an example')
+    .option('--path <folder>', 'keep the tree in this folder of the repository at <dir> (a monorepo); every Argo CD source path starts with it (git.path)')
+    .option('--force', 'in an existing repository, overwrite its files that calisti-gitops also writes (its README is otherwise kept, and the generated one is CALISTI-GITOPS.md)', false)
     .addOption(formatOption())
-    .addHelpText('after', '\nExample:\n  $ calisti-gitops init ./calisti-gitops --example multi-cluster')
-    .action(async (dir: string, o: { example?: string; file?: string; output: Format }) => {
-      report(io, o.output, await (await import('../repo/init.js')).runInit({ dir, example: o.example, modelPath: o.file }), 'init');
+    .addHelpText('after', '\nExamples:\n  $ calisti-gitops init ./calisti-gitops --example multi-cluster\n  $ git clone https://github.com/me/calisti-gitops.git && calisti-gitops init ./calisti-gitops    # git.repoURL from origin\n  $ calisti-gitops init ./platform --path deploy/calisti    # a folder of a monorepo')
+    .action(async (dir: string, o: { example?: string; file?: string; path?: string; force: boolean; output: Format }) => {
+      report(io, o.output, await (await import('../repo/init.js')).runInit({ dir, example: o.example, modelPath: o.file, path: o.path, force: o.force }), 'init');
     });
 
   program

@@ -37,10 +37,14 @@ export function registerUpgrade(program: Command, io: Io): void {
     .addOption(dirOption())
     .option('--commit', 'commit the upgrade as one commit', false)
     .option('--branch <name>', 'create (or reset to HEAD) this branch and upgrade there')
+    .option('--ring <name>', 'upgrade only the clusters of this ring (calisti.yaml rings), canary first; the last ring brings calisti.version along')
     .addOption(formatOption(['text', 'json', 'markdown']))
-    .addHelpText('after', '\nExamples:\n  $ calisti-gitops upgrade --to 1.12.0 -C ./calisti-gitops --commit\n  $ calisti-gitops upgrade --to 1.12.0 --commit --branch calisti/upgrade-1.12.0 -o json\n  $ calisti-gitops upgrade --to 1.12.0 --commit -o markdown > comment.md   # the pull-request comment, with the fleet before and after')
-    .action(async (o: { to: string; dir: string; commit: boolean; branch?: string; output: string }) => {
-      const r = await (await import('../upgrade/index.js')).runUpgrade({ dir: o.dir, to: o.to, commit: o.commit, branch: o.branch });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ calisti-gitops upgrade --to 1.12.0 -C ./calisti-gitops --commit\n  $ calisti-gitops upgrade --to 1.12.0 --commit --branch calisti/upgrade-1.12.0 -o json\n  $ calisti-gitops upgrade --to 1.12.0 --commit -o markdown > comment.md   # the pull-request comment, with the fleet before and after\n  $ calisti-gitops upgrade --to 1.12.0 --ring canary --commit    # then --ring rest, once canary is healthy',
+    )
+    .action(async (o: { to: string; dir: string; commit: boolean; branch?: string; ring?: string; output: string }) => {
+      const r = await (await import('../upgrade/index.js')).runUpgrade({ dir: o.dir, to: o.to, commit: o.commit, branch: o.branch, ring: o.ring });
       if (o.output === 'json') return printJson(io, { from: r.from, to: r.to, changed: r.changed, commit: r.commit, branch: r.branch, steps: r.steps, files: r.files, clusters: r.clusters, followUps: r.followUps });
       if (o.output === 'markdown') return io.out((await import('../upgrade/markdown.js')).upgradeMarkdown(r));
       io.err(upgradeText(r));

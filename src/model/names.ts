@@ -105,4 +105,10 @@ export const IstioHost = z
   );
 
 /** An HTTP path prefix: starts with "/", printable characters only. */
+/** A folder inside a repository: relative, `/`-separated, no `.` or `..` segment. */
+export const RepoFolder = z
+  .string()
+  .max(255)
+  .regex(/^(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)*$/, 'must be a relative folder such as deploy/calisti: letters, digits, ".", "_", "-" and "/", no "." or ".." segment');
+
 export const PathPrefix = z.string().regex(/^\/[\x21-\x7e]*$/, 'must start with "/" and hold no whitespace or control characters');

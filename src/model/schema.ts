@@ -4,12 +4,18 @@
  * so the renderer can trust what it gets.
  */
 import { z } from 'zod';
+import { ArgoCdExtras, ClusterArgoCd } from './argocd.js';
+import { README, README_BESIDE } from '../render/layout.js';
+import { SealedSecrets } from './bootstrap.js';
+import { checkRings, Ring, versionsInUse } from './rings.js';
+import { checkUpgrade } from '../upgrade/path.js';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
 import { resourceCredentials } from '../secrets/detect.js';
 import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
 import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
 import { checkPolicies, Policies } from './mesh/policies.js';
 import { checkSlos, Slos } from './mesh/slo.js';
+import { RepoFolder } from './names.js';
 import { ApiServerUrl, ArgoDuration, DnsLabel, DnsSubdomain, GitRevision, IstioHost, Labels, PathPrefix, Quantity } from './names.js';
 
 export const API_VERSION = 'calisti-gitops.io/v1alpha1';
@@ -80,6 +86,7 @@ export const Cluster = z.strictObject({
     })
     .optional()
     .describe('Fields the model does not cover, merged into the generated resources of this cluster.'),
+  argocd: ClusterArgoCd,
 });
 export type Cluster = z.infer<typeof Cluster>;
 
@@ -235,6 +242,11 @@ export function fleetSchema() {
             .regex(/^(https:\/\/|ssh:\/\/|git@)[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$/, 'must be an https://, ssh:// or git@ URL of the calisti-gitops repository, with no spaces, quotes, backticks or brackets')
             .describe('URL Argo CD clones this repository from.'),
           targetRevision: GitRevision.default('HEAD').describe('Branch, tag or commit Argo CD syncs.'),
+          path: RepoFolder.optional().describe('Folder of this tree inside the git repository (a monorepo); every Argo CD source path starts with it. Set by init --path.'),
+          private: z
+            .boolean()
+            .default(true)
+            .describe('Argo CD needs credentials to read it (the docs make it private): an https repoURL gets a repository Secret in bootstrap/, sealed by seal --target git-repository.'),
         })
         .describe('Where Argo CD reads this repository.'),
       argocd: z
@@ -242,6 +254,7 @@ export function fleetSchema() {
           namespace: Label.default('argocd').describe('Namespace Argo CD runs in on the management cluster.'),
           project: DnsSubdomain.default('default').describe('Argo CD project of every generated Application; any other than default is generated as an AppProject.'),
           syncPolicy: SyncPolicy.prefault({}).describe('Sync policy of every generated Application.'),
+          ...ArgoCdExtras,
         })
         .prefault({})
         .describe('Argo CD settings.'),
@@ -259,11 +272,20 @@ export function fleetSchema() {
         .prefault({})
         .describe('Istio settings.'),
       clusters: z.array(Cluster).min(1).describe('The clusters of the fleet, each registered in Argo CD under its name.'),
+      rings: z
+        .array(Ring(versions))
+        .default([])
+        .describe('Clusters grouped in the order upgrades roll out (canary first): upgrade --ring <name> moves one ring to the next release, upgrade without --ring the rest.'),
       gateways: z.array(Gateway).default([]).describe('Ingress and egress gateways (IstioMeshGateway, Gateway, VirtualServices).'),
       namespaces: z.array(MeshNamespace).default([]).describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
       demoApp: DemoApp.optional().describe('The Calisti demo application (DemoApplication), placed across clusters.'),
       policies: Policies.prefault({}),
       slos: Slos.prefault({}),
+      sealedSecrets: SealedSecrets.prefault({}),
+      readme: z
+        .enum([README, README_BESIDE])
+        .default(README)
+        .describe(`File of the generated README; ${README_BESIDE} when the repository keeps a README of its own (init sets it when it finds one).`),
       ci: z
         .strictObject({ github: z.boolean().default(true).describe('Write .github/workflows/calisti-gitops.yaml and .pre-commit-hooks.yaml.') })
         .prefault({})
@@ -271,13 +293,33 @@ export function fleetSchema() {
     })
     .superRefine((fleet, ctx) => {
       const bp = blueprintFor(fleet.calisti.version);
-      const shipped = new Map(bp.istio.versions.map((v) => [revisionName(v.version), v.version]));
       const primary = defaultRevision(bp);
+      checkRings(
+        fleet,
+        (from, to) => {
+          try {
+            checkUpgrade(from, to);
+            return undefined;
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+        (path, message) => ctx.addIssue({ code: 'custom', path, message }),
+      );
+      // Mid-rollout, every release in use runs the kept control planes next to its own.
+      const inUse = versionsInUse(fleet).map(blueprintFor);
+      if (inUse.length > 1 && fleet.calisti.chart === 'vendored') {
+        ctx.addIssue({ code: 'custom', path: ['rings'], message: 'rings on another release need calisti.chart: oci (one vendored chart serves one release)' });
+      }
       fleet.istio.revisions.forEach((r, i) => {
-        if (r === primary) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `${r} is Calisti ${bp.calisti}'s own control plane; list only older ones` });
-        else if (!shipped.has(r)) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `Calisti ${bp.calisti} ships no ${r}; it runs ${[...shipped.keys()].join(', ')}` });
+        if (inUse.length === 1 && r === primary) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `${r} is Calisti ${bp.calisti}'s own control plane; list only older ones` });
+        for (const b of inUse) {
+          const shipped = b.istio.versions.map((v) => revisionName(v.version));
+          if (!shipped.includes(r)) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `Calisti ${b.calisti} ships no ${r}; it runs ${shipped.join(', ')}` });
+        }
       });
-      const running = new Set([primary, ...fleet.istio.revisions]);
+      const runningOn = inUse.map((b) => new Set([defaultRevision(b), ...fleet.istio.revisions]));
+      const running = new Set([...runningOn[0]!].filter((r) => runningOn.every((s) => s.has(r))));
       const checkRevision = (r: string | undefined, path: PropertyKey[]) => {
         if (r !== undefined && !running.has(r)) ctx.addIssue({ code: 'custom', path, message: `control plane ${r} is not running; running: ${[...running].join(', ')} (add it to istio.revisions)` });
       };

@@ -4,6 +4,7 @@
  * the fleet uses its own project.
  */
 import { SECRET_TYPE_LABEL } from '../argocd/cluster-secrets.js';
+import { DOCS_SYNC_OPTIONS, type IgnoreDifference } from '../model/argocd.js';
 import type { Cluster, Fleet } from '../model/schema.js';
 import { sealedSecret } from './sealed-secret.js';
 import { MANAGEMENT_CLUSTER, type SealedStore } from '../secrets/store.js';
@@ -13,11 +14,11 @@ import { APPS_DIR, IN_CLUSTER, overlaysDir, PLACEHOLDER_ANNOTATION, ROOT_APP, SY
 import type { K8sObject } from './yaml.js';
 
 const ARGO_API = 'argoproj.io/v1alpha1';
-const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
-/** The docs' sync options for every Calisti application (2.3.7). */
-const SYNC_OPTIONS = ['Validate=false', 'PruneLast=true', 'CreateNamespace=true', 'Replace=true'];
+export const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+/** The destination of a generated Application: the cluster's name in Argo CD (list-generator value). */
+export const DESTINATION = '{{argocdCluster}}';
 
-export function syncPolicy(fleet: Fleet, options: string[] = SYNC_OPTIONS): Record<string, unknown> {
+export function syncPolicy(fleet: Fleet, options: string[] = DOCS_SYNC_OPTIONS): Record<string, unknown> {
   const sp = fleet.argocd.syncPolicy;
   return {
     ...(sp.automated === false ? {} : { automated: { prune: sp.automated.prune, selfHeal: sp.automated.selfHeal } }),
@@ -26,23 +27,51 @@ export function syncPolicy(fleet: Fleet, options: string[] = SYNC_OPTIONS): Reco
   };
 }
 
+/**
+ * An application's sync options: its own setting in the model, else the fleet's followed by the
+ * application's defaults the fleet's do not name (one value per option name).
+ */
+export function syncOptionsOf(fleet: Fleet, app: GeneratedApp): string[] {
+  const own = fleet.argocd.applications[app.name as keyof typeof fleet.argocd.applications]?.syncOptions;
+  if (own) return own;
+  const named = new Set(fleet.argocd.syncOptions.map((o) => o.split('=')[0]));
+  return [...fleet.argocd.syncOptions, ...(app.syncOptions ?? []).filter((o) => !named.has(o.split('=')[0]))];
+}
+
+/** The application's own ignoreDifferences, then the fleet's, then those the model sets for this application. */
+function ignoreDifferencesOf(fleet: Fleet, app: GeneratedApp, own: unknown): unknown[] {
+  const extra: IgnoreDifference[] = [...fleet.argocd.ignoreDifferences, ...(fleet.argocd.applications[app.name as keyof typeof fleet.argocd.applications]?.ignoreDifferences ?? [])];
+  return [...(Array.isArray(own) ? own : []), ...extra];
+}
+
+/** A source in this repository; paths are the tree's, Argo CD's start at the repository's root (git.path). */
 export function gitSource(fleet: Fleet, path: string): Record<string, unknown> {
-  return { repoURL: fleet.git.repoURL, targetRevision: fleet.git.targetRevision, path };
+  return { repoURL: fleet.git.repoURL, targetRevision: fleet.git.targetRevision, path: fleet.git.path ? `${fleet.git.path}/${path}` : path };
 }
 
 /** An application's ApplicationSet: a list generator over the clusters it runs on, each synced from its overlay. */
 export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[]): K8sObject {
   const { fleet } = ctx;
   const overlay = gitSource(fleet, `${overlaysDir(app.name)}/{{cluster}}`);
+  const { ignoreDifferences, ...spec } = app.spec(ctx, overlay);
+  const ignore = ignoreDifferencesOf(fleet, app, ignoreDifferences);
+  const preserve = fleet.argocd.preserveResourcesOnDeletion;
   return {
     apiVersion: ARGO_API,
     kind: 'ApplicationSet',
     metadata: { annotations: { [SYNC_WAVE]: app.wave }, name: app.appSetName, namespace: fleet.argocd.namespace },
     spec: {
-      generators: [{ list: { elements: clusters.map((c) => ({ cluster: c.name, ...app.element?.(c) })) } }],
+      generators: [{ list: { elements: clusters.map((c) => ({ cluster: c.name, argocdCluster: c.argocd?.name ?? c.name, ...app.element?.(c, ctx.forCluster(c.name)) })) } }],
+      ...(preserve ? { syncPolicy: { preserveResourcesOnDeletion: true } } : {}),
       template: {
-        metadata: { name: `${app.appPrefix}-{{cluster}}`, namespace: fleet.argocd.namespace, finalizers: [FINALIZER] },
-        spec: { project: fleet.argocd.project, ...app.spec(ctx, overlay), syncPolicy: syncPolicy(fleet) },
+        // With preserveResourcesOnDeletion the finalizer would still delete everything: Argo CD honours it on its own.
+        metadata: { name: `${app.appPrefix}-{{cluster}}`, namespace: fleet.argocd.namespace, ...(preserve ? {} : { finalizers: [FINALIZER] }) },
+        spec: {
+          project: fleet.argocd.project,
+          ...spec,
+          ...(ignore.length ? { ignoreDifferences: ignore } : {}),
+          syncPolicy: syncPolicy(fleet, syncOptionsOf(fleet, app)),
+        },
       },
     },
   };
@@ -63,7 +92,62 @@ export function rootApp(fleet: Fleet): K8sObject {
   };
 }
 
-/** The docs' argocd-cm patch (2.3.6 step 6): app-of-apps health and status-field diffing. */
+/**
+ * Health of an ApplicationSet: Healthy once every Application it generated is Synced and Healthy
+ * (status.resources, Argo CD 2.12 and later). Argo CD's own check calls a set Healthy as soon as its
+ * Applications exist, so the root app's sync waves would pass the operator before it runs.
+ */
+const APPLICATION_SET_HEALTH = [
+  'hs = {}',
+  'if obj.status ~= nil and obj.status.conditions ~= nil then',
+  '  for _, c in ipairs(obj.status.conditions) do',
+  '    if c.type == "ErrorOccurred" and c.status == "True" then',
+  '      hs.status = "Degraded"',
+  '      hs.message = c.message',
+  '      return hs',
+  '    end',
+  '  end',
+  'end',
+  'if obj.status == nil or obj.status.resources == nil or #obj.status.resources == 0 then',
+  '  hs.status = "Progressing"',
+  '  hs.message = "Waiting for the generated Applications"',
+  '  return hs',
+  'end',
+  'for _, r in ipairs(obj.status.resources) do',
+  '  local health = "Unknown"',
+  '  if r.health ~= nil and r.health.status ~= nil then',
+  '    health = r.health.status',
+  '  end',
+  '  if health ~= "Healthy" or r.status ~= "Synced" then',
+  '    hs.status = "Progressing"',
+  '    hs.message = "Waiting for Application " .. r.name .. " (" .. health .. ", " .. tostring(r.status) .. ")"',
+  '    return hs',
+  '  end',
+  'end',
+  'hs.status = "Healthy"',
+  'hs.message = "Every generated Application is Synced and Healthy"',
+  'return hs',
+  '',
+].join('\n');
+
+/**
+ * The ApplicationSet controller refreshes status.resources when an Application's health changes
+ * only with progressive syncs enabled; without it the health above goes stale and the waves wait.
+ */
+export function argocdCmdParams(fleet: Fleet): K8sObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'argocd-cmd-params-cm',
+      namespace: fleet.argocd.namespace,
+      labels: { 'app.kubernetes.io/name': 'argocd-cmd-params-cm', 'app.kubernetes.io/part-of': 'argocd' },
+    },
+    data: { 'applicationsetcontroller.enable.progressive.syncs': 'true' },
+  };
+}
+
+/** The docs' argocd-cm patch (2.3.6 step 6): app-of-apps health and status-field diffing, plus ApplicationSet health. */
 export function argocdConfigMap(fleet: Fleet): K8sObject {
   return {
     apiVersion: 'v1',
@@ -89,6 +173,7 @@ export function argocdConfigMap(fleet: Fleet): K8sObject {
         'return hs',
         '',
       ].join('\n'),
+      'resource.customizations.health.argoproj.io_ApplicationSet': APPLICATION_SET_HEALTH,
       'resource.compareoptions': [
         '# disables status field diffing in specified resource types',
         'ignoreAggregatedRoles: true',
@@ -132,7 +217,29 @@ export function clusterSecretLabels(c: Cluster): Record<string, string> {
 }
 
 export const chartRepositorySecretName = (ctx: RenderContext) => `${ctx.blueprint.chart.name}-chart-repository`;
+/** Argo CD's credentials for this repository (the docs' `argocd repo add`). */
+export const GIT_REPOSITORY_SECRET = `${ROOT_APP}-repository`;
+/** Argo CD reads an https repository with a username and token; ssh keys are sealed with kubeseal. */
+export const needsGitCredentials = (fleet: Fleet) => fleet.git.private && fleet.git.repoURL.startsWith('https://');
 const REPOSITORY_LABEL = { 'argocd.argoproj.io/secret-type': 'repository' };
+
+/** Argo CD's credentials for this private repository: a placeholder until `seal --target git-repository`. */
+export function gitRepositorySecret(fleet: Fleet, sealed: SealedStore): K8sObject {
+  const entry = sealed.get(MANAGEMENT_CLUSTER, fleet.argocd.namespace, GIT_REPOSITORY_SECRET);
+  if (entry) return sealedSecret(entry, { labels: REPOSITORY_LABEL });
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: GIT_REPOSITORY_SECRET,
+      namespace: fleet.argocd.namespace,
+      labels: REPOSITORY_LABEL,
+      annotations: { [PLACEHOLDER_ANNOTATION]: 'username, password: seal with CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD, --target git-repository' },
+    },
+    type: 'Opaque',
+    stringData: { type: 'git', url: fleet.git.repoURL },
+  };
+}
 
 /** Argo CD's credentials for the chart registry: a placeholder until `calisti-gitops seal`. */
 export function chartRepositorySecret(ctx: RenderContext, sealed: SealedStore): K8sObject {

@@ -2,6 +2,7 @@
  * The Argo CD side of the repo: apps/ (one ApplicationSet per generated application, and the
  * kustomization the root app syncs) and bootstrap/ (what a user applies by hand once).
  */
+import { managementSealedSecretsApp } from './apps/sealed-secrets/index.js';
 import { sealedSecret } from './sealed-secret.js';
 import { MANAGEMENT_CLUSTER } from '../secrets/store.js';
 import * as argo from './argocd.js';
@@ -24,9 +25,12 @@ export const bootstrap: RepoFiles = ({ ctx, sealed }) => {
   });
   const docs: [string, K8sObject][] = [
     ['argocd-cm.yaml', argo.argocdConfigMap(fleet)],
+    ['argocd-cmd-params-cm.yaml', argo.argocdCmdParams(fleet)],
     ...clusterSecrets,
     ...(fleet.argocd.project !== 'default' ? [['app-project.yaml', argo.appProject(ctx)] as [string, K8sObject]] : []),
     ...(fleet.calisti.chart === 'oci' ? [['chart-repository.yaml', argo.chartRepositorySecret(ctx, sealed)] as [string, K8sObject]] : []),
+    ...(argo.needsGitCredentials(fleet) ? [['git-repository.yaml', argo.gitRepositorySecret(fleet, sealed)] as [string, K8sObject]] : []),
+    ...(fleet.sealedSecrets.install ? [['sealed-secrets.yaml', managementSealedSecretsApp(fleet)] as [string, K8sObject]] : []),
     ['root-app.yaml', argo.rootApp(fleet)],
   ];
   return [

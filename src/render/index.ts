@@ -13,7 +13,7 @@ import type { AppFile, Files } from './apps/types.js';
 import { appSets, bootstrap } from './bootstrap.js';
 import { ciFiles } from './ci.js';
 import { renderContext, type RenderContext } from './context.js';
-import { baseDir, overlayDir, SCHEMA_FILE } from './layout.js';
+import { baseDir, overlayDir, releaseBaseDir, SCHEMA_FILE } from './layout.js';
 import { readme } from './readme.js';
 import { renovateFiles } from './renovate.js';
 import type { RenderedApp, RepoFiles } from './repo-files.js';
@@ -45,15 +45,20 @@ export function renderRepo(fleet: Fleet, sealed: SealedStore = new SealedStore()
   return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** One application's base, overlays (one per cluster it runs on) and shared folders. */
+/**
+ * One application's bases (one per release its clusters run: a ring mid-upgrade has its own),
+ * overlays (one per cluster it runs on) and shared folders.
+ */
 function appFiles(ctx: RenderContext, sealed: SealedStore, { app, clusters }: RenderedApp): AppFile[] {
-  const base = baseDir(app.name);
   const under = (dir: string, files: Files): AppFile[] => files.map(([file, content]) => ({ path: `${dir}/${file}`, content }));
+  const baseOf = (c: RenderContext) => (c === ctx ? baseDir(app.name) : releaseBaseDir(app.name, c.blueprint.calisti));
+  const releases = [...new Set([ctx, ...clusters.map((c) => ctx.forCluster(c.name))])];
   return [
-    ...(app.base ? under(base, app.base(ctx)) : []),
+    ...(app.base ? releases.flatMap((c) => under(baseOf(c), app.base!(c))) : []),
     ...clusters.flatMap((cluster) => {
       const dir = overlayDir(app.name, cluster.name);
-      return under(dir, app.overlay({ ctx, cluster, dir, base, sealed }));
+      const own = ctx.forCluster(cluster.name);
+      return app.overlay ? under(dir, app.overlay({ ctx: own, cluster, dir, base: baseOf(own), sealed })) : [];
     }),
     ...(app.shared?.(ctx, clusters) ?? []),
   ];

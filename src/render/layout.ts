@@ -17,6 +17,8 @@ export const APPS_DIR = 'apps';
 export const VENDORED_CHART_DIR = 'charts/smm-operator';
 export const TRUST_SCRIPT = 'export-secrets.sh';
 export const README = 'README.md';
+/** Where the generated README goes when the repo has a README of its own (`readme:` in the model). */
+export const README_BESIDE = 'CALISTI-GITOPS.md';
 /** Renovate's config, when the user has none; it extends our preset in STATE_DIR (render/renovate.ts). */
 export const RENOVATE_CONFIG = 'renovate.json';
 
@@ -24,13 +26,15 @@ export const RENOVATE_CONFIG = 'renovate.json';
 export const appSetFile = (app: string) => `${APPS_DIR}/${app}/app-set.yaml`;
 export const appDir = (app: string) => `manifests/${app}`;
 export const baseDir = (app: string) => `${appDir(app)}/base`;
+/** The base of a ring that runs another release than calisti.version, while an upgrade rolls out. */
+export const releaseBaseDir = (app: string, version: string) => `${baseDir(app)}-${version}`;
 export const overlaysDir = (app: string) => `${appDir(app)}/overlays`;
 export const overlayDir = (app: string, cluster: string) => `${overlaysDir(app)}/${cluster}`;
 export const componentDir = (app: string, feature: string) => `components/${app}/${feature}`;
 
 /** The folders and root files a render writes into; nothing outside them is ever generated. */
 export const GENERATED_FOLDERS: readonly string[] = [APPS_DIR, 'manifests', 'components', BOOTSTRAP_DIR, STATE_DIR, '.github'];
-export const GENERATED_ROOT_FILES: readonly string[] = [README, TRUST_SCRIPT, '.pre-commit-hooks.yaml', RENOVATE_CONFIG];
+export const GENERATED_ROOT_FILES: readonly string[] = [README, README_BESIDE, TRUST_SCRIPT, '.pre-commit-hooks.yaml', RENOVATE_CONFIG];
 const SAFE_SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
 
 /**
@@ -62,6 +66,9 @@ export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 export const WAVE = {
   certManagerNamespace: '1',
   istioNamespace: '2',
+  /** The registry pull secret, before the smm-operator chart's own resources (wave 0) whose images need it. */
+  pullSecret: '-1',
+  /** Secrets the control planes read (after their namespaces, before the control planes). */
   secrets: '3',
   /** OpenShift's per-namespace sidecar setup (CNI attachment, SCC binding), with the namespace's other prerequisites. */
   namespaceSetup: '3',

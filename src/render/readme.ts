@@ -4,7 +4,7 @@ import { modelGraph } from '../graph/fleet.js';
 import { toMermaid } from '../graph/mermaid.js';
 import { inferredValues } from '../model/blueprint.js';
 import { networkOf } from './context.js';
-import { APPS_DIR, BOOTSTRAP_DIR, NS, PLACEHOLDER_ANNOTATION, README, ROOT_APP, TRUST_SCRIPT, VENDORED_CHART_DIR } from './layout.js';
+import { APPS_DIR, BOOTSTRAP_DIR, NS, PLACEHOLDER_ANNOTATION, ROOT_APP, TRUST_SCRIPT, VENDORED_CHART_DIR } from './layout.js';
 import { renderTemplate } from './prose.js';
 import type { RepoFiles } from './repo-files.js';
 import { demoApp } from './apps/demo-app/index.js';
@@ -16,7 +16,7 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
   const demoClusters = apps.find(({ app }) => app === demoApp)?.clusters.map((c) => c.name) ?? [];
   const files: AppFile[] = [
     {
-      path: README,
+      path: fleet.readme,
       text: renderTemplate('README.md', {
         calisti: blueprint.calisti,
         chart: blueprint.chart.version,
@@ -45,6 +45,14 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
         multiCluster: names.length > 1,
         trustScript: TRUST_SCRIPT,
         inferred: inferredValues(blueprint),
+        sealedSecrets: fleet.sealedSecrets.install,
+        renamed: fleet.clusters.some((c) => c.argocd?.name !== undefined),
+        order: apps.map(({ app, clusters }) => ({
+          wave: app.wave,
+          appSet: app.appSetName,
+          applications: clusters.length > 3 ? `${app.appPrefix}-<cluster> (${clusters.length})` : clusters.map((c) => `${app.appPrefix}-${c.name}`).join(', '),
+          needs: app.needs,
+        })),
       }),
     },
   ];

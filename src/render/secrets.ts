@@ -14,7 +14,7 @@ import type { K8sObject } from './yaml.js';
  */
 export function registryPullSecret(ctx: RenderContext, cluster: string, sealed: SealedStore): K8sObject {
   const entry = sealed.get(cluster, NS.registryAccess, ctx.pullSecretName);
-  if (entry) return sealedSecret(entry, { annotations: { [SYNC_WAVE]: WAVE.secrets } });
+  if (entry) return sealedSecret(entry, { annotations: { [SYNC_WAVE]: WAVE.pullSecret } });
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -22,7 +22,7 @@ export function registryPullSecret(ctx: RenderContext, cluster: string, sealed: 
       name: ctx.pullSecretName,
       namespace: NS.registryAccess,
       annotations: {
-        [SYNC_WAVE]: WAVE.secrets,
+        [SYNC_WAVE]: WAVE.pullSecret,
         [PLACEHOLDER_ANNOTATION]: '.dockerconfigjson: seal with CALISTI_USERNAME and CALISTI_PASSWORD',
       },
     },

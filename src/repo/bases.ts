@@ -21,7 +21,8 @@ async function storedTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const tip = (await gitExec(dir, ['rev-parse', '--verify', '--quiet', `${BASES_REF}^{commit}`]).catch(() => '')).trim();
   if (!tip) return out;
-  for (const entry of (await gitExec(dir, ['ls-tree', '-r', '-z', tip])).split('\0')) {
+  // --full-tree: this tree is the render's own, whatever folder of the repository dir is.
+  for (const entry of (await gitExec(dir, ['ls-tree', '-r', '-z', '--full-tree', tip])).split('\0')) {
     const m = /^\d+ blob ([0-9a-f]{40})\t(.+)$/s.exec(entry);
     if (m) out.set(m[2]!, m[1]!);
   }

@@ -10,21 +10,30 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { gitDir } from './gitdir.js';
-import { gitExec, headCommit, identityEnv } from './git.js';
+import { gitExec, headCommit, identityEnv, repoPrefix } from './git.js';
 
 const ZERO = '0000000000000000000000000000000000000000';
 
-/** An index line: the file as it is on disk, or a removal when it is gone. */
-function indexLines(dir: string, paths: string[], ids: Map<string, string>): string {
+/**
+ * An index line: the file as it is on disk, or a removal when it is gone. Index paths are the
+ * repository's; `prefix` is where dir sits in it (git.path), paths are dir's.
+ */
+function indexLines(dir: string, prefix: string, paths: string[], ids: Map<string, string>): string {
   return paths
     .map((p) => {
       const id = ids.get(p);
-      if (id === undefined) return `0 ${ZERO}\t${p}`;
+      if (id === undefined) return `0 ${ZERO}\t${prefix}${p}`;
       const mode = lstatSync(join(dir, p)).mode & 0o111 ? '100755' : '100644';
-      return `${mode} ${id}\t${p}`;
+      return `${mode} ${id}\t${prefix}${p}`;
     })
     .join('\n');
 }
+
+/** `a/b/` for a tree in folder a/b of its repository, '' at its root. */
+const indexPrefix = async (dir: string) => {
+  const p = await repoPrefix(dir);
+  return p ? `${p}/` : '';
+};
 
 /** Refuses to start when a git process holds (or a crashed one left) the index lock. */
 export function assertIndexUnlocked(dir: string): void {
@@ -53,9 +62,10 @@ export async function commitFiles(dir: string, paths: string[], message: string)
     return true;
   });
   // Blobs for what is on disk, in one process; paths on stdin, never on the command line.
-  const hashed = present.length ? (await gitExec(dir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${present.join('\n')}\n` })).trim().split('\n') : [];
+  // Absolute: git reads --stdin-paths from the repository's root, and dir may be a folder of it.
+  const hashed = present.length ? (await gitExec(dir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${present.map((p) => join(dir, p)).join('\n')}\n` })).trim().split('\n') : [];
   const ids = new Map(present.map((p, i) => [p, hashed[i]!]));
-  const lines = `${indexLines(dir, unique, ids)}\n`;
+  const lines = `${indexLines(dir, await indexPrefix(dir), unique, ids)}\n`;
 
   const scratch = mkdtempSync(join(gitDir(dir), 'calisti-index-'));
   const env = { GIT_INDEX_FILE: join(scratch, 'index') };
@@ -158,6 +168,7 @@ export async function resetIndexPaths(dir: string, paths: string[]): Promise<voi
       if (tab > 0 && wanted.has(entry.slice(tab + 1))) inHead.set(entry.slice(tab + 1), entry.slice(0, tab).replace(' blob ', ' '));
     }
   }
-  const lines = [...wanted].map((p) => (inHead.has(p) ? `${inHead.get(p)}\t${p}` : `0 ${ZERO}\t${p}`)).join('\n');
+  const prefix = await indexPrefix(dir);
+  const lines = [...wanted].map((p) => (inHead.has(p) ? `${inHead.get(p)}\t${prefix}${p}` : `0 ${ZERO}\t${prefix}${p}`)).join('\n');
   await syncIndex(dir, `${lines}\n`);
 }

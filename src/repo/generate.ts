@@ -13,7 +13,7 @@ import { refusePlaintext } from '../secrets/leak.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs, Journal } from './fs.js';
 import { assertIndexUnlocked, commitFiles } from './commit.js';
-import { committedFile, headCommit, isRepoRoot, readBlobs } from './git.js';
+import { committedFile, headCommit, readBlobs, repoPrefix } from './git.js';
 import type { Fleet } from '../model/schema.js';
 import { checkTransition } from '../upgrade/transition.js';
 import { clearJournal, describeRecovery, recover, writeJournal } from './journal.js';
@@ -68,8 +68,8 @@ export const DEFAULT_MESSAGE = 'chore(calisti): generate from calisti.yaml';
 
 export async function runGenerate(opts: GenerateOptions): Promise<GenerateResult> {
   const dir = resolve(opts.dir);
-  if (!(await isRepoRoot(dir))) {
-    throw new UserError(`${dir} is not the root of a git repository`, 'create one with: calisti-gitops init <dir> --example multi-cluster');
+  if ((await repoPrefix(dir)) === undefined) {
+    throw new UserError(`${dir} is not in a git repository`, 'create one with: calisti-gitops init <dir> --example multi-cluster');
   }
   return withRepoLock(dir, () => generateLocked(dir, opts));
 }
@@ -82,6 +82,13 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
   const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
   const fleet = parseFleet(modelText, display);
+  const prefix = (await repoPrefix(dir)) ?? '';
+  if ((fleet.git.path ?? '') !== prefix) {
+    throw new UserError(
+      `git.path in ${display} is ${fleet.git.path ? `"${fleet.git.path}"` : 'not set'}, but this tree is ${prefix ? `the folder ${prefix} of` : 'the root of'} its git repository: Argo CD would look for its files elsewhere`,
+      prefix ? `set git.path: ${prefix} in ${MODEL_FILE}` : `remove git.path from ${MODEL_FILE}`,
+    );
+  }
   await refuseUnsupportedChange(dir, fleet);
   opts.onProgress?.('rendering');
   const cache = new Map<string, string | undefined>();

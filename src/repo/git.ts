@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
+import { MODEL_FILE } from '../render/layout.js';
 
 /** Who commits when the repo has no identity configured (CI runners, PR bots). */
 const FALLBACK_IDENTITY = { name: 'calisti-gitops', email: 'calisti-gitops@users.noreply.localhost' };
@@ -12,9 +13,21 @@ export function git(dir: string, config: string[] = []): SimpleGit {
   return simpleGit({ baseDir: dir, binary: 'git', maxConcurrentProcesses: 1, trimmed: false, config });
 }
 
+/**
+ * Whether `dir` holds a calisti-gitops tree git can commit: a work tree's root, or a folder inside
+ * one that has a calisti.yaml (a monorepo, `git.path`).
+ */
 export async function isRepoRoot(dir: string): Promise<boolean> {
-  if (!existsSync(join(dir, '.git'))) return false;
+  if (!existsSync(join(dir, '.git'))) return existsSync(join(dir, MODEL_FILE)) && (await repoPrefix(dir)) !== undefined;
   return (await git(dir).revparse(['--show-toplevel']).catch(() => '')).trim() !== '';
+}
+
+/** Where `dir` is inside its git work tree: '' at the root, `a/b` below it; undefined outside any. */
+export async function repoPrefix(dir: string): Promise<string | undefined> {
+  if (!existsSync(dir)) return undefined;
+  const out = await gitExec(dir, ['rev-parse', '--is-inside-work-tree', '--show-prefix']).catch(() => undefined);
+  const [inside, prefix] = (out ?? '').split('\n');
+  return inside === 'true' ? (prefix ?? '').replace(/\/$/, '') : undefined;
 }
 
 export async function initRepo(dir: string): Promise<void> {
@@ -80,5 +93,6 @@ export async function readBlobs(dir: string, ids: string[]): Promise<Map<string,
 
 /** A file as HEAD has it, or undefined (no commit yet, or not in it). */
 export async function committedFile(dir: string, path: string): Promise<string | undefined> {
-  return gitExec(dir, ['show', `HEAD:${path}`]).catch(() => undefined);
+  // `./`: relative to dir, which may be a folder inside the repository.
+  return gitExec(dir, ['show', `HEAD:./${path}`]).catch(() => undefined);
 }

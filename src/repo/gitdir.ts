@@ -3,22 +3,25 @@
  * and a file (`gitdir: <path>`) in a linked worktree or a submodule. The tool's own state (lock,
  * journal, build cache) lives there, never in the working tree.
  */
-import { join, resolve } from 'node:path';
-import { lstatSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 
 export function gitDir(root: string): string {
-  const dotGit = join(root, '.git');
+  // A calisti-gitops tree may be a folder of a bigger repository (git.path): its .git is above.
+  let top = resolve(root);
+  while (!existsSync(join(top, '.git')) && dirname(top) !== top) top = dirname(top);
+  const dotGit = join(top, '.git');
   let st;
   try {
     st = lstatSync(dotGit);
   } catch {
-    throw new UserError(`${root} is not the root of a git repository (no .git)`, 'create one with: calisti-gitops init <dir> --example multi-cluster');
+    throw new UserError(`${root} is not in a git repository (no .git)`, 'create one with: calisti-gitops init <dir> --example multi-cluster');
   }
   if (st.isDirectory()) return dotGit;
   if (st.isFile() && st.size < 4096) {
     const m = /^gitdir: (.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
-    if (m) return resolve(root, m[1]!);
+    if (m) return resolve(top, m[1]!);
   }
   throw new UserError(`${dotGit} is neither a folder nor a "gitdir:" file`, `check the repository with: git -C ${root} status`);
 }

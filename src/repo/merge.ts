@@ -5,7 +5,7 @@
  * model takes the model's; a field changed by both, differently, is a conflict. The user's
  * comments and layout survive: changes are applied to the edited document itself.
  */
-import { isMap, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { isMap, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
 
 export interface MergeConflict {
   resource: string;
@@ -29,10 +29,12 @@ function names(list: unknown[]): string[] | undefined {
   return out.every((n): n is string => n !== undefined) && new Set(out).size === out.length ? out : undefined;
 }
 
+const distinctScalars = (list: unknown[]) => list.every((x) => x === null || typeof x !== 'object') && new Set(list).size === list.length;
+
 /**
  * Lists merge element by element: by `name` when every element has a distinct one (containers,
- * ports, env), else by position when no side changed the length; otherwise a list changed on both
- * sides is one conflict.
+ * ports, env), as sets when they hold distinct scalars, else by position when no side changed the
+ * length; otherwise a list changed on both sides is one conflict.
  */
 function mergeList(base: unknown[], ours: unknown[], theirs: unknown[], path: (string | number)[], out: MergeConflict[], resource: string): unknown[] | undefined {
   const [nb, no, nt] = [names(base), names(ours), names(theirs)];
@@ -55,6 +57,11 @@ function mergeList(base: unknown[], ours: unknown[], theirs: unknown[], path: (s
       merged.push(o === undefined ? t : t === undefined ? o : merge3(b, o, t, [...path, `[name=${n}]`], out, resource));
     }
     return merged;
+  }
+  if ([base, ours, theirs].every(distinctScalars)) {
+    // Lists of distinct scalars (sync options, finalizers, hosts) merge as sets: each side's additions and removals.
+    const removed = base.filter((x) => !theirs.includes(x));
+    return [...ours.filter((x) => !removed.includes(x)), ...theirs.filter((x) => !base.includes(x) && !ours.includes(x))];
   }
   if (base.length === ours.length && base.length === theirs.length) return base.map((b, i) => merge3(b, ours[i], theirs[i], [...path, i], out, resource));
   return undefined;
@@ -84,6 +91,13 @@ function merge3(base: unknown, ours: unknown, theirs: unknown, path: (string | n
 /** Applies `target` onto the document node by node, touching only what differs from `current`. */
 function applyInto(doc: Document, current: unknown, target: unknown, path: (string | number)[]): void {
   if (same(current, target)) return;
+  const node = path.length ? doc.getIn(path, true) : doc.contents;
+  if (Array.isArray(current) && Array.isArray(target) && distinctScalars(current) && distinctScalars(target) && isSeq(node)) {
+    // Item by item, so the comments on the items that stay survive.
+    for (let i = current.length - 1; i >= 0; i--) if (!target.includes(current[i])) node.delete(i);
+    for (const x of target) if (!current.includes(x)) node.add(doc.createNode(x));
+    return;
+  }
   if (isObj(current) && isObj(target) && isMap(path.length ? doc.getIn(path, true) : doc.contents)) {
     for (const k of new Set([...Object.keys(current), ...Object.keys(target)])) {
       if (!(k in target)) doc.deleteIn([...path, k]);

@@ -6,7 +6,7 @@
 import { UserError } from '../errors.js';
 import { blueprintFor } from '../model/blueprint.js';
 import { OIDC_PATCH_KEY, OIDC_SECRET, oidcSecretPatch } from '../render/apps/smm-controlplane/oidc.js';
-import { chartRepositorySecretName } from '../render/argocd.js';
+import { chartRepositorySecretName, GIT_REPOSITORY_SECRET } from '../render/argocd.js';
 import { renderContext } from '../render/context.js';
 import { NS, SEALED_FILE } from '../render/layout.js';
 import { RepoFs } from './fs.js';
@@ -15,8 +15,8 @@ import { withRepoModel } from '../upgrade/apply.js';
 import { oaepLabel, publicKeyFromCert, seal, type Scope } from '../secrets/crypto.js';
 import { MANAGEMENT_CLUSTER, SealedStore, type SealedEntry } from '../secrets/store.js';
 
-export type SealTarget = 'registry' | 'chart-repository' | 'oidc';
-export const SEAL_TARGETS: readonly SealTarget[] = ['registry', 'chart-repository', 'oidc'];
+export type SealTarget = 'registry' | 'chart-repository' | 'git-repository' | 'oidc';
+export const SEAL_TARGETS: readonly SealTarget[] = ['registry', 'chart-repository', 'git-repository', 'oidc'];
 
 export interface Credentials {
   /** The Calisti registry's, for registry and chart-repository. */
@@ -34,7 +34,10 @@ export interface SealOptions {
   targets: SealTarget[];
   scope: Scope;
   commit: boolean;
-  credentials: Credentials;
+  /** The Calisti registry's (registry, chart-repository) and the OIDC client secret (oidc). */
+  credentials?: Credentials;
+  /** This git repository's, for Argo CD (git-repository). */
+  gitCredentials?: Credentials;
 }
 
 export interface SealResult extends Pick<GenerateResult, 'changed' | 'commit'> {
@@ -55,14 +58,22 @@ export async function runSeal(opts: SealOptions): Promise<SealResult> {
     const known = fleet.clusters.map((c) => c.name);
     const unknown = (opts.clusters ?? []).filter((c) => !known.includes(c));
     if (unknown.length) throw new UserError(`unknown cluster(s): ${unknown.join(', ')}`, `clusters are: ${known.join(', ')}`);
-    const { username = '', password = '', oidcClientSecret = '' } = opts.credentials;
-    const registryTargets = opts.targets.some((t) => t !== 'oidc');
+    const { username = '', password = '', oidcClientSecret = '' } = opts.credentials ?? {};
+    const registryTargets = opts.targets.some((t) => t === 'registry' || t === 'chart-repository');
     if (registryTargets && (!username || !password)) throw new UserError('the registry username or password is empty', 'set CALISTI_USERNAME and CALISTI_PASSWORD (or pipe the password with --password-stdin)');
     const withOidc = fleet.clusters.filter((c) => c.dashboard.oidc).map((c) => c.name);
     if (opts.targets.includes('oidc')) {
       if (!oidcClientSecret) throw new UserError('the OIDC client secret is empty', 'set CALISTI_OIDC_CLIENT_SECRET (or pipe it with --password-stdin and --target oidc)');
       const without = (opts.clusters ?? withOidc).filter((c) => !withOidc.includes(c));
       if (without.length || withOidc.length === 0) throw new UserError(`no dashboard.oidc in calisti.yaml for ${without.length ? `cluster(s) ${without.join(', ')}` : 'any cluster'}`, 'configure clusters[].dashboard.oidc first, then seal its client secret');
+    }
+    const gitCreds = opts.targets.includes('git-repository') ? opts.gitCredentials : undefined;
+    if (opts.targets.includes('git-repository')) {
+      if (!fleet.git.repoURL.startsWith('https://')) {
+        throw new UserError(`git.repoURL ${fleet.git.repoURL} is not https: Argo CD reads it with an ssh key, not a username and token`, 'seal the key with kubeseal into an Argo CD repository Secret (sshPrivateKey), or use the https URL');
+      }
+      if (!fleet.git.private) throw new UserError('git.private is false in calisti.yaml: Argo CD reads the repository without credentials', 'set git.private: true first');
+      if (!gitCreds?.username || !gitCreds.password) throw new UserError('the git username or token is empty', 'set CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD (a token that can read the repository)');
     }
 
     const fs = new RepoFs(root);
@@ -89,6 +100,9 @@ export async function runSeal(opts: SealOptions): Promise<SealResult> {
         url: bp.chart.repository,
         username,
       });
+    }
+    if (gitCreds) {
+      put(MANAGEMENT_CLUSTER, fleet.argocd.namespace, GIT_REPOSITORY_SECRET, 'Opaque', { password: gitCreds.password!, type: 'git', url: fleet.git.repoURL, username: gitCreds.username! });
     }
     if (opts.targets.includes('oidc')) {
       for (const cluster of opts.clusters ?? withOidc) put(cluster, NS.registryAccess, OIDC_SECRET, 'Opaque', { [OIDC_PATCH_KEY]: oidcSecretPatch(oidcClientSecret) });

@@ -27,6 +27,8 @@ export interface UpgradeOptions {
   to: string;
   commit: boolean;
   branch?: string;
+  /** Upgrade only this ring's clusters (calisti.yaml rings). */
+  ring?: string;
 }
 
 export interface UpgradeResult {
@@ -44,17 +46,25 @@ export interface UpgradeResult {
   preview?: DiffReport;
 }
 
-export const upgradeMessage = (from: string, to: string) => `chore(calisti): upgrade ${from} -> ${to}`;
+export const upgradeMessage = (from: string, to: string, ring?: string) => `chore(calisti): upgrade ${from} -> ${to}${ring ? ` (ring ${ring})` : ''}`;
 
 export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   return withRepoModel(opts.dir, async (model) => {
     const { root } = model;
     // calisti.version bumped alone (by Renovate, whose post-upgrade task runs this): the step is made
     // from the model before the bump, which the upgrade's own edit then replaces.
-    const beforeBump = await modelBeforeBump(root, model.text, model.fleet, opts.to);
+    const beforeBump = opts.ring === undefined ? await modelBeforeBump(root, model.text, model.fleet, opts.to) : undefined;
     const text = beforeBump ?? model.text;
     const fleet = beforeBump === undefined ? model.fleet : parseFleet(beforeBump, MODEL_FILE);
-    const from = fleet.calisti.version;
+    const index = opts.ring === undefined ? -1 : fleet.rings.findIndex((r) => r.name === opts.ring);
+    if (opts.ring !== undefined && index < 0) {
+      throw new UserError(
+        `no ring "${opts.ring}" in calisti.yaml`,
+        fleet.rings.length ? `rings are: ${fleet.rings.map((r) => r.name).join(', ')}` : 'group the clusters first, e.g. rings: [{ name: canary, clusters: [<cluster>] }, { name: rest, clusters: [...] }]',
+      );
+    }
+    const ring = index < 0 ? undefined : { index, name: opts.ring! };
+    const from = ring ? (fleet.rings[index]!.version ?? fleet.calisti.version) : fleet.calisti.version;
     const kind = checkUpgrade(from, opts.to);
     const result: UpgradeResult = { from, to: opts.to, changed: false, upToDate: kind === 'none', commit: null, branch: null, steps: [], files: [], clusters: {}, followUps: [] };
     // The commit holds the upgrade and nothing else: other edits of calisti.yaml are the user's.
@@ -77,11 +87,12 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     if (kind === 'none') return result;
 
     // Every step plans purely; the plans are applied below, in one place.
-    const input = { fleet, from, to: opts.to, fromBp: blueprintFor(from), toBp: blueprintFor(opts.to) };
+    const input = { fleet, from, to: opts.to, fromBp: blueprintFor(from), toBp: blueprintFor(opts.to), ring };
     const plans = UPGRADE_STEPS.map((step) => step.plan(input));
     const edit = new ModelEdit(text);
     for (const c of plans.flatMap((p) => p.changes)) {
       if (c.op === 'set') edit.set(c.path, c.value);
+      else if (c.op === 'delete') edit.delete(c.path);
       else edit.append(c.path, c.value);
     }
     result.steps.push(...plans.flatMap((p) => p.steps));
@@ -98,7 +109,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
       const restoreChart = chart ? await pullChart(root, chart.repository, chart.name, chart.version) : undefined;
       let r;
       try {
-        r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to), extraPaths: chart ? [VENDORED_CHART_DIR] : [] });
+        r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to, ring?.name), extraPaths: chart ? [VENDORED_CHART_DIR] : [] });
       } catch (e) {
         restoreChart?.();
         throw e;

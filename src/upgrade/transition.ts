@@ -3,6 +3,8 @@
  * upgrade, a person, a bot): a supported Calisti step, and no Istio control plane swapped or
  * dropped under workloads that still use it. Pure: the same rules gate `generate` and `validate`.
  */
+import { blueprintFor, defaultRevision } from '../model/blueprint.js';
+import { versionOf } from '../model/rings.js';
 import type { Fleet } from '../model/schema.js';
 import { checkUpgrade } from './path.js';
 import { primaryRevision, workloads } from './workloads.js';
@@ -12,8 +14,8 @@ export interface TransitionProblem {
   hint: string;
 }
 
-/** The control planes a model runs: the release's own and the older ones it keeps. */
-const revisionsOf = (f: Fleet) => new Set([primaryRevision(f), ...f.istio.revisions]);
+/** The control planes a cluster runs: its release's own (its ring's, mid-upgrade) and the older ones the fleet keeps. */
+const revisionsOn = (f: Fleet, cluster: string) => new Set([defaultRevision(blueprintFor(versionOf(f, cluster))), ...f.istio.revisions]);
 
 export function checkTransition(before: Fleet, after: Fleet): TransitionProblem[] {
   const problems: TransitionProblem[] = [];
@@ -26,11 +28,26 @@ export function checkTransition(before: Fleet, after: Fleet): TransitionProblem[
     problems.push({ message: `calisti.version ${from} -> ${to}: ${err.message}`, hint: `set calisti.version back to ${from}, then: ${err.hint ?? `calisti-gitops upgrade --to ${to}`}` });
     return problems;
   }
+  // Each cluster, ring by ring: a supported step from the release it ran.
+  for (const c of after.clusters) {
+    if (!before.clusters.some((b) => b.name === c.name)) continue;
+    const [was, is] = [versionOf(before, c.name), versionOf(after, c.name)];
+    if (was === from && is === to) continue;
+    try {
+      checkUpgrade(was, is);
+    } catch (e) {
+      const err = e as Error & { hint?: string };
+      problems.push({ message: `cluster ${c.name}: ${was} -> ${is}: ${err.message}`, hint: err.hint ?? `calisti-gitops upgrade --to ${is}` });
+    }
+  }
+  if (problems.length) return problems;
   // A control plane that leaves the model while workloads were on it: an in-place swap or a
   // removal with no canary. `upgrade` keeps the old one; `istio migrate` moves workloads first.
-  const kept = revisionsOf(after);
   const used = new Map<string, string[]>();
-  for (const w of workloads(before)) if (!kept.has(w.revision)) used.set(w.revision, [...(used.get(w.revision) ?? []), `${w.what} (${w.namespace})`]);
+  for (const w of workloads(before)) {
+    const gone = w.clusters.filter((c) => after.clusters.some((a) => a.name === c) && !revisionsOn(after, c).has(w.revision));
+    if (gone.length) used.set(w.revision, [...(used.get(w.revision) ?? []), `${w.what} (${w.namespace}${gone.length < w.clusters.length ? ` on ${gone.join(', ')}` : ''})`]);
+  }
   for (const [revision, users] of used) {
     problems.push({
       message: `Istio control plane ${revision} leaves the fleet while ${users.join(', ')} still use${users.length === 1 ? 's' : ''} it: an in-place Istio swap with no canary`,

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { buildCacheDir } from '../repo/lock.js';
@@ -116,7 +116,10 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
 
   // 2. Build what each Application deploys, grouped by destination cluster.
   opts.onProgress?.('building');
-  const deployed = await deployments({ root, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, allowRemote: opts.allowRemote, onProgress: opts.onProgress });
+  // A tree in a folder of its repository (git.path): Argo CD's source paths start at the repository's root.
+  const inFolder = fleet?.git.path !== undefined && root.endsWith(`${sep}${fleet.git.path.split('/').join(sep)}`);
+  const sourceRoot = inFolder ? root.slice(0, root.length - fleet!.git.path!.length - 1) : root;
+  const deployed = await deployments({ root: sourceRoot, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, allowRemote: opts.allowRemote, onProgress: opts.onProgress });
   opts.onProgress?.('checking');
   findings.push(...deployed.findings);
   const views = deployed.views;

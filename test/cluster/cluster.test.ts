@@ -228,6 +228,8 @@ describe('bootstrap and status', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(api.requests.map((q) => `${q.method} ${q.path.split('?')[0]}`)).toEqual([
       'PATCH /api/v1/namespaces/argocd/configmaps/argocd-cm',
+      'PATCH /api/v1/namespaces/argocd/configmaps/argocd-cmd-params-cm',
+      'PATCH /api/v1/namespaces/argocd/secrets/calisti-gitops-repository',
       'PATCH /api/v1/namespaces/argocd/secrets/smm-operator-chart-repository',
       'PATCH /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/calisti-gitops',
     ]);

@@ -62,7 +62,7 @@ describe('cluster features', () => {
     writeFileSync(model, multi.replace('  version: 1.12.0\n', '  version: 1.12.0\n  chart: vendored\n'));
     const r = await cli('init', dir, '-f', model, '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).warnings[0]).toMatch(/helm pull oci:\/\/registry\.eticloud\.io\/smm-charts\/smm-operator --version 1\.12\.0/);
+    expect(JSON.parse(r.stdout).warnings.join('\n')).toMatch(/helm pull oci:\/\/registry\.eticloud\.io\/smm-charts\/smm-operator --version 1\.12\.0/);
     const appSet = parseYamlDocs(readFileSync(join(dir, 'apps/smm-operator/app-set.yaml'), 'utf8'))[0]!;
     expect(appSet.spec.template.spec.sources[0]).toMatchObject({ path: 'charts/smm-operator', repoURL: 'https://github.com/github-id/calisti-gitops.git' });
     expect(readFileSync(join(dir, 'bootstrap/kustomization.yaml'), 'utf8')).not.toContain('chart-repository');

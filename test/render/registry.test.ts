@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { GENERATED_APPS } from '../../src/model/argocd.js';
 import { parseFleet } from '../../src/model/load.js';
 import { APPS } from '../../src/render/apps/registry.js';
 import { renderRepo } from '../../src/render/index.js';
@@ -14,7 +15,7 @@ describe.each(['multi-cluster', 'active-active', 'single-cluster'])('registry on
   it.each(APPS.map((a) => [a.name, a] as const))('%s: one overlay per ApplicationSet element, named in apps/kustomization.yaml', (name, app) => {
     const appSet = tree.get(`apps/${name}/app-set.yaml`);
     const overlays = [...tree.keys()].flatMap((p) => p.match(new RegExp(`^manifests/${name}/overlays/([^/]+)/kustomization\\.yaml$`))?.[1] ?? []);
-    if (!appSet) {
+    if (!appSet || !app.overlay) {
       expect(overlays).toEqual([]);
       return;
     }
@@ -27,6 +28,10 @@ describe.each(['multi-cluster', 'active-active', 'single-cluster'])('registry on
 
   it('each app is one module, in the folder of its name', () => {
     for (const app of APPS) expect(existsSync(join(toolkitRoot, 'src', 'render', 'apps', app.name, 'index.ts')), app.name).toBe(true);
+  });
+
+  it('the model names every registered app, so argocd.applications can set each', () => {
+    expect(APPS.map((a) => a.name)).toEqual([...GENERATED_APPS]);
   });
 
   it('app names, ApplicationSet names and Application prefixes are unique', () => {

@@ -218,7 +218,7 @@ describe('generate', () => {
     mkdirSync(join(plain, 'x'));
     const r = await cli('generate', '-C', plain);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/not the root of a git repository/);
+    expect(r.stderr).toMatch(/not in a git repository/);
     expect(listFiles(plain)).toEqual([]);
   });
 });

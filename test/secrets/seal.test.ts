@@ -12,13 +12,15 @@ const CERT = conformance('sealed-secrets', 'cert.pem');
 const KEY = hasConformance ? readFileSync(conformance('sealed-secrets', 'key.pem'), 'utf8') : '';
 const USER = 'calisti-user-7f3a';
 const PASS = 'Pa55-q9z-very-secret';
+const GIT_USER = 'git-reader-51c';
+const GIT_TOKEN = 'ghp_token-0d1e-2f3a';
 const CRDS = CRD_ARGS;
 
 /** Runs `seal` with the credentials in its environment only, capturing every byte printed. */
 async function runSeal(...args: string[]) {
   let out = '';
   const io = { out: (s: string) => (out += s), err: (s: string) => (out += s) };
-  const code = await run(['seal', ...args], io, { CALISTI_USERNAME: USER, CALISTI_PASSWORD: PASS });
+  const code = await run(['seal', ...args], io, { CALISTI_USERNAME: USER, CALISTI_PASSWORD: PASS, CALISTI_GIT_USERNAME: GIT_USER, CALISTI_GIT_PASSWORD: GIT_TOKEN });
   return { code, out };
 }
 
@@ -35,8 +37,12 @@ describeWithConformance('seal', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).not.toContain(PASS);
     expect(r.out).not.toContain(USER);
+    // Argo CD's credentials for this (private) repository, in a run of their own.
+    const g = await runSeal('--cert', CERT, '-C', dir, '--target', 'git-repository', '--commit');
+    expect(g.code, g.out).toBe(0);
+    expect(g.out).toContain('sealed argocd/calisti-gitops-repository for management');
     const all = everything(dir);
-    for (const v of [PASS, USER, Buffer.from(`${USER}:${PASS}`).toString('base64')]) expect(all).not.toContain(v);
+    for (const v of [PASS, USER, GIT_TOKEN, GIT_USER, Buffer.from(`${USER}:${PASS}`).toString('base64')]) expect(all).not.toContain(v);
 
     const v = await cli('validate', '-C', dir, '--strict', '-o', 'json', ...CRDS);
     expect(v.code, v.stdout).toBe(0);
@@ -49,6 +55,10 @@ describeWithConformance('seal', () => {
     expect(JSON.parse(plain).auths['registry.eticloud.io']).toEqual({ username: USER, password: PASS, auth: Buffer.from(`${USER}:${PASS}`).toString('base64') });
     const repoSecret = parseYamlDocs(readFileSync(join(dir, 'bootstrap/chart-repository.yaml'), 'utf8'))[0]!;
     expect(repoSecret.spec.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repository' });
+    const gitSecret = parseYamlDocs(readFileSync(join(dir, 'bootstrap/git-repository.yaml'), 'utf8'))[0]!;
+    expect(gitSecret.spec.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repository' });
+    const field = (k: string) => unseal(KEY, Buffer.from(gitSecret.spec.encryptedData[k], 'base64'), oaepLabel('strict', 'argocd', 'calisti-gitops-repository')).toString();
+    expect(['type', 'url', 'username', 'password'].map(field)).toEqual(['git', 'https://github.com/github-id/calisti-gitops.git', GIT_USER, GIT_TOKEN]);
 
     // generate keeps sealed values byte for byte.
     const before = snapshot(dir);
@@ -110,6 +120,26 @@ describeWithConformance('seal', () => {
     expect(printed).toMatch(/sealed smm-registry-access/);
     expect(printed).not.toContain(PASS);
     expect(listFiles(dir)).toContain('sealed-secrets.yaml');
+    // One piped password cannot serve two kinds of credentials.
+    const both = await run(['seal', '--cert', CERT, '-C', dir, '--password-file', pw, '--target', 'registry,git-repository'], { out: capture, err: capture }, { CALISTI_USERNAME: USER, CALISTI_GIT_USERNAME: GIT_USER });
+    expect(both).toBe(2);
+  });
+
+  it('git-repository: refused, with the reason and nothing changed, for an ssh URL or without a token', async () => {
+    const dir = join(tempDir(), 'repo');
+    expect((await cli('init', dir)).code).toBe(0);
+    const before = snapshot(dir);
+    let printed = '';
+    const capture = (s: string) => void (printed += s);
+    expect(await run(['seal', '--cert', CERT, '-C', dir, '--target', 'git-repository'], { out: capture, err: capture }, { CALISTI_GIT_USERNAME: GIT_USER })).toBe(1);
+    expect(printed).toContain('CALISTI_GIT_PASSWORD is not set');
+    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('https://github.com/github-id/calisti-gitops.git', 'git@github.com:github-id/calisti-gitops.git'));
+    const ssh = await runSeal('--cert', CERT, '-C', dir, '--target', 'git-repository');
+    expect(ssh.code).toBe(1);
+    expect(ssh.out).toContain('is not https');
+    expect(ssh.out).not.toContain(GIT_TOKEN);
+    writeFileSync(join(dir, 'calisti.yaml'), before.get('calisti.yaml')!);
+    expect(snapshot(dir)).toEqual(before);
   });
   it('seals the dashboard\'s OIDC client secret: a merge patch in a SealedSecret and the Job that applies it; nothing in clear', async () => {
     const CLIENT_SECRET = 'oidc-Zq7-client-secret';

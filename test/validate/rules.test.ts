@@ -102,7 +102,7 @@ const cases: Case[] = [
   }, ['app/duplicate-name']],
   ['an Application name that is not DNS-1123', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: demo-app-{{cluster}}', 'name: Demo_App-{{cluster}}')), ['app/invalid-name']],
   ['a source path that does not exist', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('manifests/demo-app/overlays', 'manifests/demo/overlays')), ['app/source-path-missing']],
-  ['a template parameter no generator gives', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: "{{cluster}}"', 'name: "{{ clusterName }}"')), ['appset/unknown-parameter', 'app/destination-unknown']],
+  ['a template parameter no generator gives', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('name: "{{argocdCluster}}"', 'name: "{{ clusterName }}"')), ['appset/unknown-parameter', 'app/destination-unknown']],
   ['a list element Argo CD cannot read as a string (fasttemplate)', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('- cluster: workload-cluster-1\n', '- cluster: workload-cluster-1\n            replicas: 3\n')), ['appset/rejected']],
   ['an ApplicationSet file apps/kustomization.yaml no longer lists', 'multi-cluster', (d) => edit(d, 'apps/kustomization.yaml', (s) => s.replace('  - demo-app/app-set.yaml\n', '')), ['argocd/unreachable']],
   ['a generator that cannot be expanded offline', 'multi-cluster', (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('  generators:\n', '  generators:\n    - scmProvider: {}\n')), ['appset/generator-unsupported']],

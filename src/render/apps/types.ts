@@ -36,16 +36,20 @@ export interface GeneratedApp {
   appPrefix: string;
   /** Argo CD sync wave of the ApplicationSet: operator, then control plane, then what uses it. */
   wave: string;
+  /** What it needs from the waves before its own, for the generated README's install order. */
+  needs: string;
+  /** Sync options this application needs besides the fleet's (argocd.syncOptions). */
+  syncOptions?: string[];
   /** The clusters this app runs on, in model order; none means the app is not generated. */
   clusters(ctx: RenderContext): Cluster[];
-  /** Extra list-generator values per cluster, next to `cluster`. */
-  element?(cluster: Cluster): Record<string, string>;
+  /** Extra list-generator values per cluster, next to `cluster`; `ctx` is the context of the release it runs. */
+  element?(cluster: Cluster, ctx: RenderContext): Record<string, string>;
   /** The Application spec besides project and syncPolicy; `overlay` is its per-cluster git source. */
   spec(ctx: RenderContext, overlay: Record<string, unknown>): Record<string, unknown>;
   /** Files of manifests/<name>/base. */
   base?(ctx: RenderContext): Files;
-  /** Files of manifests/<name>/overlays/<cluster>, its kustomization.yaml included. */
-  overlay(input: OverlayInput): Files;
+  /** Files of manifests/<name>/overlays/<cluster>, its kustomization.yaml included; none for an app that is only a remote chart. */
+  overlay?(input: OverlayInput): Files;
   /** Files the overlays share outside base (Components, per-gateway folders), repo-relative. */
   shared?(ctx: RenderContext, clusters: Cluster[]): AppFile[];
 }

@@ -10,24 +10,29 @@ import type { StepPlan, UpgradeStep } from './types.js';
 
 export const istioCanary: UpgradeStep = {
   id: 'istio-canary',
-  plan({ fleet, to, fromBp, toBp }) {
+  plan({ fleet, to, fromBp, toBp, ring }) {
     const oldPrimary = defaultRevision(fromBp);
     const newPrimary = defaultRevision(toBp);
     const all = workloads(fleet);
     if (oldPrimary === newPrimary) {
+      // Only the ring's clusters get the new proxy.
+      const ringClusters = ring ? fleet.rings[ring.index]!.clusters : undefined;
+      const here = ringClusters ? all.map((w) => ({ ...w, clusters: w.clusters.filter((c) => ringClusters.includes(c)) })) : all;
       return {
         changes: [],
         steps: [`Istio stays on ${newPrimary} (Istio ${defaultIstio(toBp).version})`],
         // Sidecars pick up the new proxy patch level only when their pods restart (docs 2.4.5).
-        followUps: restartCommands(all).map((c) => `restart workloads for the new proxy: ${c}`),
+        followUps: restartCommands(here).map((c) => `restart workloads for the new proxy: ${c}`),
       };
     }
     if (!toBp.istio.versions.some((v) => revisionName(v.version) === oldPrimary)) {
       throw new UserError(`Calisti ${to} does not ship ${oldPrimary}, so workloads cannot stay on it during the upgrade`);
     }
+    const where = ring ? `the clusters of ring ${ring.name}` : 'every cluster';
     const plan: StepPlan = {
-      changes: [{ op: 'append', path: ['istio', 'revisions'], value: oldPrimary }],
-      steps: [`Istio control plane ${newPrimary} (Istio ${defaultIstio(toBp).version}) added next to ${oldPrimary} on every cluster; the Calisti control plane moves to ${newPrimary}`],
+      // An earlier ring kept the old control plane already.
+      changes: fleet.istio.revisions.includes(oldPrimary) ? [] : [{ op: 'append', path: ['istio', 'revisions'], value: oldPrimary }],
+      steps: [`Istio control plane ${newPrimary} (Istio ${defaultIstio(toBp).version}) added next to ${oldPrimary} on ${where}; the Calisti control plane moves to ${newPrimary}`],
       followUps: [],
     };
     for (const w of all.filter((w) => !w.pinned)) {

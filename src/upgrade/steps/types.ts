@@ -12,10 +12,12 @@ export interface UpgradeInput {
   to: string;
   fromBp: Blueprint;
   toBp: Blueprint;
+  /** The ring being upgraded (upgrade --ring), by its index in calisti.yaml's rings; absent: the whole fleet. */
+  ring?: { index: number; name: string };
 }
 
 /** A change to calisti.yaml, as data. */
-export type ModelChange = { op: 'set' | 'append'; path: (string | number)[]; value: unknown };
+export type ModelChange = { op: 'set' | 'append'; path: (string | number)[]; value: unknown } | { op: 'delete'; path: (string | number)[] };
 
 export interface StepPlan {
   changes: ModelChange[];

@@ -4,6 +4,7 @@
  * images. This is how a bot's or a person's in-place bump shows up, whatever wrote it.
  */
 import { blueprintFor } from '../../model/blueprint.js';
+import { versionOf } from '../../model/rings.js';
 import type { Fleet } from '../../model/schema.js';
 import type { RenderedTree } from '../../render/index.js';
 import { finding, resourceRef, type Finding } from '../findings.js';
@@ -28,13 +29,19 @@ function imagesIn(v: unknown, out: string[] = []): string[] {
 }
 
 export function versionFindings(fleet: Fleet, tree: RenderedTree, apps: { obj: Record<string, any>; file?: string; line?: number }[], views: ClusterView[]): Finding[] {
-  const bp = blueprintFor(fleet.calisti.version);
   const fix = `calisti-gitops generate --force puts back what calisti.yaml ${fleet.calisti.version} says; to move to a newer release: calisti-gitops upgrade --to <version>`;
   const out: Finding[] = [];
+  // Mid-rollout each cluster runs its ring's release.
+  const releaseOf = (dest: unknown) => {
+    const c = fleet.clusters.find((x) => x.name === dest || x.argocd?.name === dest);
+    return c ? versionOf(fleet, c.name) : fleet.calisti.version;
+  };
   for (const a of apps) {
+    const version = releaseOf(a.obj.spec?.destination?.name);
+    const bp = blueprintFor(version);
     for (const src of a.obj.spec?.sources ?? (a.obj.spec?.source ? [a.obj.spec.source] : [])) {
       if (src?.chart === bp.chart.name && String(src.targetRevision) !== bp.chart.version) {
-        out.push(finding('version/mismatch', `chart ${bp.chart.name} ${src.targetRevision}, but Calisti ${fleet.calisti.version} (calisti.yaml) ships ${bp.chart.version}: ${fix}`, { application: a.obj.metadata?.name, file: a.file, line: a.line }));
+        out.push(finding('version/mismatch', `chart ${bp.chart.name} ${src.targetRevision}, but Calisti ${version} (calisti.yaml) ships ${bp.chart.version}: ${fix}`, { application: a.obj.metadata?.name, file: a.file, line: a.line }));
       }
     }
   }

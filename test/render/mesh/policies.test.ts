@@ -66,7 +66,7 @@ describe('policies', () => {
     expect(cp.find((o) => o.kind === 'IstioControlPlane')!.spec.meshConfig.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
     // One ApplicationSet for both clusters, after the demo app.
     const appSet = parse(tree.get('apps/mesh-policies/app-set.yaml')!.content);
-    expect(appSet.spec.generators[0].list.elements).toEqual([{ cluster: 'c1' }, { cluster: 'c2' }]);
+    expect(appSet.spec.generators[0].list.elements).toEqual([{ cluster: 'c1', argocdCluster: 'c1' }, { cluster: 'c2', argocdCluster: 'c2' }]);
     expect(appSet.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('3');
   });
 

@@ -1,4 +1,5 @@
 /** demo-app (docs 2.3.6, 2.3.7): the DemoApplication, on the clusters its placement names. */
+import { DESTINATION } from '../../argocd.js';
 import { kustomization } from '../../kustomize.js';
 import { relativeTo } from '../../layout.js';
 import type { Files, GeneratedApp } from '../types.js';
@@ -10,8 +11,11 @@ export const demoApp: GeneratedApp = {
   appSetName: 'demo-app-appset',
   appPrefix: 'demo-app',
   wave: '2',
+  needs: 'the control plane that runs the demo application',
+  // DemoApplication's CRD comes with the smm-operator chart, in another sync.
+  syncOptions: ['SkipDryRunOnMissingResource=true'],
   clusters: ({ fleet }) => fleet.clusters.filter((c) => fleet.demoApp?.placement.some((p) => p.cluster === c.name)),
-  spec: (_ctx, overlay) => ({ source: overlay, destination: { name: '{{cluster}}' } }),
+  spec: (_ctx, overlay) => ({ source: overlay, destination: { name: DESTINATION } }),
   base(ctx) {
     const demo = ctx.fleet.demoApp!;
     return [

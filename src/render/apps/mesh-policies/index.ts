@@ -26,4 +26,4 @@ function objectsOn(ctx: RenderContext, cluster: Cluster): K8sObject[] {
   ];
 }
 
-export const meshPolicies: GeneratedApp = objectsApp(NAME, '3', objectsOn);
+export const meshPolicies: GeneratedApp = objectsApp(NAME, '3', 'Istio on every cluster and the namespaces the policies live in', objectsOn);

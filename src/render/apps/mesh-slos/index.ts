@@ -56,4 +56,4 @@ function objectsOn(ctx: RenderContext, cluster: Cluster): K8sObject[] {
   return [...here(slos.indicatorTemplates).map(indicatorTemplate), ...here(slos.objectives).flatMap((o) => [objective(o), ...alertingPolicies(o)])];
 }
 
-export const meshSlos: GeneratedApp = objectsApp(NAME, '3', objectsOn);
+export const meshSlos: GeneratedApp = objectsApp(NAME, '3', "the control plane's SRE controller", objectsOn);

@@ -3,6 +3,7 @@
  * and Components in the overlays, plus the mesh namespaces and gateways each overlay picks.
  */
 import type { Cluster } from '../../../model/schema.js';
+import { DESTINATION } from '../../argocd.js';
 import { componentFiles } from '../../components.js';
 import { cniAttachment, nonrootSccBinding } from '../../openshift.js';
 import { labelOf, type RenderContext } from '../../context.js';
@@ -53,8 +54,11 @@ export const smmControlPlane: GeneratedApp = {
   appSetName: 'smm-cp-appset',
   appPrefix: 'smm-cp',
   wave: '1',
+  needs: "the smm-operator chart's CRDs and operator",
+  // Istio's networking kinds and cert-manager's are installed during this very sync, by the control planes.
+  syncOptions: ['SkipDryRunOnMissingResource=true'],
   clusters: (ctx) => ctx.fleet.clusters,
-  spec: (_ctx, overlay) => ({ source: overlay, destination: { name: '{{cluster}}' } }),
+  spec: (_ctx, overlay) => ({ source: overlay, destination: { name: DESTINATION } }),
   base(ctx) {
     const docs: [string, K8sObject][] = [
       ['cert-manager-namespace.yaml', namespace(NS.certManager, WAVE.certManagerNamespace)],

@@ -2,7 +2,7 @@
  * smm-operator: the operator's Helm chart (docs 2.3.7) plus, from its overlay, each cluster's
  * registry pull secret sealed for that cluster (never a credential in Helm parameters).
  */
-import { gitSource } from '../../argocd.js';
+import { DESTINATION, gitSource } from '../../argocd.js';
 import { kustomization } from '../../kustomize.js';
 import { NS, VENDORED_CHART_DIR } from '../../layout.js';
 import { registryPullSecret } from '../../secrets.js';
@@ -15,8 +15,11 @@ export const smmOperator: GeneratedApp = {
   appSetName: `${NAME}-appset`,
   appPrefix: NAME,
   wave: '0',
+  needs: 'the sealed-secrets controller: its registry pull secret is a SealedSecret',
+  // The webhook configuration the operator rewrites is ignored; Replace=true must not overwrite it either.
+  syncOptions: ['RespectIgnoreDifferences=true'],
   clusters: (ctx) => ctx.fleet.clusters,
-  element: (c) => ({ apiServerEndpointAddress: c.apiServerEndpointAddress ?? '' }),
+  element: (c, ctx) => ({ apiServerEndpointAddress: c.apiServerEndpointAddress ?? '', ...(ctx.mixedReleases ? { chartVersion: ctx.blueprint.chart.version } : {}) }),
   spec(ctx, overlay) {
     const { fleet, blueprint } = ctx;
     const helm = {
@@ -28,11 +31,12 @@ export const smmOperator: GeneratedApp = {
     };
     const chart =
       fleet.calisti.chart === 'oci'
-        ? { repoURL: blueprint.chart.repository, chart: blueprint.chart.name, targetRevision: blueprint.chart.version, helm }
+        ? // Literal, so bots can bump it; per cluster only while a ring runs another release.
+          { repoURL: blueprint.chart.repository, chart: blueprint.chart.name, targetRevision: ctx.mixedReleases ? '{{chartVersion}}' : blueprint.chart.version, helm }
         : { ...gitSource(fleet, VENDORED_CHART_DIR), helm };
     return {
       sources: [chart, overlay],
-      destination: { namespace: NS.registryAccess, name: '{{cluster}}' },
+      destination: { namespace: NS.registryAccess, name: DESTINATION },
       ignoreDifferences: [{ kind: 'ValidatingWebhookConfiguration', group: 'admissionregistration.k8s.io', jsonPointers: ['/webhooks'] }],
     };
   },
