@@ -24,7 +24,8 @@ export interface Reach {
 
 const isRemote = (ref: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.includes('?ref=') || /^git@/.test(ref);
 
-export function reachableFiles(root: string, entry: string, repoURLs: string[]): Reach {
+/** `folder`: the tree sits in this folder of its repository, where Application source paths start. */
+export function reachableFiles(root: string, entry: string, repoURLs: string[], folder?: string): Reach {
   const urls = new Set(repoURLs.map(normalizeGitURL));
   const files: string[] = [];
   const problems: string[] = [];
@@ -55,7 +56,10 @@ export function reachableFiles(root: string, entry: string, repoURLs: string[]):
       for (const src of sources) {
         if (!isObj(src) || typeof src.path !== 'string' || src.chart !== undefined) continue;
         if (!urls.has(normalizeGitURL(String(src.repoURL ?? '')))) continue;
-        const path = inside(src.path);
+        // Source paths start at the repository's root; this tree may be one folder of it.
+        const repoPath = src.path.replace(/^\.?\/+/, '');
+        if (folder && repoPath !== folder && !repoPath.startsWith(`${folder}/`)) continue;
+        const path = inside(folder ? repoPath.slice(folder.length + 1) || '.' : src.path);
         if (path === undefined) problems.push(`${rel}: source path ${src.path} leaves the repository`);
         else visitSource(path, isObj(src.directory) && src.directory.recurse === true, rel);
       }

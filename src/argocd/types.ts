@@ -12,6 +12,8 @@ export interface Cluster {
   project?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** The calisti.yaml cluster this Argo CD cluster is, when its name differs (clusters[].argocd.name). */
+  fleetName?: string;
 }
 
 /** The files of one repository at one revision, as Argo CD's repo server checks it out. */

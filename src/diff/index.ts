@@ -22,7 +22,7 @@ import { parseState } from '../repo/state.js';
 import { deployments, engineContext, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
 import type { ClusterView } from '../validate/mesh.js';
-import { clusterInfo, reachableArgoObjects } from '../validate/sources.js';
+import { clusterInfo, reachableArgoObjects, sourceRootOf } from '../validate/sources.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
 import { unifiedDiff } from './files.js';
@@ -100,13 +100,15 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
 
   const tmp = mkdtempSync(join(tmpdir(), 'calisti-diff-'));
   try {
-    cpSync(root, tmp, { recursive: true, filter: (src) => !src.startsWith(join(root, '.git')) });
-    const next = new RepoFs(tmp);
+    // A tree in a monorepo folder keeps that folder in the copy: Argo CD's paths start above it.
+    const tree = after.git.path ? join(tmp, ...after.git.path.split('/')) : tmp;
+    cpSync(root, tree, { recursive: true, filter: (src) => !src.startsWith(join(root, '.git')) });
+    const next = new RepoFs(tree);
     for (const w of plan.writes) next.write(w.path, w.content, w.executable);
     for (const d of plan.deletes) next.remove(d);
     const cacheDir = opts.cacheDir === null ? undefined : opts.cacheDir ?? buildCacheDir(root);
     const a = await collect(root, before, cacheDir);
-    const b = await collect(tmp, after, cacheDir);
+    const b = await collect(tree, after, cacheDir);
     report.clusters = diffClusters(a.views, b.views);
     report.applications = { added: [...b.apps].filter((n) => !a.apps.has(n)).sort(), removed: [...a.apps].filter((n) => !b.apps.has(n)).sort() };
     report.builds = a.builds + b.builds;
@@ -134,6 +136,6 @@ async function collect(root: string, fleet: Fleet, cacheDir: string | undefined)
   const clusters = fleet.clusters.map(clusterInfo);
   const argo = reachableArgoObjects(root, BOOTSTRAP_DIR, fleet, findings);
   const apps = expandApplications(argo, engineContext(root, argo, fleet), findings);
-  const d = await deployments({ root, apps, clusters, fleet, tool: findKustomize(), cacheDir });
+  const d = await deployments({ root: sourceRootOf(root, fleet), apps, clusters, fleet, tool: findKustomize(), cacheDir });
   return { views: d.views, builds: d.builds, apps: new Set(apps.map((x) => String(x.obj.metadata?.name ?? ''))) };
 }

@@ -7,7 +7,7 @@ import { loadFleet } from '../model/load.js';
 import { BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
 import { deployments, engineContext, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
-import { clusterInfo, reachableArgoObjects } from '../validate/sources.js';
+import { clusterInfo, reachableArgoObjects, sourceRootOf } from '../validate/sources.js';
 import { fleetGraph, type FleetGraph } from './model.js';
 
 export interface GraphResult {
@@ -25,7 +25,7 @@ export async function repoGraph(dir: string): Promise<GraphResult> {
   const problems: Finding[] = [];
   const argo = reachableArgoObjects(root, BOOTSTRAP_DIR, fleet, problems);
   const apps = expandApplications(argo, engineContext(root, argo, fleet), problems);
-  const d = await deployments({ root, apps, clusters, fleet, tool: findKustomize(), cacheDir: undefined });
+  const d = await deployments({ root: sourceRootOf(root, fleet), apps, clusters, fleet, tool: findKustomize(), cacheDir: undefined });
   problems.push(...d.findings.filter((f) => f.severity === 'error'));
   return { graph: fleetGraph(clusters, d.views), problems };
 }

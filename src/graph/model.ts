@@ -52,7 +52,7 @@ export function clusterNode(info: ClusterInfo, view: ClusterView | undefined): C
   });
   revisions.sort((a, b) => (a.revision < b.revision ? -1 : 1));
   return {
-    name: info.name,
+    name: info.fleetName ?? info.name,
     role: info.labels['calisti.io/role'] ?? 'active',
     platform: info.labels['calisti.io/platform'] ?? 'kubernetes',
     revisions,
@@ -66,7 +66,7 @@ export function fleetGraph(clusters: ClusterInfo[], views: Map<string, ClusterVi
   const networks = new Map<string, ClusterNode[]>();
   for (const c of clusters) {
     const net = c.labels['calisti.io/network'] ?? c.name;
-    networks.set(net, [...(networks.get(net) ?? []), clusterNode(c, views.get(c.name))]);
+    networks.set(net, [...(networks.get(net) ?? []), clusterNode(c, views.get(c.fleetName ?? c.name))]);
   }
   return {
     networks: [...networks]

@@ -91,7 +91,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
   const findings: Finding[] = [];
   const builder = new Builder(root, tool, opts.cacheDir, { parallel: opts.parallel, shareShapes: opts.shareShapes ?? true });
   const views = new Map<string, ClusterView>();
-  const knownClusters = new Set(clusters.map((c) => c.name));
+  const knownClusters = new Set(clusters.map((c) => c.fleetName ?? c.name));
   let cachedBuilds = 0;
   const repoURL = fleet?.git.repoURL;
   const helm = which('helm');
@@ -196,7 +196,8 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
 
 export function destinationCluster(app: Record<string, any>, clusters: Cluster[]): string | undefined {
   const dest = app.spec?.destination ?? {};
-  if (dest.name) return dest.name;
+  // Argo CD may know a fleet cluster by another name (clusters[].argocd.name): views use the fleet's.
+  if (dest.name) return clusters.find((c) => c.name === dest.name)?.fleetName ?? dest.name;
   if (dest.server === 'https://kubernetes.default.svc') return 'in-cluster';
   return clusters.find((c) => c.server === dest.server)?.name ?? dest.server;
 }
@@ -204,6 +205,8 @@ export function destinationCluster(app: Record<string, any>, clusters: Cluster[]
 function ociChartFindings(src: Record<string, any>, where: Record<string, unknown>): Finding[] {
   const out: Finding[] = [];
   const repo = String(src.repoURL ?? '');
+  // A Helm repository over HTTP(S) (the sealed-secrets chart) is not an OCI reference.
+  if (/^https?:\/\//i.test(repo)) return out;
   if (src.chart !== undefined && repo.startsWith('oci://')) out.push(finding('helm/oci-reference', `repoURL "${repo}" with chart: a Helm repository over OCI takes the registry without oci://`, where));
   if (src.chart !== undefined && !/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/i.test(repo.replace(/^oci:\/\//, ''))) out.push(finding('helm/oci-reference', `repoURL "${repo}" is not a registry/path reference`, where));
   if (!/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(String(src.targetRevision ?? ''))) out.push(finding('helm/oci-reference', `targetRevision "${src.targetRevision ?? ''}" is not a literal chart version; bots and upgrade cannot bump a range`, where));

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { buildCacheDir } from '../repo/lock.js';
@@ -24,7 +24,7 @@ import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.
 import { renovateFindings } from './rules/renovate.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
-import { reachableArgoObjects, readDocuments, readModel, type Located } from './sources.js';
+import { reachableArgoObjects, readDocuments, readModel, sourceRootOf, type Located } from './sources.js';
 import { checkResource } from './structural.js';
 import { PatchLocator } from './patches.js';
 
@@ -117,8 +117,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   // 2. Build what each Application deploys, grouped by destination cluster.
   opts.onProgress?.('building');
   // A tree in a folder of its repository (git.path): Argo CD's source paths start at the repository's root.
-  const inFolder = fleet?.git.path !== undefined && root.endsWith(`${sep}${fleet.git.path.split('/').join(sep)}`);
-  const sourceRoot = inFolder ? root.slice(0, root.length - fleet!.git.path!.length - 1) : root;
+  const sourceRoot = sourceRootOf(root, fleet);
   const deployed = await deployments({ root: sourceRoot, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, allowRemote: opts.allowRemote, onProgress: opts.onProgress });
   opts.onProgress?.('checking');
   findings.push(...deployed.findings);

@@ -3,7 +3,7 @@
  * and line), and the clusters of calisti.yaml for ApplicationSet cluster generators.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { ModelError } from '../errors.js';
 import { loadFleet } from '../model/load.js';
@@ -122,8 +122,10 @@ export function readModel(root: string, findings: Finding[]): ModelInfo {
 
 /** A fleet cluster as the cluster Secret `clusters add` writes: its labels, and name/server from the model. */
 export function clusterInfo(c: Fleet['clusters'][number]): Cluster {
+  const argoName = c.argocd?.name ?? c.name;
   return {
-    name: c.name,
+    name: argoName,
+    ...(argoName !== c.name ? { fleetName: c.name } : {}),
     // The API server address Argo CD knows is not in the model; a stable stand-in keeps server-based
     // templates and destinations comparable.
     server: c.apiServerEndpointAddress ?? `https://${normalizeName(c.name)}.cluster.invalid`,
@@ -143,7 +145,7 @@ const ARGO_KINDS = new Set(['Application', 'ApplicationSet', 'AppProject']);
 export function reachableArgoObjects(root: string, entry: string, fleet: Fleet | undefined, findings: Finding[]): ArgoObjects {
   const scanned = [...yamlFiles(root, BOOTSTRAP_DIR), ...yamlFiles(root, APPS_DIR)];
   if (entry === BOOTSTRAP_DIR && !existsSync(join(root, BOOTSTRAP_DIR))) return readArgoObjects(root, findings, scanned);
-  const reach = reachableFiles(root, entry, [...remoteURLs(root), ...(fleet ? [fleet.git.repoURL] : [])]);
+  const reach = reachableFiles(root, entry, [...remoteURLs(root), ...(fleet ? [fleet.git.repoURL] : [])], fleet?.git.path);
   for (const p of reach.problems) findings.push(finding('argocd/unreachable', p, { file: p.split(':')[0] }));
   const reached = new Set(reach.files);
   const files = [...scanned, ...reach.files.filter((f) => !scanned.includes(f) && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f))];
@@ -157,4 +159,15 @@ export function reachableArgoObjects(root: string, entry: string, fleet: Fleet |
     projects: keep(all.projects),
     others: all.others.filter((d) => reached.has(d.file) || !ARGO_KINDS.has(String(d.obj.kind))),
   };
+}
+
+/**
+ * Where Argo CD's source paths start: the repository's root. A tree in a folder of a monorepo
+ * (git.path) has its calisti.yaml there, but its Applications name paths from the repository's root.
+ */
+export function sourceRootOf(root: string, fleet: Fleet | undefined): string {
+  const folder = fleet?.git.path;
+  if (!folder) return root;
+  const suffix = `${sep}${folder.split('/').join(sep)}`;
+  return root.endsWith(suffix) ? root.slice(0, root.length - suffix.length) : root;
 }
