@@ -1,0 +1,55 @@
+/**
+ * validate, diff and graph on fleets whose names or paths are not the plain ones: a cluster Argo CD knows
+ * by another name, the sealed-secrets chart from an HTTP Helm repository, a tree in a monorepo folder.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempDir } from '../helpers.js';
+
+const example = () => readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'multi-cluster', 'calisti.yaml'), 'utf8');
+const rules = (stdout: string) => (JSON.parse(stdout).findings as { rule: string }[]).map((f) => f.rule);
+
+async function repoWith(model: string): Promise<string> {
+  const file = join(tempDir(), 'calisti.yaml');
+  writeFileSync(file, model);
+  const dir = join(tempDir(), 'repo');
+  const r = await cli('init', dir, '-f', file);
+  expect(r.code, r.stderr).toBe(0);
+  return dir;
+}
+
+describe('fleet names and paths', () => {
+  it('a cluster Argo CD knows by another name keeps its checks, under the fleet name', async () => {
+    const dir = await repoWith(example().replace('  - name: workload-cluster-1\n', '  - name: workload-cluster-1\n    argocd:\n      name: arn-aws-eks-eu-west-1-prod\n'));
+    const r = await cli('validate', '-C', dir, '-o', 'json');
+    const found = rules(r.stdout);
+    expect(found).not.toContain('app/destination-unknown');
+    expect(found).not.toContain('multicluster/no-active');
+    expect(JSON.parse(r.stdout).summary.clusters).toBe(3); // in-cluster + both workload clusters
+    const graph = await cli('graph', '-C', dir, '-o', 'json');
+    expect(graph.stdout).toContain('workload-cluster-1');
+  });
+
+  it('the sealed-secrets chart from its HTTP Helm repository is no malformed OCI reference', async () => {
+    const dir = await repoWith(`${example()}sealedSecrets:\n  install: true\n`);
+    expect(rules((await cli('validate', '-C', dir, '-o', 'json')).stdout)).not.toContain('helm/oci-reference');
+  });
+
+  it('a tree in a monorepo folder: validate and diff build from the repository root', async () => {
+    const mono = join(tempDir(), 'mono');
+    mkdirSync(mono);
+    execFileSync('git', ['init', '-q', mono]);
+    writeFileSync(join(mono, 'README.md'), 'other things\n');
+    execFileSync('git', ['-C', mono, 'add', '.']);
+    execFileSync('git', ['-C', mono, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'init']);
+    expect((await cli('init', mono, '--path', 'platform/calisti', '--example', 'multi-cluster')).code).toBe(0);
+    const tree = join(mono, 'platform', 'calisti');
+    const v = JSON.parse((await cli('validate', '-C', tree, '-o', 'json')).stdout);
+    expect(v.summary).toMatchObject({ errors: 0, applications: 7, clusters: 3 });
+    writeFileSync(join(tree, 'calisti.yaml'), readFileSync(join(tree, 'calisti.yaml'), 'utf8').replace('network: workload-cluster-2', 'network: net2'));
+    const d = JSON.parse((await cli('diff', '-C', tree, '-o', 'json')).stdout);
+    expect(Object.keys(d.clusters)).toEqual(['workload-cluster-2']);
+  });
+});
