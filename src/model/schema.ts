@@ -12,6 +12,7 @@ import { checkUpgrade } from '../upgrade/path.js';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
 import { resourceCredentials } from '../secrets/detect.js';
 import { checkDashboard, DashboardExtras } from './mesh/dashboard.js';
+import { Monitoring } from './mesh/monitoring.js';
 import { checkGateway, GatewayExtras, RouteExtras } from './mesh/gateways.js';
 import { checkPolicies, Policies } from './mesh/policies.js';
 import { checkSlos, Slos } from './mesh/slo.js';
@@ -75,6 +76,7 @@ export const Cluster = z.strictObject({
     })
     .prefault({})
     .describe('The Calisti dashboard on this cluster (docs 2.5.10).'),
+  monitoring: Monitoring,
   overrides: z
     .strictObject({
       controlPlane: SpecPatch.optional().describe("Merged into this cluster's ControlPlane spec (strategic merge)."),

@@ -2,6 +2,7 @@
  * The smm-controlplane application: namespaces, the IstioControlPlane and the ControlPlane, with
  * the docs' values (2.3.7 base files), and the small per-cluster patches.
  */
+import { monitoringSpec } from '../../../model/mesh/monitoring.js';
 import type { Cluster } from '../../../model/schema.js';
 import { image, networkOf, type ControlPlaneRevision, type RenderContext } from '../../context.js';
 import { CONTROL_PLANE_NAME, NS, SYNC_WAVE, WAVE } from '../../layout.js';
@@ -153,15 +154,26 @@ export function controlPlane(ctx: RenderContext): K8sObject {
   };
 }
 
-/** The per-cluster ControlPlane patch: its name plus the model's overrides. */
+/** The per-cluster ControlPlane patch: its name, its monitoring (docs 2.10.2), then the model's overrides on top. */
 export function controlPlanePatch(cluster: Cluster): K8sObject {
   return {
     apiVersion: 'smm.cisco.com/v1alpha1',
     kind: 'ControlPlane',
     metadata: { name: CONTROL_PLANE_NAME },
-    spec: { ...(cluster.overrides?.controlPlane ?? {}), clusterName: cluster.name },
+    spec: { ...mergeSpecs(monitoringSpec(cluster.monitoring), cluster.overrides?.controlPlane ?? {}), clusterName: cluster.name },
   };
 }
+
+/** Maps merge key by key, `over` winning; anything else is replaced. */
+function mergeSpecs(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isMap(b) && isMap(v) ? mergeSpecs(b, v) : v;
+  }
+  return out;
+}
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The per-cluster IstioControlPlane patch: its network plus the model's overrides. */
 export function istioControlPlanePatch(ctx: RenderContext, cluster: Cluster, revision: string): K8sObject {
