@@ -25,21 +25,38 @@ function measure(argv: string[]): number[] {
 const fmt = (xs: number[]) => `${xs[xs.length >> 1]!.toFixed(0).padStart(6)} ms [${xs[0]!.toFixed(0)}-${xs[xs.length - 1]!.toFixed(0)}]`;
 
 try {
-  const template = { metadata: { name: '{{name}}-app' }, spec: { project: 'default', source: { repoURL: 'https://git.example.com/r.git', path: 'apps/{{name}}' }, destination: { server: '{{server}}' } } };
-  const appset = (generators: unknown[]) => stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: { name: 'bench', namespace: 'argocd' }, spec: { generators, template } });
+  const template = {
+    metadata: { name: '{{name}}-app' },
+    spec: { project: 'default', source: { repoURL: 'https://git.example.com/r.git', path: 'apps/{{name}}' }, destination: { server: '{{server}}' } },
+  };
+  const appset = (generators: unknown[]) =>
+    stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: { name: 'bench', namespace: 'argocd' }, spec: { generators, template } });
   const names = Array.from({ length: 1000 }, (_, i) => `c${String(i).padStart(4, '0')}`);
   mkdirSync(join(dir, 'secrets'));
   writeFileSync(
     join(dir, 'secrets', 'clusters.yaml'),
-    names.map((n) => stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: n, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } }, stringData: { name: n, server: `https://${n}.example.com` } })).join('---\n'),
+    names
+      .map((n) =>
+        stringify({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: n, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
+          stringData: { name: n, server: `https://${n}.example.com` },
+        }),
+      )
+      .join('---\n'),
   );
   writeFileSync(join(dir, 'list.yaml'), appset([{ list: { elements: names.map((n) => ({ name: n, server: `https://${n}.example.com` })) } }]));
   writeFileSync(join(dir, 'clusters.yaml'), appset([{ clusters: { selector: { matchLabels: { 'argocd.argoproj.io/secret-type': 'cluster' } } } }]));
   const node = measure(['-e', '']);
   console.log('appset generate, whole processes:');
   console.log(`  node -e ''  (start-up floor)              ${fmt(node)}`);
-  console.log(`  1,000 list elements                       ${fmt(measure([bin, 'appset', 'generate', join(dir, 'list.yaml'), '--cluster-secrets', join(dir, 'secrets'), '-o', 'json']))}`);
-  console.log(`  clusters generator, 1,000 cluster Secrets ${fmt(measure([bin, 'appset', 'generate', join(dir, 'clusters.yaml'), '--cluster-secrets', join(dir, 'secrets'), '-o', 'json']))}`);
+  console.log(
+    `  1,000 list elements                       ${fmt(measure([bin, 'appset', 'generate', join(dir, 'list.yaml'), '--cluster-secrets', join(dir, 'secrets'), '-o', 'json']))}`,
+  );
+  console.log(
+    `  clusters generator, 1,000 cluster Secrets ${fmt(measure([bin, 'appset', 'generate', join(dir, 'clusters.yaml'), '--cluster-secrets', join(dir, 'secrets'), '-o', 'json']))}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -3,7 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { expand, type Cluster } from '../src/argocd/engine.js';
 import { compileGoTemplateModule, renderGoTemplates } from '../src/argocd/gotemplate/index.js';
 
-const template = { metadata: { name: '{{name}}-app' }, spec: { project: 'default', source: { repoURL: 'https://git.example.com/r.git', path: 'apps/{{name}}' }, destination: { server: '{{server}}' } } };
+const template = {
+  metadata: { name: '{{name}}-app' },
+  spec: { project: 'default', source: { repoURL: 'https://git.example.com/r.git', path: 'apps/{{name}}' }, destination: { server: '{{server}}' } },
+};
 const set = (generators: unknown[]) => ({ metadata: { name: 'bench', namespace: 'argocd' }, spec: { template, generators } });
 
 function time(label: string, fn: () => number): void {
@@ -13,7 +16,12 @@ function time(label: string, fn: () => number): void {
   console.log(`${label.padEnd(44)} ${(performance.now() - t).toFixed(1).padStart(8)} ms  (${n} Applications)`);
 }
 
-const clusters: Cluster[] = Array.from({ length: 1000 }, (_, i) => ({ name: `c${i}`, server: `https://c${i}.example.com`, labels: { 'argocd.argoproj.io/secret-type': 'cluster', env: i % 2 ? 'prod' : 'dev' }, annotations: {} }));
+const clusters: Cluster[] = Array.from({ length: 1000 }, (_, i) => ({
+  name: `c${i}`,
+  server: `https://c${i}.example.com`,
+  labels: { 'argocd.argoproj.io/secret-type': 'cluster', env: i % 2 ? 'prod' : 'dev' },
+  annotations: {},
+}));
 const elements = clusters.map((c) => ({ name: c.name, server: c.server }));
 time('appset generate: list, 1,000 elements', () => expand(set([{ list: { elements } }]), { clusters }).apps.length);
 const bySecret = [{ clusters: { selector: { matchLabels: { 'argocd.argoproj.io/secret-type': 'cluster' } } } }];
@@ -25,9 +33,14 @@ time('appset generate: clusters, 1,000 cluster Secrets', () => expand(set(bySecr
   const module = compileGoTemplateModule();
   const compiled = performance.now();
   renderGoTemplates([{ template: '{{ .name }}', params: { name: 'warm-up' } }], []);
-  console.log(`goTemplate: module compile ${(compiled - t0).toFixed(1)} ms, first batch ${(performance.now() - compiled).toFixed(1)} ms (${WebAssembly.Module.exports(module).length} exports)`);
+  console.log(
+    `goTemplate: module compile ${(compiled - t0).toFixed(1)} ms, first batch ${(performance.now() - compiled).toFixed(1)} ms (${WebAssembly.Module.exports(module).length} exports)`,
+  );
   const rate = (label: string, template: (i: number) => string) => {
-    const jobs = Array.from({ length: 1000 }, (_, i) => ({ template: template(i), params: { name: `app${i}`, labels: { env: i % 2 ? 'prod' : 'dev' }, replicas: i } }));
+    const jobs = Array.from({ length: 1000 }, (_, i) => ({
+      template: template(i),
+      params: { name: `app${i}`, labels: { env: i % 2 ? 'prod' : 'dev' }, replicas: i },
+    }));
     renderGoTemplates(jobs, []);
     const runs = 5;
     const t = performance.now();

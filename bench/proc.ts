@@ -61,7 +61,13 @@ export function stat(values: number[], rss: (number | undefined)[] = []): Stat {
   const mid = s.length >> 1;
   const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
   const peaks = rss.filter((x): x is number => x !== undefined);
-  return { median: Math.round(median), min: Math.round(s[0]!), max: Math.round(s[s.length - 1]!), runs: s.length, ...(peaks.length ? { rssMb: Math.max(...peaks) } : {}) };
+  return {
+    median: Math.round(median),
+    min: Math.round(s[0]!),
+    max: Math.round(s[s.length - 1]!),
+    runs: s.length,
+    ...(peaks.length ? { rssMb: Math.max(...peaks) } : {}),
+  };
 }
 
 /**

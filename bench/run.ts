@@ -23,19 +23,27 @@ const sizes = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
 const kustomize = findKustomize();
 const floorParse = fileURLToPath(new URL('./floor-parse.js', import.meta.url));
 
-const cli = (...args: string[]) => () => runOnce({ file: '', args }, { cli: true });
-const cmd = (file: string, ...args: string[]) => () => runOnce({ file, args });
+const cli =
+  (...args: string[]) =>
+  () =>
+    runOnce({ file: '', args }, { cli: true });
+const cmd =
+  (file: string, ...args: string[]) =>
+  () =>
+    runOnce({ file, args });
 /** Several processes in a row, timed as one. */
-const seq = (...steps: (() => Run)[]) => (): Run => {
-  let ms = 0;
-  let status: number | null = 0;
-  for (const s of steps) {
-    const r = s();
-    ms += r.ms;
-    if (r.status !== 0) status = r.status;
-  }
-  return { ms, status, stdout: '' };
-};
+const seq =
+  (...steps: (() => Run)[]) =>
+  (): Run => {
+    let ms = 0;
+    let status: number | null = 0;
+    for (const s of steps) {
+      const r = s();
+      ms += r.ms;
+      if (r.status !== 0) status = r.status;
+    }
+    return { ms, status, stdout: '' };
+  };
 
 function must(r: Run, what: string): Run {
   if (r.status !== 0) throw new Error(`${what} exited ${r.status}`);
@@ -62,7 +70,14 @@ function loops(dir: string, maxBuilds: number): { serial: () => Run; parallel: (
   return {
     scale,
     serial: () => scaled(seq(...sample.map((o) => () => build(o)))()),
-    parallel: () => scaled(runOnce({ file: 'xargs', args: ['-P', String(cores), '-n', '1', kustomize.command, ...kustomize.args('').filter((a) => a !== '')], input: sample.join('\n') })),
+    parallel: () =>
+      scaled(
+        runOnce({
+          file: 'xargs',
+          args: ['-P', String(cores), '-n', '1', kustomize.command, ...kustomize.args('').filter((a) => a !== '')],
+          input: sample.join('\n'),
+        }),
+      ),
   };
 }
 
@@ -96,7 +111,10 @@ async function main(): Promise<void> {
       const target = join(root, `init-${n}`);
       const copyFloor = join(root, `copy-${n}`);
       const gitEnv = { GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
-      const git = (cwd: string, ...args: string[]) => () => runOnce({ file: 'git', args: ['-C', cwd, ...args], env: gitEnv });
+      const git =
+        (cwd: string, ...args: string[]) =>
+        () =>
+          runOnce({ file: 'git', args: ['-C', cwd, ...args], env: gitEnv });
       // The repo the later cases use, made once, untimed.
       must(runOnce({ file: '', args: ['init', dir, '-f', model] }, { cli: true }), `init of ${n} clusters`);
       const first = interleave(
@@ -125,7 +143,13 @@ async function main(): Promise<void> {
       const baseline = loops(dir, big ? 100 : n >= 1000 ? 300 : 10_000);
       const oneOverlay = overlays(dir)[0]!;
       const changed = join(root, `fleet-${n}-changed.yaml`);
-      writeFileSync(changed, readFileSync(model, 'utf8').replace('name: cluster-0002\n    role: active\n    network: net-0', 'name: cluster-0002\n    role: active\n    network: net-x'));
+      writeFileSync(
+        changed,
+        readFileSync(model, 'utf8').replace(
+          'name: cluster-0002\n    role: active\n    network: net-0',
+          'name: cluster-0002\n    role: active\n    network: net-x',
+        ),
+      );
       const rest = interleave(
         {
           noopGenerate: { run: cli('generate', '-C', dir, '-q') },
@@ -156,7 +180,12 @@ async function main(): Promise<void> {
         sameFindingsColdWarm: findings(cold.stdout) === findings(warm.stdout),
         stats: s,
       });
-      console.log(`${n} clusters:`, Object.entries(s).map(([k, v]) => `${k} ${fmt(v)}`).join('; '));
+      console.log(
+        `${n} clusters:`,
+        Object.entries(s)
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join('; '),
+      );
       rmSync(dir, { recursive: true, force: true });
     }
   } finally {

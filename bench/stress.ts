@@ -69,14 +69,35 @@ async function check(dir: string): Promise<string | undefined> {
 function cert(): string {
   const dir = join(root, 'cert');
   mkdirSync(dir, { recursive: true });
-  spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=sealed-secret'], { stdio: 'ignore' });
+  spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=sealed-secret',
+    ],
+    { stdio: 'ignore' },
+  );
   return join(dir, 'cert.pem');
 }
 
 async function fresh(name: string, version = '1.12.0'): Promise<string> {
   const dir = join(root, name);
   const model = join(root, `${name}.yaml`);
-  writeFileSync(model, readFileSync(join(BIN, '..', '..', 'examples', 'multi-cluster', 'calisti.yaml'), 'utf8').replace('version: 1.12.0', `version: ${version}`));
+  writeFileSync(
+    model,
+    readFileSync(join(BIN, '..', '..', 'examples', 'multi-cluster', 'calisti.yaml'), 'utf8').replace('version: 1.12.0', `version: ${version}`),
+  );
   const r = await run(['init', dir, '-f', model]);
   if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
   return dir;
@@ -114,7 +135,10 @@ async function kills(round: number): Promise<void> {
   writeFileSync(join(dir, '.git', 'hooks', 'pre-commit'), '#!/bin/sh\nsleep 2\n', { mode: 0o755 });
   for (const [i, net] of ['network1', 'net-a', 'net-b'].entries()) {
     writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace(/network: \S+/, `network: ${net}`));
-    const child = spawn(process.execPath, [BIN, 'generate', '-C', dir], { env: { ...process.env, ...(i === 2 ? { CALISTI_GITOPS_KILL_AFTER_STEPS: String(1 + ((round * 7) % 9)) } : {}) }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'generate', '-C', dir], {
+      env: { ...process.env, ...(i === 2 ? { CALISTI_GITOPS_KILL_AFTER_STEPS: String(1 + ((round * 7) % 9)) } : {}) },
+      stdio: 'ignore',
+    });
     figures.runs++;
     if (i < 2) setTimeout(() => child.kill('SIGKILL'), 300 + ((round * 911 + i * 577) % 2200));
     await new Promise((r) => child.on('exit', r));
@@ -153,7 +177,9 @@ async function diskFull(level: number, viaMount: boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const canMount = process.env.STRESS_NO_MOUNT !== '1' && spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', (mkdirSync(join(root, 'probe')), join(root, 'probe'))]).status === 0;
+  const canMount =
+    process.env.STRESS_NO_MOUNT !== '1' &&
+    spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', (mkdirSync(join(root, 'probe')), join(root, 'probe'))]).status === 0;
   if (canMount) spawnSync('umount', [join(root, 'probe')]);
   const certFile = cert();
   const deadline = Date.now() + Number(process.env.STRESS_SECONDS ?? 900) * 1000;

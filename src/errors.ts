@@ -6,7 +6,10 @@
 /** A problem with what the user gave us (model, repo state): exit 1. */
 export class UserError extends Error {
   readonly exitCode: number = 1;
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'UserError';
   }
@@ -15,7 +18,10 @@ export class UserError extends Error {
 /** Wrong flags or arguments, or a tool we need is missing: exit 2. */
 export class UsageError extends Error {
   readonly exitCode: number = 2;
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -49,7 +55,7 @@ export class HandEditError extends UserError {
   constructor(readonly files: string[]) {
     super(
       `hand edits conflict with the model; nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,
-      'resolve each field by hand (or move it into calisti.yaml, e.g. clusters[].overrides), or take the model\'s version: calisti-gitops generate --force',
+      "resolve each field by hand (or move it into calisti.yaml, e.g. clusters[].overrides), or take the model's version: calisti-gitops generate --force",
     );
     this.name = 'HandEditError';
   }

@@ -11,7 +11,10 @@ export * from './upstream.js';
 export const CRD_ARGS = CRD_PATHS.flatMap((p) => ['--crds', p]);
 
 type Suite = (name: string, fn: () => void) => void;
-const skipping = (reason: string): Suite => (name, fn) => describe.skip(`${name} (skipped: ${reason})`, fn);
+const skipping =
+  (reason: string): Suite =>
+  (name, fn) =>
+    describe.skip(`${name} (skipped: ${reason})`, fn);
 /** A describe() that runs only with the Calisti docs, and says why when it is skipped. */
 export const describeWithDocs: Suite = hasDocs ? describe : skipping(NO_DOCS);
 /** A describe() that runs only with the upstream conformance data, and says why when it is skipped. */
@@ -63,10 +66,12 @@ export function snapshot(dir: string): Map<string, string> {
 }
 
 export function parseYamlDocs(text: string): Record<string, any>[] {
-  return parseAllDocuments(text).map((d) => {
-    if ('errors' in d && d.errors.length) throw new Error(d.errors[0]!.message);
-    return d.toJS();
-  }).filter((d) => d !== null);
+  return parseAllDocuments(text)
+    .map((d) => {
+      if ('errors' in d && d.errors.length) throw new Error(d.errors[0]!.message);
+      return d.toJS();
+    })
+    .filter((d) => d !== null);
 }
 
 export const resourceKey = (o: Record<string, any>) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;

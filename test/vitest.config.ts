@@ -37,9 +37,6 @@ const shared = { testTimeout: 60_000, hookTimeout: 60_000, globalSetup: ['test/s
 
 export default defineConfig({
   test: {
-    projects: [
-      { test: { ...shared, name: 'unit', include: UNIT } },
-      { test: { ...shared, name: 'e2e', include: ['test/**/*.test.ts'], exclude: UNIT } },
-    ],
+    projects: [{ test: { ...shared, name: 'unit', include: UNIT } }, { test: { ...shared, name: 'e2e', include: ['test/**/*.test.ts'], exclude: UNIT } }],
   },
 });

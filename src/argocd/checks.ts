@@ -41,7 +41,10 @@ export function checkApplications(apps: Obj[], appSetName: string, ctx: EngineCo
     const spec = isObj(app.spec) ? app.spec : {};
     const name = str(meta.name);
     if (!name) {
-      problems.set(i, `ApplicationSet ${appSetName} contains an application with no name; a name must be set in the template's metadata.name or via a templatePatch (generateName is not supported)`);
+      problems.set(
+        i,
+        `ApplicationSet ${appSetName} contains an application with no name; a name must be set in the template's metadata.name or via a templatePatch (generateName is not supported)`,
+      );
       return;
     }
     const first = firstByName.get(name);
@@ -64,7 +67,10 @@ export function checkApplications(apps: Obj[], appSetName: string, ctx: EngineCo
     }
     if (!isDnsSubdomain(name)) {
       // The API server refuses the object; Argo reports the create error and goes on with the others.
-      problems.set(i, `Application.argoproj.io "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`);
+      problems.set(
+        i,
+        `Application.argoproj.io "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+      );
     }
   });
   return problems;

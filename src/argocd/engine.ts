@@ -83,7 +83,10 @@ export interface RenderOptions extends Templating {
 /** One template rendered with each parameter set (RenderTemplateParams, then templatePatch). */
 export function renderApplications(template: Obj, paramSets: Params[], o: RenderOptions): Obj[] {
   const base = tempApplication(template);
-  const rendered = renderEach(paramSets.map((params) => ({ value: base, params })), o);
+  const rendered = renderEach(
+    paramSets.map((params) => ({ value: base, params })),
+    o,
+  );
   const patches = o.templatePatch ? renderPatches(o.templatePatch, paramSets, o) : undefined;
   return rendered.map((app, i) => {
     const params = paramSets[i]!;

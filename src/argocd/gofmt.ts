@@ -23,7 +23,11 @@ export function goValue(v: unknown): string {
   if (typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return '<nil>';
   if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
-  if (isObj(v)) return `map[${Object.keys(v).sort().map((k) => `${k}:${goValue(v[k])}`).join(' ')}]`;
+  if (isObj(v))
+    return `map[${Object.keys(v)
+      .sort()
+      .map((k) => `${k}:${goValue(v[k])}`)
+      .join(' ')}]`;
   return String(v);
 }
 

@@ -30,7 +30,10 @@ export function checkoutRoot(dir: string): string | undefined {
 /** Remote URLs of a checkout, normalized as Argo CD compares them. */
 export function remoteURLs(root: string): string[] {
   const out = git(root, ['config', '--get-regexp', '^remote\\..*\\.url$']) ?? '';
-  return out.split('\n').filter(Boolean).map((l) => normalizeGitURL(l.slice(l.indexOf(' ') + 1)));
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => normalizeGitURL(l.slice(l.indexOf(' ') + 1)));
 }
 
 function workingTree(root: string): RepoFiles {

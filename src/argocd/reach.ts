@@ -22,7 +22,8 @@ export interface Reach {
   problems: string[];
 }
 
-const isRemote = (ref: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.includes('?ref=') || /^git@/.test(ref);
+const isRemote = (ref: string): boolean =>
+  /^[a-z][a-z0-9+.-]*:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.includes('?ref=') || /^git@/.test(ref);
 
 /** `folder`: the tree sits in this folder of its repository, where Application source paths start. */
 export function reachableFiles(root: string, entry: string, repoURLs: string[], folder?: string): Reach {

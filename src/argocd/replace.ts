@@ -28,7 +28,8 @@ function fastReplace(template: string, params: Params): string {
     out += rest.slice(0, start);
     rest = rest.slice(start + 2);
     const end = rest.indexOf('}}');
-    if (end < 0) throw new AppSetError(`invalid template: Cannot find end tag="}}" in the template=${JSON.stringify(template)} starting from ${JSON.stringify(rest)}`);
+    if (end < 0)
+      throw new AppSetError(`invalid template: Cannot find end tag="}}" in the template=${JSON.stringify(template)} starting from ${JSON.stringify(rest)}`);
     const tag = rest.slice(0, end);
     const value = params[tag.trim()];
     out += tag.trim() !== '' && typeof value === 'string' ? value : `{{${tag}}}`;
@@ -47,7 +48,10 @@ export function replaceAll(jobs: ReplaceJob[], t: Templating): string[] {
     else out[i] = j.template;
   });
   if (pending.length) {
-    const results = renderGoTemplates(pending.map((i) => jobs[i]!), t.goTemplateOptions);
+    const results = renderGoTemplates(
+      pending.map((i) => jobs[i]!),
+      t.goTemplateOptions,
+    );
     pending.forEach((jobIndex, k) => {
       const r = results[k]!;
       if ('error' in r) throw new AppSetError(r.error);

@@ -7,6 +7,9 @@ export function normalizeGitURL(url: string): string {
   let u = url.trim().toLowerCase();
   const scp = /^([a-z0-9_.-]+@[a-z0-9_.-]+):(?!\/\/)(.*)$/.exec(u);
   if (scp && !u.includes('://')) u = `ssh://${scp[1]}/${scp[2]!.replace(/^\/+/, '')}`;
-  u = u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  u = u
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   return u;
 }

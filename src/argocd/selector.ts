@@ -9,9 +9,7 @@ import { AppSetError } from './types.js';
 export const SelectorSchema = z
   .object({
     matchLabels: z.record(z.string(), z.string()).nullish(),
-    matchExpressions: z
-      .array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).nullish() }))
-      .nullish(),
+    matchExpressions: z.array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).nullish() })).nullish(),
   })
   .nullish();
 export type Selector = z.infer<typeof SelectorSchema>;

@@ -22,7 +22,10 @@ function strategicMerge(target: Obj, patch: Obj, path: string[]): Obj {
 /** Renders the patch once per parameter set, in one batch (Go templates pay a fixed cost per batch). */
 export function renderPatches(patchTemplate: string, paramSets: Params[], t: Templating): string[] {
   try {
-    return replaceAll(paramSets.map((params) => ({ template: patchTemplate, params })), t);
+    return replaceAll(
+      paramSets.map((params) => ({ template: patchTemplate, params })),
+      t,
+    );
   } catch (e) {
     if (e instanceof AppSetError) throw new AppSetError(`error replacing values in templatePatch: ${e.message}`);
     throw e;

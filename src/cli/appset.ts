@@ -68,10 +68,19 @@ export function registerAppset(program: Command, io: Io): void {
   appset
     .command('generate <file>')
     .description('print the Applications Argo CD would create from an ApplicationSet; exit 1 when Argo would reject it or any of its Applications')
-    .option('--cluster-secrets <dir>', 'folder whose YAML files hold the argocd.argoproj.io/secret-type: cluster Secrets (default: those of the checkout around <file>)')
-    .option('--repo <checkout>', 'local checkout that git generators read, whatever their repoURL (default: the checkout around <file>, when repoURL is one of its remotes)')
+    .option(
+      '--cluster-secrets <dir>',
+      'folder whose YAML files hold the argocd.argoproj.io/secret-type: cluster Secrets (default: those of the checkout around <file>)',
+    )
+    .option(
+      '--repo <checkout>',
+      'local checkout that git generators read, whatever their repoURL (default: the checkout around <file>, when repoURL is one of its remotes)',
+    )
     .option('-o, --output <format>', 'yaml or json', 'yaml')
-    .addHelpText('after', '\nExamples:\n  $ calisti-gitops appset generate apps/mesh.yaml --cluster-secrets clusters/ -o json\n  $ calisti-gitops appset generate appset.yaml --repo ../gitops-repo')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ calisti-gitops appset generate apps/mesh.yaml --cluster-secrets clusters/ -o json\n  $ calisti-gitops appset generate appset.yaml --repo ../gitops-repo',
+    )
     .action((file: string, o: { clusterSecrets?: string; repo?: string; output: string }) => {
       if (!['yaml', 'json'].includes(o.output)) throw new UsageError(`--output must be yaml or json, not ${o.output}`);
       const sets = readDocs(file).filter(isAppSet);

@@ -22,7 +22,9 @@ function report(io: Io, format: Format, r: GenerateResult, verb: string): void {
     ...r.restored.map((p) => `  ! ${p} (restored: it had been deleted)`),
     ...r.deleted.map((p) => `  - ${p}`),
   ];
-  io.err(`${verb}: ${r.created.length} created, ${r.updated.length} updated, ${r.merged.length} merged, ${r.restored.length} restored, ${r.deleted.length} deleted, ${r.unchanged} unchanged`);
+  io.err(
+    `${verb}: ${r.created.length} created, ${r.updated.length} updated, ${r.merged.length} merged, ${r.restored.length} restored, ${r.deleted.length} deleted, ${r.unchanged} unchanged`,
+  );
   io.err(lines.join('\n'));
   io.err(r.commit ? `committed ${r.commit.slice(0, 12)} in ${r.dir}` : `not committed: review with git -C ${r.dir} diff, then commit`);
 }
@@ -35,11 +37,23 @@ export function registerGenerate(program: Command, io: Io): void {
     .option('--example <name>', `start from an example: ${EXAMPLES.join(', ')} (default: multi-cluster)`)
     .option('-f, --file <model>', 'start from this calisti.yaml instead of an example')
     .option('--path <folder>', 'keep the tree in this folder of the repository at <dir> (a monorepo); every Argo CD source path starts with it (git.path)')
-    .option('--force', 'in an existing repository, overwrite its files that calisti-gitops also writes (its README is otherwise kept, and the generated one is CALISTI-GITOPS.md)', false)
+    .option(
+      '--force',
+      'in an existing repository, overwrite its files that calisti-gitops also writes (its README is otherwise kept, and the generated one is CALISTI-GITOPS.md)',
+      false,
+    )
     .addOption(formatOption())
-    .addHelpText('after', '\nExamples:\n  $ calisti-gitops init ./calisti-gitops --example multi-cluster\n  $ git clone https://github.com/me/calisti-gitops.git && calisti-gitops init ./calisti-gitops    # git.repoURL from origin\n  $ calisti-gitops init ./platform --path deploy/calisti    # a folder of a monorepo')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ calisti-gitops init ./calisti-gitops --example multi-cluster\n  $ git clone https://github.com/me/calisti-gitops.git && calisti-gitops init ./calisti-gitops    # git.repoURL from origin\n  $ calisti-gitops init ./platform --path deploy/calisti    # a folder of a monorepo',
+    )
     .action(async (dir: string, o: { example?: string; file?: string; path?: string; force: boolean; output: Format }) => {
-      report(io, o.output, await (await import('../repo/init.js')).runInit({ dir, example: o.example, modelPath: o.file, path: o.path, force: o.force }), 'init');
+      report(
+        io,
+        o.output,
+        await (await import('../repo/init.js')).runInit({ dir, example: o.example, modelPath: o.file, path: o.path, force: o.force }),
+        'init',
+      );
     });
 
   program
@@ -48,14 +62,20 @@ export function registerGenerate(program: Command, io: Io): void {
     .addOption(dirOption())
     .option('-f, --file <model>', 'model to use (copied to calisti.yaml); default: <repo>/calisti.yaml')
     .option('--no-commit', 'write the files but do not commit')
-    .option('--force', 'take the model\'s version of every hand-edited generated file', false)
-    .option('--allow-destructive', 'consent to changes that make Argo CD delete things on the clusters (a removed cluster\'s Applications, Namespaces, CRDs, control planes)', false)
+    .option('--force', "take the model's version of every hand-edited generated file", false)
+    .option(
+      '--allow-destructive',
+      "consent to changes that make Argo CD delete things on the clusters (a removed cluster's Applications, Namespaces, CRDs, control planes)",
+      false,
+    )
     .option('-q, --quiet', 'no progress line', false)
     .addOption(formatOption())
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops generate -C ./calisti-gitops\n  $ calisti-gitops generate -C ./calisti-gitops --no-commit -o json')
     .action(async (o: { dir: string; file?: string; commit: boolean; force: boolean; allowDestructive: boolean; quiet: boolean; output: Format }) => {
       const progress = terminalProgress({ quiet: o.quiet, format: o.output });
-      const r = await (await import('../repo/generate.js')).runGenerate({ dir: o.dir, modelPath: o.file, commit: o.commit, force: o.force, allowDestructive: o.allowDestructive, onProgress: progress.report }).finally(progress.end);
+      const r = await (await import('../repo/generate.js'))
+        .runGenerate({ dir: o.dir, modelPath: o.file, commit: o.commit, force: o.force, allowDestructive: o.allowDestructive, onProgress: progress.report })
+        .finally(progress.end);
       report(io, o.output, r, 'generate');
     });
 }

@@ -12,7 +12,12 @@ export function registerGraph(program: Command, io: Io): void {
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops graph -C ./calisti-gitops\n  $ calisti-gitops graph -o svg > fleet.svg')
     .action(async (o: { dir: string; output: string }) => {
       // Loaded when the command runs: the build pipeline and Graphviz are heavy.
-      const [{ repoGraph }, { collapse }, { toMermaid }, { toDot }] = await Promise.all([import('../graph/collect.js'), import('../graph/collapse.js'), import('../graph/mermaid.js'), import('../graph/dot.js')]);
+      const [{ repoGraph }, { collapse }, { toMermaid }, { toDot }] = await Promise.all([
+        import('../graph/collect.js'),
+        import('../graph/collapse.js'),
+        import('../graph/mermaid.js'),
+        import('../graph/dot.js'),
+      ]);
       const { graph, problems } = await repoGraph(o.dir);
       for (const p of problems) io.err(`warning: ${p.message} (the picture may miss what this build deploys)`);
       // JSON keeps every cluster (for tools); pictures group clusters of one shape past a dozen.

@@ -4,7 +4,10 @@
  */
 export type OnProgress = (phase: string, done?: number, total?: number) => void;
 
-export function terminalProgress(opts: { quiet: boolean; format: string }, stream: NodeJS.WriteStream = process.stderr): { report: OnProgress; end: () => void } {
+export function terminalProgress(
+  opts: { quiet: boolean; format: string },
+  stream: NodeJS.WriteStream = process.stderr,
+): { report: OnProgress; end: () => void } {
   const on = !opts.quiet && opts.format === 'text' && stream.isTTY === true && !process.env.CI;
   let last = 0;
   let shown = false;

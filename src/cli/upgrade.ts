@@ -16,7 +16,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .addOption(formatOption(['text', 'json', 'markdown']))
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops diff -C ./calisti-gitops\n  $ calisti-gitops diff -f proposed.yaml -o markdown > comment.md')
     .action(async (o: { dir: string; file?: string; output: string }) => {
-      let r;
+      let r: Awaited<ReturnType<typeof import('../diff/index.js').runDiff>>;
       try {
         r = await (await import('../diff/index.js')).runDiff({ dir: o.dir, modelPath: o.file });
       } catch (e) {
@@ -45,14 +45,25 @@ export function registerUpgrade(program: Command, io: Io): void {
     )
     .action(async (o: { to: string; dir: string; commit: boolean; branch?: string; ring?: string; output: string }) => {
       const r = await (await import('../upgrade/index.js')).runUpgrade({ dir: o.dir, to: o.to, commit: o.commit, branch: o.branch, ring: o.ring });
-      if (o.output === 'json') return printJson(io, { from: r.from, to: r.to, changed: r.changed, commit: r.commit, branch: r.branch, steps: r.steps, files: r.files, clusters: r.clusters, followUps: r.followUps });
+      if (o.output === 'json')
+        return printJson(io, {
+          from: r.from,
+          to: r.to,
+          changed: r.changed,
+          commit: r.commit,
+          branch: r.branch,
+          steps: r.steps,
+          files: r.files,
+          clusters: r.clusters,
+          followUps: r.followUps,
+        });
       if (o.output === 'markdown') return io.out((await import('../upgrade/markdown.js')).upgradeMarkdown(r));
       io.err(upgradeText(r));
     });
 
   program
     .command('outdated')
-    .description('the repo\'s Calisti, chart and Istio versions against the newest supported upgrade')
+    .description("the repo's Calisti, chart and Istio versions against the newest supported upgrade")
     .addOption(dirOption())
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops outdated -C ./calisti-gitops -o json')
@@ -61,25 +72,48 @@ export function registerUpgrade(program: Command, io: Io): void {
       if (o.output === 'json') return printJson(io, r);
       const rows = [['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])];
       const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-      io.out(rows.map((row) => row.map((c, i) => c.padEnd(width[i]!)).join('  ').trimEnd()).join('\n'));
-      for (const d of r.deployed) io.err(`the repo deploys ${d.deployed} where calisti.yaml says ${d.model} (${d.file} ${d.path}); validate fails on it (version/mismatch)`);
+      io.out(
+        rows
+          .map((row) =>
+            row
+              .map((c, i) => c.padEnd(width[i]!))
+              .join('  ')
+              .trimEnd(),
+          )
+          .join('\n'),
+      );
+      for (const d of r.deployed)
+        io.err(`the repo deploys ${d.deployed} where calisti.yaml says ${d.model} (${d.file} ${d.path}); validate fails on it (version/mismatch)`);
       if (r.next) io.err(`next: calisti-gitops upgrade --to ${r.next}`);
-      if (r.pendingRevisions.length) io.err(`older Istio control planes still running: ${r.pendingRevisions.join(', ')} (finish with istio migrate, then istio prune)`);
+      if (r.pendingRevisions.length)
+        io.err(`older Istio control planes still running: ${r.pendingRevisions.join(', ')} (finish with istio migrate, then istio prune)`);
     });
 
   const istio = program.command('istio').description('move namespaces between Istio control planes, and remove old ones');
   istio
     .command('migrate')
-    .description('move namespaces (their istio.io/rev label, the demo app\'s revision, gateways) to another control plane')
+    .description("move namespaces (their istio.io/rev label, the demo app's revision, gateways) to another control plane")
     .requiredOption('--namespace <names>', 'comma-separated namespaces')
     .option('--to <revision>', 'target control plane, e.g. cp-v115x')
     .option('--rollback', 'move back to the older control plane', false)
     .addOption(dirOption())
     .option('--no-commit', 'write the files but do not commit')
     .addOption(formatOption())
-    .addHelpText('after', '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback',
+    )
     .action(async (o: { namespace: string; to?: string; rollback: boolean; dir: string; commit: boolean; output: string }) => {
-      const r = await (await import('../upgrade/istio.js')).runMigrate({ dir: o.dir, namespaces: o.namespace.split(',').map((s) => s.trim()).filter(Boolean), to: o.to, rollback: o.rollback, commit: o.commit });
+      const r = await (await import('../upgrade/istio.js')).runMigrate({
+        dir: o.dir,
+        namespaces: o.namespace
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        to: o.to,
+        rollback: o.rollback,
+        commit: o.commit,
+      });
       report(io, o.output, r);
     });
   istio

@@ -33,7 +33,10 @@ export function pluralOf(kind: string): string {
 }
 
 export class HttpClusterApi implements ClusterApi {
-  constructor(private readonly creds: ContextCredentials, private readonly requestOptions: RequestOptions) {}
+  constructor(
+    private readonly creds: ContextCredentials,
+    private readonly requestOptions: RequestOptions,
+  ) {}
 
   get context(): string {
     return this.creds.context;
@@ -58,7 +61,14 @@ export class HttpClusterApi implements ClusterApi {
         },
       );
       req.on('timeout', () => req.destroy(new Error('timed out')));
-      req.on('error', (e) => reject(new UserError(`cannot reach ${this.creds.server} (context ${this.creds.context}): ${(e as NodeJS.ErrnoException).code ?? e.message}`, 'check the context and that the API server is reachable from here')));
+      req.on('error', (e) =>
+        reject(
+          new UserError(
+            `cannot reach ${this.creds.server} (context ${this.creds.context}): ${(e as NodeJS.ErrnoException).code ?? e.message}`,
+            'check the context and that the API server is reachable from here',
+          ),
+        ),
+      );
       if (body !== undefined) req.write(body);
       req.end();
     });

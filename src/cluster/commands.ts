@@ -23,7 +23,13 @@ import { chooseRegistration, clusterConfig, installManager, managerObjects, type
 
 /** The docs' cluster name rule (release 1.11 notes): `_`, `.` and `:` become `-`, at most 63 characters. */
 export function clusterNameFrom(context: string): string {
-  return context.toLowerCase().replace(/[_.:]/g, '-').replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return context
+    .toLowerCase()
+    .replace(/[_.:]/g, '-')
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
 }
 
 export interface AddOptions {
@@ -67,12 +73,26 @@ export async function runClustersAdd(opts: AddOptions): Promise<AddResult> {
     const fs = new RepoFs(root);
     const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
     const label = oaepLabel('strict', ns, secretName);
-    store.put({ cluster: MANAGEMENT_CLUSTER, namespace: ns, name: secretName, scope: 'strict', type: 'Opaque', encryptedData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, seal(key, Buffer.from(v), label).toString('base64')])) });
+    store.put({
+      cluster: MANAGEMENT_CLUSTER,
+      namespace: ns,
+      name: secretName,
+      scope: 'strict',
+      type: 'Opaque',
+      encryptedData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, seal(key, Buffer.from(v), label).toString('base64')])),
+    });
     const edit = new ModelEdit(text);
     const added = !fleet.clusters.some((c) => c.name === name);
     if (added) edit.append(['clusters'], { name, role: opts.role, ...(opts.network ? { network: opts.network } : {}) });
     edit.fleet();
-    const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(clusters): ${added ? 'add' : 'update credentials of'} ${name}`, modelText: { text: edit.text(), display: 'calisti.yaml' }, sealedText: store.serialize() });
+    const r = await runGenerate({
+      dir: root,
+      commit: opts.commit,
+      force: false,
+      message: `chore(clusters): ${added ? 'add' : 'update credentials of'} ${name}`,
+      modelText: { text: edit.text(), display: 'calisti.yaml' },
+      sealedText: store.serialize(),
+    });
     const cert = '<sealed-secrets cert of ' + name + '>';
     return {
       cluster: name,
@@ -82,7 +102,11 @@ export async function runClustersAdd(opts: AddOptions): Promise<AddResult> {
       created: manager ? managerObjects().map((o) => objectRef(o as { kind: string; metadata: { name: string; namespace?: string } })) : [],
       commit: r.commit,
       next: [
-        ...(added ? [`calisti-gitops seal --cert ${cert} --cluster ${name} --target registry${opts.commit ? ' --commit' : ''}  # the new cluster's registry pull secret`] : []),
+        ...(added
+          ? [
+              `calisti-gitops seal --cert ${cert} --cluster ${name} --target registry${opts.commit ? ' --commit' : ''}  # the new cluster's registry pull secret`,
+            ]
+          : []),
         ...(opts.commit ? [] : ['git commit the changes, or run again with --commit']),
       ],
     };
@@ -93,7 +117,12 @@ export async function runClustersAdd(opts: AddOptions): Promise<AddResult> {
  * Removes a cluster from the model with everything the repo holds for it. Argo CD then deletes its
  * Applications and, through their finalizers, everything they installed: so only with consent.
  */
-export async function runClustersRemove(opts: { dir: string; name: string; allowDestructive: boolean; commit: boolean }): Promise<{ cluster: string; applications: string[]; commit: string | null }> {
+export async function runClustersRemove(opts: {
+  dir: string;
+  name: string;
+  allowDestructive: boolean;
+  commit: boolean;
+}): Promise<{ cluster: string; applications: string[]; commit: string | null }> {
   return withRepoModel(opts.dir, async ({ root, text, fleet }) => {
     const index = fleet.clusters.findIndex((c) => c.name === opts.name);
     if (index < 0) throw new UserError(`no cluster "${opts.name}" in calisti.yaml`, 'calisti-gitops clusters list');
@@ -101,7 +130,14 @@ export async function runClustersRemove(opts: { dir: string; name: string; allow
     const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
     // The applications with an overlay for this cluster: what Argo CD will delete.
     const overlay = /^manifests\/([^/]+)\/overlays\/([^/]+)\//;
-    const apps = [...new Set([...renderRepo(fleet, store).keys()].map((p) => overlay.exec(p)).filter((m) => m?.[2] === opts.name).map((m) => m![1]!))].sort();
+    const apps = [
+      ...new Set(
+        [...renderRepo(fleet, store).keys()]
+          .map((p) => overlay.exec(p))
+          .filter((m) => m?.[2] === opts.name)
+          .map((m) => m![1]!),
+      ),
+    ].sort();
     if (!opts.allowDestructive) {
       throw new UserError(
         `removing ${opts.name} deletes its Applications (${apps.map((a) => `manifests/${a}/overlays/${opts.name}`).join(', ')}); Argo CD's resources finalizer and prune then delete what they installed on the cluster: the control planes, istio-system, cert-manager, the operator and its CRDs`,
@@ -114,18 +150,30 @@ export async function runClustersRemove(opts: { dir: string; name: string; allow
       ...(fleet.namespaces ?? []).flatMap((n, i) => (n.clusters?.includes(opts.name) ? [`namespaces[${i}].clusters`] : [])),
     ];
     if (references.length) {
-      throw new UserError(`${opts.name} is still named in calisti.yaml at ${references.join(', ')}: move or remove what runs there first`, `calisti-gitops clusters remove ${opts.name} --allow-destructive (after editing calisti.yaml)`);
+      throw new UserError(
+        `${opts.name} is still named in calisti.yaml at ${references.join(', ')}: move or remove what runs there first`,
+        `calisti-gitops clusters remove ${opts.name} --allow-destructive (after editing calisti.yaml)`,
+      );
     }
     const edit = new ModelEdit(text).delete(['clusters', index]);
     for (const e of store.entriesOf(opts.name)) store.remove(e.cluster, e.namespace, e.name);
     store.remove(MANAGEMENT_CLUSTER, fleet.argocd.namespace, clusterSecretName(opts.name));
     edit.fleet();
-    const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(clusters): remove ${opts.name}`, modelText: { text: edit.text(), display: 'calisti.yaml' }, sealedText: store.serialize(), allowDestructive: true });
+    const r = await runGenerate({
+      dir: root,
+      commit: opts.commit,
+      force: false,
+      message: `chore(clusters): remove ${opts.name}`,
+      modelText: { text: edit.text(), display: 'calisti.yaml' },
+      sealedText: store.serialize(),
+      allowDestructive: true,
+    });
     return { cluster: opts.name, applications: apps, commit: r.commit };
   });
 }
 
-const objectRef = (o: { kind: string; metadata: { name: string; namespace?: string } }) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+const objectRef = (o: { kind: string; metadata: { name: string; namespace?: string } }) =>
+  `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
 
 export interface ClusterRow {
   name: string;
@@ -161,7 +209,10 @@ export interface TrustStep {
  * export-secrets.sh, idempotent: each cluster's cluster-registry Cluster and its Secret, copied to
  * every other cluster, rebuilt from their fields (never the source's resourceVersion or uid).
  */
-export async function runTrust(opts: { dir: string; kubeconfig?: string; contexts: Record<string, string>; dryRun: boolean }, connectTo?: (cluster: string) => Promise<ClusterApi>): Promise<TrustStep[]> {
+export async function runTrust(
+  opts: { dir: string; kubeconfig?: string; contexts: Record<string, string>; dryRun: boolean },
+  connectTo?: (cluster: string) => Promise<ClusterApi>,
+): Promise<TrustStep[]> {
   const { fleet } = await loadRepoModel(opts.dir);
   const names = fleet.clusters.map((c) => c.name);
   if (names.length < 2) throw new UserError('trust needs at least two clusters in calisti.yaml');
@@ -173,10 +224,25 @@ export async function runTrust(opts: { dir: string; kubeconfig?: string; context
     const api = apis.get(n)!;
     const cluster = await api.get(`/apis/clusterregistry.k8s.cisco.com/v1alpha1/clusters/${encodeURIComponent(n)}`);
     const secret = await api.get(`/api/v1/namespaces/${NS.clusterRegistry}/secrets/${encodeURIComponent(n)}`);
-    if (!cluster || !secret) throw new UserError(`cluster ${n} has no cluster-registry ${!cluster ? `Cluster ${n}` : `Secret ${NS.clusterRegistry}/${n}`} yet`, 'wait until its ControlPlane is reconciled, then run trust again');
+    if (!cluster || !secret)
+      throw new UserError(
+        `cluster ${n} has no cluster-registry ${!cluster ? `Cluster ${n}` : `Secret ${NS.clusterRegistry}/${n}`} yet`,
+        'wait until its ControlPlane is reconciled, then run trust again',
+      );
     exported.set(n, [
-      { apiVersion: 'clusterregistry.k8s.cisco.com/v1alpha1', kind: 'Cluster', metadata: { name: n, ...(cluster.metadata?.labels ? { labels: cluster.metadata.labels } : {}) }, spec: cluster.spec },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: n, namespace: NS.clusterRegistry, ...(secret.metadata?.labels ? { labels: secret.metadata.labels } : {}) }, type: secret.type, data: secret.data ?? {} },
+      {
+        apiVersion: 'clusterregistry.k8s.cisco.com/v1alpha1',
+        kind: 'Cluster',
+        metadata: { name: n, ...(cluster.metadata?.labels ? { labels: cluster.metadata.labels } : {}) },
+        spec: cluster.spec,
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: n, namespace: NS.clusterRegistry, ...(secret.metadata?.labels ? { labels: secret.metadata.labels } : {}) },
+        type: secret.type,
+        data: secret.data ?? {},
+      },
     ]);
   }
   const steps: TrustStep[] = [];
@@ -185,7 +251,12 @@ export async function runTrust(opts: { dir: string; kubeconfig?: string; context
       if (from === to) continue;
       for (const obj of exported.get(from)!) {
         await apis.get(to)!.apply(obj, { dryRun: opts.dryRun });
-        steps.push({ from, to, object: `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`, action: opts.dryRun ? 'would apply' : 'applied' });
+        steps.push({
+          from,
+          to,
+          object: `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`,
+          action: opts.dryRun ? 'would apply' : 'applied',
+        });
       }
     }
   }
@@ -219,7 +290,10 @@ export interface StatusRow {
   health: string;
 }
 
-export async function runStatus(opts: { dir: string; context: string; kubeconfig?: string }, api?: ClusterApi): Promise<{ applications: StatusRow[]; controlPlanes: Record<string, string> }> {
+export async function runStatus(
+  opts: { dir: string; context: string; kubeconfig?: string },
+  api?: ClusterApi,
+): Promise<{ applications: StatusRow[]; controlPlanes: Record<string, string> }> {
   const { fleet } = await loadRepoModel(opts.dir);
   const kc = api ? undefined : await loadKubeConfig(opts.kubeconfig);
   const mgmt = api ?? (await connect(kc!, contextCredentials(kc!, opts.context)));

@@ -40,7 +40,16 @@ const fileB64 = (path: string) => {
 
 export function contextCredentials(kc: KubeConfig, context: string): ContextCredentials {
   const ctx = kc.getContextObject(context);
-  if (!ctx) throw new UserError(`no context "${context}" in the kubeconfig`, `contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+  if (!ctx)
+    throw new UserError(
+      `no context "${context}" in the kubeconfig`,
+      `contexts: ${
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none'
+      }`,
+    );
   const cluster = kc.getCluster(ctx.cluster);
   const user = ctx.user ? kc.getUser(ctx.user) : null;
   if (!cluster) throw new UserError(`context "${context}" names cluster "${ctx.cluster}", which the kubeconfig does not define`);
@@ -61,6 +70,7 @@ export function contextCredentials(kc: KubeConfig, context: string): ContextCred
       apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1beta1',
     };
   }
-  if (!creds.bearerToken && !creds.certData && !creds.exec) throw new UserError(`context "${context}" has no token, client certificate or exec plugin Argo CD could use`);
+  if (!creds.bearerToken && !creds.certData && !creds.exec)
+    throw new UserError(`context "${context}" has no token, client certificate or exec plugin Argo CD could use`);
   return creds;
 }

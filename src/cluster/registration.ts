@@ -17,10 +17,7 @@ export const MANAGER = {
   tokenSecret: 'argocd-manager-long-lived-token',
 } as const;
 
-export type Registration =
-  | { mode: 'aws'; clusterName: string; roleARN?: string }
-  | { mode: 'service-account' }
-  | { mode: 'copy' };
+export type Registration = { mode: 'aws'; clusterName: string; roleARN?: string } | { mode: 'service-account' } | { mode: 'copy' };
 
 /** `aws eks get-token --cluster-name X [--role-arn R]`, or aws-iam-authenticator's `token -i X [-r R]`. */
 export function eksAuth(exec: ContextCredentials['exec']): { clusterName: string; roleARN?: string } | undefined {
@@ -128,7 +125,7 @@ export async function installManager(api: ClusterApi, wait = { attempts: 60, int
   }
   throw new UserError(
     `the token Secret ${MANAGER.namespace}/${MANAGER.tokenSecret} on context ${api.context} was not filled in`,
-    'check that the cluster\'s token controller runs (kube-controller-manager), then run clusters add again',
+    "check that the cluster's token controller runs (kube-controller-manager), then run clusters add again",
   );
 }
 

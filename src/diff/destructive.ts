@@ -126,7 +126,11 @@ export function describeDestructive(d: Destructive): string {
  * What a generate plan deletes: the tree before is every file the last and the new render name, as
  * it is now; the tree after is that with the plan's writes and deletes applied.
  */
-export function destructiveInPlan(plan: { writes: { path: string; content: string }[]; deletes: string[] }, paths: Iterable<string>, read: (p: string) => string | undefined): Destructive[] {
+export function destructiveInPlan(
+  plan: { writes: { path: string; content: string }[]; deletes: string[] },
+  paths: Iterable<string>,
+  read: (p: string) => string | undefined,
+): Destructive[] {
   // Nothing written or deleted: nothing Argo CD could delete.
   if (plan.writes.length === 0 && plan.deletes.length === 0) return [];
   const before = new Map<string, string>();

@@ -61,7 +61,15 @@ function redactObject(doc: unknown): boolean {
         }
         const params = Array.isArray(helm.parameters) ? helm.parameters : [];
         for (const p of params) {
-          if (isObj(p) && CREDENTIAL_NAME.test(String(p.name ?? '').split('.').pop()!) && typeof p.value === 'string') {
+          if (
+            isObj(p) &&
+            CREDENTIAL_NAME.test(
+              String(p.name ?? '')
+                .split('.')
+                .pop()!,
+            ) &&
+            typeof p.value === 'string'
+          ) {
             p.value = digest(p.value);
             any = true;
           }
@@ -70,7 +78,9 @@ function redactObject(doc: unknown): boolean {
     }
     if (Array.isArray(o.secretGenerator)) {
       any = true;
-      for (const g of o.secretGenerator) if (isObj(g) && Array.isArray(g.literals)) g.literals = g.literals.map((l) => `${String(l).split('=')[0]}=${digest(String(l).split('=').slice(1).join('='))}`);
+      for (const g of o.secretGenerator)
+        if (isObj(g) && Array.isArray(g.literals))
+          g.literals = g.literals.map((l) => `${String(l).split('=')[0]}=${digest(String(l).split('=').slice(1).join('='))}`);
     }
   }
   return any;
@@ -92,7 +102,9 @@ export function redactSecrets(path: string, text: string): string {
 export function unifiedDiff(path: string, before: string | undefined, after: string | undefined): string {
   const a = before === undefined ? '' : redactSecrets(path, before);
   const b = after === undefined ? '' : redactSecrets(path, after);
-  return createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${path}`, after === undefined ? '/dev/null' : `b/${path}`, a, b, undefined, undefined, { context: 3 })
+  return createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${path}`, after === undefined ? '/dev/null' : `b/${path}`, a, b, undefined, undefined, {
+    context: 3,
+  })
     .split('\n')
     .slice(1) // the "===" header line
     .join('\n');

@@ -92,10 +92,22 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   const forced = planGenerate({ rendered, previous, read, force: true });
   const files = [
     ...fileChanges(plan, read),
-    ...fileChanges({ ...forced, writes: forced.writes.filter((w) => conflicts.has(w.path)), deletes: forced.deletes.filter((d) => conflicts.has(d)) }, read).map((f) => ({ ...f, conflict: true })),
+    ...fileChanges(
+      { ...forced, writes: forced.writes.filter((w) => conflicts.has(w.path)), deletes: forced.deletes.filter((d) => conflicts.has(d)) },
+      read,
+    ).map((f) => ({ ...f, conflict: true })),
   ].sort((x, y) => (x.path < y.path ? -1 : 1));
   const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files), ...rendered.keys()]), read);
-  const report: DiffReport = { changed: files.length > 0, files, clusters: {}, conflicts: [...conflicts].sort(), destructive, handEdits: keptHandEdits(plan, rendered, previous, bases, read), applications: { added: [], removed: [] }, builds: 0 };
+  const report: DiffReport = {
+    changed: files.length > 0,
+    files,
+    clusters: {},
+    conflicts: [...conflicts].sort(),
+    destructive,
+    handEdits: keptHandEdits(plan, rendered, previous, bases, read),
+    applications: { added: [], removed: [] },
+    builds: 0,
+  };
   if (!report.changed) return report;
 
   const tmp = mkdtempSync(join(tmpdir(), 'calisti-diff-'));
@@ -106,19 +118,21 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     const next = new RepoFs(tree);
     for (const w of plan.writes) next.write(w.path, w.content, w.executable);
     for (const d of plan.deletes) next.remove(d);
-    const cacheDir = opts.cacheDir === null ? undefined : opts.cacheDir ?? buildCacheDir(root);
+    const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? buildCacheDir(root));
     const a = await collect(root, before, cacheDir);
     const b = await collect(tree, after, cacheDir);
     report.clusters = diffClusters(a.views, b.views);
     report.applications = { added: [...b.apps].filter((n) => !a.apps.has(n)).sort(), removed: [...a.apps].filter((n) => !b.apps.has(n)).sort() };
     report.builds = a.builds + b.builds;
-    Object.defineProperty(report, 'graphs', { value: { before: fleetGraph(before.clusters.map(clusterInfo), a.views), after: fleetGraph(after.clusters.map(clusterInfo), b.views) }, enumerable: false });
+    Object.defineProperty(report, 'graphs', {
+      value: { before: fleetGraph(before.clusters.map(clusterInfo), a.views), after: fleetGraph(after.clusters.map(clusterInfo), b.views) },
+      enumerable: false,
+    });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   return report;
 }
-
 
 function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileChange[] {
   const out: FileChange[] = [];
@@ -131,7 +145,11 @@ function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileC
   return out;
 }
 
-async function collect(root: string, fleet: Fleet, cacheDir: string | undefined): Promise<{ views: Map<string, ClusterView>; builds: number; apps: Set<string> }> {
+async function collect(
+  root: string,
+  fleet: Fleet,
+  cacheDir: string | undefined,
+): Promise<{ views: Map<string, ClusterView>; builds: number; apps: Set<string> }> {
   const findings: Finding[] = [];
   const clusters = fleet.clusters.map(clusterInfo);
   const argo = reachableArgoObjects(root, BOOTSTRAP_DIR, fleet, findings);

@@ -67,9 +67,14 @@ export function diffMarkdown(r: DiffReport): string {
     '',
     `${r.files.length} file(s) change; ${Object.keys(r.clusters).length} cluster(s) receive different resources.`,
     '',
-    ...(r.destructive.length ? ['> [!CAUTION]', '> Argo CD deletes these on the clusters:', ...r.destructive.map((d) => `> - ${describeDestructive(d)}`), ''] : []),
+    ...(r.destructive.length
+      ? ['> [!CAUTION]', '> Argo CD deletes these on the clusters:', ...r.destructive.map((d) => `> - ${describeDestructive(d)}`), '']
+      : []),
     ...(r.applications.added.length || r.applications.removed.length
-      ? [`Applications Argo CD creates: ${r.applications.added.map((n) => `\`${n}\``).join(', ') || 'none'}; deletes: ${r.applications.removed.map((n) => `\`${n}\``).join(', ') || 'none'}.`, '']
+      ? [
+          `Applications Argo CD creates: ${r.applications.added.map((n) => `\`${n}\``).join(', ') || 'none'}; deletes: ${r.applications.removed.map((n) => `\`${n}\``).join(', ') || 'none'}.`,
+          '',
+        ]
       : []),
     '| cluster | added | removed | changed |',
     '|---|---|---|---|',

@@ -19,7 +19,8 @@ export interface GraphResult {
 export async function repoGraph(dir: string): Promise<GraphResult> {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${dir} is not a folder`);
-  if (!existsSync(join(root, MODEL_FILE))) throw new UserError(`${join(root, MODEL_FILE)} not found: ${dir} is not a calisti-gitops repo`, 'calisti-gitops generate -C <repo>');
+  if (!existsSync(join(root, MODEL_FILE)))
+    throw new UserError(`${join(root, MODEL_FILE)} not found: ${dir} is not a calisti-gitops repo`, 'calisti-gitops generate -C <repo>');
   const fleet = loadFleet(join(root, MODEL_FILE), MODEL_FILE);
   const clusters = fleet.clusters.map(clusterInfo);
   const problems: Finding[] = [];

@@ -24,7 +24,10 @@ export function modelGraph(ctx: RenderContext, demoClusters: string[]): FleetGra
           version: r.istio.version,
           mode: c.role === 'passive' ? 'PASSIVE' : 'ACTIVE',
           namespaces: [...new Set(nsOn(r.label))].sort(),
-          gateways: fleet.gateways.filter((g) => g.clusters.includes(c.name) && labelOf(ctx, g.revision) === r.label).map((g) => `${g.namespace}/${g.name}`).sort(),
+          gateways: fleet.gateways
+            .filter((g) => g.clusters.includes(c.name) && labelOf(ctx, g.revision) === r.label)
+            .map((g) => `${g.namespace}/${g.name}`)
+            .sort(),
         }))
         .sort((a, b) => (a.revision < b.revision ? -1 : 1)),
       demo: demo ? [demo.namespace] : [],

@@ -42,7 +42,11 @@ export function clusterNode(info: ClusterInfo, view: ClusterView | undefined): C
       revision,
       version: String(o.spec?.version ?? '?'),
       mode: String(o.spec?.mode ?? 'ACTIVE'),
-      namespaces: sorted(kind('Namespace').filter((n) => n.metadata?.labels?.['istio.io/rev'] === revision).map((n) => String(n.metadata.name))),
+      namespaces: sorted(
+        kind('Namespace')
+          .filter((n) => n.metadata?.labels?.['istio.io/rev'] === revision)
+          .map((n) => String(n.metadata.name)),
+      ),
       gateways: sorted(
         kind('IstioMeshGateway')
           .filter((g) => `${g.spec?.istioControlPlane?.name}.${g.spec?.istioControlPlane?.namespace ?? 'default'}` === revision)
@@ -69,8 +73,6 @@ export function fleetGraph(clusters: ClusterInfo[], views: Map<string, ClusterVi
     networks.set(net, [...(networks.get(net) ?? []), clusterNode(c, views.get(c.fleetName ?? c.name))]);
   }
   return {
-    networks: [...networks]
-      .map(([name, cs]) => ({ name, clusters: cs.sort(byName) }))
-      .sort(byName),
+    networks: [...networks].map(([name, cs]) => ({ name, clusters: cs.sort(byName) })).sort(byName),
   };
 }

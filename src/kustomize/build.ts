@@ -49,8 +49,13 @@ export interface BuildResult {
 
 export function kustomizeBuild(tool: KustomizeTool, dir: string, extra: string[] = []): Promise<BuildResult> {
   return new Promise((resolvePromise) => {
-    execFile(tool.command, tool.args(dir, extra), { maxBuffer: 256 * 1024 * 1024, timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: '/nonexistent' } }, (err, stdout, stderr) => {
-      resolvePromise({ dir, ok: !err, yaml: stdout, stderr: (stderr || (err && !stderr ? err.message : '')).trim() });
-    });
+    execFile(
+      tool.command,
+      tool.args(dir, extra),
+      { maxBuffer: 256 * 1024 * 1024, timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: '/nonexistent' } },
+      (err, stdout, stderr) => {
+        resolvePromise({ dir, ok: !err, yaml: stdout, stderr: (stderr || (err && !stderr ? err.message : '')).trim() });
+      },
+    );
   });
 }

@@ -69,13 +69,15 @@ export const ArgoCdExtras = {
     .array(SyncOption)
     .default(DOCS_SYNC_OPTIONS)
     .describe(
-      'Sync options of every generated Application (default: the docs\' Validate=false, PruneLast=true, CreateNamespace=true, Replace=true). Each application adds its own defaults (SkipDryRunOnMissingResource=true where its custom resources need CRDs that are installed during the sync, RespectIgnoreDifferences=true where it ignores differences).',
+      "Sync options of every generated Application (default: the docs' Validate=false, PruneLast=true, CreateNamespace=true, Replace=true). Each application adds its own defaults (SkipDryRunOnMissingResource=true where its custom resources need CRDs that are installed during the sync, RespectIgnoreDifferences=true where it ignores differences).",
     ),
   ignoreDifferences: z.array(IgnoreDifference).default([]).describe('Added to the ignoreDifferences of every generated Application.'),
   preserveResourcesOnDeletion: z
     .boolean()
     .default(false)
-    .describe('Keep what an Application installed when its ApplicationSet deletes it (a cluster removed from the model): the ApplicationSets set syncPolicy.preserveResourcesOnDeletion and the Applications carry no resources finalizer.'),
+    .describe(
+      'Keep what an Application installed when its ApplicationSet deletes it (a cluster removed from the model): the ApplicationSets set syncPolicy.preserveResourcesOnDeletion and the Applications carry no resources finalizer.',
+    ),
   applications: z
     .partialRecord(z.enum(GENERATED_APPS), ApplicationSettings)
     .default({})
@@ -86,12 +88,17 @@ export const ArgoCdExtras = {
 const ArgoClusterName = z
   .string()
   .max(253)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/, 'must be letters, digits and . _ : / @ -, as Argo CD cluster names from kubeconfig contexts are (no spaces or braces)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/,
+    'must be letters, digits and . _ : / @ -, as Argo CD cluster names from kubeconfig contexts are (no spaces or braces)',
+  );
 
 /** Spread into a cluster (./schema.ts). */
 export const ClusterArgoCd = z
   .strictObject({
-    name: ArgoClusterName.optional().describe("The cluster's name in Argo CD when it is not the model's name (argocd cluster add names clusters after the kubeconfig context, an ARN on EKS). Default: the model's name."),
+    name: ArgoClusterName.optional().describe(
+      "The cluster's name in Argo CD when it is not the model's name (argocd cluster add names clusters after the kubeconfig context, an ARN on EKS). Default: the model's name.",
+    ),
   })
   .optional()
   .describe('How Argo CD knows this cluster.');

@@ -54,7 +54,10 @@ export function readModelText(path: string, displayName = path): string {
   try {
     return new TextDecoder('utf-8', { fatal: false }).decode(readFileSync(path));
   } catch (e) {
-    throw new UserError(`cannot read the model ${displayName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'pass the model with -f <file>, or run in a repo made by calisti-gitops init');
+    throw new UserError(
+      `cannot read the model ${displayName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'pass the model with -f <file>, or run in a repo made by calisti-gitops init',
+    );
   }
 }
 
@@ -65,14 +68,20 @@ export function loadFleet(path: string, displayName = path): Fleet {
 function locateIssues(issues: z.core.$ZodIssue[], doc: Document, lines: LineCounter, file: string): Located[] {
   const out: Located[] = [];
   for (const issue of issues) {
-    let path = [...issue.path];
+    const path = [...issue.path];
     let message = issue.message;
     // An unknown key is reported at the key itself.
     if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
       for (const key of issue.keys) {
         const keyNode = findKey(doc, path, key);
         const pos = lines.linePos(keyNode?.range?.[0] ?? 0);
-        out.push({ file, line: pos.line, col: pos.col, path: formatFieldPath([...path, key]), message: 'unknown field (check the spelling; see schemas/calisti.schema.json)' });
+        out.push({
+          file,
+          line: pos.line,
+          col: pos.col,
+          path: formatFieldPath([...path, key]),
+          message: 'unknown field (check the spelling; see schemas/calisti.schema.json)',
+        });
       }
       continue;
     }

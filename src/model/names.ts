@@ -62,9 +62,7 @@ export const ArgoDuration = z
 
 /** A Kubernetes resource quantity (apimachinery resource.Quantity). */
 export const Quantity = z.union([
-  z
-    .string()
-    .regex(/^[+]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/, 'must be a Kubernetes quantity such as 500m, 2 or 64Mi'),
+  z.string().regex(/^[+]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/, 'must be a Kubernetes quantity such as 500m, 2 or 64Mi'),
   z.number().nonnegative(),
 ]);
 
@@ -77,7 +75,10 @@ export const GitRevision = z
   .min(1)
   .max(255)
   .regex(/^[^-\s~^:?*[\\\x00-\x1f\x7f]+$/, 'must be a git branch, tag or commit: no whitespace, control characters or ~^:?*[\\, not starting with "-"')
-  .refine((r) => !r.includes('..') && !r.includes('@{') && !r.endsWith('.') && !r.endsWith('/') && !r.endsWith('.lock') && !r.includes('//'), 'must be a valid git ref name (no "..", "@{", "//", or a trailing ".", "/" or ".lock")');
+  .refine(
+    (r) => !r.includes('..') && !r.includes('@{') && !r.endsWith('.') && !r.endsWith('/') && !r.endsWith('.lock') && !r.includes('//'),
+    'must be a valid git ref name (no "..", "@{", "//", or a trailing ".", "/" or ".lock")',
+  );
 
 const HOST = `(${DNS_LABEL}(\\.${DNS_LABEL})*|\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-fA-F:.]+\\])`;
 const API_SERVER_URL = new RegExp(`^https://${HOST}(:(?<port>\\d{1,5}))?(/[A-Za-z0-9._~/-]*)?$`);
@@ -109,6 +110,9 @@ export const IstioHost = z
 export const RepoFolder = z
   .string()
   .max(255)
-  .regex(/^(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)*$/, 'must be a relative folder such as deploy/calisti: letters, digits, ".", "_", "-" and "/", no "." or ".." segment');
+  .regex(
+    /^(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)*$/,
+    'must be a relative folder such as deploy/calisti: letters, digits, ".", "_", "-" and "/", no "." or ".." segment',
+  );
 
 export const PathPrefix = z.string().regex(/^\/[\x21-\x7e]*$/, 'must start with "/" and hold no whitespace or control characters');

@@ -33,7 +33,11 @@ export function versionsInUse(fleet: RingsOf): string[] {
 }
 
 /** The model's rules for rings; `step` says why `to` is not one supported upgrade from `from`, if it is not. */
-export function checkRings(fleet: RingsOf, step: (from: string, to: string) => string | undefined, issue: (path: PropertyKey[], message: string) => void): void {
+export function checkRings(
+  fleet: RingsOf,
+  step: (from: string, to: string) => string | undefined,
+  issue: (path: PropertyKey[], message: string) => void,
+): void {
   const names = new Set<string>();
   const placed = new Map<string, string>();
   const known = new Set(fleet.clusters.map((c) => c.name));
@@ -47,7 +51,11 @@ export function checkRings(fleet: RingsOf, step: (from: string, to: string) => s
     });
     if (r.version !== undefined && r.version !== fleet.calisti.version) {
       const why = step(fleet.calisti.version, r.version);
-      if (why) issue(['rings', i, 'version'], `${r.version} is not one supported upgrade ahead of calisti.version ${fleet.calisti.version} (the oldest release the fleet runs): ${why}`);
+      if (why)
+        issue(
+          ['rings', i, 'version'],
+          `${r.version} is not one supported upgrade ahead of calisti.version ${fleet.calisti.version} (the oldest release the fleet runs): ${why}`,
+        );
     }
   });
 }

@@ -54,20 +54,30 @@ export const MAX_ISTIO_NAMESPACE = 63 - 'cp-v115x.'.length;
 
 const Label = DnsLabel;
 const Revision = z.string().regex(/^cp-v\d+x$/, 'must be an Istio revision name like cp-v115x');
-const PortName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lowercase letters, digits and "-"').max(15);
+const PortName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lowercase letters, digits and "-"')
+  .max(15);
 const Port = z.number().int().min(1).max(65535);
 const SpecPatch = z.record(z.string(), z.unknown());
 
 export const Cluster = z.strictObject({
-  name: Label.max(MAX_CLUSTER_NAME, `must be at most ${MAX_CLUSTER_NAME} characters, so the Argo CD Application smm-operator-<name> is a valid label value`).describe(
-    'Cluster name as registered in Argo CD; also the ControlPlane clusterName.',
-  ),
-  role: z.enum(['active', 'passive']).default('active').describe('active: runs an Istio control plane and every Calisti component; passive: a reduced set, attached to an active cluster.'),
+  name: Label.max(
+    MAX_CLUSTER_NAME,
+    `must be at most ${MAX_CLUSTER_NAME} characters, so the Argo CD Application smm-operator-<name> is a valid label value`,
+  ).describe('Cluster name as registered in Argo CD; also the ControlPlane clusterName.'),
+  role: z
+    .enum(['active', 'passive'])
+    .default('active')
+    .describe('active: runs an Istio control plane and every Calisti component; passive: a reduced set, attached to an active cluster.'),
   network: Label.optional().describe('Istio network name; clusters on one network reach each other directly. Default: the cluster name.'),
   apiServerEndpointAddress: ApiServerUrl.optional().describe(
     'Public Kubernetes API server URL (https://host[:port]), when the one in kubeconfig is private (smm-operator chart apiServerEndpointAddress).',
   ),
-  platform: z.enum(['kubernetes', 'openshift']).default('kubernetes').describe('openshift adds the docs\' OpenShift settings (2.3.8): CNI, security context constraints, NetworkAttachmentDefinitions.'),
+  platform: z
+    .enum(['kubernetes', 'openshift'])
+    .default('kubernetes')
+    .describe("openshift adds the docs' OpenShift settings (2.3.8): CNI, security context constraints, NetworkAttachmentDefinitions."),
   dashboard: z
     .strictObject({
       expose: z.boolean().default(false).describe('Expose the dashboard through the mesh gateway (spec.smm.exposeDashboard).'),
@@ -84,7 +94,9 @@ export const Cluster = z.strictObject({
       allowPatchDirectives: z
         .boolean()
         .default(false)
-        .describe('Allow strategic-merge directives ($patch, $retainKeys, $setElementOrder/..., $deleteFromPrimitiveList/...) in these overrides; they can delete or replace whole generated specs.'),
+        .describe(
+          'Allow strategic-merge directives ($patch, $retainKeys, $setElementOrder/..., $deleteFromPrimitiveList/...) in these overrides; they can delete or replace whole generated specs.',
+        ),
     })
     .optional()
     .describe('Fields the model does not cover, merged into the generated resources of this cluster.'),
@@ -152,7 +164,10 @@ export const DemoApp = z.strictObject({
   replicas: z.number().int().min(0).default(1).describe('Replicas of each demo service.'),
   autoscaling: z.boolean().default(true).describe('Horizontal Pod Autoscalers for the demo services.'),
   resources: z
-    .strictObject({ limits: Resources.describe('Resource limits of each demo service.'), requests: Resources.describe('Resource requests of each demo service.') })
+    .strictObject({
+      limits: Resources.describe('Resource limits of each demo service.'),
+      requests: Resources.describe('Resource requests of each demo service.'),
+    })
     .default({ limits: { cpu: '2', memory: '192Mi' }, requests: { cpu: '40m', memory: '64Mi' } })
     .describe('Resources of each demo service (DemoApplication spec.resources).'),
   load: z
@@ -178,7 +193,13 @@ export type MeshNamespace = z.infer<typeof MeshNamespace>;
 
 const SyncPolicy = z.strictObject({
   automated: z
-    .union([z.literal(false), z.strictObject({ prune: z.boolean().default(true).describe('Delete resources the repo no longer has.'), selfHeal: z.boolean().default(true).describe('Undo changes made on the cluster.') })])
+    .union([
+      z.literal(false),
+      z.strictObject({
+        prune: z.boolean().default(true).describe('Delete resources the repo no longer has.'),
+        selfHeal: z.boolean().default(true).describe('Undo changes made on the cluster.'),
+      }),
+    ])
     .default({ prune: true, selfHeal: true })
     .describe('Automated sync; false syncs only on request.'),
   retry: z
@@ -214,7 +235,8 @@ type NamespaceUse = 'istio' | 'argocd' | 'demo' | 'gateway' | 'workload';
  * prune their namespace, so they also stay out of `default`; workload namespaces only label theirs.
  */
 function namespaceOwner(ns: string, use: NamespaceUse, fleet: { istio: { namespace: string }; argocd: { namespace: string } }): string | undefined {
-  if (KUBERNETES_NAMESPACES.includes(ns) || SYSTEM_NAMESPACE_PREFIXES.some((p) => ns.startsWith(p)) || ns === 'openshift') return 'belongs to Kubernetes (or OpenShift)';
+  if (KUBERNETES_NAMESPACES.includes(ns) || SYSTEM_NAMESPACE_PREFIXES.some((p) => ns.startsWith(p)) || ns === 'openshift')
+    return 'belongs to Kubernetes (or OpenShift)';
   if (CALISTI_NAMESPACES.includes(ns)) return 'belongs to the Calisti control plane';
   if (ns === 'default' && (use === 'istio' || use === 'demo' || use === 'gateway')) return 'is the default namespace, which this would own and prune';
   if (use !== 'argocd' && ns === fleet.argocd.namespace) return 'is the Argo CD namespace (argocd.namespace)';
@@ -230,7 +252,9 @@ export function fleetSchema() {
       kind: z.literal(KIND).describe(`Always ${KIND}.`),
       calisti: z
         .strictObject({
-          version: z.enum(versions, { error: () => `unknown Calisti version; supported: ${versions.join(', ')}` }).describe('Calisti release the fleet runs; change it with calisti-gitops upgrade.'),
+          version: z
+            .enum(versions, { error: () => `unknown Calisti version; supported: ${versions.join(', ')}` })
+            .describe('Calisti release the fleet runs; change it with calisti-gitops upgrade.'),
           chart: z
             .enum(['oci', 'vendored'])
             .default('oci')
@@ -241,20 +265,29 @@ export function fleetSchema() {
         .strictObject({
           repoURL: z
             .string()
-            .regex(/^(https:\/\/|ssh:\/\/|git@)[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$/, 'must be an https://, ssh:// or git@ URL of the calisti-gitops repository, with no spaces, quotes, backticks or brackets')
+            .regex(
+              /^(https:\/\/|ssh:\/\/|git@)[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$/,
+              'must be an https://, ssh:// or git@ URL of the calisti-gitops repository, with no spaces, quotes, backticks or brackets',
+            )
             .describe('URL Argo CD clones this repository from.'),
           targetRevision: GitRevision.default('HEAD').describe('Branch, tag or commit Argo CD syncs.'),
-          path: RepoFolder.optional().describe('Folder of this tree inside the git repository (a monorepo); every Argo CD source path starts with it. Set by init --path.'),
+          path: RepoFolder.optional().describe(
+            'Folder of this tree inside the git repository (a monorepo); every Argo CD source path starts with it. Set by init --path.',
+          ),
           private: z
             .boolean()
             .default(true)
-            .describe('Argo CD needs credentials to read it (the docs make it private): an https repoURL gets a repository Secret in bootstrap/, sealed by seal --target git-repository.'),
+            .describe(
+              'Argo CD needs credentials to read it (the docs make it private): an https repoURL gets a repository Secret in bootstrap/, sealed by seal --target git-repository.',
+            ),
         })
         .describe('Where Argo CD reads this repository.'),
       argocd: z
         .strictObject({
           namespace: Label.default('argocd').describe('Namespace Argo CD runs in on the management cluster.'),
-          project: DnsSubdomain.default('default').describe('Argo CD project of every generated Application; any other than default is generated as an AppProject.'),
+          project: DnsSubdomain.default('default').describe(
+            'Argo CD project of every generated Application; any other than default is generated as an AppProject.',
+          ),
           syncPolicy: SyncPolicy.prefault({}).describe('Sync policy of every generated Application.'),
           ...ArgoCdExtras,
         })
@@ -277,9 +310,14 @@ export function fleetSchema() {
       rings: z
         .array(Ring(versions))
         .default([])
-        .describe('Clusters grouped in the order upgrades roll out (canary first): upgrade --ring <name> moves one ring to the next release, upgrade without --ring the rest.'),
+        .describe(
+          'Clusters grouped in the order upgrades roll out (canary first): upgrade --ring <name> moves one ring to the next release, upgrade without --ring the rest.',
+        ),
       gateways: z.array(Gateway).default([]).describe('Ingress and egress gateways (IstioMeshGateway, Gateway, VirtualServices).'),
-      namespaces: z.array(MeshNamespace).default([]).describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
+      namespaces: z
+        .array(MeshNamespace)
+        .default([])
+        .describe('Workload namespaces in the mesh, managed here so upgrades can move them between control planes.'),
       demoApp: DemoApp.optional().describe('The Calisti demo application (DemoApplication), placed across clusters.'),
       policies: Policies.prefault({}),
       slos: Slos.prefault({}),
@@ -314,16 +352,19 @@ export function fleetSchema() {
         ctx.addIssue({ code: 'custom', path: ['rings'], message: 'rings on another release need calisti.chart: oci (one vendored chart serves one release)' });
       }
       fleet.istio.revisions.forEach((r, i) => {
-        if (inUse.length === 1 && r === primary) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `${r} is Calisti ${bp.calisti}'s own control plane; list only older ones` });
+        if (inUse.length === 1 && r === primary)
+          ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `${r} is Calisti ${bp.calisti}'s own control plane; list only older ones` });
         for (const b of inUse) {
           const shipped = b.istio.versions.map((v) => revisionName(v.version));
-          if (!shipped.includes(r)) ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `Calisti ${b.calisti} ships no ${r}; it runs ${shipped.join(', ')}` });
+          if (!shipped.includes(r))
+            ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `Calisti ${b.calisti} ships no ${r}; it runs ${shipped.join(', ')}` });
         }
       });
       const runningOn = inUse.map((b) => new Set([defaultRevision(b), ...fleet.istio.revisions]));
       const running = new Set([...runningOn[0]!].filter((r) => runningOn.every((s) => s.has(r))));
       const checkRevision = (r: string | undefined, path: PropertyKey[]) => {
-        if (r !== undefined && !running.has(r)) ctx.addIssue({ code: 'custom', path, message: `control plane ${r} is not running; running: ${[...running].join(', ')} (add it to istio.revisions)` });
+        if (r !== undefined && !running.has(r))
+          ctx.addIssue({ code: 'custom', path, message: `control plane ${r} is not running; running: ${[...running].join(', ')} (add it to istio.revisions)` });
       };
       fleet.gateways.forEach((g, i) => checkRevision(g.revision, ['gateways', i, 'revision']));
       fleet.namespaces.forEach((n, i) => checkRevision(n.revision, ['namespaces', i, 'revision']));
@@ -341,14 +382,26 @@ export function fleetSchema() {
         if (names.has(c.name)) ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: `duplicate cluster name "${c.name}"` });
         names.add(c.name);
         if (c.overrides?.controlPlane && 'clusterName' in c.overrides.controlPlane) {
-          ctx.addIssue({ code: 'custom', path: ['clusters', i, 'overrides', 'controlPlane', 'clusterName'], message: 'is set from clusters[].name; remove it here' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clusters', i, 'overrides', 'controlPlane', 'clusterName'],
+            message: 'is set from clusters[].name; remove it here',
+          });
         }
         if (c.overrides?.istioControlPlane && 'networkName' in c.overrides.istioControlPlane) {
-          ctx.addIssue({ code: 'custom', path: ['clusters', i, 'overrides', 'istioControlPlane', 'networkName'], message: 'is set from clusters[].network; remove it here' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clusters', i, 'overrides', 'istioControlPlane', 'networkName'],
+            message: 'is set from clusters[].network; remove it here',
+          });
         }
         // The renderer's output is trusted by the leak guard: a credential must not enter through overrides.
         for (const field of resourceCredentials({ apiVersion: 'smm.cisco.com/v1alpha1', kind: 'ControlPlane', spec: c.overrides?.controlPlane })) {
-          ctx.addIssue({ code: 'custom', path: ['clusters', i, 'overrides', 'controlPlane', ...field.split('.').slice(1)], message: 'is a credential and would sit in git in clear: set dashboard.oidc and seal the client secret with calisti-gitops seal --target oidc' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clusters', i, 'overrides', 'controlPlane', ...field.split('.').slice(1)],
+            message: 'is a credential and would sit in git in clear: set dashboard.oidc and seal the client secret with calisti-gitops seal --target oidc',
+          });
         }
         if (c.overrides && !c.overrides.allowPatchDirectives) {
           for (const kind of ['controlPlane', 'istioControlPlane'] as const) {
@@ -356,18 +409,27 @@ export function fleetSchema() {
               ctx.addIssue({
                 code: 'custom',
                 path: ['clusters', i, 'overrides', kind, ...at],
-                message: 'is a strategic-merge directive, which can delete or replace the generated spec; set overrides.allowPatchDirectives: true if that is meant',
+                message:
+                  'is a strategic-merge directive, which can delete or replace the generated spec; set overrides.allowPatchDirectives: true if that is meant',
               });
             }
           }
         }
         checkDashboard(c.dashboard, (path, message) => ctx.addIssue({ code: 'custom', path: ['clusters', i, 'dashboard', ...path], message }));
         if (c.role === 'passive' && (c.dashboard.expose || c.dashboard.anonymous)) {
-          ctx.addIssue({ code: 'custom', path: ['clusters', i, 'dashboard'], message: 'a passive cluster runs no dashboard (smm.web is off); expose it on an active cluster' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['clusters', i, 'dashboard'],
+            message: 'a passive cluster runs no dashboard (smm.web is off); expose it on an active cluster',
+          });
         }
       });
       if (!fleet.clusters.some((c) => c.role === 'active')) {
-        ctx.addIssue({ code: 'custom', path: ['clusters'], message: 'a fleet needs at least one cluster with role: active (passive clusters attach to an active one)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clusters'],
+          message: 'a fleet needs at least one cluster with role: active (passive clusters attach to an active one)',
+        });
       }
       const unknownCluster = (name: string, path: PropertyKey[]) => {
         if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown cluster "${name}"; clusters are: ${[...names].join(', ')}` });
@@ -382,7 +444,11 @@ export function fleetSchema() {
         g.clusters.forEach((c, j) => unknownCluster(c, ['gateways', i, 'clusters', j]));
         reserved(g.namespace, 'gateway', ['gateways', i, 'namespace']);
         if (fleet.demoApp && g.namespace === fleet.demoApp.namespace) {
-          ctx.addIssue({ code: 'custom', path: ['gateways', i, 'namespace'], message: `"${g.namespace}" is the demo app's namespace, which the demo-app application owns; use a namespace of its own` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['gateways', i, 'namespace'],
+            message: `"${g.namespace}" is the demo app's namespace, which the demo-app application owns; use a namespace of its own`,
+          });
         }
         checkGateway(g, (path, message) => ctx.addIssue({ code: 'custom', path: ['gateways', i, ...path], message }));
         const ports = new Set<number>();
@@ -390,11 +456,20 @@ export function fleetSchema() {
           if (ports.has(p.port)) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, 'port'], message: `port ${p.port} is used twice` });
           ports.add(p.port);
           if ((p.targetPort ?? p.port) < 1024 && !g.runAsRoot) {
-            ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, p.targetPort === undefined ? 'port' : 'targetPort'], message: 'a gateway that does not run as root cannot listen below 1024; set targetPort (e.g. 8080) or runAsRoot: true' });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['gateways', i, 'ports', j, p.targetPort === undefined ? 'port' : 'targetPort'],
+              message: 'a gateway that does not run as root cannot listen below 1024; set targetPort (e.g. 8080) or runAsRoot: true',
+            });
           }
           const needsTls = p.protocol === 'HTTPS' || p.protocol === 'TLS';
           if (needsTls && !p.tls) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, 'tls'], message: `protocol ${p.protocol} needs tls.mode` });
-          if (p.tls && !needsTls) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'ports', j, 'tls'], message: `tls is only valid with protocol HTTPS or TLS, not ${p.protocol}` });
+          if (p.tls && !needsTls)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['gateways', i, 'ports', j, 'tls'],
+              message: `tls is only valid with protocol HTTPS or TLS, not ${p.protocol}`,
+            });
         });
       });
       const owned = new Set([...fleet.gateways.map((g) => g.namespace), ...(fleet.demoApp ? [fleet.demoApp.namespace] : [])]);
@@ -406,14 +481,20 @@ export function fleetSchema() {
         if (listed.has(n.name)) ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `namespace "${n.name}" is listed twice` });
         listed.add(n.name);
         n.clusters?.forEach((c, j) => unknownCluster(c, ['namespaces', i, 'clusters', j]));
-        if ('istio.io/rev' in n.labels) ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'labels', 'istio.io/rev'], message: 'is set from revision; use revision: instead' });
+        if ('istio.io/rev' in n.labels)
+          ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'labels', 'istio.io/rev'], message: 'is set from revision; use revision: instead' });
       });
       if (fleet.demoApp) {
         reserved(fleet.demoApp.namespace, 'demo', ['demoApp', 'namespace']);
         const placed = new Set<string>();
         fleet.demoApp.placement.forEach((p, i) => {
           unknownCluster(p.cluster, ['demoApp', 'placement', i, 'cluster']);
-          if (placed.has(p.cluster)) ctx.addIssue({ code: 'custom', path: ['demoApp', 'placement', i, 'cluster'], message: `cluster "${p.cluster}" is placed twice; list all its components in one entry` });
+          if (placed.has(p.cluster))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['demoApp', 'placement', i, 'cluster'],
+              message: `cluster "${p.cluster}" is placed twice; list all its components in one entry`,
+            });
           placed.add(p.cluster);
           const seen = new Set<string>();
           p.components.forEach((c, j) => {

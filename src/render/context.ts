@@ -35,11 +35,13 @@ export function renderContext(fleet: Fleet, version: string = fleet.calisti.vers
   const istio = defaultIstio(blueprint);
   const revision = revisionName(istio.version);
   const ns = fleet.istio.namespace;
-  const extra = runningRevisions(revision, fleet.istio.revisions).slice(1).map((name) => {
-    const release = blueprint.istio.versions.find((v) => revisionName(v.version) === name);
-    if (!release) throw new Error(`internal: ${name} not shipped by ${blueprint.calisti}`);
-    return { name, label: revisionLabel(name, ns), istio: release };
-  });
+  const extra = runningRevisions(revision, fleet.istio.revisions)
+    .slice(1)
+    .map((name) => {
+      const release = blueprint.istio.versions.find((v) => revisionName(v.version) === name);
+      if (!release) throw new Error(`internal: ${name} not shipped by ${blueprint.calisti}`);
+      return { name, label: revisionLabel(name, ns), istio: release };
+    });
   const ctx: RenderContext = {
     fleet,
     blueprint,

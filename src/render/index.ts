@@ -40,7 +40,12 @@ export function renderRepo(fleet: Fleet, sealed: SealedStore = new SealedStore()
   const tree: RenderedTree = new Map();
   for (const f of files) {
     if (tree.has(f.path)) throw new Error(`internal: ${f.path} rendered twice`);
-    tree.set(f.path, 'content' in f ? { content: toYaml(f.content) } : { content: f.text, ...(f.executable && { executable: true }), ...(f.unlessPresent && { unlessPresent: f.unlessPresent }) });
+    tree.set(
+      f.path,
+      'content' in f
+        ? { content: toYaml(f.content) }
+        : { content: f.text, ...(f.executable && { executable: true }), ...(f.unlessPresent && { unlessPresent: f.unlessPresent }) },
+    );
   }
   return new Map([...tree.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -35,7 +35,11 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
           network: networkOf(c),
           platform: c.platform,
           demo: demoClusters.includes(c.name) ? fleet.demoApp!.placement.find((p) => p.cluster === c.name)!.components.join(', ') : '-',
-          gateways: fleet.gateways.filter((g) => g.clusters.includes(c.name)).map((g) => `${g.namespace}/${g.name}`).join(', ') || '-',
+          gateways:
+            fleet.gateways
+              .filter((g) => g.clusters.includes(c.name))
+              .map((g) => `${g.namespace}/${g.name}`)
+              .join(', ') || '-',
         })),
         fleetGraph: toMermaid(collapse(modelGraph(ctx, demoClusters))),
         placeholderAnnotation: PLACEHOLDER_ANNOTATION,

@@ -51,7 +51,10 @@ const MATCH =
 /** `owner/repo` (or `group/sub/repo`) from the repo URL, as Renovate's `local>` presets name a repo. */
 export function repoPath(url: string): string {
   const path = url.startsWith('git@') ? url.slice(url.indexOf(':') + 1) : new URL(url).pathname;
-  return path.replace(/^\/+/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  return path
+    .replace(/^\/+/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
 }
 
 export const presetRef = (fleet: Fleet) => `local>${repoPath(fleet.git.repoURL)}//${RENOVATE_PRESET}`;
@@ -92,7 +95,8 @@ export function renovatePreset(ctx: RenderContext, apps: string[]) {
         enabled: false,
       },
       {
-        description: 'One supported Calisti step at a time; self-hosted Renovate makes it with calisti-gitops upgrade (allow the command with allowedPostUpgradeCommands)',
+        description:
+          'One supported Calisti step at a time; self-hosted Renovate makes it with calisti-gitops upgrade (allow the command with allowedPostUpgradeCommands)',
         matchFileNames: [MODEL_FILE],
         matchDepNames: [RENOVATE_DEP],
         allowedVersions: allowedVersions(ctx.fleet.calisti.version),
@@ -110,7 +114,15 @@ export function renovatePreset(ctx: RenderContext, apps: string[]) {
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 export const renovateFiles: RepoFiles = ({ ctx, apps }) => [
-  { path: RENOVATE_PRESET, text: json(renovatePreset(ctx, apps.map((a) => a.app.name))) },
+  {
+    path: RENOVATE_PRESET,
+    text: json(
+      renovatePreset(
+        ctx,
+        apps.map((a) => a.app.name),
+      ),
+    ),
+  },
   // Written only where the user has no Renovate config (RENOVATE_CONFIG_FILES): theirs wins.
   { path: RENOVATE_CONFIG, text: json({ $schema: SCHEMA, extends: ['config:recommended', presetRef(ctx.fleet)] }), unlessPresent: RENOVATE_CONFIG_FILES },
 ];

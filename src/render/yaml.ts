@@ -20,5 +20,10 @@ export function toYaml(doc: object, comment?: string): string {
     aliasDuplicateObjects: false,
     defaultStringType: 'PLAIN',
   });
-  return comment ? `${comment.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n${body}` : body;
+  return comment
+    ? `${comment
+        .split('\n')
+        .map((l) => `# ${l}`.trimEnd())
+        .join('\n')}\n${body}`
+    : body;
 }

@@ -54,7 +54,11 @@ const quote = (p: string) => (/^[A-Za-z0-9._/-]+$/.test(p) ? p : JSON.stringify(
  * the committed model, and rendering is deterministic, so rendering it again gives them back, byte for
  * byte, whenever the toolkit renders it as it did then (each is matched by its blob id, never guessed).
  */
-export async function basesFromCommittedModel(dir: string, missing: string[], render: (modelText: string, sealedText: string | undefined) => Map<string, { content: string }> | undefined): Promise<Map<string, string>> {
+export async function basesFromCommittedModel(
+  dir: string,
+  missing: string[],
+  render: (modelText: string, sealedText: string | undefined) => Map<string, { content: string }> | undefined,
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (missing.length === 0) return out;
   const model = await committedFile(dir, MODEL_FILE);

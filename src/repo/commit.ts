@@ -6,7 +6,7 @@
  * own staged changes to other paths stay staged and out of the commit. The pre-commit and
  * commit-msg hooks run as `git commit` would run them.
  */
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { gitDir } from './gitdir.js';
@@ -52,18 +52,26 @@ export async function commitFiles(dir: string, paths: string[], message: string)
   const head = await headCommit(dir);
   const unique = [...new Set(await expandFolders(dir, head, paths))].sort();
   const present = unique.filter((p) => {
-    let st;
+    let st: Stats | undefined;
     try {
       st = lstatSync(join(dir, p));
     } catch {
       return false;
     }
-    if (!st.isFile()) throw new UserError(`refusing to commit ${p}: not a regular file (a symlink or folder stands where calisti-gitops keeps a file)`, `replace it with a regular file, or remove it`);
+    if (!st.isFile())
+      throw new UserError(
+        `refusing to commit ${p}: not a regular file (a symlink or folder stands where calisti-gitops keeps a file)`,
+        `replace it with a regular file, or remove it`,
+      );
     return true;
   });
   // Blobs for what is on disk, in one process; paths on stdin, never on the command line.
   // Absolute: git reads --stdin-paths from the repository's root, and dir may be a folder of it.
-  const hashed = present.length ? (await gitExec(dir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${present.map((p) => join(dir, p)).join('\n')}\n` })).trim().split('\n') : [];
+  const hashed = present.length
+    ? (await gitExec(dir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${present.map((p) => join(dir, p)).join('\n')}\n` }))
+        .trim()
+        .split('\n')
+    : [];
   const ids = new Map(present.map((p, i) => [p, hashed[i]!]));
   const lines = `${indexLines(dir, await indexPrefix(dir), unique, ids)}\n`;
 
@@ -82,7 +90,9 @@ export async function commitFiles(dir: string, paths: string[], message: string)
     writeFileSync(msgFile, `${message}\n`);
     await runHook(dir, 'commit-msg', [msgFile], env);
     const finalMessage = readFileSync(msgFile, 'utf8');
-    const commit = (await gitExec(dir, ['commit-tree', tree, ...(head ? ['-p', head] : []), '-F', '-'], { env: await identityEnv(dir), input: finalMessage })).trim();
+    const commit = (
+      await gitExec(dir, ['commit-tree', tree, ...(head ? ['-p', head] : []), '-F', '-'], { env: await identityEnv(dir), input: finalMessage })
+    ).trim();
     try {
       await gitExec(dir, ['update-ref', '-m', `commit: ${finalMessage.split('\n')[0]}`, 'HEAD', commit, head ?? ZERO]);
     } catch (e) {
@@ -114,7 +124,7 @@ async function expandFolders(dir: string, head: string | undefined, paths: strin
     return headFiles.filter((f) => f.startsWith(`${p}/`));
   };
   for (const p of paths) {
-    let st;
+    let st: Stats | undefined;
     try {
       st = lstatSync(join(dir, p));
     } catch {

@@ -2,7 +2,21 @@
  * The repo's working tree as the writer sees it: reads and writes confined to the repo root (no
  * path, symlink or `..` may lead outside), each write atomic (temp file + rename).
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -41,7 +55,8 @@ export class RepoFs {
       if (st.isSymbolicLink()) {
         // A symlink where we keep a generated file may only point inside the repo.
         const rel = relative(this.root, realpathSync(abs));
-        if (rel.startsWith('..') || isAbsolute(rel)) throw new UserError(`refusing ${path}: a symlink that leads outside the repository`, `replace it with a regular file, or remove it`);
+        if (rel.startsWith('..') || isAbsolute(rel))
+          throw new UserError(`refusing ${path}: a symlink that leads outside the repository`, `replace it with a regular file, or remove it`);
       } else if (!st.isFile()) {
         throw new UserError(`refusing ${path}: not a regular file`);
       }
@@ -79,7 +94,7 @@ export class RepoFs {
   /** Removes a file (or a symlink itself, never what it points to); a folder is refused. */
   remove(path: string): void {
     const abs = this.resolve(path);
-    let st;
+    let st: Stats | undefined;
     try {
       st = lstatSync(abs);
     } catch {

@@ -152,7 +152,13 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   // The render itself goes into git (a ref of our own) before anything is written: it is the merge
   // base of every later run, whatever this one commits.
   if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: blobId(f.content) }])));
-  const commit = await applyPlan(fs, plan, opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined, opts.extraPaths, opts.onProgress);
+  const commit = await applyPlan(
+    fs,
+    plan,
+    opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined,
+    opts.extraPaths,
+    opts.onProgress,
+  );
   const by = (a: string) => plan.writes.filter((w) => w.action === a && w.path !== STATE_FILE).map((w) => w.path);
   return {
     dir: fs.root,
@@ -170,7 +176,6 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   };
 }
 
-
 /**
  * Every writer goes through the upgrade rules: a model whose version or control planes changed
  * against HEAD's in a way `upgrade` would not do is refused, whoever edited it.
@@ -185,7 +190,11 @@ export async function refuseUnsupportedChange(dir: string, fleet: Fleet): Promis
     return; // HEAD's model is broken: nothing to compare with
   }
   const problems = checkTransition(before, fleet);
-  if (problems.length) throw new UserError(`${MODEL_FILE} changed against HEAD in a way no supported upgrade does; nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`, problems[0]!.hint);
+  if (problems.length)
+    throw new UserError(
+      `${MODEL_FILE} changed against HEAD in a way no supported upgrade does; nothing was written:\n${problems.map((p) => `  ${p.message}`).join('\n')}`,
+      problems[0]!.hint,
+    );
 }
 
 /**
@@ -227,7 +236,10 @@ export async function applyPlan(
     const failed = journal.rollback();
     if (failed.length) {
       // The journal stays on disk: the next run finishes the undo before anything else.
-      throw new UserError(`${osReason(e)}; undoing the run failed too for ${failed.length} file(s) (${failed.slice(0, 3).join(', ')}${failed.length > 3 ? ', ...' : ''})`, 'free the disk space (or fix the permission) and run the command again: it finishes the undo first');
+      throw new UserError(
+        `${osReason(e)}; undoing the run failed too for ${failed.length} file(s) (${failed.slice(0, 3).join(', ')}${failed.length > 3 ? ', ...' : ''})`,
+        'free the disk space (or fix the permission) and run the command again: it finishes the undo first',
+      );
     }
     clearJournal(fs.root);
     throw e;

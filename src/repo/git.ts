@@ -19,7 +19,13 @@ export function git(dir: string, config: string[] = []): SimpleGit {
  */
 export async function isRepoRoot(dir: string): Promise<boolean> {
   if (!existsSync(join(dir, '.git'))) return existsSync(join(dir, MODEL_FILE)) && (await repoPrefix(dir)) !== undefined;
-  return (await git(dir).revparse(['--show-toplevel']).catch(() => '')).trim() !== '';
+  return (
+    (
+      await git(dir)
+        .revparse(['--show-toplevel'])
+        .catch(() => '')
+    ).trim() !== ''
+  );
 }
 
 /** Where `dir` is inside its git work tree: '' at the root, `a/b` below it; undefined outside any. */
@@ -57,12 +63,24 @@ export async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
  */
 export function gitExec(dir: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile('git', ['-C', dir, ...args], { env: { ...process.env, ...opts.env }, maxBuffer: 1 << 30, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (!err) return resolve(stdout);
-      const detail = stderr.trim() || stdout.trim() || `git ${args[0]} exited with ${err.code ?? err.signal}`;
-      const full = /out of diskspace|no space left|disk quota/i.test(detail);
-      reject(new UserError(`git ${args[0]} failed: ${detail.split('\n')[0]}`, full ? 'free disk space, then run the command again: it first finishes or undoes an interrupted run' : `check the repository with: git -C ${dir} status`));
-    });
+    const child = execFile(
+      'git',
+      ['-C', dir, ...args],
+      { env: { ...process.env, ...opts.env }, maxBuffer: 1 << 30, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (!err) return resolve(stdout);
+        const detail = stderr.trim() || stdout.trim() || `git ${args[0]} exited with ${err.code ?? err.signal}`;
+        const full = /out of diskspace|no space left|disk quota/i.test(detail);
+        reject(
+          new UserError(
+            `git ${args[0]} failed: ${detail.split('\n')[0]}`,
+            full
+              ? 'free disk space, then run the command again: it first finishes or undoes an interrupted run'
+              : `check the repository with: git -C ${dir} status`,
+          ),
+        );
+      },
+    );
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(opts.input ?? '');
   });
@@ -73,7 +91,9 @@ export async function readBlobs(dir: string, ids: string[]): Promise<Map<string,
   const out = new Map<string, string>();
   if (ids.length === 0) return out;
   const raw: Buffer = await new Promise((resolve) => {
-    const child = execFile('git', ['-C', dir, 'cat-file', '--batch'], { encoding: 'buffer', maxBuffer: 1 << 30 }, (_err, stdout) => resolve(stdout ?? Buffer.alloc(0)));
+    const child = execFile('git', ['-C', dir, 'cat-file', '--batch'], { encoding: 'buffer', maxBuffer: 1 << 30 }, (_err, stdout) =>
+      resolve(stdout ?? Buffer.alloc(0)),
+    );
     child.stdin!.end(`${ids.join('\n')}\n`);
   });
   let pos = 0;

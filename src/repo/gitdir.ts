@@ -4,7 +4,7 @@
  * journal, build cache) lives there, never in the working tree.
  */
 import { dirname, join, resolve } from 'node:path';
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, type Stats } from 'node:fs';
 import { UserError } from '../errors.js';
 
 export function gitDir(root: string): string {
@@ -12,7 +12,7 @@ export function gitDir(root: string): string {
   let top = resolve(root);
   while (!existsSync(join(top, '.git')) && dirname(top) !== top) top = dirname(top);
   const dotGit = join(top, '.git');
-  let st;
+  let st: Stats | undefined;
   try {
     st = lstatSync(dotGit);
   } catch {

@@ -55,8 +55,13 @@ export async function originUrl(dir: string): Promise<string | undefined> {
 async function treeDir(opts: InitOptions): Promise<string> {
   const dir = resolve(opts.dir);
   if (opts.path !== undefined) {
-    if (!RepoFolder.safeParse(opts.path).success) throw new UsageError(`--path ${opts.path}: must be a relative folder such as deploy/calisti (no "." or ".." segment)`);
-    if ((await repoPrefix(dir)) !== '') throw new UserError(`${dir} is not the root of a git repository`, '--path names a folder inside an existing repository: calisti-gitops init <repo> --path <folder>');
+    if (!RepoFolder.safeParse(opts.path).success)
+      throw new UsageError(`--path ${opts.path}: must be a relative folder such as deploy/calisti (no "." or ".." segment)`);
+    if ((await repoPrefix(dir)) !== '')
+      throw new UserError(
+        `${dir} is not the root of a git repository`,
+        '--path names a folder inside an existing repository: calisti-gitops init <repo> --path <folder>',
+      );
     return join(dir, opts.path);
   }
   let existing = dir;
@@ -65,7 +70,10 @@ async function treeDir(opts: InitOptions): Promise<string> {
   const folder = [...(prefix ? prefix.split('/') : []), ...relative(existing, dir).split(sep).filter(Boolean)];
   if (prefix !== undefined && folder.length > 0) {
     const top = resolve(existing, ...(prefix ? prefix.split('/').map(() => '..') : []));
-    throw new UserError(`${dir} is inside the git repository ${top}`, `to keep the tree in a folder of it: calisti-gitops init ${top} --path ${folder.join('/')}`);
+    throw new UserError(
+      `${dir} is inside the git repository ${top}`,
+      `to keep the tree in a folder of it: calisti-gitops init ${top} --path ${folder.join('/')}`,
+    );
   }
   return dir;
 }
@@ -84,7 +92,9 @@ async function adapt(text: string, display: string, dir: string, repo: string, e
       parseFleet(edit.text(), display);
     } catch {
       edit.set(['git', 'repoURL'], fleet.git.repoURL);
-      warnings.push(`origin's URL ${origin} is not one Argo CD reads (https://, ssh:// or git@); git.repoURL stays the example's: set it in ${MODEL_FILE}, then run calisti-gitops generate`);
+      warnings.push(
+        `origin's URL ${origin} is not one Argo CD reads (https://, ssh:// or git@); git.repoURL stays the example's: set it in ${MODEL_FILE}, then run calisti-gitops generate`,
+      );
     }
   } else if (fleet.git.repoURL === EXAMPLE_REPO_URL) {
     warnings.push(`git.repoURL is the example's ${EXAMPLE_REPO_URL}: set it to your repository in ${MODEL_FILE}, then run calisti-gitops generate`);
@@ -100,7 +110,7 @@ async function adapt(text: string, display: string, dir: string, repo: string, e
 
 export async function runInit(opts: InitOptions): Promise<GenerateResult> {
   if (opts.example && opts.modelPath) throw new UsageError('give either --example or -f, not both');
-  const example = opts.modelPath ? undefined : opts.example ?? 'multi-cluster';
+  const example = opts.modelPath ? undefined : (opts.example ?? 'multi-cluster');
   if (example && !(EXAMPLES as readonly string[]).includes(example)) {
     throw new UsageError(`unknown example "${example}"; choose one of: ${EXAMPLES.join(', ')}`);
   }
@@ -128,7 +138,11 @@ export async function runInit(opts: InitOptions): Promise<GenerateResult> {
   if (!createdRepo && !opts.force) {
     // The repo's own files stay its own: nothing is overwritten without --force.
     const taken = [...renderRepo(parseFleet(text, display)).keys()].filter((p) => existsSync(join(dir, p)));
-    if (taken.length) throw new UserError(`${dir} already has files calisti-gitops writes:\n${taken.map((p) => `  ${p}`).join('\n')}`, `move them away, or overwrite them: calisti-gitops init ${opts.dir}${opts.path ? ` --path ${opts.path}` : ''} --force`);
+    if (taken.length)
+      throw new UserError(
+        `${dir} already has files calisti-gitops writes:\n${taken.map((p) => `  ${p}`).join('\n')}`,
+        `move them away, or overwrite them: calisti-gitops init ${opts.dir}${opts.path ? ` --path ${opts.path}` : ''} --force`,
+      );
   }
   try {
     mkdirSync(dir, { recursive: true });

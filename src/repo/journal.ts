@@ -64,7 +64,10 @@ export async function recover(root: string): Promise<'rolled-back' | 'kept' | un
   const head = (await headCommit(root)) ?? null;
   if (head !== journal.head) {
     // The commit was made: the new state is complete; only the index may lag behind it.
-    await resetIndexPaths(root, journal.files.map((f) => f.path));
+    await resetIndexPaths(
+      root,
+      journal.files.map((f) => f.path),
+    );
     clearJournal(root);
     return 'kept';
   }
@@ -76,7 +79,10 @@ export async function recover(root: string): Promise<'rolled-back' | 'kept' | un
     }
   } catch (e) {
     // The journal stays: the next run tries again, and nothing runs on a half-restored tree.
-    throw new UserError(`an interrupted run could not be undone yet: ${osReason(e)}`, 'free the disk space (or fix the permission) and run the command again; it finishes the undo first');
+    throw new UserError(
+      `an interrupted run could not be undone yet: ${osReason(e)}`,
+      'free the disk space (or fix the permission) and run the command again; it finishes the undo first',
+    );
   }
   // The index was not touched before the commit: nothing to undo there.
   clearJournal(root);

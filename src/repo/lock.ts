@@ -48,7 +48,12 @@ const readLock = (file: string): string | undefined => {
 function tryTake(root: string): { token: string } | { holder: LockInfo } {
   const dir = stateDir(root);
   mkdirSync(dir, { recursive: true });
-  const token = JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString(), nonce: randomBytes(8).toString('hex') } satisfies LockInfo);
+  const token = JSON.stringify({
+    pid: process.pid,
+    host: hostname(),
+    started: new Date().toISOString(),
+    nonce: randomBytes(8).toString('hex'),
+  } satisfies LockInfo);
   const tmp = join(dir, `lock.${process.pid}.${randomBytes(4).toString('hex')}`);
   writeFileSync(tmp, token);
   try {

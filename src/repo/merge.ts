@@ -20,8 +20,13 @@ export interface MergeResult {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const keyOf = (o: unknown, i: number) => (isObj(o) && o.kind ? `${o.kind}/${(o.metadata as Obj | undefined)?.namespace ?? ''}/${(o.metadata as Obj | undefined)?.name ?? ''}` : `#${i}`);
-const showPath = (p: (string | number)[]) => p.map((k) => (typeof k === 'number' || k.startsWith('[') ? `${typeof k === 'number' ? `[${k}]` : k}` : `.${k}`)).join('').replace(/^\./, '');
+const keyOf = (o: unknown, i: number) =>
+  isObj(o) && o.kind ? `${o.kind}/${(o.metadata as Obj | undefined)?.namespace ?? ''}/${(o.metadata as Obj | undefined)?.name ?? ''}` : `#${i}`;
+const showPath = (p: (string | number)[]) =>
+  p
+    .map((k) => (typeof k === 'number' || k.startsWith('[') ? `${typeof k === 'number' ? `[${k}]` : k}` : `.${k}`))
+    .join('')
+    .replace(/^\./, '');
 
 /** The `name` of every element, when all are objects with distinct names: a list keyed by name. */
 function names(list: unknown[]): string[] | undefined {
@@ -36,7 +41,14 @@ const distinctScalars = (list: unknown[]) => list.every((x) => x === null || typ
  * ports, env), as sets when they hold distinct scalars, else by position when no side changed the
  * length; otherwise a list changed on both sides is one conflict.
  */
-function mergeList(base: unknown[], ours: unknown[], theirs: unknown[], path: (string | number)[], out: MergeConflict[], resource: string): unknown[] | undefined {
+function mergeList(
+  base: unknown[],
+  ours: unknown[],
+  theirs: unknown[],
+  path: (string | number)[],
+  out: MergeConflict[],
+  resource: string,
+): unknown[] | undefined {
   const [nb, no, nt] = [names(base), names(ours), names(theirs)];
   if (nb && no && nt) {
     const byName = (l: unknown[], n: string) => l[l.findIndex((x) => (x as Obj).name === n)];

@@ -60,20 +60,34 @@ export async function runSeal(opts: SealOptions): Promise<SealResult> {
     if (unknown.length) throw new UserError(`unknown cluster(s): ${unknown.join(', ')}`, `clusters are: ${known.join(', ')}`);
     const { username = '', password = '', oidcClientSecret = '' } = opts.credentials ?? {};
     const registryTargets = opts.targets.some((t) => t === 'registry' || t === 'chart-repository');
-    if (registryTargets && (!username || !password)) throw new UserError('the registry username or password is empty', 'set CALISTI_USERNAME and CALISTI_PASSWORD (or pipe the password with --password-stdin)');
+    if (registryTargets && (!username || !password))
+      throw new UserError(
+        'the registry username or password is empty',
+        'set CALISTI_USERNAME and CALISTI_PASSWORD (or pipe the password with --password-stdin)',
+      );
     const withOidc = fleet.clusters.filter((c) => c.dashboard.oidc).map((c) => c.name);
     if (opts.targets.includes('oidc')) {
-      if (!oidcClientSecret) throw new UserError('the OIDC client secret is empty', 'set CALISTI_OIDC_CLIENT_SECRET (or pipe it with --password-stdin and --target oidc)');
+      if (!oidcClientSecret)
+        throw new UserError('the OIDC client secret is empty', 'set CALISTI_OIDC_CLIENT_SECRET (or pipe it with --password-stdin and --target oidc)');
       const without = (opts.clusters ?? withOidc).filter((c) => !withOidc.includes(c));
-      if (without.length || withOidc.length === 0) throw new UserError(`no dashboard.oidc in calisti.yaml for ${without.length ? `cluster(s) ${without.join(', ')}` : 'any cluster'}`, 'configure clusters[].dashboard.oidc first, then seal its client secret');
+      if (without.length || withOidc.length === 0)
+        throw new UserError(
+          `no dashboard.oidc in calisti.yaml for ${without.length ? `cluster(s) ${without.join(', ')}` : 'any cluster'}`,
+          'configure clusters[].dashboard.oidc first, then seal its client secret',
+        );
     }
     const gitCreds = opts.targets.includes('git-repository') ? opts.gitCredentials : undefined;
     if (opts.targets.includes('git-repository')) {
       if (!fleet.git.repoURL.startsWith('https://')) {
-        throw new UserError(`git.repoURL ${fleet.git.repoURL} is not https: Argo CD reads it with an ssh key, not a username and token`, 'seal the key with kubeseal into an Argo CD repository Secret (sshPrivateKey), or use the https URL');
+        throw new UserError(
+          `git.repoURL ${fleet.git.repoURL} is not https: Argo CD reads it with an ssh key, not a username and token`,
+          'seal the key with kubeseal into an Argo CD repository Secret (sshPrivateKey), or use the https URL',
+        );
       }
-      if (!fleet.git.private) throw new UserError('git.private is false in calisti.yaml: Argo CD reads the repository without credentials', 'set git.private: true first');
-      if (!gitCreds?.username || !gitCreds.password) throw new UserError('the git username or token is empty', 'set CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD (a token that can read the repository)');
+      if (!fleet.git.private)
+        throw new UserError('git.private is false in calisti.yaml: Argo CD reads the repository without credentials', 'set git.private: true first');
+      if (!gitCreds?.username || !gitCreds.password)
+        throw new UserError('the git username or token is empty', 'set CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD (a token that can read the repository)');
     }
 
     const fs = new RepoFs(root);
@@ -88,7 +102,8 @@ export async function runSeal(opts: SealOptions): Promise<SealResult> {
     };
     if (opts.targets.includes('registry')) {
       const config = dockerConfigJson(bp.registry.host, { username, password });
-      for (const cluster of opts.clusters ?? known) put(cluster, NS.registryAccess, ctx.pullSecretName, 'kubernetes.io/dockerconfigjson', { '.dockerconfigjson': config });
+      for (const cluster of opts.clusters ?? known)
+        put(cluster, NS.registryAccess, ctx.pullSecretName, 'kubernetes.io/dockerconfigjson', { '.dockerconfigjson': config });
     }
     if (opts.targets.includes('chart-repository')) {
       if (fleet.calisti.chart !== 'oci') throw new UserError('calisti.chart is "vendored": Argo CD needs no chart registry credentials');
@@ -102,12 +117,24 @@ export async function runSeal(opts: SealOptions): Promise<SealResult> {
       });
     }
     if (gitCreds) {
-      put(MANAGEMENT_CLUSTER, fleet.argocd.namespace, GIT_REPOSITORY_SECRET, 'Opaque', { password: gitCreds.password!, type: 'git', url: fleet.git.repoURL, username: gitCreds.username! });
+      put(MANAGEMENT_CLUSTER, fleet.argocd.namespace, GIT_REPOSITORY_SECRET, 'Opaque', {
+        password: gitCreds.password!,
+        type: 'git',
+        url: fleet.git.repoURL,
+        username: gitCreds.username!,
+      });
     }
     if (opts.targets.includes('oidc')) {
-      for (const cluster of opts.clusters ?? withOidc) put(cluster, NS.registryAccess, OIDC_SECRET, 'Opaque', { [OIDC_PATCH_KEY]: oidcSecretPatch(oidcClientSecret) });
+      for (const cluster of opts.clusters ?? withOidc)
+        put(cluster, NS.registryAccess, OIDC_SECRET, 'Opaque', { [OIDC_PATCH_KEY]: oidcSecretPatch(oidcClientSecret) });
     }
-    const r = await runGenerate({ dir: root, commit: opts.commit, force: false, message: `chore(secrets): seal ${sealed.map((s) => `${s.namespace}/${s.name}@${s.cluster}`).join(', ')}`, sealedText: store.serialize() });
+    const r = await runGenerate({
+      dir: root,
+      commit: opts.commit,
+      force: false,
+      message: `chore(secrets): seal ${sealed.map((s) => `${s.namespace}/${s.name}@${s.cluster}`).join(', ')}`,
+      sealedText: store.serialize(),
+    });
     return { changed: r.changed, commit: r.commit, sealed };
   });
 }

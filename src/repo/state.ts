@@ -33,7 +33,10 @@ export function parseState(text: string | undefined): GeneratedState {
   const parsed = StateFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserError(`${STATE_FILE} is damaged (${issue.path.join('.') || 'top level'}: ${issue.message})`, `restore it with: git checkout -- ${STATE_FILE}`);
+    throw new UserError(
+      `${STATE_FILE} is damaged (${issue.path.join('.') || 'top level'}: ${issue.message})`,
+      `restore it with: git checkout -- ${STATE_FILE}`,
+    );
   }
   // Listed paths the renderer never produces are dropped by planGenerate (isGeneratedPath), with a warning.
   return { files: parsed.data.files };

@@ -3,7 +3,17 @@
  *   uint16be(len(rsaCiphertext)) || RSA-OAEP(SHA-256, label)(sessionKey) || AES-256-GCM(sessionKey, zero nonce)(plaintext)+tag
  * All cryptography is Node's; nothing here is home-made.
  */
-import { constants, createCipheriv, createDecipheriv, createPrivateKey, privateDecrypt, publicEncrypt, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { UserError } from '../errors.js';
 
 export type Scope = 'strict' | 'namespace-wide' | 'cluster-wide';

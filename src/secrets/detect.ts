@@ -36,7 +36,8 @@ export const isSecret = (o: Obj) => o.kind === 'Secret' && (o.apiVersion === und
 /** A Secret's values by key, decoded: `data` is base64, `stringData` is text. */
 function secretValues(o: Obj): [string, string][] {
   const out: [string, string][] = [];
-  if (isObj(o.data)) for (const [k, v] of Object.entries(o.data)) out.push([k, typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : String(v ?? '')]);
+  if (isObj(o.data))
+    for (const [k, v] of Object.entries(o.data)) out.push([k, typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : String(v ?? '')]);
   if (isObj(o.stringData)) for (const [k, v] of Object.entries(o.stringData)) out.push([k, v === null || v === undefined ? '' : String(v)]);
   return out;
 }
@@ -68,7 +69,8 @@ export function generatorValues(o: Obj): string[] {
       const [k, ...v] = String(l).split('=');
       if (v.join('=') !== '') out.push(`${name}: literal ${k}`);
     }
-    for (const f of [...(Array.isArray(g.envs) ? g.envs : []), ...(typeof g.env === 'string' ? [g.env] : []), ...(Array.isArray(g.files) ? g.files : [])]) out.push(`${name}: from ${String(f)}`);
+    for (const f of [...(Array.isArray(g.envs) ? g.envs : []), ...(typeof g.env === 'string' ? [g.env] : []), ...(Array.isArray(g.files) ? g.files : [])])
+      out.push(`${name}: from ${String(f)}`);
   }
   return out;
 }
@@ -96,7 +98,8 @@ export function helmCredentials(o: Obj): string[] {
   for (const src of sources) {
     const helm = isObj(src) && isObj(src.helm) ? src.helm : undefined;
     if (!helm) continue;
-    for (const p of Array.isArray(helm.parameters) ? helm.parameters : []) if (isObj(p) && literal(String(p.name ?? ''), p.value)) out.push(`Helm parameter ${String(p.name)}`);
+    for (const p of Array.isArray(helm.parameters) ? helm.parameters : [])
+      if (isObj(p) && literal(String(p.name ?? ''), p.value)) out.push(`Helm parameter ${String(p.name)}`);
     let values: unknown = helm.valuesObject ?? helm.values;
     if (typeof values === 'string') values = parseDocuments('values.yaml', values)[0];
     walkLeaves(values, '', (path, v) => literal(path, v) && out.push(`Helm value ${path}`));

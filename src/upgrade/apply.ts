@@ -2,7 +2,7 @@
 import { notice } from '../notices.js';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { ModelEdit } from '../model/edit.js';
+import type { ModelEdit } from '../model/edit.js';
 import { parseFleet, readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { MODEL_FILE } from '../render/layout.js';
@@ -15,7 +15,8 @@ type RepoModel = { root: string; text: string; fleet: Fleet };
 
 async function repoRoot(dir: string): Promise<string> {
   const root = resolve(dir);
-  if (!(await isRepoRoot(root))) throw new UserError(`${root} is not the root of a git repository`, 'run in a repo made by calisti-gitops init, or pass -C <repo>');
+  if (!(await isRepoRoot(root)))
+    throw new UserError(`${root} is not the root of a git repository`, 'run in a repo made by calisti-gitops init, or pass -C <repo>');
   return root;
 }
 
@@ -42,8 +43,20 @@ export async function withRepoModel<T>(dir: string, fn: (m: RepoModel) => Promis
   });
 }
 
-export async function applyModelEdit(root: string, edit: ModelEdit, opts: { commit: boolean; message: string; extraPaths?: string[]; allowDestructive?: boolean }): Promise<GenerateResult> {
+export async function applyModelEdit(
+  root: string,
+  edit: ModelEdit,
+  opts: { commit: boolean; message: string; extraPaths?: string[]; allowDestructive?: boolean },
+): Promise<GenerateResult> {
   // The edit must give a valid model; checking here keeps a bad edit from touching the repo.
   edit.fleet();
-  return runGenerate({ dir: root, commit: opts.commit, force: false, message: opts.message, modelText: { text: edit.text(), display: MODEL_FILE }, extraPaths: opts.extraPaths, allowDestructive: opts.allowDestructive });
+  return runGenerate({
+    dir: root,
+    commit: opts.commit,
+    force: false,
+    message: opts.message,
+    modelText: { text: edit.text(), display: MODEL_FILE },
+    extraPaths: opts.extraPaths,
+    allowDestructive: opts.allowDestructive,
+  });
 }

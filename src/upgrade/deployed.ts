@@ -70,7 +70,8 @@ export function deployedVersions(root: string, fleet: Fleet): DeployedVersion[] 
       if (!h) continue;
       for (const { path, value } of versionLeaves(w)) {
         const got = at(h, path);
-        if (got !== undefined && got !== value) out.push({ file, path: path.join('.'), deployed: typeof got === 'string' ? got : JSON.stringify(got), model: value });
+        if (got !== undefined && got !== value)
+          out.push({ file, path: path.join('.'), deployed: typeof got === 'string' ? got : JSON.stringify(got), model: value });
       }
     }
   }

@@ -49,82 +49,110 @@ export interface UpgradeResult {
 export const upgradeMessage = (from: string, to: string, ring?: string) => `chore(calisti): upgrade ${from} -> ${to}${ring ? ` (ring ${ring})` : ''}`;
 
 export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
-  return withRepoModel(opts.dir, async (model) => {
-    const { root } = model;
-    // calisti.version bumped alone (by Renovate, whose post-upgrade task runs this): the step is made
-    // from the model before the bump, which the upgrade's own edit then replaces.
-    const beforeBump = opts.ring === undefined ? await modelBeforeBump(root, model.text, model.fleet, opts.to) : undefined;
-    const text = beforeBump ?? model.text;
-    const fleet = beforeBump === undefined ? model.fleet : parseFleet(beforeBump, MODEL_FILE);
-    const index = opts.ring === undefined ? -1 : fleet.rings.findIndex((r) => r.name === opts.ring);
-    if (opts.ring !== undefined && index < 0) {
-      throw new UserError(
-        `no ring "${opts.ring}" in calisti.yaml`,
-        fleet.rings.length ? `rings are: ${fleet.rings.map((r) => r.name).join(', ')}` : 'group the clusters first, e.g. rings: [{ name: canary, clusters: [<cluster>] }, { name: rest, clusters: [...] }]',
-      );
-    }
-    const ring = index < 0 ? undefined : { index, name: opts.ring! };
-    const from = ring ? (fleet.rings[index]!.version ?? fleet.calisti.version) : fleet.calisti.version;
-    const kind = checkUpgrade(from, opts.to);
-    const result: UpgradeResult = { from, to: opts.to, changed: false, upToDate: kind === 'none', commit: null, branch: null, steps: [], files: [], clusters: {}, followUps: [] };
-    // The commit holds the upgrade and nothing else: other edits of calisti.yaml are the user's.
-    const committed = await committedFile(root, MODEL_FILE);
-    if (beforeBump === undefined && committed !== undefined && committed !== text) {
-      const headVersion = parseFleet(committed, `HEAD:${MODEL_FILE}`).calisti.version;
-      if (kind === 'none' && headVersion !== from && (opts.commit || opts.branch)) {
-        // An upgrade run earlier without --commit: commit it now (its own change only).
-        const r = await runGenerate({ dir: root, commit: true, force: false, message: upgradeMessage(headVersion, opts.to) });
-        return { ...result, from: headVersion, upToDate: false, changed: true, commit: r.commit, steps: [`committed the pending upgrade ${headVersion} -> ${opts.to}`] };
-      }
-      if (kind !== 'none') {
-        const changed = changedLines(committed, text);
+  return withRepoModel(
+    opts.dir,
+    async (model) => {
+      const { root } = model;
+      // calisti.version bumped alone (by Renovate, whose post-upgrade task runs this): the step is made
+      // from the model before the bump, which the upgrade's own edit then replaces.
+      const beforeBump = opts.ring === undefined ? await modelBeforeBump(root, model.text, model.fleet, opts.to) : undefined;
+      const text = beforeBump ?? model.text;
+      const fleet = beforeBump === undefined ? model.fleet : parseFleet(beforeBump, MODEL_FILE);
+      const index = opts.ring === undefined ? -1 : fleet.rings.findIndex((r) => r.name === opts.ring);
+      if (opts.ring !== undefined && index < 0) {
         throw new UserError(
-          `calisti.yaml has uncommitted changes (${changed}); upgrade commits only its own change`,
-          `commit or stash them first: git -C ${root} stash (or git -C ${root} commit calisti.yaml)`,
+          `no ring "${opts.ring}" in calisti.yaml`,
+          fleet.rings.length
+            ? `rings are: ${fleet.rings.map((r) => r.name).join(', ')}`
+            : 'group the clusters first, e.g. rings: [{ name: canary, clusters: [<cluster>] }, { name: rest, clusters: [...] }]',
         );
       }
-    }
-    if (kind === 'none') return result;
-
-    // Every step plans purely; the plans are applied below, in one place.
-    const input = { fleet, from, to: opts.to, fromBp: blueprintFor(from), toBp: blueprintFor(opts.to), ring };
-    const plans = UPGRADE_STEPS.map((step) => step.plan(input));
-    const edit = new ModelEdit(text);
-    for (const c of plans.flatMap((p) => p.changes)) {
-      if (c.op === 'set') edit.set(c.path, c.value);
-      else if (c.op === 'delete') edit.delete(c.path);
-      else edit.append(c.path, c.value);
-    }
-    result.steps.push(...plans.flatMap((p) => p.steps));
-    result.followUps.push(...plans.flatMap((p) => p.followUps));
-    const chart = plans.find((p) => p.pullChart)?.pullChart;
-
-    const preview = await runDiff({ dir: root, modelText: edit.text() });
-    result.files = preview.files.map((f) => f.path);
-    result.clusters = preview.clusters;
-    result.preview = preview;
-
-    const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
-    try {
-      const restoreChart = chart ? await pullChart(root, chart.repository, chart.name, chart.version) : undefined;
-      let r;
-      try {
-        r = await applyModelEdit(root, edit, { commit: opts.commit, message: upgradeMessage(from, opts.to, ring?.name), extraPaths: chart ? [VENDORED_CHART_DIR] : [] });
-      } catch (e) {
-        restoreChart?.();
-        throw e;
-      } finally {
-        restoreChart?.discard();
+      const ring = index < 0 ? undefined : { index, name: opts.ring! };
+      const from = ring ? (fleet.rings[index]!.version ?? fleet.calisti.version) : fleet.calisti.version;
+      const kind = checkUpgrade(from, opts.to);
+      const result: UpgradeResult = {
+        from,
+        to: opts.to,
+        changed: false,
+        upToDate: kind === 'none',
+        commit: null,
+        branch: null,
+        steps: [],
+        files: [],
+        clusters: {},
+        followUps: [],
+      };
+      // The commit holds the upgrade and nothing else: other edits of calisti.yaml are the user's.
+      const committed = await committedFile(root, MODEL_FILE);
+      if (beforeBump === undefined && committed !== undefined && committed !== text) {
+        const headVersion = parseFleet(committed, `HEAD:${MODEL_FILE}`).calisti.version;
+        if (kind === 'none' && headVersion !== from && (opts.commit || opts.branch)) {
+          // An upgrade run earlier without --commit: commit it now (its own change only).
+          const r = await runGenerate({ dir: root, commit: true, force: false, message: upgradeMessage(headVersion, opts.to) });
+          return {
+            ...result,
+            from: headVersion,
+            upToDate: false,
+            changed: true,
+            commit: r.commit,
+            steps: [`committed the pending upgrade ${headVersion} -> ${opts.to}`],
+          };
+        }
+        if (kind !== 'none') {
+          const changed = changedLines(committed, text);
+          throw new UserError(
+            `calisti.yaml has uncommitted changes (${changed}); upgrade commits only its own change`,
+            `commit or stash them first: git -C ${root} stash (or git -C ${root} commit calisti.yaml)`,
+          );
+        }
       }
-      result.changed = r.changed;
-      result.commit = r.commit;
-      result.branch = opts.branch ?? null;
-    } catch (e) {
-      await restoreBranch?.();
-      throw e;
-    }
-    return result;
-  }, { gate: false });
+      if (kind === 'none') return result;
+
+      // Every step plans purely; the plans are applied below, in one place.
+      const input = { fleet, from, to: opts.to, fromBp: blueprintFor(from), toBp: blueprintFor(opts.to), ring };
+      const plans = UPGRADE_STEPS.map((step) => step.plan(input));
+      const edit = new ModelEdit(text);
+      for (const c of plans.flatMap((p) => p.changes)) {
+        if (c.op === 'set') edit.set(c.path, c.value);
+        else if (c.op === 'delete') edit.delete(c.path);
+        else edit.append(c.path, c.value);
+      }
+      result.steps.push(...plans.flatMap((p) => p.steps));
+      result.followUps.push(...plans.flatMap((p) => p.followUps));
+      const chart = plans.find((p) => p.pullChart)?.pullChart;
+
+      const preview = await runDiff({ dir: root, modelText: edit.text() });
+      result.files = preview.files.map((f) => f.path);
+      result.clusters = preview.clusters;
+      result.preview = preview;
+
+      const restoreBranch = opts.branch ? await switchBranch(root, opts.branch) : undefined;
+      try {
+        const restoreChart = chart ? await pullChart(root, chart.repository, chart.name, chart.version) : undefined;
+        let r: Awaited<ReturnType<typeof applyModelEdit>>;
+        try {
+          r = await applyModelEdit(root, edit, {
+            commit: opts.commit,
+            message: upgradeMessage(from, opts.to, ring?.name),
+            extraPaths: chart ? [VENDORED_CHART_DIR] : [],
+          });
+        } catch (e) {
+          restoreChart?.();
+          throw e;
+        } finally {
+          restoreChart?.discard();
+        }
+        result.changed = r.changed;
+        result.commit = r.commit;
+        result.branch = opts.branch ?? null;
+      } catch (e) {
+        await restoreBranch?.();
+        throw e;
+      }
+      return result;
+    },
+    { gate: false },
+  );
 }
 
 /** The lines of calisti.yaml that differ from HEAD's, for a message. */
@@ -132,7 +160,8 @@ function changedLines(before: string, after: string): string {
   const a = before.split('\n');
   const b = after.split('\n');
   const lines: string[] = [];
-  for (let i = 0; i < Math.max(a.length, b.length) && lines.length < 3; i++) if (a[i] !== b[i]) lines.push(`line ${i + 1}: ${JSON.stringify((b[i] ?? '').trim())}`);
+  for (let i = 0; i < Math.max(a.length, b.length) && lines.length < 3; i++)
+    if (a[i] !== b[i]) lines.push(`line ${i + 1}: ${JSON.stringify((b[i] ?? '').trim())}`);
   return lines.join(', ');
 }
 
@@ -171,7 +200,11 @@ async function pullChart(root: string, repository: string, name: string, version
   try {
     await new Promise<void>((resolve, reject) =>
       execFile(helm, ['pull', `oci://${repository}/${name}`, '--version', version, '--untar', '--destination', tmp], (err, _out, stderr) =>
-        err ? reject(new UserError(`helm pull ${name} ${version} failed: ${stderr.trim() || err.message}`, 'log in first: helm registry login registry.eticloud.io')) : resolve(),
+        err
+          ? reject(
+              new UserError(`helm pull ${name} ${version} failed: ${stderr.trim() || err.message}`, 'log in first: helm registry login registry.eticloud.io'),
+            )
+          : resolve(),
       ),
     );
     if (!existsSync(join(tmp, name, 'Chart.yaml'))) throw new UserError(`helm pull gave no ${name}/Chart.yaml`);

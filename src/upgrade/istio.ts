@@ -22,7 +22,10 @@ export async function runMigrate(opts: { dir: string; namespaces: string[]; to?:
     const running = [primary, ...fleet.istio.revisions];
     let to = opts.to;
     if (!to && opts.rollback) {
-      if (fleet.istio.revisions.length !== 1) throw new UserError(`--rollback needs --to when ${fleet.istio.revisions.length === 0 ? 'no older' : 'several older'} control planes run (${running.join(', ')})`);
+      if (fleet.istio.revisions.length !== 1)
+        throw new UserError(
+          `--rollback needs --to when ${fleet.istio.revisions.length === 0 ? 'no older' : 'several older'} control planes run (${running.join(', ')})`,
+        );
       to = fleet.istio.revisions[0]!;
     }
     if (!to) throw new UserError('say where to move the namespaces: --to <revision>', `running control planes: ${running.join(', ')}`);
@@ -30,7 +33,11 @@ export async function runMigrate(opts: { dir: string; namespaces: string[]; to?:
     const all = workloads(fleet);
     const known = [...new Set(all.map((w) => w.namespace))];
     const unknown = opts.namespaces.filter((n) => !known.includes(n));
-    if (unknown.length) throw new UserError(`unknown namespace(s): ${unknown.join(', ')}`, `namespaces in the mesh: ${known.join(', ')} (add others under namespaces: in calisti.yaml)`);
+    if (unknown.length)
+      throw new UserError(
+        `unknown namespace(s): ${unknown.join(', ')}`,
+        `namespaces in the mesh: ${known.join(', ')} (add others under namespaces: in calisti.yaml)`,
+      );
     const edit = new ModelEdit(text);
     const moved: IstioResult['moved'] = [];
     const selected: Workload[] = [];
@@ -53,20 +60,28 @@ export async function runPrune(opts: { dir: string; revision?: string; commit: b
   return withRepoModel(opts.dir, async ({ root, text, fleet }) => {
     const primary = primaryRevision(fleet);
     if (opts.revision === primary) throw new UserError(`${primary} is Calisti ${fleet.calisti.version}'s own control plane; it cannot be pruned`);
-    if (opts.revision && !fleet.istio.revisions.includes(opts.revision)) throw new UserError(`control plane ${opts.revision} is not running; older ones running: ${fleet.istio.revisions.join(', ') || 'none'}`);
+    if (opts.revision && !fleet.istio.revisions.includes(opts.revision))
+      throw new UserError(`control plane ${opts.revision} is not running; older ones running: ${fleet.istio.revisions.join(', ') || 'none'}`);
     const candidates = opts.revision ? [opts.revision] : fleet.istio.revisions;
     if (candidates.length === 0) return { changed: false, commit: null, moved: [], pruned: [], followUps: [] };
     const users = workloads(fleet).filter((w) => candidates.includes(w.revision));
     if (users.length > 0) {
       const list = users.map((w) => `  ${w.revision}: namespace ${w.namespace} (${w.what}) on ${w.clusters.join(', ')}`).join('\n');
-      throw new UserError(`still in use, not pruned:\n${list}`, `move them first: calisti-gitops istio migrate --namespace ${[...new Set(users.map((w) => w.namespace))].join(',')} --to ${primary}`);
+      throw new UserError(
+        `still in use, not pruned:\n${list}`,
+        `move them first: calisti-gitops istio migrate --namespace ${[...new Set(users.map((w) => w.namespace))].join(',')} --to ${primary}`,
+      );
     }
     const keep = fleet.istio.revisions.filter((r) => !candidates.includes(r));
     const edit = new ModelEdit(text);
     if (keep.length === 0) edit.delete(['istio', 'revisions']);
     else edit.set(['istio', 'revisions'], keep);
     // Removing the control plane is what prune is for; it has checked that nothing uses it.
-    const r = await applyModelEdit(root, edit, { commit: opts.commit, message: `chore(istio): remove control plane${candidates.length > 1 ? 's' : ''} ${candidates.join(', ')}`, allowDestructive: true });
+    const r = await applyModelEdit(root, edit, {
+      commit: opts.commit,
+      message: `chore(istio): remove control plane${candidates.length > 1 ? 's' : ''} ${candidates.join(', ')}`,
+      allowDestructive: true,
+    });
     return { changed: r.changed, commit: r.commit, moved: [], pruned: candidates, followUps: [] };
   });
 }

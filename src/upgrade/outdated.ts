@@ -39,7 +39,12 @@ export async function runOutdated(dir: string): Promise<OutdatedReport> {
     rows: [
       { component: 'calisti', current, wanted: want.calisti, latest: last.calisti },
       { component: 'smm-operator chart', current: cur.chart.version, wanted: want.chart.version, latest: last.chart.version },
-      { component: 'istio', current: `${defaultIstio(cur).version} (${primaryRevision(fleet)})`, wanted: defaultIstio(want).version, latest: defaultIstio(last).version },
+      {
+        component: 'istio',
+        current: `${defaultIstio(cur).version} (${primaryRevision(fleet)})`,
+        wanted: defaultIstio(want).version,
+        latest: defaultIstio(last).version,
+      },
     ],
     pendingRevisions: fleet.istio.revisions,
     deployed: deployedVersions(root, fleet),

@@ -19,7 +19,9 @@ export function checkUpgrade(from: string, to: string): UpgradeKind {
   const via = chain.slice(1, -1);
   throw new UserError(
     `Calisti supports upgrades from the prior minor release only; ${from} -> ${to} skips ${via.map((v) => `${minorOf(v)}.x`).join(', ') || 'a release'}`,
-    via.length ? `upgrade step by step: ${chain.join(' -> ')} (run calisti-gitops upgrade --to ${via[0]} first)` : `no supported path from ${from} to ${to} among ${knownVersions().join(', ')}`,
+    via.length
+      ? `upgrade step by step: ${chain.join(' -> ')} (run calisti-gitops upgrade --to ${via[0]} first)`
+      : `no supported path from ${from} to ${to} among ${knownVersions().join(', ')}`,
   );
 }
 
@@ -47,7 +49,9 @@ function newestFrom(all: Blueprint[], current: string, ceiling: string): Bluepri
 /** The newest release reachable in one supported step, and the newest of the current minor. */
 export function nextVersions(current: string): { latestPatch?: string; nextMinor?: string; latest: string } {
   const all = [...blueprints().values()];
-  const same = all.filter((b) => minorOf(b.calisti) === minorOf(current) && compareVersions(b.calisti, current) > 0).sort((a, b) => compareVersions(b.calisti, a.calisti))[0];
+  const same = all
+    .filter((b) => minorOf(b.calisti) === minorOf(current) && compareVersions(b.calisti, current) > 0)
+    .sort((a, b) => compareVersions(b.calisti, a.calisti))[0];
   const next = all.filter((b) => b.upgradeFrom === minorOf(current)).sort((a, b) => compareVersions(b.calisti, a.calisti))[0];
   return { latestPatch: same?.calisti, nextMinor: next?.calisti, latest: knownVersions()[knownVersions().length - 1]! };
 }

@@ -25,7 +25,10 @@ export function checkTransition(before: Fleet, after: Fleet): TransitionProblem[
     checkUpgrade(from, to);
   } catch (e) {
     const err = e as Error & { hint?: string };
-    problems.push({ message: `calisti.version ${from} -> ${to}: ${err.message}`, hint: `set calisti.version back to ${from}, then: ${err.hint ?? `calisti-gitops upgrade --to ${to}`}` });
+    problems.push({
+      message: `calisti.version ${from} -> ${to}: ${err.message}`,
+      hint: `set calisti.version back to ${from}, then: ${err.hint ?? `calisti-gitops upgrade --to ${to}`}`,
+    });
     return problems;
   }
   // Each cluster, ring by ring: a supported step from the release it ran.
@@ -46,12 +49,16 @@ export function checkTransition(before: Fleet, after: Fleet): TransitionProblem[
   const used = new Map<string, string[]>();
   for (const w of workloads(before)) {
     const gone = w.clusters.filter((c) => after.clusters.some((a) => a.name === c) && !revisionsOn(after, c).has(w.revision));
-    if (gone.length) used.set(w.revision, [...(used.get(w.revision) ?? []), `${w.what} (${w.namespace}${gone.length < w.clusters.length ? ` on ${gone.join(', ')}` : ''})`]);
+    if (gone.length)
+      used.set(w.revision, [...(used.get(w.revision) ?? []), `${w.what} (${w.namespace}${gone.length < w.clusters.length ? ` on ${gone.join(', ')}` : ''})`]);
   }
   for (const [revision, users] of used) {
     problems.push({
       message: `Istio control plane ${revision} leaves the fleet while ${users.join(', ')} still use${users.length === 1 ? 's' : ''} it: an in-place Istio swap with no canary`,
-      hint: from !== to ? `set calisti.version back to ${from}, then: calisti-gitops upgrade --to ${to}` : `move them first: calisti-gitops istio migrate --namespace <ns> --to ${primaryRevision(after)}`,
+      hint:
+        from !== to
+          ? `set calisti.version back to ${from}, then: calisti-gitops upgrade --to ${to}`
+          : `move them first: calisti-gitops istio migrate --namespace <ns> --to ${primaryRevision(after)}`,
     });
   }
   return problems;

@@ -31,7 +31,18 @@ export interface BuildOutput {
 }
 
 const ORIGIN = 'config.kubernetes.io/origin';
-const SUPPORTED_OPTIONS = ['namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'commonAnnotations', 'images', 'replicas', 'patches', 'components', 'version'];
+const SUPPORTED_OPTIONS = [
+  'namePrefix',
+  'nameSuffix',
+  'namespace',
+  'commonLabels',
+  'commonAnnotations',
+  'images',
+  'replicas',
+  'patches',
+  'components',
+  'version',
+];
 
 /** The wrapper kustomization: the Application's options around the source, plus origin annotations. */
 function wrapper(sourceRel: string, options: Record<string, any> = {}): Record<string, unknown> {
@@ -56,7 +67,7 @@ function wrapper(sourceRel: string, options: Record<string, any> = {}): Record<s
 
 /** Argo CD's image override forms: `name=newName:tag`, `name:tag`, `name@digest`. */
 function parseImage(spec: string): Record<string, string> {
-  const [name, target = spec] = spec.includes('=') ? spec.split('=', 2) as [string, string] : [undefined, spec];
+  const [name, target = spec] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : [undefined, spec];
   const digest = target.split('@');
   const out: Record<string, string> = {};
   let ref = digest[0]!;
@@ -178,7 +189,9 @@ export class Builder {
   }
 
   /** One build for a whole shape group; undefined when the check build disagrees. */
-  private async buildShape(group: { member: ShapeMember; req: BuildRequest; contentKey: string }[]): Promise<Map<string, CacheEntry & { cached: boolean }> | undefined> {
+  private async buildShape(
+    group: { member: ShapeMember; req: BuildRequest; contentKey: string }[],
+  ): Promise<Map<string, CacheEntry & { cached: boolean }> | undefined> {
     const first = group[0]!;
     const count = first.member.values.length;
     const varying = new Set<number>();
@@ -256,12 +269,21 @@ export class Builder {
     }
     const entry = await this.slot(async () => {
       this.builds++;
-      const dir = join(this.tmpRoot, createHash('sha256').update(`${req.path}\0${JSON.stringify(req.options ?? {})}`).digest('hex').slice(0, 16));
+      const dir = join(
+        this.tmpRoot,
+        createHash('sha256')
+          .update(`${req.path}\0${JSON.stringify(req.options ?? {})}`)
+          .digest('hex')
+          .slice(0, 16),
+      );
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'kustomization.yaml'), stringify(wrapper(relative(dir, join(this.root, req.path)), req.options)));
       const r = await kustomizeBuild(this.tool, dir);
       // Without kubectl's log timestamps, so a build's result depends on its inputs only.
-      const stderr = r.stderr.split(dir).join('<wrapper>').replace(/^[EWI]\d{4} [\d:.]+\s+\d+ \S+\] /gm, '');
+      const stderr = r.stderr
+        .split(dir)
+        .join('<wrapper>')
+        .replace(/^[EWI]\d{4} [\d:.]+\s+\d+ \S+\] /gm, '');
       return { ok: r.ok, stderr, objects: r.ok ? withOrigins(r.yaml, dir, join(this.root, req.path)) : [] };
     });
     if (contentKey) this.store(contentKey, entry);

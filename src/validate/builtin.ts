@@ -25,7 +25,8 @@ function className(apiVersion: string, kind: string): string {
   return `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
 }
 
-const BUILTIN_GROUPS = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io|discovery\.k8s\.io|node\.k8s\.io|admissionregistration\.k8s\.io|apiextensions\.k8s\.io|certificates\.k8s\.io|events\.k8s\.io|flowcontrol\.apiserver\.k8s\.io)\/v[0-9a-z]+)$/;
+const BUILTIN_GROUPS =
+  /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|storage\.k8s\.io|scheduling\.k8s\.io|coordination\.k8s\.io|discovery\.k8s\.io|node\.k8s\.io|admissionregistration\.k8s\.io|apiextensions\.k8s\.io|certificates\.k8s\.io|events\.k8s\.io|flowcontrol\.apiserver\.k8s\.io)\/v[0-9a-z]+)$/;
 
 export function isBuiltin(apiVersion: string): boolean {
   return BUILTIN_GROUPS.test(apiVersion);

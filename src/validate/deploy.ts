@@ -32,7 +32,10 @@ const LEFT_TAG = /\{\{[^{}]*\}\}/;
 function leftTag(v: unknown): string | undefined {
   if (typeof v === 'string') return LEFT_TAG.exec(v)?.[0];
   if (Array.isArray(v)) return v.map(leftTag).find(Boolean);
-  if (v && typeof v === 'object') return Object.entries(v).map(([k, x]) => leftTag(k) ?? leftTag(x)).find(Boolean);
+  if (v && typeof v === 'object')
+    return Object.entries(v)
+      .map(([k, x]) => leftTag(k) ?? leftTag(x))
+      .find(Boolean);
   return undefined;
 }
 
@@ -52,10 +55,22 @@ export function expandApplications(argo: ArgoObjects, ctx: EngineContext, findin
     const setErrors = r.rejected.length ? [] : r.errors;
     for (const m of setErrors) findings.push(finding('appset/rejected', `Argo CD creates no Application from this ApplicationSet: ${m}`, where));
     for (const m of r.skipped) findings.push(finding('appset/generator-unsupported', m, where));
-    for (const rej of r.rejected) findings.push(finding(rejectionRule(rej.reason), `Argo CD does not create Application "${rej.name}": ${rej.reason}`, { ...where, application: rej.name || where.application }));
+    for (const rej of r.rejected)
+      findings.push(
+        finding(rejectionRule(rej.reason), `Argo CD does not create Application "${rej.name}": ${rej.reason}`, {
+          ...where,
+          application: rej.name || where.application,
+        }),
+      );
     for (const a of [...r.apps, ...r.rejected.map((x) => x.app)]) {
       const tag = d.obj.spec?.goTemplate === true ? undefined : leftTag(a);
-      if (tag) findings.push(finding('appset/unknown-parameter', `${tag} is left as written: no generator gives that parameter`, { ...where, application: String((a.metadata as Record<string, unknown>).name) }));
+      if (tag)
+        findings.push(
+          finding('appset/unknown-parameter', `${tag} is left as written: no generator gives that parameter`, {
+            ...where,
+            application: String((a.metadata as Record<string, unknown>).name),
+          }),
+        );
     }
     for (const a of r.apps) apps.push({ obj: a, file: d.file, line: d.line, from: d.obj.metadata?.name });
   }
@@ -96,7 +111,10 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
   const repoURL = fleet?.git.repoURL;
   const helm = which('helm');
   // The same repository however it is spelled (case, .git, trailing slash, scp-style ssh), as Argo CD compares them.
-  const local = (src: Record<string, any>) => src.chart === undefined && !(typeof src.repoURL === 'string' && src.repoURL.startsWith('oci://')) && (repoURL === undefined || normalizeGitURL(String(src.repoURL ?? '')) === normalizeGitURL(repoURL));
+  const local = (src: Record<string, any>) =>
+    src.chart === undefined &&
+    !(typeof src.repoURL === 'string' && src.repoURL.startsWith('oci://')) &&
+    (repoURL === undefined || normalizeGitURL(String(src.repoURL ?? '')) === normalizeGitURL(repoURL));
   const hazardMemo = new Map<string, Hazard[]>();
   const blocking = (path: string) => {
     if (!hazardMemo.has(path)) hazardMemo.set(path, buildHazards(root, path, MAX_MANIFEST_BYTES));
@@ -139,7 +157,13 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
             continue;
           }
           if (!local(src)) {
-            findings.push(finding('app/source-not-checked', `source ${String(src.repoURL ?? '(no repoURL)')} is not this repo (${repoURL ?? '?'}) nor a chart: what it deploys was not checked`, where));
+            findings.push(
+              finding(
+                'app/source-not-checked',
+                `source ${String(src.repoURL ?? '(no repoURL)')} is not this repo (${repoURL ?? '?'}) nor a chart: what it deploys was not checked`,
+                where,
+              ),
+            );
             continue;
           }
           const path = String(src.path ?? '.');
@@ -155,7 +179,9 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
             }
             const r = await helmTemplate(helm, abs, a.obj, src);
             if (!r.ok) {
-              findings.push(finding('helm/template-failed', `helm template ${path}: ${r.stderr.split('\n').slice(-2).join(' ')}`, { ...where, cluster: view.cluster }));
+              findings.push(
+                finding('helm/template-failed', `helm template ${path}: ${r.stderr.split('\n').slice(-2).join(' ')}`, { ...where, cluster: view.cluster }),
+              );
               view.incomplete = true;
               continue;
             }
@@ -164,14 +190,23 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
           }
           if (!kustomizationFile(abs)) {
             // A plain directory of manifests, as Argo CD reads it.
-            for (const f of readdirSync(abs).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()) {
+            for (const f of readdirSync(abs)
+              .filter((f) => /\.(ya?ml|json)$/.test(f))
+              .sort()) {
               for (const d of readDocuments(root, join(path, f), findings)) view.resources.push({ obj: d.obj, application: name, file: d.file, line: d.line });
             }
             continue;
           }
           const hazards = blocking(path);
           if (hazards.length) {
-            for (const h of hazards) findings.push(finding(h.kind === 'remote' ? 'kustomize/remote-resource' : 'kustomize/unsafe-input', `${h.ref}: ${h.reason}; not built${h.kind === 'remote' ? ' (validate --allow-remote builds it)' : ''}`, { ...where, file: h.file, cluster: view.cluster }));
+            for (const h of hazards)
+              findings.push(
+                finding(
+                  h.kind === 'remote' ? 'kustomize/remote-resource' : 'kustomize/unsafe-input',
+                  `${h.ref}: ${h.reason}; not built${h.kind === 'remote' ? ' (validate --allow-remote builds it)' : ''}`,
+                  { ...where, file: h.file, cluster: view.cluster },
+                ),
+              );
             view.incomplete = true;
             continue;
           }
@@ -183,7 +218,8 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
             view.incomplete = true;
             continue;
           }
-          for (const line of b.stderr.split('\n').filter(Boolean)) findings.push(finding('kustomize/warning', `${path}: ${line}`, { ...where, cluster: view.cluster }));
+          for (const line of b.stderr.split('\n').filter(Boolean))
+            findings.push(finding('kustomize/warning', `${path}: ${line}`, { ...where, cluster: view.cluster }));
           for (const o of b.objects) view.resources.push({ obj: o.obj, application: name, file: o.file, source: path });
         }
       }
@@ -207,15 +243,24 @@ function ociChartFindings(src: Record<string, any>, where: Record<string, unknow
   const repo = String(src.repoURL ?? '');
   // A Helm repository over HTTP(S) (the sealed-secrets chart) is not an OCI reference.
   if (/^https?:\/\//i.test(repo)) return out;
-  if (src.chart !== undefined && repo.startsWith('oci://')) out.push(finding('helm/oci-reference', `repoURL "${repo}" with chart: a Helm repository over OCI takes the registry without oci://`, where));
-  if (src.chart !== undefined && !/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/i.test(repo.replace(/^oci:\/\//, ''))) out.push(finding('helm/oci-reference', `repoURL "${repo}" is not a registry/path reference`, where));
-  if (!/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(String(src.targetRevision ?? ''))) out.push(finding('helm/oci-reference', `targetRevision "${src.targetRevision ?? ''}" is not a literal chart version; bots and upgrade cannot bump a range`, where));
+  if (src.chart !== undefined && repo.startsWith('oci://'))
+    out.push(finding('helm/oci-reference', `repoURL "${repo}" with chart: a Helm repository over OCI takes the registry without oci://`, where));
+  if (src.chart !== undefined && !/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)*$/i.test(repo.replace(/^oci:\/\//, '')))
+    out.push(finding('helm/oci-reference', `repoURL "${repo}" is not a registry/path reference`, where));
+  if (!/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(String(src.targetRevision ?? '')))
+    out.push(
+      finding('helm/oci-reference', `targetRevision "${src.targetRevision ?? ''}" is not a literal chart version; bots and upgrade cannot bump a range`, where),
+    );
   return out;
 }
 
 /** The cause from kustomize's error chain, without kubectl's log prefix and the accumulation trail. */
 export function kustomizeError(stderr: string): string {
-  let msg = stderr.trim().replace(/^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="/, '').replace(/^"command failed" err="/, '').replace(/"$/, '');
+  let msg = stderr
+    .trim()
+    .replace(/^E\d{4} [\d:.]+\s+\d+ \S+\] "command failed" err="/, '')
+    .replace(/^"command failed" err="/, '')
+    .replace(/"$/, '');
   const parts = msg.split(/': (?=[A-Za-z])/);
   msg = parts[parts.length - 1]!.replace(/^(accumulating resources|recursed accumulation of path '[^']*'): /g, '');
   return msg.replace(/\\"/g, '"');

@@ -58,7 +58,16 @@ export interface ValidateReport {
   dir: string;
   ok: boolean;
   strict: boolean;
-  summary: { errors: number; warnings: number; infos: number; applications: number; clusters: number; builds: number; cachedBuilds: number; sharedBuilds: number };
+  summary: {
+    errors: number;
+    warnings: number;
+    infos: number;
+    applications: number;
+    clusters: number;
+    builds: number;
+    cachedBuilds: number;
+    sharedBuilds: number;
+  };
   findings: Finding[];
   /** Set by --shard: which shard, and the resources fleet-wide rules need at merge time. */
   shard?: Shard;
@@ -71,15 +80,25 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
   // A gate that checks nothing must not pass: a wrong -C is an error, not "0 applications".
-  if (!opts.root && !existsSync(join(root, MODEL_FILE))) throw new UsageError(`${root} is not a calisti-gitops repo (no ${MODEL_FILE})`, 'pass the repo with -C <repo>; create one with calisti-gitops init <dir> --example multi-cluster; or validate any Argo CD repo from where Argo CD starts: calisti-gitops validate --root <kustomization-or-application-file>');
+  if (!opts.root && !existsSync(join(root, MODEL_FILE)))
+    throw new UsageError(
+      `${root} is not a calisti-gitops repo (no ${MODEL_FILE})`,
+      'pass the repo with -C <repo>; create one with calisti-gitops init <dir> --example multi-cluster; or validate any Argo CD repo from where Argo CD starts: calisti-gitops validate --root <kustomization-or-application-file>',
+    );
   const tool = findKustomize();
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
   const argo = reachableArgoObjects(root, opts.root ?? BOOTSTRAP_DIR, fleet, findings);
-  const cacheDir = opts.cacheDir === null ? undefined : opts.cacheDir ?? defaultCacheDir(root);
+  const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? defaultCacheDir(root));
   const crds = loadCrds(root, opts.crds, cacheDir);
   const hasArgoCrds = crds.get('argoproj.io/v1alpha1', 'Application') !== undefined;
-  if (!hasArgoCrds) findings.push(finding('argocd/schema-unavailable', 'Argo CD CRDs not found: Applications and ApplicationSets were not schema-checked (pass --crds <argo-cd>/manifests/crds)'));
+  if (!hasArgoCrds)
+    findings.push(
+      finding(
+        'argocd/schema-unavailable',
+        'Argo CD CRDs not found: Applications and ApplicationSets were not schema-checked (pass --crds <argo-cd>/manifests/crds)',
+      ),
+    );
 
   // An Argo CD file that does not parse hides Applications: cross-resource rules would only guess.
   const argoComplete = !findings.some((f) => f.rule === 'yaml/invalid');
@@ -87,7 +106,9 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     const schema = crds.get(d.obj.apiVersion, d.obj.kind);
     if (!schema) return;
     for (const p of checkResource(d.obj, schema)) {
-      findings.push(finding('argocd/schema', `${p.path}: ${p.message}`, { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line }));
+      findings.push(
+        finding('argocd/schema', `${p.path}: ${p.message}`, { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line }),
+      );
     }
   };
 
@@ -105,7 +126,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     if (hasArgoCrds) schemaCheck(a);
     if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) findings.push(finding('app/invalid-name', `"${name}" is not a DNS-1123 subdomain`, where));
     // Argo CD tracks resources by a label holding the Application name: at most 63 characters.
-    else if (name.length > 63) findings.push(finding('app/name-too-long', `"${name}" has ${name.length} characters; Argo CD's tracking label takes at most 63`, where));
+    else if (name.length > 63)
+      findings.push(finding('app/name-too-long', `"${name}" has ${name.length} characters; Argo CD's tracking label takes at most 63`, where));
     const ns = a.obj.metadata?.namespace ?? '';
     const prev = names.get(`${ns}/${name}`);
     if (prev) findings.push(finding('app/duplicate-name', `Application ${name} is also defined in ${prev.file}:${prev.line}`, where));
@@ -118,7 +140,18 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   opts.onProgress?.('building');
   // A tree in a folder of its repository (git.path): Argo CD's source paths start at the repository's root.
   const sourceRoot = sourceRootOf(root, fleet);
-  const deployed = await deployments({ root: sourceRoot, apps, clusters, fleet, tool, cacheDir, parallel: opts.parallel, shareShapes: opts.shareShapes, allowRemote: opts.allowRemote, onProgress: opts.onProgress });
+  const deployed = await deployments({
+    root: sourceRoot,
+    apps,
+    clusters,
+    fleet,
+    tool,
+    cacheDir,
+    parallel: opts.parallel,
+    shareShapes: opts.shareShapes,
+    allowRemote: opts.allowRemote,
+    onProgress: opts.onProgress,
+  });
   opts.onProgress?.('checking');
   findings.push(...deployed.findings);
   const views = deployed.views;
@@ -137,7 +170,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
       const where = { cluster: view.cluster, application: d.application, resource: resourceRef(d.obj), file: d.file, line: d.line };
       const key = `${d.obj.apiVersion?.split('/')[0]}|${refString(resourceRef(d.obj))}`;
       const other = seen.get(key);
-      if (other && other.application !== d.application && !view.incomplete) findings.push(finding('resource/duplicate', `also deployed by Application ${other.application}`, where));
+      if (other && other.application !== d.application && !view.incomplete)
+        findings.push(finding('resource/duplicate', `also deployed by Application ${other.application}`, where));
       seen.set(key, d);
       findings.push(...secretFindings(d.obj, where));
       // Argo CD's own objects were checked where they are written (apps/, bootstrap/).
@@ -176,7 +210,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
       findings.push(...upgradePathFindings(base, fleet, { text, drifted: drift.length > 0 }));
       const before = baseFleet(base);
       if (before) findings.push(...networkChangeFindings(base.ref, before, fleet));
-    } else if (opts.base) throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
+    } else if (opts.base)
+      throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
   }
   // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
   const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));
@@ -185,7 +220,16 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     // A file too large to check that validate already reports (not read) needs no second finding.
     const unchecked = leak.endsWith('cannot be checked)');
     if (unchecked && findings.some((f) => f.file === file)) continue;
-    if (!reported.has(file)) findings.push(finding('secret/plaintext', unchecked ? `${leak.slice(file.length + 2, -1)}; it may hold credentials in clear` : `credentials in clear: ${leak.slice(file.length + 1)}; seal them (calisti-gitops seal) or keep them out of git`, { file }));
+    if (!reported.has(file))
+      findings.push(
+        finding(
+          'secret/plaintext',
+          unchecked
+            ? `${leak.slice(file.length + 2, -1)}; it may hold credentials in clear`
+            : `credentials in clear: ${leak.slice(file.length + 1)}; seal them (calisti-gitops seal) or keep them out of git`,
+          { file },
+        ),
+      );
   }
   for (const k of [...unknownKinds].sort()) findings.push(finding('schema/unknown-kind', `no schema for ${k}: not checked (pass its CRD with --crds)`));
   if (opts.shard) {
@@ -205,7 +249,13 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     cachedBuilds: deployed.cachedBuilds,
     sharedBuilds: deployed.sharedBuilds,
   };
-  const report: ValidateReport = { dir: root, ok: summary.errors === 0 && (!opts.strict || summary.warnings === 0), strict: opts.strict, summary, findings: unique };
+  const report: ValidateReport = {
+    dir: root,
+    ok: summary.errors === 0 && (!opts.strict || summary.warnings === 0),
+    strict: opts.strict,
+    summary,
+    findings: unique,
+  };
   return opts.shard ? { ...report, shard: opts.shard, fleet: fleetFacts(sortedViews, argoComplete) } : report;
 }
 
@@ -217,7 +267,6 @@ export function mergeValidateReports(dir: string, inputs: { file: string; report
   const summary = { errors: count('error'), warnings: count('warning'), infos: count('info'), ...merged.summary };
   return { dir, ok: summary.errors === 0 && (!merged.strict || summary.warnings === 0), strict: merged.strict, summary, findings: unique };
 }
-
 
 function defaultCacheDir(root: string): string | undefined {
   return existsSync(join(root, '.git')) ? buildCacheDir(root) : undefined;
@@ -238,8 +287,6 @@ export function loadCrds(root: string, extra: string[], cacheDir: string | undef
   for (const p of extra) addPath(resolve(p));
   return reg;
 }
-
-
 
 /** Finds the line of an object inside the file it came from, by kind and name. */
 class LineIndex {
@@ -274,7 +321,8 @@ function dedupe(findings: Finding[]): Finding[] {
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 export function compareFindings(a: Finding, b: Finding): number {
-  const key = (f: Finding) => [f.cluster ?? '', f.file ?? '', String(f.line ?? 0).padStart(8, '0'), SEVERITY_ORDER[f.severity], f.rule, f.application ?? '', f.message].join('\0');
+  const key = (f: Finding) =>
+    [f.cluster ?? '', f.file ?? '', String(f.line ?? 0).padStart(8, '0'), SEVERITY_ORDER[f.severity], f.rule, f.application ?? '', f.message].join('\0');
   const ka = key(a);
   const kb = key(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;

@@ -4,14 +4,24 @@
  * plugins) make the build uncacheable rather than wrongly cached.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, normalize, posix, relative } from 'node:path';
 import { parse } from 'yaml';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** Kustomization fields that list paths, and fields whose entries carry a `path`. */
-export const PATH_LIST_FIELDS = ['resources', 'bases', 'components', 'crds', 'configurations', 'patchesStrategicMerge', 'generators', 'transformers', 'validators'];
+export const PATH_LIST_FIELDS = [
+  'resources',
+  'bases',
+  'components',
+  'crds',
+  'configurations',
+  'patchesStrategicMerge',
+  'generators',
+  'transformers',
+  'validators',
+];
 export const PATH_OBJECT_FIELDS = ['patches', 'patchesJson6902', 'replacements'];
 
 export function kustomizationFile(absDir: string): string | undefined {
@@ -86,7 +96,8 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
 }
 
 /** A reference kustomize would fetch over the network (a URL, a git repo, a `?ref=`). */
-export const isRemote = (p: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || p.includes('?ref=') || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(p);
+export const isRemote = (p: string) =>
+  /^[a-z][a-z0-9+.-]*:\/\//i.test(p) || p.startsWith('git@') || p.includes('?ref=') || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(p);
 
 export interface Hazard {
   kind: 'remote' | 'unsafe';
@@ -124,7 +135,7 @@ export function buildHazards(root: string, dir: string, maxBytes: number, seen =
     }
     const rel = posix.normalize(posix.join(dir, p));
     const abs = join(root, rel);
-    let st;
+    let st: Stats | undefined;
     try {
       st = lstatSync(abs);
     } catch {
@@ -151,10 +162,12 @@ export function buildHazards(root: string, dir: string, maxBytes: number, seen =
   for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) check(p);
   for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) check(o?.path);
   for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
-    for (const f of [...(gen.files ?? []), ...(gen.envs ?? []), ...(gen.env ? [gen.env] : [])]) check(String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f);
+    for (const f of [...(gen.files ?? []), ...(gen.envs ?? []), ...(gen.env ? [gen.env] : [])])
+      check(String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f);
   }
   if (k.openapi?.path) check(k.openapi.path);
-  for (const c of k.helmCharts ?? []) if (c?.repo) out.push({ kind: 'remote', file, ref: `${c.repo} ${c.name ?? ''}`.trim(), reason: 'a Helm chart kustomize would download' });
+  for (const c of k.helmCharts ?? [])
+    if (c?.repo) out.push({ kind: 'remote', file, ref: `${c.repo} ${c.name ?? ''}`.trim(), reason: 'a Helm chart kustomize would download' });
   return out;
 }
 

@@ -42,7 +42,13 @@ export function clusterRules(view: ClusterView): Finding[] {
   for (const d of namespaces.values()) {
     const rev = d.obj.metadata?.labels?.['istio.io/rev'];
     if (rev !== undefined && !revisionLabels.has(rev)) {
-      out.push(finding('namespace/istio-rev-unknown', `istio.io/rev "${rev}" names no IstioControlPlane on ${view.cluster}${icps.length ? ` (there: ${[...revisionLabels].join(', ')})` : ''}`, at(view, d)));
+      out.push(
+        finding(
+          'namespace/istio-rev-unknown',
+          `istio.io/rev "${rev}" names no IstioControlPlane on ${view.cluster}${icps.length ? ` (there: ${[...revisionLabels].join(', ')})` : ''}`,
+          at(view, d),
+        ),
+      );
     }
   }
 
@@ -51,27 +57,47 @@ export function clusterRules(view: ClusterView): Finding[] {
     const spec = d.obj.spec ?? {};
     const ref = spec.meshManager?.istio?.istioCRRef;
     if (ref?.name && !icpByKey.has(icpKey(ref.name, ref.namespace ?? 'istio-system'))) {
-      out.push(finding('controlplane/istio-ref-missing', `meshManager.istio.istioCRRef ${ref.namespace ?? 'istio-system'}/${ref.name} is not an IstioControlPlane on ${view.cluster}`, at(view, d)));
+      out.push(
+        finding(
+          'controlplane/istio-ref-missing',
+          `meshManager.istio.istioCRRef ${ref.namespace ?? 'istio-system'}/${ref.name} is not an IstioControlPlane on ${view.cluster}`,
+          at(view, d),
+        ),
+      );
     }
     const rev = spec.smm?.istio?.revision;
     if (rev !== undefined && !revisionLabels.has(rev)) {
       out.push(finding('controlplane/istio-ref-missing', `smm.istio.revision "${rev}" names no IstioControlPlane on ${view.cluster}`, at(view, d)));
     }
     if (spec.clusterName !== undefined && spec.clusterName !== view.cluster) {
-      out.push(finding('controlplane/cluster-name-mismatch', `clusterName "${spec.clusterName}" but the Application deploys it to "${view.cluster}"`, at(view, d)));
+      out.push(
+        finding('controlplane/cluster-name-mismatch', `clusterName "${spec.clusterName}" but the Application deploys it to "${view.cluster}"`, at(view, d)),
+      );
     }
     // A passive SMM may run on a primary (ACTIVE) or a remote (PASSIVE) Istio cluster; an active one needs a primary (docs 2.7.1).
     const referenced = ref?.name ? icpByKey.get(icpKey(ref.name, ref.namespace ?? 'istio-system')) : undefined;
     const mode = referenced?.obj.spec?.mode ?? 'ACTIVE';
     if (referenced && (spec.role ?? 'active') === 'active' && mode === 'PASSIVE') {
-      out.push(finding('controlplane/role-mismatch', `an active Service Mesh Manager needs a primary Istio cluster, but IstioControlPlane ${referenced.obj.metadata.name} runs mode PASSIVE: set role: passive, or make the Istio control plane ACTIVE`, at(view, d)));
+      out.push(
+        finding(
+          'controlplane/role-mismatch',
+          `an active Service Mesh Manager needs a primary Istio cluster, but IstioControlPlane ${referenced.obj.metadata.name} runs mode PASSIVE: set role: passive, or make the Istio control plane ACTIVE`,
+          at(view, d),
+        ),
+      );
     }
   }
 
   for (const d of of('IstioMeshGateway', 'servicemesh.cisco.com')) {
     const ref = d.obj.spec?.istioControlPlane;
     if (!ref?.name || !icpByKey.has(icpKey(ref.name, ref.namespace ?? d.obj.metadata.namespace ?? 'default'))) {
-      out.push(finding('meshgateway/controlplane-missing', `istioControlPlane ${ref?.namespace ?? '?'}/${ref?.name ?? '?'} is not an IstioControlPlane on ${view.cluster}`, at(view, d)));
+      out.push(
+        finding(
+          'meshgateway/controlplane-missing',
+          `istioControlPlane ${ref?.namespace ?? '?'}/${ref?.name ?? '?'} is not an IstioControlPlane on ${view.cluster}`,
+          at(view, d),
+        ),
+      );
     }
   }
 
@@ -82,7 +108,13 @@ export function clusterRules(view: ClusterView): Finding[] {
     if (rev !== undefined && !revisionLabels.has(rev)) {
       out.push(finding('demoapp/revision-mismatch', `istio.revision "${rev}" names no IstioControlPlane on ${view.cluster}`, at(view, d)));
     } else if (rev !== undefined && nsRev !== undefined && rev !== nsRev) {
-      out.push(finding('demoapp/revision-mismatch', `istio.revision "${rev}" but namespace ${d.obj.metadata.namespace} is labelled istio.io/rev "${nsRev}"`, at(view, d)));
+      out.push(
+        finding(
+          'demoapp/revision-mismatch',
+          `istio.revision "${rev}" but namespace ${d.obj.metadata.namespace} is labelled istio.io/rev "${nsRev}"`,
+          at(view, d),
+        ),
+      );
     }
     const cpRef = d.obj.spec?.controlPlaneRef?.name;
     if (cpRef !== undefined && !cpNames.has(cpRef)) {
@@ -120,10 +152,17 @@ function syncWaveRules(view: ClusterView, namespaces: Map<string, Deployed>, icp
     if (ns && ns.application === d.application && wave(o) < wave(ns.obj)) {
       out.push(finding('syncwave/order', `syncs in wave ${wave(o)}, before its namespace ${o.metadata.namespace} (wave ${wave(ns.obj)})`, at(view, d)));
     }
-    const ref = o.apiVersion === ISTIO_API && o.kind === 'IstioMeshGateway' ? o.spec?.istioControlPlane : o.kind === 'ControlPlane' ? o.spec?.meshManager?.istio?.istioCRRef : undefined;
+    const ref =
+      o.apiVersion === ISTIO_API && o.kind === 'IstioMeshGateway'
+        ? o.spec?.istioControlPlane
+        : o.kind === 'ControlPlane'
+          ? o.spec?.meshManager?.istio?.istioCRRef
+          : undefined;
     const icp = ref?.name ? icps.get(`${ref.namespace ?? 'istio-system'}/${ref.name}`) : undefined;
     if (icp && icp.application === d.application && wave(o) < wave(icp.obj)) {
-      out.push(finding('syncwave/order', `syncs in wave ${wave(o)}, before IstioControlPlane ${icp.obj.metadata.name} (wave ${wave(icp.obj)}) it needs`, at(view, d)));
+      out.push(
+        finding('syncwave/order', `syncs in wave ${wave(o)}, before IstioControlPlane ${icp.obj.metadata.name} (wave ${wave(icp.obj)}) it needs`, at(view, d)),
+      );
     }
   }
   return out;
@@ -143,7 +182,12 @@ export function fleetRules(views: ClusterView[]): Finding[] {
     meshIDs.set(id, [...(meshIDs.get(id) ?? []), v.cluster]);
   }
   if (meshIDs.size > 1) {
-    out.push(finding('multicluster/mesh-id-mismatch', `IstioControlPlanes disagree on meshID: ${[...meshIDs].map(([id, cs]) => `${id} (${[...new Set(cs)].join(', ')})`).join('; ')}`));
+    out.push(
+      finding(
+        'multicluster/mesh-id-mismatch',
+        `IstioControlPlanes disagree on meshID: ${[...meshIDs].map(([id, cs]) => `${id} (${[...new Set(cs)].join(', ')})`).join('; ')}`,
+      ),
+    );
   }
   if (views.length > 1) {
     for (const { v, d } of icps) {

@@ -21,7 +21,10 @@ export function fieldSegments(path: string): (string | number)[] {
 }
 
 export class PatchLocator {
-  private readonly cache = new Map<string, { file: string; docs: { kind?: string; name?: string; doc: ReturnType<typeof parseAllDocuments>[number] }[]; lines: LineCounter }[]>();
+  private readonly cache = new Map<
+    string,
+    { file: string; docs: { kind?: string; name?: string; doc: ReturnType<typeof parseAllDocuments>[number] }[]; lines: LineCounter }[]
+  >();
   constructor(private readonly root: string) {}
 
   private patchesOf(source: string) {
@@ -30,8 +33,10 @@ export class PatchLocator {
     found = [];
     try {
       const kfile = kustomizationFile(join(this.root, source));
-      const k = kfile ? parse(readFileSync(join(this.root, source, kfile), 'utf8')) ?? {} : {};
-      const paths: string[] = [...(k.patches ?? []).map((p: { path?: string }) => p?.path), ...(k.patchesStrategicMerge ?? [])].filter((p): p is string => typeof p === 'string' && !p.includes('\n'));
+      const k = kfile ? (parse(readFileSync(join(this.root, source, kfile), 'utf8')) ?? {}) : {};
+      const paths: string[] = [...(k.patches ?? []).map((p: { path?: string }) => p?.path), ...(k.patchesStrategicMerge ?? [])].filter(
+        (p): p is string => typeof p === 'string' && !p.includes('\n'),
+      );
       for (const p of paths) {
         const file = posix.normalize(posix.join(source, p));
         const lines = new LineCounter();

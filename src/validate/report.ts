@@ -93,7 +93,9 @@ export function toSarif(r: ValidateReport): unknown {
               ...(f.resource ? { logicalLocations: [{ name: refString(f.resource), kind: 'resource' }] } : {}),
             },
           ],
-          ...(f.cluster || f.application ? { properties: { ...(f.cluster ? { cluster: f.cluster } : {}), ...(f.application ? { application: f.application } : {}) } } : {}),
+          ...(f.cluster || f.application
+            ? { properties: { ...(f.cluster ? { cluster: f.cluster } : {}), ...(f.application ? { application: f.application } : {}) } }
+            : {}),
         })),
       },
     ],

@@ -2,7 +2,6 @@
 import { helmCredentials, isPlaceholder, isSecret, PLACEHOLDER_ANNOTATION, plaintextKeys, resourceCredentials } from '../secrets/detect.js';
 import { finding, resourceRef, type Finding } from './findings.js';
 
-
 interface Where {
   cluster?: string;
   application?: string;
@@ -12,14 +11,31 @@ interface Where {
 
 export function secretFindings(obj: Record<string, any>, where: Where): Finding[] {
   const fields = resourceCredentials(obj);
-  if (fields.length) return [finding('secret/plaintext', `${fields.join(', ')} holds a credential in clear; seal it (calisti-gitops seal --target oidc) instead`, { ...where, resource: resourceRef(obj) })];
+  if (fields.length)
+    return [
+      finding('secret/plaintext', `${fields.join(', ')} holds a credential in clear; seal it (calisti-gitops seal --target oidc) instead`, {
+        ...where,
+        resource: resourceRef(obj),
+      }),
+    ];
   if (!isSecret(obj)) return [];
   const ref = resourceRef(obj);
   // The one detector decides: a placeholder that carries a real value is a plaintext Secret.
   const keys = plaintextKeys(obj);
-  if (keys.length) return [finding('secret/plaintext', `a Secret with values in git (${keys.join(', ')}); seal it (calisti-gitops seal) or reference it from outside git`, { ...where, resource: ref })];
+  if (keys.length)
+    return [
+      finding('secret/plaintext', `a Secret with values in git (${keys.join(', ')}); seal it (calisti-gitops seal) or reference it from outside git`, {
+        ...where,
+        resource: ref,
+      }),
+    ];
   if (isPlaceholder(obj)) {
-    return [finding('secret/unsealed-placeholder', `placeholder: ${obj.metadata.annotations[PLACEHOLDER_ANNOTATION]} (run calisti-gitops seal)`, { ...where, resource: ref })];
+    return [
+      finding('secret/unsealed-placeholder', `placeholder: ${obj.metadata.annotations[PLACEHOLDER_ANNOTATION]} (run calisti-gitops seal)`, {
+        ...where,
+        resource: ref,
+      }),
+    ];
   }
   return [];
 }

@@ -12,7 +12,26 @@ import { isScalar, parse, parseAllDocuments, stringify, visit, type Document } f
 import { kustomizationFile, kustomizationInputs, PATH_LIST_FIELDS, PATH_OBJECT_FIELDS } from './inputs.js';
 
 /** Keys whose values steer merging or patching; a varying value there is never tokenized. */
-const PROTECTED_KEYS = new Set(['apiVersion', 'kind', 'name', 'namespace', 'key', 'path', 'op', 'from', 'port', 'containerPort', 'mountPath', 'topologyKey', 'ip', '$patch', 'image', 'newName', 'newTag', 'digest']);
+const PROTECTED_KEYS = new Set([
+  'apiVersion',
+  'kind',
+  'name',
+  'namespace',
+  'key',
+  'path',
+  'op',
+  'from',
+  'port',
+  'containerPort',
+  'mountPath',
+  'topologyKey',
+  'ip',
+  '$patch',
+  'image',
+  'newName',
+  'newTag',
+  'digest',
+]);
 
 export interface ShapeMember {
   /** Repo-relative overlay folder. */
@@ -24,7 +43,6 @@ export interface ShapeMember {
   local: Map<string, Document.Parsed[]>;
   kustomization: string;
 }
-
 
 /** The shape of the overlay in `dir`, or undefined when it cannot share a build safely. */
 export function overlayShape(root: string, dir: string, extra: string): ShapeMember | undefined {
@@ -80,7 +98,12 @@ function skeleton(doc: Document.Parsed, values: string[]): string {
 }
 
 /** Writes the shape's template: varying values become tokens; everything else stays as written. */
-export function templateFiles(member: ShapeMember, varying: Set<number>, token: (i: number) => string, rewritePath: (p: string) => string): Map<string, string> {
+export function templateFiles(
+  member: ShapeMember,
+  varying: Set<number>,
+  token: (i: number) => string,
+  rewritePath: (p: string) => string,
+): Map<string, string> {
   const files = new Map<string, string>();
   let index = 0;
   for (const [rel, docs] of member.local) {
@@ -105,7 +128,8 @@ export function templateFiles(member: ShapeMember, varying: Set<number>, token: 
   }
   const k = parse(member.kustomization) ?? {};
   for (const field of PATH_LIST_FIELDS) if (Array.isArray(k[field])) k[field] = k[field].map((p: unknown) => (typeof p === 'string' ? rewritePath(p) : p));
-  for (const field of PATH_OBJECT_FIELDS) if (Array.isArray(k[field])) for (const o of k[field]) if (o && typeof o.path === 'string') o.path = rewritePath(o.path);
+  for (const field of PATH_OBJECT_FIELDS)
+    if (Array.isArray(k[field])) for (const o of k[field]) if (o && typeof o.path === 'string') o.path = rewritePath(o.path);
   files.set('kustomization.yaml', stringify(k));
   return files;
 }
@@ -117,4 +141,3 @@ export function substitute(value: unknown, replace: (s: string) => string): unkn
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [replace(k), substitute(v, replace)]));
   return value;
 }
-

@@ -43,10 +43,26 @@ function fnv1a(s: string): number {
 export const inShard = (key: string, shard: Shard): boolean => fnv1a(key) % shard.count === shard.index - 1;
 
 export function fleetFacts(views: ClusterView[], complete: boolean): FleetFacts {
-  return { complete, views: views.map((v) => ({ cluster: v.cluster, ...(v.incomplete ? { incomplete: true } : {}), resources: v.resources.filter((d) => FLEET_KINDS.has(String(d.obj.kind))) })) };
+  return {
+    complete,
+    views: views.map((v) => ({
+      cluster: v.cluster,
+      ...(v.incomplete ? { incomplete: true } : {}),
+      resources: v.resources.filter((d) => FLEET_KINDS.has(String(d.obj.kind))),
+    })),
+  };
 }
 
-const Summary = z.object({ errors: z.number(), warnings: z.number(), infos: z.number(), applications: z.number(), clusters: z.number(), builds: z.number(), cachedBuilds: z.number(), sharedBuilds: z.number() });
+const Summary = z.object({
+  errors: z.number(),
+  warnings: z.number(),
+  infos: z.number(),
+  applications: z.number(),
+  clusters: z.number(),
+  builds: z.number(),
+  cachedBuilds: z.number(),
+  sharedBuilds: z.number(),
+});
 export const ShardReport = z.object({
   version: z.literal(1),
   ok: z.boolean(),
@@ -54,7 +70,16 @@ export const ShardReport = z.object({
   summary: Summary,
   findings: z.array(z.looseObject({ rule: z.string(), severity: z.enum(['error', 'warning', 'info']), message: z.string() })),
   shard: z.object({ index: z.number(), count: z.number() }),
-  fleet: z.object({ complete: z.boolean(), views: z.array(z.object({ cluster: z.string(), incomplete: z.boolean().optional(), resources: z.array(z.looseObject({ obj: z.record(z.string(), z.unknown()), application: z.string() })) })) }),
+  fleet: z.object({
+    complete: z.boolean(),
+    views: z.array(
+      z.object({
+        cluster: z.string(),
+        incomplete: z.boolean().optional(),
+        resources: z.array(z.looseObject({ obj: z.record(z.string(), z.unknown()), application: z.string() })),
+      }),
+    ),
+  }),
 });
 export type ShardReport = z.infer<typeof ShardReport>;
 
@@ -88,6 +113,12 @@ export function mergeShards(reports: { file: string; report: ShardReport }[]): M
   return {
     strict: reports[0]!.report.strict,
     findings,
-    summary: { applications: sum('applications'), clusters: sum('clusters'), builds: sum('builds'), cachedBuilds: sum('cachedBuilds'), sharedBuilds: sum('sharedBuilds') },
+    summary: {
+      applications: sum('applications'),
+      clusters: sum('clusters'),
+      builds: sum('builds'),
+      cachedBuilds: sum('cachedBuilds'),
+      sharedBuilds: sum('sharedBuilds'),
+    },
   };
 }

@@ -113,7 +113,8 @@ export function readModel(root: string, findings: Finding[]): ModelInfo {
     return { fleet, clusters: fleet.clusters.map((c) => clusterInfo(c)) };
   } catch (e) {
     if (e instanceof ModelError) {
-      for (const p of e.problems) findings.push(finding('yaml/invalid', `${p.path ? `${p.path}: ` : ''}${p.message}`, { file: p.file, line: p.line, col: p.col }));
+      for (const p of e.problems)
+        findings.push(finding('yaml/invalid', `${p.path ? `${p.path}: ` : ''}${p.message}`, { file: p.file, line: p.line, col: p.col }));
       return { clusters: [] };
     }
     throw e;
@@ -134,7 +135,6 @@ export function clusterInfo(c: Fleet['clusters'][number]): Cluster {
   };
 }
 
-
 const ARGO_KINDS = new Set(['Application', 'ApplicationSet', 'AppProject']);
 
 /**
@@ -152,7 +152,8 @@ export function reachableArgoObjects(root: string, entry: string, fleet: Fleet |
   const all = readArgoObjects(root, findings, files);
   const keep = <T extends Located<Record<string, any>>>(list: T[]): T[] => list.filter((d) => reached.has(d.file));
   const stray = new Set([...all.applications, ...all.applicationSets, ...all.projects].filter((d) => !reached.has(d.file)).map((d) => d.file));
-  for (const file of stray) findings.push(finding('argocd/unreachable', `holds Argo CD objects that nothing applies (no kustomization from ${entry} lists it): not checked`, { file }));
+  for (const file of stray)
+    findings.push(finding('argocd/unreachable', `holds Argo CD objects that nothing applies (no kustomization from ${entry} lists it): not checked`, { file }));
   return {
     applications: keep(all.applications),
     applicationSets: keep(all.applicationSets),

@@ -39,8 +39,7 @@ export type JsonSchema = {
   'x-kubernetes-embedded-resource'?: boolean;
 };
 
-const join = (path: string, key: string | number) =>
-  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+const join = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
@@ -90,8 +89,10 @@ export function check(value: unknown, schema: JsonSchema, path: string, problems
     if (schema.maxLength !== undefined && [...value].length > schema.maxLength) p(`must be at most ${schema.maxLength} characters`);
   }
   if (typeof value === 'number') {
-    if (schema.minimum !== undefined && (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum)) p(`must be ${schema.exclusiveMinimum ? '>' : '>='} ${schema.minimum}`);
-    if (schema.maximum !== undefined && (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum)) p(`must be ${schema.exclusiveMaximum ? '<' : '<='} ${schema.maximum}`);
+    if (schema.minimum !== undefined && (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum))
+      p(`must be ${schema.exclusiveMinimum ? '>' : '>='} ${schema.minimum}`);
+    if (schema.maximum !== undefined && (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum))
+      p(`must be ${schema.exclusiveMaximum ? '<' : '<='} ${schema.maximum}`);
   }
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) p(`must have at least ${schema.minItems} items`);
@@ -115,8 +116,10 @@ function passes(value: unknown, schema: JsonSchema, path: string): boolean {
 
 function checkObject(obj: Record<string, unknown>, schema: JsonSchema, path: string, problems: SchemaProblem[]): void {
   const n = Object.keys(obj).length;
-  if (schema.minProperties !== undefined && n < schema.minProperties) problems.push({ path: path || '(root)', message: `must have at least ${schema.minProperties} fields`, kind: 'invalid' });
-  if (schema.maxProperties !== undefined && n > schema.maxProperties) problems.push({ path: path || '(root)', message: `must have at most ${schema.maxProperties} fields`, kind: 'invalid' });
+  if (schema.minProperties !== undefined && n < schema.minProperties)
+    problems.push({ path: path || '(root)', message: `must have at least ${schema.minProperties} fields`, kind: 'invalid' });
+  if (schema.maxProperties !== undefined && n > schema.maxProperties)
+    problems.push({ path: path || '(root)', message: `must have at most ${schema.maxProperties} fields`, kind: 'invalid' });
   for (const r of schema.required ?? []) {
     if (!(r in obj)) problems.push({ path: join(path, r), message: 'is required', kind: 'invalid' });
   }

@@ -48,7 +48,11 @@ function canon(v: unknown): unknown {
   return v;
 }
 /** Argo's tests compare parameter sets and Applications ignoring order (ElementsMatch, ApplicationsExist). */
-const bag = (xs: unknown[]) => xs.map((x) => JSON.stringify(canon(x))).sort().join('\n');
+const bag = (xs: unknown[]) =>
+  xs
+    .map((x) => JSON.stringify(canon(x)))
+    .sort()
+    .join('\n');
 /** A flatList's `clusters` too: Argo reads the cluster Secrets into a Go map, so their order is random. */
 const flatListBag = (sets: unknown[]) =>
   bag(sets.map((p) => (p && typeof p === 'object' && 'clusters' in p && Array.isArray(p.clusters) ? { ...p, clusters: bag(p.clusters) } : p)));
@@ -93,7 +97,11 @@ function check(row: Row): string | undefined {
       const [a, b] = [flatListBag(got), flatListBag(want.params ?? [])];
       return a === b ? undefined : `parameters differ, got:\n${a}\nwant:\n${b}`;
     }
-    const app = renderApplication(row.template ?? {}, row.params ?? {}, { goTemplate: row.goTemplate ?? false, goTemplateOptions: row.goTemplateOptions ?? [], templatePatch: row.templatePatch });
+    const app = renderApplication(row.template ?? {}, row.params ?? {}, {
+      goTemplate: row.goTemplate ?? false,
+      goTemplateOptions: row.goTemplateOptions ?? [],
+      templatePatch: row.templatePatch,
+    });
     if (want.error !== undefined) return `no error, expected one containing ${JSON.stringify(want.error)}`;
     // Template rows check templating; which finalizer is added is checked by the ApplicationSet rows.
     const meta: Record<string, unknown> = { ...(app.metadata as Record<string, unknown>) };
@@ -107,7 +115,9 @@ function check(row: Row): string | undefined {
   }
 }
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== KNOWN).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml') && f !== KNOWN)
+  .sort();
 const known = new Map(Known.parse(parse(readFileSync(join(dir, KNOWN), 'utf8')) ?? []).map((k) => [k.source, k.reason]));
 const tally = new Map<string, { pass: number; total: number }>();
 const sources = new Set<string>();

@@ -23,7 +23,21 @@ describe('command line', () => {
 
   it('prints the version and help with an example per command', async () => {
     expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(toolkitVersion);
-    const leaves = [['init'], ['generate'], ['validate'], ['diff'], ['upgrade'], ['outdated'], ['istio', 'migrate'], ['istio', 'prune'], ['seal'], ['clusters', 'add'], ['trust'], ['bootstrap'], ['status']];
+    const leaves = [
+      ['init'],
+      ['generate'],
+      ['validate'],
+      ['diff'],
+      ['upgrade'],
+      ['outdated'],
+      ['istio', 'migrate'],
+      ['istio', 'prune'],
+      ['seal'],
+      ['clusters', 'add'],
+      ['trust'],
+      ['bootstrap'],
+      ['status'],
+    ];
     for (const cmd of leaves) {
       const r = await cli(...cmd, '--help');
       expect(r.code, cmd.join(' ')).toBe(0);
@@ -47,7 +61,10 @@ describe('errors bots can read', () => {
     mkdirSync(dir);
     const v = await cli('validate', '-C', dir, '-o', 'json');
     expect(v.code).toBe(2);
-    expect(JSON.parse(v.stdout).error).toMatchObject({ message: expect.stringContaining('not a calisti-gitops repo'), hint: expect.stringContaining('calisti-gitops init') });
+    expect(JSON.parse(v.stdout).error).toMatchObject({
+      message: expect.stringContaining('not a calisti-gitops repo'),
+      hint: expect.stringContaining('calisti-gitops init'),
+    });
     const model = join(tempDir(), 'bad.yaml');
     writeFileSync(model, 'apiVersion: calisti-gitops.io/v1alpha1\nkind: Fleet\nclusters: 3\n');
     const g = await cli('init', join(tempDir(), 'r'), '-f', model, '-o', 'json');

@@ -11,7 +11,9 @@ import { buildProgram } from '../../src/cli/main.js';
 import { toolkitRoot } from '../../src/toolkit.js';
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') || e.name.endsWith('.hbs') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') || e.name.endsWith('.hbs') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** `calisti-gitops a b --x --y` mentions, with the command words and the long flags after them. */
@@ -55,7 +57,8 @@ describe('hints', () => {
       // Words after the command are its arguments (a cluster name, "init <dir>"), never a subcommand.
       if (cmd.commands.length && rest.length) bad.push(`${m.file}: "${m.text}": no subcommand ${rest[0]} of ${cmd.name()}`);
       const flags = new Set(cmd.options.flatMap((o) => [o.long?.replace(/^--/, ''), o.negate ? o.long?.replace(/^--no-/, '') : undefined]).filter(Boolean));
-      for (const f of m.flags) if (!flags.has(f) && f !== 'help' && !(f.startsWith('no-') && flags.has(f.slice(3)))) bad.push(`${m.file}: "${m.text}": ${cmd.name()} has no --${f}`);
+      for (const f of m.flags)
+        if (!flags.has(f) && f !== 'help' && !(f.startsWith('no-') && flags.has(f.slice(3)))) bad.push(`${m.file}: "${m.text}": ${cmd.name()} has no --${f}`);
     }
     expect(bad).toEqual([]);
   });

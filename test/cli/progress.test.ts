@@ -22,7 +22,12 @@ describe('progress', () => {
   });
 
   it('stays silent off a terminal, with -o json, with --quiet and in CI', () => {
-    for (const [tty, opts, env] of [[false, { quiet: false, format: 'text' }, undefined], [true, { quiet: false, format: 'json' }, undefined], [true, { quiet: true, format: 'text' }, undefined], [true, { quiet: false, format: 'text' }, 'true']] as const) {
+    for (const [tty, opts, env] of [
+      [false, { quiet: false, format: 'text' }, undefined],
+      [true, { quiet: false, format: 'json' }, undefined],
+      [true, { quiet: true, format: 'text' }, undefined],
+      [true, { quiet: false, format: 'text' }, 'true'],
+    ] as const) {
       const ci = process.env.CI;
       if (env) process.env.CI = env;
       else delete process.env.CI;

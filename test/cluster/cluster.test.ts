@@ -30,15 +30,38 @@ describeWithConformance('clusters add', () => {
     const dir = await repo();
     const token = 'tok-4e1c-very-secret';
     const kc = writeKubeconfig(kubeconfig([{ name: 'wc-3.example:prod', server: 'https://10.0.0.3:6443', token }]));
-    const r = await cli('clusters', 'add', '--context', 'wc-3.example:prod', '--kubeconfig', kc, '--cert', CERT, '--role', 'passive', '--offline', '-C', dir, '--commit', '-o', 'json');
+    const r = await cli(
+      'clusters',
+      'add',
+      '--context',
+      'wc-3.example:prod',
+      '--kubeconfig',
+      kc,
+      '--cert',
+      CERT,
+      '--role',
+      'passive',
+      '--offline',
+      '-C',
+      dir,
+      '--commit',
+      '-o',
+      'json',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ cluster: 'wc-3-example-prod', added: true });
     expect(r.stdout + r.stderr).not.toContain(token);
     expect(readFileSync(join(dir, 'calisti.yaml'), 'utf8')).toMatch(/- name: wc-3-example-prod\n\s+role: passive/);
     const s = parseYamlDocs(readFileSync(join(dir, 'bootstrap/cluster-wc-3-example-prod.yaml'), 'utf8'))[0]!;
     // The labels Argo CD's cluster generator selects on: secret type, and the fleet's role, network and platform.
-    expect(s.spec.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'cluster', 'calisti.io/network': 'wc-3-example-prod', 'calisti.io/platform': 'kubernetes', 'calisti.io/role': 'passive' });
-    const dec = (k: string) => unseal(KEY, Buffer.from(s.spec.encryptedData[k], 'base64'), oaepLabel('strict', 'argocd', 'cluster-wc-3-example-prod')).toString();
+    expect(s.spec.template.metadata.labels).toEqual({
+      'argocd.argoproj.io/secret-type': 'cluster',
+      'calisti.io/network': 'wc-3-example-prod',
+      'calisti.io/platform': 'kubernetes',
+      'calisti.io/role': 'passive',
+    });
+    const dec = (k: string) =>
+      unseal(KEY, Buffer.from(s.spec.encryptedData[k], 'base64'), oaepLabel('strict', 'argocd', 'cluster-wc-3-example-prod')).toString();
     expect(dec('name')).toBe('wc-3-example-prod');
     expect(dec('server')).toBe('https://10.0.0.3:6443');
     expect(JSON.parse(dec('config'))).toEqual({ bearerToken: token, tlsClientConfig: { insecure: false, caData: Buffer.from('test-ca').toString('base64') } });
@@ -46,7 +69,23 @@ describeWithConformance('clusters add', () => {
     expect(all).not.toContain(token);
     // New cluster gets its overlays; running again only reseals.
     expect(readFileSync(join(dir, 'apps/smm-controlplane/app-set.yaml'), 'utf8')).toContain('cluster: wc-3-example-prod');
-    const again = await cli('clusters', 'add', '--context', 'wc-3.example:prod', '--kubeconfig', kc, '--cert', CERT, '--role', 'passive', '--offline', '-C', dir, '-o', 'json');
+    const again = await cli(
+      'clusters',
+      'add',
+      '--context',
+      'wc-3.example:prod',
+      '--kubeconfig',
+      kc,
+      '--cert',
+      CERT,
+      '--role',
+      'passive',
+      '--offline',
+      '-C',
+      dir,
+      '-o',
+      'json',
+    );
     expect(JSON.parse(again.stdout).added).toBe(false);
     expect(readFileSync(join(dir, 'calisti.yaml'), 'utf8').match(/wc-3-example-prod/g)).toHaveLength(1);
   });
@@ -61,7 +100,18 @@ describeWithConformance('clusters add', () => {
     const kc = writeKubeconfig(
       kubeconfig([
         { name: 'certs', server: 'https://c:6443', user: { 'client-certificate-data': 'Y2VydA==', 'client-key-data': 'a2V5' } },
-        { name: 'eks', server: 'https://e:443', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'prod-eu', '--role-arn', 'arn:aws:iam::1:role/argo'], env: [{ name: 'AWS_PROFILE', value: 'p' }] } } },
+        {
+          name: 'eks',
+          server: 'https://e:443',
+          user: {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1beta1',
+              command: 'aws',
+              args: ['--region', 'eu-west-1', 'eks', 'get-token', '--cluster-name', 'prod-eu', '--role-arn', 'arn:aws:iam::1:role/argo'],
+              env: [{ name: 'AWS_PROFILE', value: 'p' }],
+            },
+          },
+        },
       ]),
     );
     expect((await cli('clusters', 'add', '--context', 'certs', '--offline', '--kubeconfig', kc, '--cert', CERT, '-C', dir)).code).toBe(0);
@@ -70,7 +120,10 @@ describeWithConformance('clusters add', () => {
     expect(eks.code, eks.stderr).toBe(0);
     expect(JSON.parse(eks.stdout)).toMatchObject({ registration: 'aws', created: [] });
     expect(sealedConfig(dir, 'certs').tlsClientConfig).toMatchObject({ certData: 'Y2VydA==', keyData: 'a2V5' });
-    expect(sealedConfig(dir, 'eks')).toEqual({ awsAuthConfig: { clusterName: 'prod-eu', roleARN: 'arn:aws:iam::1:role/argo' }, tlsClientConfig: { insecure: false, caData: Buffer.from('test-ca').toString('base64') } });
+    expect(sealedConfig(dir, 'eks')).toEqual({
+      awsAuthConfig: { clusterName: 'prod-eu', roleARN: 'arn:aws:iam::1:role/argo' },
+      tlsClientConfig: { insecure: false, caData: Buffer.from('test-ca').toString('base64') },
+    });
   });
 
   it('creates a dedicated ServiceAccount on the cluster, as argocd cluster add does, and seals its token', async () => {
@@ -89,7 +142,10 @@ describeWithConformance('clusters add', () => {
     const binding = api.objects.get('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/argocd-manager-role-binding')!;
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'argocd-manager', namespace: 'kube-system' }]);
     // The admin's own token never reaches the repo; the ServiceAccount's does, sealed.
-    expect(sealedConfig(dir, 'prod-eu')).toEqual({ bearerToken: api.serviceAccountToken, tlsClientConfig: { insecure: true, caData: Buffer.from('cluster-ca').toString('base64') } });
+    expect(sealedConfig(dir, 'prod-eu')).toEqual({
+      bearerToken: api.serviceAccountToken,
+      tlsClientConfig: { insecure: true, caData: Buffer.from('cluster-ca').toString('base64') },
+    });
     expect([...snapshot(dir).values()].join('\n')).not.toContain('admin-token');
     // Says which name it chose and what is left: sealing the new cluster's pull secret.
     expect(r.stderr).toContain('name made from context "Prod_EU"');
@@ -102,7 +158,11 @@ describeWithConformance('clusters add', () => {
     const jwt = ['e30', Buffer.from(JSON.stringify({ sub: 'me', exp: 1900000000 })).toString('base64url'), 'sig'].join('.');
     const kc = writeKubeconfig(
       kubeconfig([
-        { name: 'oidc', server: 'https://o:6443', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'kubelogin', args: ['get-token'] } } },
+        {
+          name: 'oidc',
+          server: 'https://o:6443',
+          user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'kubelogin', args: ['get-token'] } },
+        },
         { name: 'short', server: 'https://s:6443', token: jwt },
       ]),
     );
@@ -151,7 +211,7 @@ describe('clusters list and remove', () => {
     expect(named.stderr).toContain('still named in calisti.yaml at demoApp.placement[1]');
     expect(snapshot(dir)).toEqual(before);
     const model = join(dir, 'calisti.yaml');
-    writeFileSync(model, readFileSync(model, 'utf8').replace(/    - cluster: workload-cluster-2\n      components: \[.*\]\n/, ''));
+    writeFileSync(model, readFileSync(model, 'utf8').replace(/ {4}- cluster: workload-cluster-2\n {6}components: \[.*\]\n/, ''));
     execFileSync('git', ['-C', dir, 'commit', '-qam', 'demo app on one cluster']);
     const r = await cli('clusters', 'remove', 'workload-cluster-2', '--allow-destructive', '--commit', '-C', dir, '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
@@ -171,8 +231,20 @@ describe('trust', () => {
     servers.push(...apis);
     apis.forEach((api, i) => {
       const name = `workload-cluster-${i + 1}`;
-      api.objects.set(`/apis/clusterregistry.k8s.cisco.com/v1alpha1/clusters/${name}`, { apiVersion: 'clusterregistry.k8s.cisco.com/v1alpha1', kind: 'Cluster', metadata: { name, uid: `uid-${i}`, resourceVersion: '42' }, spec: { clusterID: `id-${i}` }, status: { state: 'Ready' } });
-      api.objects.set(`/api/v1/namespaces/cluster-registry/secrets/${name}`, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'cluster-registry', resourceVersion: '7' }, type: 'k8s.cisco.com/kubeconfig', data: { kubeconfig: Buffer.from(`kc-${i}`).toString('base64') } });
+      api.objects.set(`/apis/clusterregistry.k8s.cisco.com/v1alpha1/clusters/${name}`, {
+        apiVersion: 'clusterregistry.k8s.cisco.com/v1alpha1',
+        kind: 'Cluster',
+        metadata: { name, uid: `uid-${i}`, resourceVersion: '42' },
+        spec: { clusterID: `id-${i}` },
+        status: { state: 'Ready' },
+      });
+      api.objects.set(`/api/v1/namespaces/cluster-registry/secrets/${name}`, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: 'cluster-registry', resourceVersion: '7' },
+        type: 'k8s.cisco.com/kubeconfig',
+        data: { kubeconfig: Buffer.from(`kc-${i}`).toString('base64') },
+      });
     });
     const kc = writeKubeconfig(kubeconfig(apis.map((a, i) => ({ name: `workload-cluster-${i + 1}`, server: a.url, token: `t${i + 1}` }))));
     return { dir, apis, kc };
@@ -192,8 +264,15 @@ describe('trust', () => {
       expect(p.authorization).toBe('Bearer t2');
       expect(JSON.stringify(p.body)).not.toMatch(/resourceVersion|uid|status/);
     }
-    expect(patches[0]!.body).toEqual({ apiVersion: 'clusterregistry.k8s.cisco.com/v1alpha1', kind: 'Cluster', metadata: { name: 'workload-cluster-1' }, spec: { clusterID: 'id-0' } });
-    expect(apis[0]!.objects.get('/api/v1/namespaces/cluster-registry/secrets/workload-cluster-2')!.data).toEqual({ kubeconfig: Buffer.from('kc-1').toString('base64') });
+    expect(patches[0]!.body).toEqual({
+      apiVersion: 'clusterregistry.k8s.cisco.com/v1alpha1',
+      kind: 'Cluster',
+      metadata: { name: 'workload-cluster-1' },
+      spec: { clusterID: 'id-0' },
+    });
+    expect(apis[0]!.objects.get('/api/v1/namespaces/cluster-registry/secrets/workload-cluster-2')!.data).toEqual({
+      kubeconfig: Buffer.from('kc-1').toString('base64'),
+    });
     // Secret data never printed.
     expect(r.stdout + r.stderr).not.toContain(Buffer.from('kc-1').toString('base64'));
     const state = JSON.stringify([...apis[0]!.objects, ...apis[1]!.objects]);
@@ -211,7 +290,12 @@ describe('trust', () => {
 
   it('fails with exit 1 and a clear message when a server is unreachable', async () => {
     const { dir, apis } = await fleet();
-    const kc = writeKubeconfig(kubeconfig([{ name: 'workload-cluster-1', server: apis[0]!.url, token: 't1' }, { name: 'workload-cluster-2', server: 'http://127.0.0.1:1', token: 't2' }]));
+    const kc = writeKubeconfig(
+      kubeconfig([
+        { name: 'workload-cluster-1', server: apis[0]!.url, token: 't1' },
+        { name: 'workload-cluster-2', server: 'http://127.0.0.1:1', token: 't2' },
+      ]),
+    );
     const r = await cli('trust', '--kubeconfig', kc, '-C', dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1 \(context workload-cluster-2\): ECONNREFUSED/);
@@ -233,7 +317,10 @@ describe('bootstrap and status', () => {
       'PATCH /api/v1/namespaces/argocd/secrets/smm-operator-chart-repository',
       'PATCH /apis/argoproj.io/v1alpha1/namespaces/argocd/applications/calisti-gitops',
     ]);
-    api.objects.set('/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/smm-cp-workload-cluster-1', { metadata: { name: 'smm-cp-workload-cluster-1' }, status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } } });
+    api.objects.set('/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/smm-cp-workload-cluster-1', {
+      metadata: { name: 'smm-cp-workload-cluster-1' },
+      status: { sync: { status: 'Synced' }, health: { status: 'Healthy' } },
+    });
     const s = await cli('status', '--context', 'mgmt', '--kubeconfig', kc, '-C', dir, '-o', 'json');
     expect(s.code, s.stderr).toBe(0);
     const out = JSON.parse(s.stdout);

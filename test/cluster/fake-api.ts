@@ -45,7 +45,13 @@ export class FakeApi {
         }
         if (req.method === 'PATCH') {
           if (req.url!.includes('dryRun=All')) return send(200, rec.body);
-          const stored = rec.body!.type === 'kubernetes.io/service-account-token' ? { ...rec.body, data: { token: Buffer.from(this.serviceAccountToken).toString('base64'), 'ca.crt': Buffer.from('cluster-ca').toString('base64') } } : rec.body!;
+          const stored =
+            rec.body!.type === 'kubernetes.io/service-account-token'
+              ? {
+                  ...rec.body,
+                  data: { token: Buffer.from(this.serviceAccountToken).toString('base64'), 'ca.crt': Buffer.from('cluster-ca').toString('base64') },
+                }
+              : rec.body!;
           this.objects.set(path, stored);
           return send(200, stored);
         }
@@ -68,7 +74,12 @@ export function kubeconfig(contexts: { name: string; server: string; token?: str
     kind: 'Config',
     'current-context': contexts[0]!.name,
     // The stand-in speaks plain HTTP, which client-node only allows with TLS verification off.
-    clusters: contexts.map((c) => ({ name: c.name, cluster: c.server.startsWith('http:') ? { server: c.server, 'insecure-skip-tls-verify': true } : { server: c.server, 'certificate-authority-data': Buffer.from('test-ca').toString('base64') } })),
+    clusters: contexts.map((c) => ({
+      name: c.name,
+      cluster: c.server.startsWith('http:')
+        ? { server: c.server, 'insecure-skip-tls-verify': true }
+        : { server: c.server, 'certificate-authority-data': Buffer.from('test-ca').toString('base64') },
+    })),
     users: contexts.map((c) => ({ name: c.name, user: c.user ?? { token: c.token } })),
     contexts: contexts.map((c) => ({ name: c.name, context: { cluster: c.name, user: c.name } })),
   });

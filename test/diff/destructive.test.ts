@@ -14,11 +14,18 @@ type Row = [name: string, before: string, after: (t: Map<string, string>) => Map
 
 const withModel = (model: string) => () => tree(model);
 const multi = example('multi-cluster');
-const withoutWc2 = multi.replace(/  - name: workload-cluster-2\n    role: passive\n(    .*\n)*?(?=\S)/, '').replace(/    - cluster: workload-cluster-2\n      components: \[.*\]\n/, '');
+const withoutWc2 = multi
+  .replace(/ {2}- name: workload-cluster-2\n {4}role: passive\n( {4}.*\n)*?(?=\S)/, '')
+  .replace(/ {4}- cluster: workload-cluster-2\n {6}components: \[.*\]\n/, '');
 
 const rows: Row[] = [
   ['no change', multi, (t) => t, []],
-  ['a cluster removed: its three Applications', multi, withModel(withoutWc2), ['Application smm-operator@workload-cluster-2', 'Application smm-controlplane@workload-cluster-2', 'Application demo-app@workload-cluster-2'].sort()],
+  [
+    'a cluster removed: its three Applications',
+    multi,
+    withModel(withoutWc2),
+    ['Application smm-operator@workload-cluster-2', 'Application smm-controlplane@workload-cluster-2', 'Application demo-app@workload-cluster-2'].sort(),
+  ],
   [
     'an in-place Istio swap: the in-use control plane goes',
     multi.replace('version: 1.12.0', 'version: 1.10.0'),
@@ -45,7 +52,10 @@ const rows: Row[] = [
     (t) => {
       const next = new Map(t);
       const file = [...t.keys()].find((p) => /cert-manager-namespace\.yaml$/.test(p))!;
-      next.set(file.replace(/[^/]+$/, 'kustomization.yaml'), t.get(file.replace(/[^/]+$/, 'kustomization.yaml'))!.replace(/  - cert-manager-namespace\.yaml\n/, ''));
+      next.set(
+        file.replace(/[^/]+$/, 'kustomization.yaml'),
+        t.get(file.replace(/[^/]+$/, 'kustomization.yaml'))!.replace(/ {2}- cert-manager-namespace\.yaml\n/, ''),
+      );
       return next;
     },
     ['Namespace cert-manager'],
@@ -69,10 +79,12 @@ describe('destructive changes', () => {
     expect(found.map((d) => `${d.kind} ${d.name}`).sort()).toEqual(expected);
   });
 
-  it('names what an Application\'s finalizer deletes', () => {
+  it("names what an Application's finalizer deletes", () => {
     const before = tree(multi);
     const [cp] = destructiveChanges(before, tree(withoutWc2)).filter((d) => d.name === 'smm-controlplane@workload-cluster-2');
     expect(cp!.deletes).toEqual(expect.arrayContaining(['ControlPlane/smm', 'Namespace/istio-system', 'Namespace/cert-manager']));
-    expect(describeDestructive(cp!)).toMatch(/^the smm-controlplane Application of workload-cluster-2 \(manifests\/smm-controlplane\/overlays\/workload-cluster-2\/\) is removed: Argo CD's resources finalizer then deletes everything it deployed .*, among them .*ControlPlane\/smm/);
+    expect(describeDestructive(cp!)).toMatch(
+      /^the smm-controlplane Application of workload-cluster-2 \(manifests\/smm-controlplane\/overlays\/workload-cluster-2\/\) is removed: Argo CD's resources finalizer then deletes everything it deployed .*, among them .*ControlPlane\/smm/,
+    );
   });
 });

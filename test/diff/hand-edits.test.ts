@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers.js';
 
-const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' });
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' });
 const APPSET = 'apps/smm-controlplane/app-set.yaml';
 const EDIT = { path: APPSET, resource: 'ApplicationSet/argocd/smm-cp-appset', field: 'spec.template.spec.syncPolicy.retry.limit' };
 
 describe('diff and hand edits', () => {
-  it('lists a kept hand edit even when nothing changes, and a merged one beside the model\'s change', async () => {
+  it("lists a kept hand edit even when nothing changes, and a merged one beside the model's change", async () => {
     const dir = join(tempDir(), 'repo');
     expect((await cli('init', dir)).code).toBe(0);
     const f = join(dir, APPSET);
@@ -21,7 +22,9 @@ describe('diff and hand edits', () => {
     expect(same.code).toBe(0);
     expect(JSON.parse(same.stdout).handEdits).toEqual([EDIT]);
     const text = await cli('diff', '-C', dir);
-    expect(text.stdout).toBe(`no change: the repo is what calisti.yaml generates\n\nhand edits generate keeps (1):\n  = ${EDIT.path} ${EDIT.resource} ${EDIT.field}\n`);
+    expect(text.stdout).toBe(
+      `no change: the repo is what calisti.yaml generates\n\nhand edits generate keeps (1):\n  = ${EDIT.path} ${EDIT.resource} ${EDIT.field}\n`,
+    );
 
     // A new cluster changes the same file: the edit is merged, and still listed.
     const model = join(dir, 'calisti.yaml');
@@ -32,7 +35,9 @@ describe('diff and hand edits', () => {
     expect(report.handEdits).toEqual([EDIT]);
     expect(report.files.find((x: { path: string }) => x.path === APPSET).diff).toContain('cluster: wc-3');
     const md = await cli('diff', '-C', dir, '-o', 'markdown');
-    expect(md.stdout).toContain(`<details><summary>1 hand edit(s) generate keeps</summary>\n\n- \`${EDIT.path}\` \`${EDIT.resource}\` \`${EDIT.field}\`\n\n</details>`);
+    expect(md.stdout).toContain(
+      `<details><summary>1 hand edit(s) generate keeps</summary>\n\n- \`${EDIT.path}\` \`${EDIT.resource}\` \`${EDIT.field}\`\n\n</details>`,
+    );
     const txt = await cli('diff', '-C', dir);
     expect(txt.stdout).toContain(`hand edits generate keeps (1):\n  = ${EDIT.path}`);
   });

@@ -80,15 +80,29 @@ describe('graph of the examples', () => {
 });
 
 describe('a 1,000-cluster fleet', () => {
-  const icp = (name: string, version: string) => ({ obj: { kind: 'IstioControlPlane', metadata: { name, namespace: 'istio-system' }, spec: { version, mode: 'ACTIVE' } }, application: 'smm-cp' });
-  const ns = (name: string, rev: string) => ({ obj: { kind: 'Namespace', metadata: { name, labels: { 'istio.io/rev': `${rev}.istio-system` } } }, application: 'demo' });
+  const icp = (name: string, version: string) => ({
+    obj: { kind: 'IstioControlPlane', metadata: { name, namespace: 'istio-system' }, spec: { version, mode: 'ACTIVE' } },
+    application: 'smm-cp',
+  });
+  const ns = (name: string, rev: string) => ({
+    obj: { kind: 'Namespace', metadata: { name, labels: { 'istio.io/rev': `${rev}.istio-system` } } },
+    application: 'demo',
+  });
   const clusters: ClusterInfo[] = [];
   const views = new Map<string, ClusterView>();
   for (let i = 0; i < 1000; i++) {
     const name = `c${String(i).padStart(4, '0')}`;
-    clusters.push({ name, server: `https://${name}`, labels: { 'calisti.io/role': i % 10 === 0 ? 'active' : 'passive', 'calisti.io/network': `net${i % 40}`, 'calisti.io/platform': 'kubernetes' }, annotations: {} });
+    clusters.push({
+      name,
+      server: `https://${name}`,
+      labels: { 'calisti.io/role': i % 10 === 0 ? 'active' : 'passive', 'calisti.io/network': `net${i % 40}`, 'calisti.io/platform': 'kubernetes' },
+      annotations: {},
+    });
     const canary = i % 3 === 0;
-    views.set(name, { cluster: name, resources: [icp('cp-v115x', '1.15.3'), ...(canary ? [icp('cp-v117x', '1.17.1')] : []), ns('smm-demo', canary && i % 2 === 0 ? 'cp-v117x' : 'cp-v115x')] });
+    views.set(name, {
+      cluster: name,
+      resources: [icp('cp-v115x', '1.15.3'), ...(canary ? [icp('cp-v117x', '1.17.1')] : []), ns('smm-demo', canary && i % 2 === 0 ? 'cp-v117x' : 'cp-v115x')],
+    });
   }
 
   it(`groups clusters of one shape: <= 60 nodes and <= 20 KB of Mermaid that parses`, async () => {
@@ -111,15 +125,40 @@ describe('diff -o markdown picture', () => {
   const view = (cluster: string, revs: string[], nsRev: string): ClusterView => ({
     cluster,
     resources: [
-      ...revs.map((r) => ({ obj: { kind: 'IstioControlPlane', metadata: { name: r, namespace: 'istio-system' }, spec: { version: r === 'cp-v115x' ? '1.15.3' : '1.13.5', mode: 'ACTIVE' } }, application: `smm-cp-${cluster}` })),
+      ...revs.map((r) => ({
+        obj: {
+          kind: 'IstioControlPlane',
+          metadata: { name: r, namespace: 'istio-system' },
+          spec: { version: r === 'cp-v115x' ? '1.15.3' : '1.13.5', mode: 'ACTIVE' },
+        },
+        application: `smm-cp-${cluster}`,
+      })),
       { obj: { kind: 'Namespace', metadata: { name: 'smm-demo', labels: { 'istio.io/rev': `${nsRev}.istio-system` } } }, application: `demo-${cluster}` },
     ],
   });
-  const info = (name: string): ClusterInfo => ({ name, server: `https://${name}`, labels: { 'calisti.io/role': 'active', 'calisti.io/network': 'n1', 'calisti.io/platform': 'kubernetes' }, annotations: {} });
+  const info = (name: string): ClusterInfo => ({
+    name,
+    server: `https://${name}`,
+    labels: { 'calisti.io/role': 'active', 'calisti.io/network': 'n1', 'calisti.io/platform': 'kubernetes' },
+    annotations: {},
+  });
 
   it('shows only clusters whose mesh shape changes, before and after, as Mermaid that parses', async () => {
-    const before = fleetGraph([info('a'), info('b')], new Map([['a', view('a', ['cp-v113x'], 'cp-v113x')], ['b', view('b', ['cp-v113x'], 'cp-v113x')]]));
-    const after = fleetGraph([info('a'), info('b'), info('c')], new Map([['a', view('a', ['cp-v113x', 'cp-v115x'], 'cp-v115x')], ['b', view('b', ['cp-v113x'], 'cp-v113x')], ['c', view('c', ['cp-v115x'], 'cp-v115x')]]));
+    const before = fleetGraph(
+      [info('a'), info('b')],
+      new Map([
+        ['a', view('a', ['cp-v113x'], 'cp-v113x')],
+        ['b', view('b', ['cp-v113x'], 'cp-v113x')],
+      ]),
+    );
+    const after = fleetGraph(
+      [info('a'), info('b'), info('c')],
+      new Map([
+        ['a', view('a', ['cp-v113x', 'cp-v115x'], 'cp-v115x')],
+        ['b', view('b', ['cp-v113x'], 'cp-v113x')],
+        ['c', view('c', ['cp-v115x'], 'cp-v115x')],
+      ]),
+    );
     const md = changeMarkdown(before, after);
     expect(md).toMatch(/2 cluster\(s\) change shape/);
     expect(md).not.toMatch(/"b · /);

@@ -15,7 +15,9 @@ import { toolkitRoot } from '../../src/toolkit.js';
 import { parseYamlDocs } from '../helpers.js';
 
 const corpus = join(toolkitRoot, 'test', 'hostile', 'model');
-const files = readdirSync(corpus).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(corpus)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 describe('hostile models', () => {
   it('has a corpus', () => expect(files.length).toBeGreaterThanOrEqual(10));
@@ -40,7 +42,14 @@ describe('hostile models', () => {
 
   it('keeps every generated Application name a label value (63) at the longest cluster name the model accepts', () => {
     const longest = 'c'.repeat(MAX_CLUSTER_NAME);
-    const text = stringify({ apiVersion: 'calisti-gitops.io/v1alpha1', kind: 'Fleet', calisti: { version: '1.12.0' }, git: { repoURL: 'https://git.example.com/fleet.git' }, clusters: [{ name: longest }], demoApp: { placement: [{ cluster: longest, components: ['frontpage'] }] } });
+    const text = stringify({
+      apiVersion: 'calisti-gitops.io/v1alpha1',
+      kind: 'Fleet',
+      calisti: { version: '1.12.0' },
+      git: { repoURL: 'https://git.example.com/fleet.git' },
+      clusters: [{ name: longest }],
+      demoApp: { placement: [{ cluster: longest, components: ['frontpage'] }] },
+    });
     const names = [...renderRepo(parseFleet(text))]
       .filter(([p]) => p.endsWith('app-set.yaml'))
       .flatMap(([, f]) => parseYamlDocs(f.content))

@@ -127,7 +127,12 @@ describe('destructive changes', () => {
   it('a cluster removed from calisti.yaml is refused without consent, naming what Argo CD would delete', async () => {
     const dir = await repo();
     const model = join(dir, 'calisti.yaml');
-    writeFileSync(model, readFileSync(model, 'utf8').replace(/  - name: workload-cluster-2\n(    .*\n)*?(?=\S)/, '').replace(/    - cluster: workload-cluster-2\n      components: \[.*\]\n/, ''));
+    writeFileSync(
+      model,
+      readFileSync(model, 'utf8')
+        .replace(/ {2}- name: workload-cluster-2\n( {4}.*\n)*?(?=\S)/, '')
+        .replace(/ {4}- cluster: workload-cluster-2\n {6}components: \[.*\]\n/, ''),
+    );
     const before = snapshot(dir);
     const r = await cli('generate', '-C', dir);
     expect(r.code).toBe(1);

@@ -30,14 +30,34 @@ export const FORMS: [string, string, string][] = [
   ['an escaped kind', 'extra/i.yaml', `apiVersion: v1\nkind: "S\\x65cret"\nmetadata: {name: i}\nstringData:\n  token: ${PW}\n`],
   ['a .json resource', 'extra/j.json', JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'j' }, stringData: { password: PW } })],
   ['a JSON unicode escape', 'extra/k.json', `{"apiVersion":"v1","kind":"\\u0053ecret","metadata":{"name":"k"},"stringData":{"password":"${PW}"}}`],
-  ['inside a List', 'extra/l.yaml', `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata: {name: l}\n    stringData:\n      password: ${PW}\n`],
-  ['inside a SecretList', 'extra/m.yaml', `apiVersion: v1\nkind: SecretList\nitems:\n  - {apiVersion: v1, kind: Secret, metadata: {name: m}, data: {password: ${B64}}}\n`],
-  ['a second document', 'extra/n.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: n}\nstringData:\n  password: ${PW}\n`],
+  [
+    'inside a List',
+    'extra/l.yaml',
+    `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Secret\n    metadata: {name: l}\n    stringData:\n      password: ${PW}\n`,
+  ],
+  [
+    'inside a SecretList',
+    'extra/m.yaml',
+    `apiVersion: v1\nkind: SecretList\nitems:\n  - {apiVersion: v1, kind: Secret, metadata: {name: m}, data: {password: ${B64}}}\n`,
+  ],
+  [
+    'a second document',
+    'extra/n.yaml',
+    `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: n}\nstringData:\n  password: ${PW}\n`,
+  ],
   ['secretGenerator literals', 'extra/o/kustomization.yaml', `secretGenerator:\n  - name: o\n    literals:\n      - password=${PW}\n`],
   ['secretGenerator envs', 'extra/p/kustomization.yaml', `secretGenerator:\n  - name: p\n    envs: [creds.env]\n`],
   ['under charts/', 'charts/q/templates/secret.yaml', `apiVersion: v1\nkind: Secret\nmetadata: {name: q}\nstringData:\n  password: ${PW}\n`],
-  ['a placeholder annotation on a real value', 'extra/r.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: r\n  annotations: {${PH}: seal me}\nstringData:\n  password: ${PW}\n`],
-  ['a placeholder docker config with auths', 'extra/s.yaml', `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  annotations: {${PH}: seal me}\nstringData:\n  .dockerconfigjson: '{"auths":{"r":{"password":"${PW}"}}}'\n`],
+  [
+    'a placeholder annotation on a real value',
+    'extra/r.yaml',
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: r\n  annotations: {${PH}: seal me}\nstringData:\n  password: ${PW}\n`,
+  ],
+  [
+    'a placeholder docker config with auths',
+    'extra/s.yaml',
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  annotations: {${PH}: seal me}\nstringData:\n  .dockerconfigjson: '{"auths":{"r":{"password":"${PW}"}}}'\n`,
+  ],
   ['a password put by hand into a generated file', GENERATED, ''],
 ];
 
@@ -53,7 +73,7 @@ describe('the secret detector', () => {
     expect(leaksInText(file, content).length).toBeGreaterThan(0);
   });
 
-  it('lets the renderer\'s own placeholders and sealed values through', () => {
+  it("lets the renderer's own placeholders and sealed values through", () => {
     const placeholder = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\n  annotations: {${PH}: seal me}\nstringData:\n  .dockerconfigjson: '{"auths":{}}'\n  url: oci://registry\n  type: helm\n`;
     expect(leaksInText('x.yaml', placeholder)).toEqual([]);
     expect(leaksInText('y.yaml', 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nspec: {encryptedData: {password: AgB0}}\n')).toEqual([]);
@@ -68,7 +88,16 @@ describe('the secret detector', () => {
   it('redacts with a key of its own per run: no fixed digest to guess a weak password from', () => {
     // Two processes, as two diff runs: the same value gets different digests.
     const module = join(toolkitRoot, 'dist', 'src', 'diff', 'files.js');
-    const run = () => execFileSync(process.execPath, ['--input-type=module', '-e', `import { redactSecrets } from ${JSON.stringify(module)}; process.stdout.write(redactSecrets('a.yaml', ${JSON.stringify(FORMS[0]![2])}))`], { encoding: 'utf8' });
+    const run = () =>
+      execFileSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `import { redactSecrets } from ${JSON.stringify(module)}; process.stdout.write(redactSecrets('a.yaml', ${JSON.stringify(FORMS[0]![2])}))`,
+        ],
+        { encoding: 'utf8' },
+      );
     const [a, b] = [run(), run()];
     expect(a).toMatch(/<redacted [0-9a-f]{12}>/);
     expect(a).not.toEqual(b);
@@ -110,7 +139,10 @@ describe('the build cache', () => {
 
 describe('the hostile corpus (test/hostile/secrets: one form per file, its value holds "leak-")', () => {
   const corpus = join(toolkitRoot, 'test', 'hostile', 'secrets');
-  const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : /\.(ya?ml|json)$/.test(e.name) ? [join(d, e.name)] : []));
+  const files = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(d, e.name)) : /\.(ya?ml|json)$/.test(e.name) ? [join(d, e.name)] : [],
+    );
   it.each(files(corpus).map((f) => [f.slice(corpus.length + 1), f]))('%s is found and redacted', (_name, file) => {
     const text = readFileSync(file, 'utf8');
     expect(leaksInText(file, text).length).toBeGreaterThan(0);

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { blueprintFor, blueprints, compareVersions, defaultIstio, inferredValues, knownVersions, revisionLabel, revisionName, type Blueprint } from '../../src/model/blueprint.js';
+import {
+  blueprintFor,
+  blueprints,
+  compareVersions,
+  defaultIstio,
+  inferredValues,
+  knownVersions,
+  revisionLabel,
+  revisionName,
+  type Blueprint,
+} from '../../src/model/blueprint.js';
 import { calistiDocs, describeWithDocs } from '../helpers.js';
 
 describe('release blueprints', () => {
-  it('cover the docs\' version matrix, oldest first', () => {
+  it("cover the docs' version matrix, oldest first", () => {
     expect(knownVersions()).toEqual(['1.9.1', '1.10.0', '1.11.0', '1.12.0']);
   });
 
-  it('derive the docs\' revision names and labels', () => {
+  it("derive the docs' revision names and labels", () => {
     expect(revisionName('1.15.3')).toBe('cp-v115x');
     expect(revisionName('1.13.5')).toBe('cp-v113x');
     expect(revisionLabel('cp-v115x', 'istio-system')).toBe('cp-v115x.istio-system');
@@ -22,7 +32,10 @@ describe('release blueprints', () => {
     const list = [...blueprints().values()];
     for (let i = 1; i < list.length; i++) {
       const prev = defaultIstio(list[i - 1]!).version;
-      expect(list[i]!.istio.versions.map((v) => v.version), list[i]!.calisti).toContain(prev);
+      expect(
+        list[i]!.istio.versions.map((v) => v.version),
+        list[i]!.calisti,
+      ).toContain(prev);
     }
   });
 
@@ -53,8 +66,17 @@ describe('blueprint provenance', () => {
 
   it('marks every guessed value as inferred, and says from what', () => {
     const guessed = inferredValues(blueprintFor('1.12.0')).map((v) => v.path);
-    expect(guessed).toEqual(['chart.operatorImage', 'istio.versions[1].images.pilot', 'istio.versions[1].images.proxy', 'istio.versions[1].images.installCni', 'istio.versions[1].images.sidecarInjector']);
-    expect(inferredValues(blueprintFor('1.11.0')).find((v) => v.path === 'chart.version')).toMatchObject({ value: '1.11.0', source: expect.stringMatching(/^inferred: \S/) });
+    expect(guessed).toEqual([
+      'chart.operatorImage',
+      'istio.versions[1].images.pilot',
+      'istio.versions[1].images.proxy',
+      'istio.versions[1].images.installCni',
+      'istio.versions[1].images.sidecarInjector',
+    ]);
+    expect(inferredValues(blueprintFor('1.11.0')).find((v) => v.path === 'chart.version')).toMatchObject({
+      value: '1.11.0',
+      source: expect.stringMatching(/^inferred: \S/),
+    });
   });
 });
 

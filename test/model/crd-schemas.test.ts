@@ -37,7 +37,7 @@ function controlPlanePatch(overrides: Record<string, unknown>): Record<string, u
 }
 
 describe('the ControlPlane schema', () => {
-  it.each(examples.map((e) => [e.section, e.spec] as const))('accepts the docs\' example: %s', (_section, spec) => {
+  it.each(examples.map((e) => [e.section, e.spec] as const))("accepts the docs' example: %s", (_section, spec) => {
     const patch = { apiVersion: 'smm.cisco.com/v1alpha1', kind: 'ControlPlane', metadata: { name: 'smm' }, spec: { ...spec, clusterName: 'wc-1' } };
     // A credential the docs write into the ControlPlane (2.5.10.2's OIDC client secret) is sealed instead: the model refuses it in overrides.
     if (resourceCredentials(patch).length) {
@@ -51,22 +51,39 @@ describe('the ControlPlane schema', () => {
   it.each([
     ['a misspelt pilot field', { meshManager: { istio: { pilot: { resource: {} } } } }, 'spec.meshManager.istio.pilot.resource'],
     ['a misspelt affinity field', { affinity: { nodeAffinity: { requiredDuringScheduling: {} } } }, 'spec.affinity.nodeAffinity.requiredDuringScheduling'],
-    ['an affinity weight that is text', { affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 'high', podAffinityTerm: { topologyKey: 'k' } }] } } }, 'spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight'],
-    ['a resource limit that is a map', { meshManager: { istio: { proxy: { resources: { limits: { cpu: { m: 5 } } } } } } }, 'spec.meshManager.istio.proxy.resources.limits.cpu'],
-    ['a misspelt scraping frequency field', { smm: { prometheus: { scraping: { frequency: { intervall: '15s' } } } } }, 'spec.smm.prometheus.scraping.frequency.intervall'],
-    ['a misspelt alertmanager host', { smm: { prometheus: { alertmanager: { static: [{ hostname: 'a', port: 9093 }] } } } }, 'spec.smm.prometheus.alertmanager.static[0].hostname'],
+    [
+      'an affinity weight that is text',
+      { affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 'high', podAffinityTerm: { topologyKey: 'k' } }] } } },
+      'spec.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight',
+    ],
+    [
+      'a resource limit that is a map',
+      { meshManager: { istio: { proxy: { resources: { limits: { cpu: { m: 5 } } } } } } },
+      'spec.meshManager.istio.proxy.resources.limits.cpu',
+    ],
+    [
+      'a misspelt scraping frequency field',
+      { smm: { prometheus: { scraping: { frequency: { intervall: '15s' } } } } },
+      'spec.smm.prometheus.scraping.frequency.intervall',
+    ],
+    [
+      'a misspelt alertmanager host',
+      { smm: { prometheus: { alertmanager: { static: [{ hostname: 'a', port: 9093 }] } } } },
+      'spec.smm.prometheus.alertmanager.static[0].hostname',
+    ],
   ])('still reports %s', (_name, spec, path) => {
     const problems = checkResource(controlPlanePatch(spec), controlPlane);
     expect(problems.map((p) => p.path)).toContain(path);
   });
 });
 
-describeWithConformance('validate on the docs\' scaling and affinity examples', () => {
+describeWithConformance("validate on the docs' scaling and affinity examples", () => {
   it('passes with every example (the dashboard ones one at a time) in overrides', async () => {
     const merged: Record<string, unknown> = {};
     const deepMerge = (into: Record<string, unknown>, from: Record<string, unknown>) => {
       for (const [k, v] of Object.entries(from)) {
-        if (v && typeof v === 'object' && !Array.isArray(v) && into[k] && typeof into[k] === 'object') deepMerge(into[k] as Record<string, unknown>, v as Record<string, unknown>);
+        if (v && typeof v === 'object' && !Array.isArray(v) && into[k] && typeof into[k] === 'object')
+          deepMerge(into[k] as Record<string, unknown>, v as Record<string, unknown>);
         else into[k] = v;
       }
     };

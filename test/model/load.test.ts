@@ -93,7 +93,7 @@ describe('parseFleet', () => {
   it('rejects an empty file and a missing required section', () => {
     expect(problems('')[0]).toMatchObject({ line: 1, col: 1 });
     expect(problems('# only a comment\n')[0]!.message).toMatch(/empty/);
-    const noGit = base.replace(/^git:\n(  .*\n)+/m, '');
+    const noGit = base.replace(/^git:\n( {2}.*\n)+/m, '');
     expect(problems(noGit).find((p) => p.path === 'git')!.message).toMatch(/required/);
   });
 
@@ -112,7 +112,8 @@ describe('parseFleet', () => {
   /** Sets YAML under a top-level section or a cluster of the multi-cluster example. */
   const withCluster0 = (yaml: string) => base.replace('  - name: workload-cluster-1\n', `  - name: workload-cluster-1\n${yaml}`);
   const withTop = (yaml: string) => `${base}${yaml}`;
-  const gateway = (ns: string) => withTop(`gateways:\n  - name: gw\n    namespace: ${ns}\n    clusters: [workload-cluster-1]\n    ports: [{ name: http, port: 8080 }]\n`);
+  const gateway = (ns: string) =>
+    withTop(`gateways:\n  - name: gw\n    namespace: ${ns}\n    clusters: [workload-cluster-1]\n    ports: [{ name: http, port: 8080 }]\n`);
   const demoNamespace = (ns: string) => base.replace('demoApp:\n', `demoApp:\n  namespace: ${ns}\n`);
   const workloadNamespace = (ns: string) => withTop(`namespaces:\n  - name: ${ns}\n`);
   const argo = (yaml: string) => withTop(`argocd:\n${yaml}`);
@@ -120,12 +121,27 @@ describe('parseFleet', () => {
   // Values Argo CD, Helm or Kubernetes would read differently or reject: refused where written.
   it.each([
     // Helm parameters (issue 11.15): Argo CD does not escape "," after "\" nor inside "{...}".
-    ['api server with \\,', withCluster0('    apiServerEndpointAddress: "https://x\\\\,global.ecr.enabled=true"\n'), 'clusters[0].apiServerEndpointAddress', /https:\/\//],
+    [
+      'api server with \\,',
+      withCluster0('    apiServerEndpointAddress: "https://x\\\\,global.ecr.enabled=true"\n'),
+      'clusters[0].apiServerEndpointAddress',
+      /https:\/\//,
+    ],
     ['api server with ,', withCluster0('    apiServerEndpointAddress: "https://a.example.com,b=c"\n'), 'clusters[0].apiServerEndpointAddress', /https:\/\//],
     ['api server in braces', withCluster0('    apiServerEndpointAddress: "https://{a,b}"\n'), 'clusters[0].apiServerEndpointAddress', /https:\/\//],
     ['api server over http', withCluster0('    apiServerEndpointAddress: "http://a.example.com"\n'), 'clusters[0].apiServerEndpointAddress', /https:\/\//],
-    ['api server port out of range', withCluster0('    apiServerEndpointAddress: "https://a.example.com:99999"\n'), 'clusters[0].apiServerEndpointAddress', /port/],
-    ['api server with a space', withCluster0('    apiServerEndpointAddress: "https://a.example.com /x"\n'), 'clusters[0].apiServerEndpointAddress', /https:\/\//],
+    [
+      'api server port out of range',
+      withCluster0('    apiServerEndpointAddress: "https://a.example.com:99999"\n'),
+      'clusters[0].apiServerEndpointAddress',
+      /port/,
+    ],
+    [
+      'api server with a space',
+      withCluster0('    apiServerEndpointAddress: "https://a.example.com /x"\n'),
+      'clusters[0].apiServerEndpointAddress',
+      /https:\/\//,
+    ],
     // Reserved namespaces (issue 11.17).
     ['demo app in kube-system', demoNamespace('kube-system'), 'demoApp.namespace', /Kubernetes/],
     ['demo app in argocd', demoNamespace('argocd'), 'demoApp.namespace', /Argo CD/],
@@ -143,23 +159,78 @@ describe('parseFleet', () => {
     ['Istio in smm-system', withTop('istio:\n  namespace: smm-system\n'), 'istio.namespace', /Calisti/],
     ['Argo CD in kube-system', argo('  namespace: kube-system\n'), 'argocd.namespace', /Kubernetes/],
     // Strategic-merge directives in overrides (issue 11.17).
-    ['$patch: replace', withCluster0('    overrides:\n      controlPlane:\n        $patch: replace\n'), 'clusters[0].overrides.controlPlane.$patch', /allowPatchDirectives/],
-    ['nested $patch: delete', withCluster0('    overrides:\n      controlPlane:\n        meshManager: { $patch: delete }\n'), 'clusters[0].overrides.controlPlane.meshManager.$patch', /directive/],
-    ['$patch in a list', withCluster0('    overrides:\n      istioControlPlane:\n        k8sResourceOverlays: [{ $patch: replace }]\n'), 'clusters[0].overrides.istioControlPlane.k8sResourceOverlays[0].$patch', /directive/],
-    ['$setElementOrder', withCluster0('    overrides:\n      controlPlane:\n        registryAccess: { "$setElementOrder/pullSecrets": [] }\n'), 'clusters[0].overrides.controlPlane.registryAccess.$setElementOrder/pullSecrets', /directive/],
-    ['$retainKeys', withCluster0('    overrides:\n      controlPlane:\n        smm: { $retainKeys: [enabled] }\n'), 'clusters[0].overrides.controlPlane.smm.$retainKeys', /directive/],
-    ['$deleteFromPrimitiveList', withCluster0('    overrides:\n      controlPlane:\n        smm: { "$deleteFromPrimitiveList/x": [a] }\n'), 'clusters[0].overrides.controlPlane.smm.$deleteFromPrimitiveList/x', /directive/],
+    [
+      '$patch: replace',
+      withCluster0('    overrides:\n      controlPlane:\n        $patch: replace\n'),
+      'clusters[0].overrides.controlPlane.$patch',
+      /allowPatchDirectives/,
+    ],
+    [
+      'nested $patch: delete',
+      withCluster0('    overrides:\n      controlPlane:\n        meshManager: { $patch: delete }\n'),
+      'clusters[0].overrides.controlPlane.meshManager.$patch',
+      /directive/,
+    ],
+    [
+      '$patch in a list',
+      withCluster0('    overrides:\n      istioControlPlane:\n        k8sResourceOverlays: [{ $patch: replace }]\n'),
+      'clusters[0].overrides.istioControlPlane.k8sResourceOverlays[0].$patch',
+      /directive/,
+    ],
+    [
+      '$setElementOrder',
+      withCluster0('    overrides:\n      controlPlane:\n        registryAccess: { "$setElementOrder/pullSecrets": [] }\n'),
+      'clusters[0].overrides.controlPlane.registryAccess.$setElementOrder/pullSecrets',
+      /directive/,
+    ],
+    [
+      '$retainKeys',
+      withCluster0('    overrides:\n      controlPlane:\n        smm: { $retainKeys: [enabled] }\n'),
+      'clusters[0].overrides.controlPlane.smm.$retainKeys',
+      /directive/,
+    ],
+    [
+      '$deleteFromPrimitiveList',
+      withCluster0('    overrides:\n      controlPlane:\n        smm: { "$deleteFromPrimitiveList/x": [a] }\n'),
+      'clusters[0].overrides.controlPlane.smm.$deleteFromPrimitiveList/x',
+      /directive/,
+    ],
     // What Argo CD and Kubernetes accept (issue 11.18).
     ['project with a newline', argo('  project: "team\\nx"\n'), 'argocd.project', /RFC 1123 subdomain/],
     ['project with upper case and _', argo('  project: Team_A\n'), 'argocd.project', /RFC 1123 subdomain/],
     ['project with a colon (RBAC separator)', argo('  project: "a:b"\n'), 'argocd.project', /RFC 1123 subdomain/],
-    ['duration with a space', argo('  syncPolicy:\n    retry:\n      backoff: { duration: "5 s" }\n'), 'argocd.syncPolicy.retry.backoff.duration', /Go duration/],
-    ['negative duration', argo('  syncPolicy:\n    retry:\n      backoff: { maxDuration: "-1m" }\n'), 'argocd.syncPolicy.retry.backoff.maxDuration', /Go duration/],
-    ['duration with an unknown unit', argo('  syncPolicy:\n    retry:\n      backoff: { duration: 5d }\n'), 'argocd.syncPolicy.retry.backoff.duration', /Go duration/],
+    [
+      'duration with a space',
+      argo('  syncPolicy:\n    retry:\n      backoff: { duration: "5 s" }\n'),
+      'argocd.syncPolicy.retry.backoff.duration',
+      /Go duration/,
+    ],
+    [
+      'negative duration',
+      argo('  syncPolicy:\n    retry:\n      backoff: { maxDuration: "-1m" }\n'),
+      'argocd.syncPolicy.retry.backoff.maxDuration',
+      /Go duration/,
+    ],
+    [
+      'duration with an unknown unit',
+      argo('  syncPolicy:\n    retry:\n      backoff: { duration: 5d }\n'),
+      'argocd.syncPolicy.retry.backoff.duration',
+      /Go duration/,
+    ],
     ['label key with a space', withTop('namespaces:\n  - name: team-a\n    labels: { "bad key": x }\n'), 'namespaces[0].labels.bad key', /key name/],
     ['label key with an empty prefix', withTop('namespaces:\n  - name: team-a\n    labels: { "/x": y }\n'), 'namespaces[0].labels./x', /prefix/],
-    ['label key with a bad prefix', withTop('namespaces:\n  - name: team-a\n    labels: { "Example.com/x": y }\n'), 'namespaces[0].labels.Example.com/x', /prefix/],
-    ['label key name too long', withTop(`namespaces:\n  - name: team-a\n    labels: { ${'k'.repeat(64)}: y }\n`), `namespaces[0].labels.${'k'.repeat(64)}`, /1-63/],
+    [
+      'label key with a bad prefix',
+      withTop('namespaces:\n  - name: team-a\n    labels: { "Example.com/x": y }\n'),
+      'namespaces[0].labels.Example.com/x',
+      /prefix/,
+    ],
+    [
+      'label key name too long',
+      withTop(`namespaces:\n  - name: team-a\n    labels: { ${'k'.repeat(64)}: y }\n`),
+      `namespaces[0].labels.${'k'.repeat(64)}`,
+      /1-63/,
+    ],
     ['label value too long', withTop(`namespaces:\n  - name: team-a\n    labels: { team: ${'v'.repeat(64)} }\n`), 'namespaces[0].labels.team', /63/],
     ['label value with a newline', withTop('namespaces:\n  - name: team-a\n    labels: { team: "a\\nb" }\n'), 'namespaces[0].labels.team', /label values/],
     ['cluster name too long for smm-operator-<name>', base.replace(/workload-cluster-2/g, 'c'.repeat(51)), 'clusters[1].name', /smm-operator-<name>/],
@@ -168,10 +239,34 @@ describe('parseFleet', () => {
     ['revision with a newline', base.replace('targetRevision: HEAD', 'targetRevision: "main\\nx"'), 'git.targetRevision', /git/],
     ['revision with ..', base.replace('targetRevision: HEAD', 'targetRevision: a..b'), 'git.targetRevision', /git ref/],
     ['repoURL with HTML', base.replace('calisti-gitops.git', 'x<img>.git'), 'git.repoURL', /URL/],
-    ['gateway host with a space', withTop('gateways:\n  - name: gw\n    namespace: edge\n    clusters: [workload-cluster-1]\n    ports: [{ name: http, port: 8080, hosts: ["a b"] }]\n'), 'gateways[0].ports[0].hosts[0]', /host/],
-    ['route to a host that is no Service name', withTop('gateways:\n  - name: gw\n    namespace: edge\n    clusters: [workload-cluster-1]\n    ports: [{ name: http, port: 8080 }]\n    routes: [{ destination: { host: "Foo_bar", port: 80 } }]\n'), 'gateways[0].routes[0].destination.host', /subdomain/],
-    ['route prefix with a space', withTop('gateways:\n  - name: gw\n    namespace: edge\n    clusters: [workload-cluster-1]\n    ports: [{ name: http, port: 8080 }]\n    routes: [{ prefix: "/a b", destination: { host: x, port: 80 } }]\n'), 'gateways[0].routes[0].prefix', /whitespace/],
-    ['quantity that is none', base.replace('demoApp:\n', 'demoApp:\n  resources:\n    limits: { cpu: 1.2.3Xyz, memory: 1Gi }\n    requests: { cpu: 1m, memory: 1Mi }\n'), 'demoApp.resources.limits.cpu', /quantity/],
+    [
+      'gateway host with a space',
+      withTop('gateways:\n  - name: gw\n    namespace: edge\n    clusters: [workload-cluster-1]\n    ports: [{ name: http, port: 8080, hosts: ["a b"] }]\n'),
+      'gateways[0].ports[0].hosts[0]',
+      /host/,
+    ],
+    [
+      'route to a host that is no Service name',
+      withTop(
+        'gateways:\n  - name: gw\n    namespace: edge\n    clusters: [workload-cluster-1]\n    ports: [{ name: http, port: 8080 }]\n    routes: [{ destination: { host: "Foo_bar", port: 80 } }]\n',
+      ),
+      'gateways[0].routes[0].destination.host',
+      /subdomain/,
+    ],
+    [
+      'route prefix with a space',
+      withTop(
+        'gateways:\n  - name: gw\n    namespace: edge\n    clusters: [workload-cluster-1]\n    ports: [{ name: http, port: 8080 }]\n    routes: [{ prefix: "/a b", destination: { host: x, port: 80 } }]\n',
+      ),
+      'gateways[0].routes[0].prefix',
+      /whitespace/,
+    ],
+    [
+      'quantity that is none',
+      base.replace('demoApp:\n', 'demoApp:\n  resources:\n    limits: { cpu: 1.2.3Xyz, memory: 1Gi }\n    requests: { cpu: 1m, memory: 1Mi }\n'),
+      'demoApp.resources.limits.cpu',
+      /quantity/,
+    ],
   ])('refuses %s, located at the field', (_name, text, path, message) => {
     const ps = problems(text);
     const p = ps.find((x) => x.path === path);
@@ -183,7 +278,10 @@ describe('parseFleet', () => {
   it.each([
     ['an API server URL with port and path', withCluster0('    apiServerEndpointAddress: https://rancher.example.com:8443/k8s/clusters/c-1\n')],
     ['an IPv6 API server', withCluster0('    apiServerEndpointAddress: "https://[fd00::1]:6443"\n')],
-    ['directives when explicitly allowed', withCluster0('    overrides:\n      allowPatchDirectives: true\n      controlPlane:\n        meshManager: { $patch: replace, enabled: true }\n')],
+    [
+      'directives when explicitly allowed',
+      withCluster0('    overrides:\n      allowPatchDirectives: true\n      controlPlane:\n        meshManager: { $patch: replace, enabled: true }\n'),
+    ],
     ['workloads in the default namespace', workloadNamespace('default')],
     ['durations in seconds and Go units', argo('  syncPolicy:\n    retry:\n      backoff: { duration: "90", maxDuration: 1h2m3.5s }\n')],
     ['prefixed label keys', withTop('namespaces:\n  - name: team-a\n    labels: { "example.com/team": a.b_c-d, empty: "" }\n')],

@@ -31,7 +31,14 @@ const fleetArb = fc
           }),
         ),
       ),
-      demo: fc.option(fc.subarray(names, { minLength: 1 }).chain((cs) => fc.tuple(fc.constant(cs), fc.array(fc.subarray([...DEMO_COMPONENTS], { minLength: 1 }), { minLength: cs.length, maxLength: cs.length }))), { nil: undefined }),
+      demo: fc.option(
+        fc
+          .subarray(names, { minLength: 1 })
+          .chain((cs) =>
+            fc.tuple(fc.constant(cs), fc.array(fc.subarray([...DEMO_COMPONENTS], { minLength: 1 }), { minLength: cs.length, maxLength: cs.length })),
+          ),
+        { nil: undefined },
+      ),
       gateway: fc.option(fc.subarray(names, { minLength: 1 }), { nil: undefined }),
       meshID: label,
     }),
@@ -87,7 +94,7 @@ describe('valid models', () => {
 const mutations: ((text: string, rnd: string) => string)[] = [
   (t, s) => t.replace(/name: [a-z0-9-]+/, `name: ${JSON.stringify(`${s}/..`)}`),
   (t, s) => t.replace(/role: (active|passive)/, `role: ${JSON.stringify(`x${s}`)}`),
-  (t) => t.replace(/^git:\n(  .*\n)+/m, ''),
+  (t) => t.replace(/^git:\n( {2}.*\n)+/m, ''),
   (t, s) => t.replace('clusters:\n', `clusters:\n  - name: dup\n    rolle: ${JSON.stringify(s)}\n`),
   (t) => t.replace(/version: [0-9.]+/, 'version: 9.9.9'),
   (t, s) => `${t}\nunknown${s.replace(/[^a-z]/g, '')}Key: 1\n`,
@@ -116,13 +123,19 @@ describe('broken models', () => {
 
   it('never crash on arbitrary text or truncated YAML', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fleetArb.chain((m) => fc.nat(m.length).map((n) => m.slice(0, n)))), (text) => {
-        try {
-          parseFleet(text);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ModelError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fleetArb.chain((m) => fc.nat(m.length).map((n) => m.slice(0, n))),
+        ),
+        (text) => {
+          try {
+            parseFleet(text);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ModelError);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

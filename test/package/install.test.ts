@@ -14,7 +14,10 @@ const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args
 describe('the npm package', () => {
   it('installs from its tarball and runs init, validate and --version', () => {
     const packDir = tempDir('calisti-pack-');
-    const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], toolkitRoot)) as { filename: string; files: { path: string }[] }[];
+    const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], toolkitRoot)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     const paths = packed!.files.map((f) => f.path);
     expect(paths).toContain('dist/src/cli/main.js');
     expect(paths.some((p) => p.startsWith('test/') || p.startsWith('dist/test/') || p.endsWith('.ts'))).toBe(false);

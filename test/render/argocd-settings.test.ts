@@ -16,17 +16,35 @@ import { fleetModel } from './mesh/render.js';
 
 const render = (clusters: string, rest: string) => renderRepo(parseFleet(fleetModel(clusters, rest)));
 /** Argo CD knows the clusters by these names (c1 under its EKS ARN in the second test). */
-const ARGO_CLUSTERS = ['c1', 'c2', 'arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu'].map((name, i) => ({ name, server: `https://${i}.example`, labels: {}, annotations: {} }));
+const ARGO_CLUSTERS = ['c1', 'c2', 'arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu'].map((name, i) => ({
+  name,
+  server: `https://${i}.example`,
+  labels: {},
+  annotations: {},
+}));
 /** The Applications Argo CD generates from one ApplicationSet of the tree. */
-const applications = (tree: Map<string, { content: string }>, app: string) => expand(parse(tree.get(`apps/${app}/app-set.yaml`)!.content), { clusters: ARGO_CLUSTERS }).apps as Record<string, any>[];
+const applications = (tree: Map<string, { content: string }>, app: string) =>
+  expand(parse(tree.get(`apps/${app}/app-set.yaml`)!.content), { clusters: ARGO_CLUSTERS }).apps as Record<string, any>[];
 
 describe('Argo CD settings', () => {
-  it('defaults: the docs\' sync options plus what each application needs', () => {
+  it("defaults: the docs' sync options plus what each application needs", () => {
     const tree = render('  - { name: c1 }', '');
     const [op] = applications(tree, 'smm-operator');
     const [cp] = applications(tree, 'smm-controlplane');
-    expect(op!.spec.syncPolicy.syncOptions).toEqual(['Validate=false', 'PruneLast=true', 'CreateNamespace=true', 'Replace=true', 'RespectIgnoreDifferences=true']);
-    expect(cp!.spec.syncPolicy.syncOptions).toEqual(['Validate=false', 'PruneLast=true', 'CreateNamespace=true', 'Replace=true', 'SkipDryRunOnMissingResource=true']);
+    expect(op!.spec.syncPolicy.syncOptions).toEqual([
+      'Validate=false',
+      'PruneLast=true',
+      'CreateNamespace=true',
+      'Replace=true',
+      'RespectIgnoreDifferences=true',
+    ]);
+    expect(cp!.spec.syncPolicy.syncOptions).toEqual([
+      'Validate=false',
+      'PruneLast=true',
+      'CreateNamespace=true',
+      'Replace=true',
+      'SkipDryRunOnMissingResource=true',
+    ]);
     expect(op!.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
     expect(op!.spec.destination.name).toBe('c1');
   });
@@ -90,8 +108,14 @@ describe('Argo CD settings', () => {
     writeFileSync(model, fleetModel('  - { name: c1 }', ''));
     expect((await cli('init', dir, '-f', model)).code).toBe(0);
     const file = join(dir, 'apps/smm-controlplane/app-set.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('          - Replace=true\n', '          - Replace=true\n          - ApplyOutOfSyncOnly=true # only what changed\n'));
-    writeFileSync(join(dir, 'calisti.yaml'), `${readFileSync(join(dir, 'calisti.yaml'), 'utf8')}argocd:\n  syncOptions: [Validate=false, PruneLast=true, CreateNamespace=true, Replace=true, FailOnSharedResource=true]\n`);
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('          - Replace=true\n', '          - Replace=true\n          - ApplyOutOfSyncOnly=true # only what changed\n'),
+    );
+    writeFileSync(
+      join(dir, 'calisti.yaml'),
+      `${readFileSync(join(dir, 'calisti.yaml'), 'utf8')}argocd:\n  syncOptions: [Validate=false, PruneLast=true, CreateNamespace=true, Replace=true, FailOnSharedResource=true]\n`,
+    );
     const gen = await cli('generate', '-C', dir);
     expect(gen.code, gen.stderr).toBe(0);
     const text = readFileSync(file, 'utf8');

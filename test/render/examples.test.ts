@@ -77,7 +77,12 @@ describe.each(['single-cluster', 'multi-cluster', 'active-active'])('example %s'
 
   it('expands ApplicationSets into valid Applications whose sources exist', () => {
     const fleet = parseFleet(readFileSync(join(dir, 'calisti.yaml'), 'utf8'));
-    const clusters = fleet.clusters.map((c) => ({ name: c.name, server: `https://${c.name}.example:6443`, labels: { 'argocd.argoproj.io/secret-type': 'cluster' }, annotations: {} }));
+    const clusters = fleet.clusters.map((c) => ({
+      name: c.name,
+      server: `https://${c.name}.example:6443`,
+      labels: { 'argocd.argoproj.io/secret-type': 'cluster' },
+      annotations: {},
+    }));
     const appSets = built.get('apps')!;
     expect(appSets.length).toBeGreaterThanOrEqual(2);
     const names = new Set<string>();
@@ -109,16 +114,19 @@ describe.each(['single-cluster', 'multi-cluster', 'active-active'])('example %s'
     for (const o of built.get('bootstrap')!.filter((o) => o.kind === 'AppProject')) expect(schemaProblems(o)).toEqual([]);
   });
 
-  it.skipIf(!hasConformance)(`renders Istio resources that istio-operator accepts, fields and all${hasConformance ? '' : ` (skipped: ${NO_CONFORMANCE})`}`, () => {
-    let icps = 0;
-    for (const [d, objs] of built) {
-      for (const o of objs.filter((o) => o.apiVersion === 'servicemesh.cisco.com/v1alpha1')) {
-        expect(schemaProblems(o), `${d} ${o.kind}/${o.metadata.name}`).toEqual([]);
-        if (o.kind === 'IstioControlPlane') icps++;
+  it.skipIf(!hasConformance)(
+    `renders Istio resources that istio-operator accepts, fields and all${hasConformance ? '' : ` (skipped: ${NO_CONFORMANCE})`}`,
+    () => {
+      let icps = 0;
+      for (const [d, objs] of built) {
+        for (const o of objs.filter((o) => o.apiVersion === 'servicemesh.cisco.com/v1alpha1')) {
+          expect(schemaProblems(o), `${d} ${o.kind}/${o.metadata.name}`).toEqual([]);
+          if (o.kind === 'IstioControlPlane') icps++;
+        }
       }
-    }
-    expect(icps).toBeGreaterThan(0);
-  });
+      expect(icps).toBeGreaterThan(0);
+    },
+  );
 
   it('never writes a credential: secrets are marked placeholders', () => {
     for (const objs of built.values()) {

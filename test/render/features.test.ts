@@ -32,7 +32,11 @@ describe('cluster features', () => {
     const dir = write(multi.replace('    role: passive\n', '    role: passive\n    platform: openshift\n'));
     const two = await build(dir, 'manifests/smm-controlplane/overlays/workload-cluster-2');
     expect(two.find((o) => o.kind === 'ControlPlane')!.spec.platform).toBe('openshift');
-    expect(two.find((o) => o.kind === 'IstioControlPlane')!.spec.proxyInit.cni).toMatchObject({ enabled: true, chained: false, confDir: '/etc/cni/multus/net.d' });
+    expect(two.find((o) => o.kind === 'IstioControlPlane')!.spec.proxyInit.cni).toMatchObject({
+      enabled: true,
+      chained: false,
+      confDir: '/etc/cni/multus/net.d',
+    });
     expect(two.find((o) => o.kind === 'IstioControlPlane')!.spec.mode).toBe('PASSIVE');
     const one = await build(dir, 'manifests/smm-controlplane/overlays/workload-cluster-1');
     expect(one.find((o) => o.kind === 'ControlPlane')!.spec.platform).toBeUndefined();
@@ -40,7 +44,7 @@ describe('cluster features', () => {
     expect(demo.map((o) => o.kind)).toContain('NetworkAttachmentDefinition');
   });
 
-  it('overrides merge into one cluster\'s ControlPlane and IstioControlPlane', async () => {
+  it("overrides merge into one cluster's ControlPlane and IstioControlPlane", async () => {
     const model = multi.replace(
       '    role: passive\n',
       '    role: passive\n    overrides:\n      controlPlane:\n        smm:\n          prometheus:\n            replicas: 2\n      istioControlPlane:\n        istiod:\n          deployment:\n            replicas:\n              count: 2\n',
@@ -69,7 +73,12 @@ describe('cluster features', () => {
   });
 
   it('gateways run on the clusters that list them, on the control plane revision', async () => {
-    const dir = write(readFileSync(join(examplesDir, 'active-active', 'calisti.yaml'), 'utf8').replace('clusters: [workload-cluster-1, workload-cluster-2]', 'clusters: [workload-cluster-2]'));
+    const dir = write(
+      readFileSync(join(examplesDir, 'active-active', 'calisti.yaml'), 'utf8').replace(
+        'clusters: [workload-cluster-1, workload-cluster-2]',
+        'clusters: [workload-cluster-2]',
+      ),
+    );
     const one = await build(dir, 'manifests/smm-controlplane/overlays/workload-cluster-1');
     expect(one.some((o) => o.kind === 'IstioMeshGateway')).toBe(false);
     const two = await build(dir, 'manifests/smm-controlplane/overlays/workload-cluster-2');
@@ -86,7 +95,11 @@ describe('cluster features', () => {
   });
 
   it('renders every release in the version matrix with its own Istio revision', async () => {
-    for (const [version, revision] of [['1.9.1', 'cp-v112x'], ['1.10.0', 'cp-v113x'], ['1.11.0', 'cp-v115x']]) {
+    for (const [version, revision] of [
+      ['1.9.1', 'cp-v112x'],
+      ['1.10.0', 'cp-v113x'],
+      ['1.11.0', 'cp-v115x'],
+    ]) {
       const dir = write(multi.replace('version: 1.12.0', `version: ${version}`));
       const objs = await build(dir, 'manifests/smm-controlplane/overlays/workload-cluster-1');
       expect(objs.find((o) => o.kind === 'IstioControlPlane')!.metadata.name).toBe(revision);

@@ -18,7 +18,10 @@ function heredocs(section: string, next: string, vars: Record<string, string>): 
   const out: [string, string][] = [];
   const re = /cat > "?([^"\s]+)"? <<\s*EOF\n([\s\S]*?)\n {4}EOF\n/g;
   for (const m of text.matchAll(re)) {
-    let body = m[2]!.split('\n').map((l) => l.replace(/^ {4}/, '')).join('\n');
+    let body = m[2]!
+      .split('\n')
+      .map((l) => l.replace(/^ {4}/, ''))
+      .join('\n');
     body = body.replace(/\$\{ISTIO_MINOR_VERSION\/\.\}/g, vars.ISTIO_MINOR_VERSION!.replace('.', ''));
     body = body.replace(/\$\{([A-Z0-9_]+)\}/g, (_, v: string) => vars[v] ?? `\${${v}}`);
     out.push([m[1]!, `${body}\n`]);
@@ -68,11 +71,13 @@ describeWithDocs('multi-cluster guide (2.3.7)', () => {
 
   it('finds the guide files it compares against', () => {
     const paths = files.map(([p]) => p);
-    expect(paths).toEqual(expect.arrayContaining([
-      'manifests/smm-controlplane/base/control-plane.yaml',
-      'manifests/smm-controlplane/overlays/workload-cluster-2/control-plane.yaml',
-      'manifests/demo-app/overlays/workload-cluster-2/demo-app.yaml',
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'manifests/smm-controlplane/base/control-plane.yaml',
+        'manifests/smm-controlplane/overlays/workload-cluster-2/control-plane.yaml',
+        'manifests/demo-app/overlays/workload-cluster-2/demo-app.yaml',
+      ]),
+    );
   });
 
   it.each([
@@ -109,7 +114,11 @@ describeWithDocs('single-cluster guide (2.3.6)', () => {
   it('equals the guide apart from the listed improvements', async () => {
     const guide = writeGuide(files, 'first');
     const resources = (dir: string) =>
-      new Map(readdirSync(join(guide, dir)).flatMap((f) => parseYamlDocs(readFileSync(join(guide, dir, f), 'utf8'))).map((o) => [resourceKey(o), o]));
+      new Map(
+        readdirSync(join(guide, dir))
+          .flatMap((f) => parseYamlDocs(readFileSync(join(guide, dir, f), 'utf8')))
+          .map((o) => [resourceKey(o), o]),
+      );
     const expected = new Map([...resources('manifests'), ...resources('demo-app')]);
     const repo = await ours('single-cluster');
     const actual = new Map([
@@ -133,14 +142,19 @@ describeWithDocs('single-cluster guide (2.3.6)', () => {
 
 describeWithDocs('multi-cluster guide Applications (2.3.7)', () => {
   const files = new Map(heredocs(...MULTI, VARS));
-  const clusters = ['workload-cluster-1', 'workload-cluster-2'].map((name) => ({ name, server: `https://${name}`, labels: { 'argocd.argoproj.io/secret-type': 'cluster' }, annotations: {} }));
+  const clusters = ['workload-cluster-1', 'workload-cluster-2'].map((name) => ({
+    name,
+    server: `https://${name}`,
+    labels: { 'argocd.argoproj.io/secret-type': 'cluster' },
+    annotations: {},
+  }));
   const expand = (text: string) => expandAppSet(parseYamlDocs(text)[0]!, { clusters }).apps as any[];
 
-  it('the guide\'s smm-controlplane ApplicationSet is not valid YAML (misindented backoff)', () => {
+  it("the guide's smm-controlplane ApplicationSet is not valid YAML (misindented backoff)", () => {
     expect(() => parseYamlDocs(files.get('apps/smm-controlplane/app-set.yaml')!)).toThrow();
   });
 
-  it('our Applications equal the guide\'s, apart from the listed improvements', async () => {
+  it("our Applications equal the guide's, apart from the listed improvements", async () => {
     const repo = await ours('multi-cluster');
     const mine = (app: string) => expand(readFileSync(join(repo, 'apps', app, 'app-set.yaml'), 'utf8'));
     // Improvement: Applications carry the resources finalizer (as the guide's single-cluster ones do).
@@ -157,8 +171,12 @@ describeWithDocs('multi-cluster guide Applications (2.3.7)', () => {
     expect(withoutFinalizer(mine('demo-app'))).toEqual(withoutFinalizer(expand(files.get('apps/demo-app/app-set.yaml')!)));
 
     // The guide's smm-controlplane set, with only `backoff` re-indented, gives the same Applications.
-    const fixed = files.get('apps/smm-controlplane/app-set.yaml')!.replace(/^( +)backoff:\n((?:\1  .*\n)+)/m, (_m, ind: string, body: string) =>
-      `${ind.slice(2)}backoff:\n${body.replace(new RegExp(`^${ind}  `, 'gm'), `${ind}`)}`);
+    const fixed = files
+      .get('apps/smm-controlplane/app-set.yaml')!
+      .replace(
+        /^( +)backoff:\n((?:\1 {2}.*\n)+)/m,
+        (_m, ind: string, body: string) => `${ind.slice(2)}backoff:\n${body.replace(new RegExp(`^${ind}  `, 'gm'), `${ind}`)}`,
+      );
     expect(withoutFinalizer(mine('smm-controlplane'))).toEqual(withoutFinalizer(expand(fixed)));
 
     // smm-operator: the chart comes from the OCI registry with a literal version and a fixed release

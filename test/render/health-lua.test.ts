@@ -19,7 +19,9 @@ function lua(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `{${v.map(lua).join(', ')}}`;
-  return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `[${JSON.stringify(k)}] = ${lua(x)}`).join(', ')}}`;
+  return `{${Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `[${JSON.stringify(k)}] = ${lua(x)}`)
+    .join(', ')}}`;
 }
 
 /** Runs a health script on `obj` as Argo CD does (the object in the global `obj`), returning status and message. */
@@ -34,25 +36,68 @@ function health(script: string, obj: unknown): { status: string; message: string
 }
 
 const upToDate = { type: 'ResourcesUpToDate', status: 'True', message: 'All applications have been generated successfully' };
-const app = (name: string, h: string | undefined, sync = 'Synced') => ({ group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', namespace: 'argocd', name, status: sync, health: h ? { status: h } : {} });
+const app = (name: string, h: string | undefined, sync = 'Synced') => ({
+  group: 'argoproj.io',
+  version: 'v1alpha1',
+  kind: 'Application',
+  namespace: 'argocd',
+  name,
+  status: sync,
+  health: h ? { status: h } : {},
+});
 
 describe('ApplicationSet health (the root app waits on it between waves)', () => {
   const script = cm.data['resource.customizations.health.argoproj.io_ApplicationSet']!;
   it.each<[string, unknown, string, string]>([
     ['no status yet', { metadata: { name: 's' } }, 'Progressing', 'Waiting for the generated Applications'],
-    ['Applications generated, status not reported yet (Argo CD\'s own check says Healthy here)', { status: { conditions: [upToDate] } }, 'Progressing', 'Waiting for the generated Applications'],
-    ['one Application still progressing', { status: { conditions: [upToDate], resources: [app('smm-operator-c1', 'Healthy'), app('smm-operator-c2', 'Progressing')] } }, 'Progressing', 'Waiting for Application smm-operator-c2 (Progressing, Synced)'],
-    ['one Application degraded (its pull secret not sealed yet): keep waiting', { status: { conditions: [upToDate], resources: [app('smm-operator-c1', 'Degraded')] } }, 'Progressing', 'Waiting for Application smm-operator-c1 (Degraded, Synced)'],
-    ['healthy but not synced yet', { status: { conditions: [upToDate], resources: [app('smm-operator-c1', 'Healthy', 'OutOfSync')] } }, 'Progressing', 'Waiting for Application smm-operator-c1 (Healthy, OutOfSync)'],
-    ['health missing from the status (argo-cd #22921)', { status: { conditions: [upToDate], resources: [app('smm-operator-c1', undefined)] } }, 'Progressing', 'Waiting for Application smm-operator-c1 (Unknown, Synced)'],
-    ['every Application Synced and Healthy', { status: { conditions: [upToDate], resources: [app('smm-operator-c1', 'Healthy'), app('smm-operator-c2', 'Healthy')] } }, 'Healthy', 'Every generated Application is Synced and Healthy'],
-    ['the set cannot generate', { status: { conditions: [{ type: 'ErrorOccurred', status: 'True', message: 'application spec is invalid' }], resources: [app('a', 'Healthy')] } }, 'Degraded', 'application spec is invalid'],
+    [
+      "Applications generated, status not reported yet (Argo CD's own check says Healthy here)",
+      { status: { conditions: [upToDate] } },
+      'Progressing',
+      'Waiting for the generated Applications',
+    ],
+    [
+      'one Application still progressing',
+      { status: { conditions: [upToDate], resources: [app('smm-operator-c1', 'Healthy'), app('smm-operator-c2', 'Progressing')] } },
+      'Progressing',
+      'Waiting for Application smm-operator-c2 (Progressing, Synced)',
+    ],
+    [
+      'one Application degraded (its pull secret not sealed yet): keep waiting',
+      { status: { conditions: [upToDate], resources: [app('smm-operator-c1', 'Degraded')] } },
+      'Progressing',
+      'Waiting for Application smm-operator-c1 (Degraded, Synced)',
+    ],
+    [
+      'healthy but not synced yet',
+      { status: { conditions: [upToDate], resources: [app('smm-operator-c1', 'Healthy', 'OutOfSync')] } },
+      'Progressing',
+      'Waiting for Application smm-operator-c1 (Healthy, OutOfSync)',
+    ],
+    [
+      'health missing from the status (argo-cd #22921)',
+      { status: { conditions: [upToDate], resources: [app('smm-operator-c1', undefined)] } },
+      'Progressing',
+      'Waiting for Application smm-operator-c1 (Unknown, Synced)',
+    ],
+    [
+      'every Application Synced and Healthy',
+      { status: { conditions: [upToDate], resources: [app('smm-operator-c1', 'Healthy'), app('smm-operator-c2', 'Healthy')] } },
+      'Healthy',
+      'Every generated Application is Synced and Healthy',
+    ],
+    [
+      'the set cannot generate',
+      { status: { conditions: [{ type: 'ErrorOccurred', status: 'True', message: 'application spec is invalid' }], resources: [app('a', 'Healthy')] } },
+      'Degraded',
+      'application spec is invalid',
+    ],
   ])('%s', (_name, obj, status, message) => {
     expect(health(script, obj)).toEqual({ status, message });
   });
 });
 
-describe('Application health (the docs\' app-of-apps check)', () => {
+describe("Application health (the docs' app-of-apps check)", () => {
   const script = cm.data['resource.customizations.health.argoproj.io_Application']!;
   it.each<[string, unknown, string]>([
     ['no status', { metadata: { name: 'a' } }, 'Progressing'],

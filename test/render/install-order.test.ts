@@ -15,28 +15,86 @@ import { orderViolations, type Unit } from './install-order.js';
 const obj = (apiVersion: string, kind: string, name: string, wave?: number, syncOptions?: string) => ({
   apiVersion,
   kind,
-  metadata: { name, annotations: { ...(wave === undefined ? {} : { 'argocd.argoproj.io/sync-wave': String(wave) }), ...(syncOptions ? { 'argocd.argoproj.io/sync-options': syncOptions } : {}) } },
+  metadata: {
+    name,
+    annotations: {
+      ...(wave === undefined ? {} : { 'argocd.argoproj.io/sync-wave': String(wave) }),
+      ...(syncOptions ? { 'argocd.argoproj.io/sync-options': syncOptions } : {}),
+    },
+  },
 });
-const unit = (app: string, wave: number, objects: Record<string, any>[], more: Partial<Unit> = {}): Unit => ({ app, wave, syncOptions: [], charts: [], objects, ...more });
+const unit = (app: string, wave: number, objects: Record<string, any>[], more: Partial<Unit> = {}): Unit => ({
+  app,
+  wave,
+  syncOptions: [],
+  charts: [],
+  objects,
+  ...more,
+});
 const operator = (pullSecretWave: number) => unit('smm-operator', 0, [obj('v1', 'Secret', 'pull', pullSecretWave)], { charts: ['smm-operator'] });
 const icp = obj('servicemesh.cisco.com/v1alpha1', 'IstioControlPlane', 'cp-v115x', 5);
 const cp = obj('smm.cisco.com/v1alpha1', 'ControlPlane', 'smm', 10);
 
 describe('orderViolations (fixture table)', () => {
   it.each<[string, Unit[], string[]]>([
-    ['the generated order', [operator(-1), unit('smm-cp', 1, [icp, cp, obj('networking.istio.io/v1beta1', 'Gateway', 'gw', 20)], { syncOptions: ['SkipDryRunOnMissingResource=true'] })], []],
-    ['pull secret after the chart (the old wave 3)', [operator(3)], ['smm-operator: Secret/pull (wave 3) does not sync before the smm-operator chart (wave 0)']],
+    [
+      'the generated order',
+      [
+        operator(-1),
+        unit('smm-cp', 1, [icp, cp, obj('networking.istio.io/v1beta1', 'Gateway', 'gw', 20)], { syncOptions: ['SkipDryRunOnMissingResource=true'] }),
+      ],
+      [],
+    ],
+    [
+      'pull secret after the chart (the old wave 3)',
+      [operator(3)],
+      ['smm-operator: Secret/pull (wave 3) does not sync before the smm-operator chart (wave 0)'],
+    ],
     [
       'Istio kinds without SkipDryRunOnMissingResource (the old smm-cp)',
       [operator(-1), unit('smm-cp', 1, [icp, cp, obj('networking.istio.io/v1beta1', 'VirtualService', 'vs', 20)])],
       ["smm-cp: VirtualService/vs: its CRDs appear during the sync; Argo CD's dry run fails without SkipDryRunOnMissingResource=true"],
     ],
-    ['a control plane in the same wave as the chart', [operator(-1), unit('smm-cp', 0, [icp, cp], {})], ['smm-cp (wave 0): IstioControlPlane/cp-v115x needs the smm-operator chart\'s CRDs, installed by smm-operator in wave 0', "smm-cp (wave 0): ControlPlane/smm needs the smm-operator chart's CRDs, installed by smm-operator in wave 0"]],
-    ['a Certificate before the ControlPlane installs cert-manager', [operator(-1), unit('smm-cp', 1, [cp, obj('cert-manager.io/v1', 'Certificate', 'c', 5, 'SkipDryRunOnMissingResource=true')])], ['smm-cp: Certificate/c (wave 5) syncs before ControlPlane/smm (wave 10) installs its CRDs']],
-    ['a SealedSecret with no controller installed', [unit('smm-operator', 0, [obj('bitnami.com/v1alpha1', 'SealedSecret', 'pull', -1)], { charts: ['smm-operator'] })], ["smm-operator: SealedSecret/pull needs the sealed-secrets chart's CRDs, which nothing installs on this cluster"]],
-    ['a SealedSecret after its controller', [unit('sealed-secrets', -1, [], { charts: ['sealed-secrets'] }), unit('smm-operator', 0, [obj('bitnami.com/v1alpha1', 'SealedSecret', 'pull', -1)], { charts: ['smm-operator'] })], []],
-    ['Istio kinds in a later Application than the control plane', [operator(-1), unit('smm-cp', 1, [icp, cp], { syncOptions: ['SkipDryRunOnMissingResource=true'] }), unit('mesh-policies', 3, [obj('security.istio.io/v1beta1', 'PeerAuthentication', 'default')])], []],
-    ['Istio kinds with no control plane before them', [operator(-1), unit('mesh-policies', 3, [obj('security.istio.io/v1beta1', 'PeerAuthentication', 'default')])], ['mesh-policies: PeerAuthentication/default needs a IstioControlPlane before it to install its CRDs']],
+    [
+      'a control plane in the same wave as the chart',
+      [operator(-1), unit('smm-cp', 0, [icp, cp], {})],
+      [
+        "smm-cp (wave 0): IstioControlPlane/cp-v115x needs the smm-operator chart's CRDs, installed by smm-operator in wave 0",
+        "smm-cp (wave 0): ControlPlane/smm needs the smm-operator chart's CRDs, installed by smm-operator in wave 0",
+      ],
+    ],
+    [
+      'a Certificate before the ControlPlane installs cert-manager',
+      [operator(-1), unit('smm-cp', 1, [cp, obj('cert-manager.io/v1', 'Certificate', 'c', 5, 'SkipDryRunOnMissingResource=true')])],
+      ['smm-cp: Certificate/c (wave 5) syncs before ControlPlane/smm (wave 10) installs its CRDs'],
+    ],
+    [
+      'a SealedSecret with no controller installed',
+      [unit('smm-operator', 0, [obj('bitnami.com/v1alpha1', 'SealedSecret', 'pull', -1)], { charts: ['smm-operator'] })],
+      ["smm-operator: SealedSecret/pull needs the sealed-secrets chart's CRDs, which nothing installs on this cluster"],
+    ],
+    [
+      'a SealedSecret after its controller',
+      [
+        unit('sealed-secrets', -1, [], { charts: ['sealed-secrets'] }),
+        unit('smm-operator', 0, [obj('bitnami.com/v1alpha1', 'SealedSecret', 'pull', -1)], { charts: ['smm-operator'] }),
+      ],
+      [],
+    ],
+    [
+      'Istio kinds in a later Application than the control plane',
+      [
+        operator(-1),
+        unit('smm-cp', 1, [icp, cp], { syncOptions: ['SkipDryRunOnMissingResource=true'] }),
+        unit('mesh-policies', 3, [obj('security.istio.io/v1beta1', 'PeerAuthentication', 'default')]),
+      ],
+      [],
+    ],
+    [
+      'Istio kinds with no control plane before them',
+      [operator(-1), unit('mesh-policies', 3, [obj('security.istio.io/v1beta1', 'PeerAuthentication', 'default')])],
+      ['mesh-policies: PeerAuthentication/default needs a IstioControlPlane before it to install its CRDs'],
+    ],
     ['a kind of unknown origin', [unit('x', 3, [obj('example.com/v1', 'Widget', 'w')])], ['x: Widget/w: no known source for the CRDs of example.com']],
   ])('%s', (_name, units, expected) => {
     expect(orderViolations(units)).toEqual(expected);
@@ -55,7 +113,13 @@ async function unitsOf(model: string): Promise<Map<string, Unit[]>> {
       const sources: Record<string, any>[] = spec.sources ?? [spec.source];
       const objects = (await Promise.all(sources.filter((s) => s.path).map((s) => build(String(s.path).replace('{{cluster}}', element.cluster!))))).flat();
       const units = byCluster.get(element.cluster!) ?? [];
-      units.push({ app: set.spec.template.metadata.name.replace('-{{cluster}}', ''), wave: Number(set.metadata.annotations['argocd.argoproj.io/sync-wave']), syncOptions: spec.syncPolicy.syncOptions, charts: sources.flatMap((s) => (s.chart ? [s.chart] : s.path === 'charts/smm-operator' ? ['smm-operator'] : [])), objects });
+      units.push({
+        app: set.spec.template.metadata.name.replace('-{{cluster}}', ''),
+        wave: Number(set.metadata.annotations['argocd.argoproj.io/sync-wave']),
+        syncOptions: spec.syncPolicy.syncOptions,
+        charts: sources.flatMap((s) => (s.chart ? [s.chart] : s.path === 'charts/smm-operator' ? ['smm-operator'] : [])),
+        objects,
+      });
       byCluster.set(element.cluster!, units);
     }
   }
@@ -72,7 +136,11 @@ describe('the order generated repos declare', () => {
     ['single-cluster', example('single-cluster'), ['sealed-secrets']],
     ['day-2 (gateways with TLS, policies, SLOs, OpenShift)', day2, ['sealed-secrets']],
     ['sealed-secrets controllers installed by Argo CD', `${example('multi-cluster')}\nsealedSecrets: { install: true }\n`, []],
-    ['a canary ring mid-upgrade', `${example('multi-cluster').replace('version: 1.12.0', 'version: 1.11.0')}\nrings: [{ name: canary, clusters: [workload-cluster-1], version: 1.12.0 }]\n`, ['sealed-secrets']],
+    [
+      'a canary ring mid-upgrade',
+      `${example('multi-cluster').replace('version: 1.12.0', 'version: 1.11.0')}\nrings: [{ name: canary, clusters: [workload-cluster-1], version: 1.12.0 }]\n`,
+      ['sealed-secrets'],
+    ],
   ])('%s converges in one round', async (_name, model, external) => {
     const units = await unitsOf(model);
     expect(units.size).toBeGreaterThan(0);
@@ -86,7 +154,9 @@ describe('the order generated repos declare', () => {
     expect(cm.data['resource.customizations.health.argoproj.io_Application']).toContain('obj.status.health');
     const params = parse(tree.get('bootstrap/argocd-cmd-params-cm.yaml')!.content);
     expect(params.data).toEqual({ 'applicationsetcontroller.enable.progressive.syncs': 'true' });
-    expect(parse(tree.get('bootstrap/kustomization.yaml')!.content).resources).toEqual(expect.arrayContaining(['argocd-cm.yaml', 'argocd-cmd-params-cm.yaml', 'root-app.yaml']));
+    expect(parse(tree.get('bootstrap/kustomization.yaml')!.content).resources).toEqual(
+      expect.arrayContaining(['argocd-cm.yaml', 'argocd-cmd-params-cm.yaml', 'root-app.yaml']),
+    );
     const apps = parse(tree.get('apps/kustomization.yaml')!.content).resources as string[];
     const waves = apps.map((f) => Number(parse(tree.get(`apps/${f}`)!.content).metadata.annotations['argocd.argoproj.io/sync-wave']));
     expect(waves).toEqual([...waves].sort((a, b) => a - b));

@@ -38,7 +38,8 @@ export const CRD_SOURCES: Record<string, Source> = {
 const group = (o: Record<string, any>) => (String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0]! : '');
 const wave = (o: Record<string, any>) => Number(o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
 const skipsDryRun = (u: Unit, o: Record<string, any>) =>
-  u.syncOptions.includes('SkipDryRunOnMissingResource=true') || String(o.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? '').includes('SkipDryRunOnMissingResource=true');
+  u.syncOptions.includes('SkipDryRunOnMissingResource=true') ||
+  String(o.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? '').includes('SkipDryRunOnMissingResource=true');
 const id = (o: Record<string, any>) => `${o.kind}/${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
 
 /** Every way the declared order would fail a sync from an empty cluster; empty when it converges in one round. */
@@ -66,15 +67,18 @@ export function orderViolations(units: Unit[], external: string[] = []): string[
       const installer = u.objects.find((x) => x.kind === src.installedBy);
       if (!installer) {
         // Installed by an earlier Application's sync: the waves already order it.
-        if (!units.some((x) => x.wave < u.wave && x.objects.some((y) => y.kind === src.installedBy))) out.push(`${u.app}: ${id(o)} needs a ${src.installedBy} before it to install its CRDs`);
+        if (!units.some((x) => x.wave < u.wave && x.objects.some((y) => y.kind === src.installedBy)))
+          out.push(`${u.app}: ${id(o)} needs a ${src.installedBy} before it to install its CRDs`);
         continue;
       }
-      if (wave(installer) >= wave(o)) out.push(`${u.app}: ${id(o)} (wave ${wave(o)}) syncs before ${id(installer)} (wave ${wave(installer)}) installs its CRDs`);
+      if (wave(installer) >= wave(o))
+        out.push(`${u.app}: ${id(o)} (wave ${wave(o)}) syncs before ${id(installer)} (wave ${wave(installer)}) installs its CRDs`);
       if (!skipsDryRun(u, o)) out.push(`${u.app}: ${id(o)}: its CRDs appear during the sync; Argo CD's dry run fails without SkipDryRunOnMissingResource=true`);
     }
     // A chart's resources sync in wave 0; what the Application adds next to it is its prerequisite.
     if (u.charts.length > 0) {
-      for (const o of u.objects) if (wave(o) >= 0) out.push(`${u.app}: ${id(o)} (wave ${wave(o)}) does not sync before the ${u.charts.join(', ')} chart (wave 0)`);
+      for (const o of u.objects)
+        if (wave(o) >= 0) out.push(`${u.app}: ${id(o)} (wave ${wave(o)}) does not sync before the ${u.charts.join(', ')} chart (wave 0)`);
     }
   }
   return out;

@@ -13,7 +13,10 @@ describe('generated paths', () => {
     expect(paths.filter((p) => !isGeneratedPath(p))).toEqual([]);
   });
 
-  it.each(['.git/HEAD', '../x', '/etc/passwd', 'manifests/../.git/config', 'calisti.yaml', 'charts/smm-operator/Chart.yaml', 'manifests/a/.git/x'])('%s is never one', (p) => {
-    expect(isGeneratedPath(p)).toBe(false);
-  });
+  it.each(['.git/HEAD', '../x', '/etc/passwd', 'manifests/../.git/config', 'calisti.yaml', 'charts/smm-operator/Chart.yaml', 'manifests/a/.git/x'])(
+    '%s is never one',
+    (p) => {
+      expect(isGeneratedPath(p)).toBe(false);
+    },
+  );
 });

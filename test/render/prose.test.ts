@@ -54,7 +54,10 @@ function runTrustScript(script: string, env: Record<string, string>, objects?: {
   const applies = readdirSync(join(dir, 'applied'))
     .filter((n) => n.endsWith('.args'))
     .sort((a, b) => parseInt(a) - parseInt(b))
-    .map((n) => ({ args: readFileSync(join(dir, 'applied', n), 'utf8').trim(), stdin: readFileSync(join(dir, 'applied', n.replace('.args', '.json')), 'utf8') }));
+    .map((n) => ({
+      args: readFileSync(join(dir, 'applied', n), 'utf8').trim(),
+      stdin: readFileSync(join(dir, 'applied', n.replace('.args', '.json')), 'utf8'),
+    }));
   return { applies };
 }
 
@@ -75,22 +78,50 @@ describe('generated prose and scripts', () => {
     ]);
   });
 
-  it.skipIf(!kubectl)('copies a hostile cluster\'s Secret only as itself, into the cluster-registry namespace', () => {
+  it.skipIf(!kubectl)("copies a hostile cluster's Secret only as itself, into the cluster-registry namespace", () => {
     const script = renderRepo(parseFleet(model)).get('export-secrets.sh')!.content;
     // A source cluster that answers with a Secret type and names meant to redirect the copy.
     const hostileType = 'x","metadata":{"name":"argocd-secret","namespace":"argocd"},"type":"y';
-    const { applies } = runTrustScript(script, {}, {
-      secret: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'argocd-secret', namespace: 'argocd', uid: 'u', resourceVersion: '7', ownerReferences: [{ name: 'o' }], finalizers: ['f'] }, type: hostileType, data: { 'a"b': 'dg==' }, immutable: true },
-      cluster: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'cluster-admin', labels: { l: 'v' } }, spec: { authInfo: { secretRef: { name: 'x' } } }, status: { s: 1 } },
-    });
+    const { applies } = runTrustScript(
+      script,
+      {},
+      {
+        secret: {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'argocd-secret', namespace: 'argocd', uid: 'u', resourceVersion: '7', ownerReferences: [{ name: 'o' }], finalizers: ['f'] },
+          type: hostileType,
+          data: { 'a"b': 'dg==' },
+          immutable: true,
+        },
+        cluster: {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: 'cluster-admin', labels: { l: 'v' } },
+          spec: { authInfo: { secretRef: { name: 'x' } } },
+          status: { s: 1 },
+        },
+      },
+    );
     const secrets = applies.filter((a) => a.args.includes(' -n ')).map((a) => JSON.parse(a.stdin));
     const clusters = applies.filter((a) => !a.args.includes(' -n ')).map((a) => JSON.parse(a.stdin));
     expect(secrets).toHaveLength(2);
     for (const [i, s] of secrets.entries()) {
-      expect(s).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `workload-cluster-${i + 1}`, namespace: 'cluster-registry' }, type: hostileType, data: { 'a"b': 'dg==' } });
+      expect(s).toEqual({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: `workload-cluster-${i + 1}`, namespace: 'cluster-registry' },
+        type: hostileType,
+        data: { 'a"b': 'dg==' },
+      });
     }
     for (const [i, c] of clusters.entries()) {
-      expect(c).toEqual({ apiVersion: 'clusterregistry.k8s.cisco.com/v1alpha1', kind: 'Cluster', metadata: { name: `workload-cluster-${i + 1}` }, spec: { authInfo: { secretRef: { name: 'x' } } } });
+      expect(c).toEqual({
+        apiVersion: 'clusterregistry.k8s.cisco.com/v1alpha1',
+        kind: 'Cluster',
+        metadata: { name: `workload-cluster-${i + 1}` },
+        spec: { authInfo: { secretRef: { name: 'x' } } },
+      });
     }
   });
 

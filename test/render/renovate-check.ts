@@ -42,7 +42,9 @@ interface PackageFile {
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
-    execFile(cmd, args, { ...opts, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })),
+    execFile(cmd, args, { ...opts, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    ),
   );
 }
 
@@ -72,10 +74,14 @@ async function makeRepo(root: string, userConfig: Json | undefined): Promise<str
   await git(root, ['init', '-q', '-b', 'main']);
   write(root, `${VENDORED_CHART_DIR}/Chart.yaml`, 'apiVersion: v2\nname: smm-operator\nversion: 1.12.0\n');
   write(root, `${VENDORED_CHART_DIR}/values.yaml`, 'image:\n  repository: registry.eticloud.io/smm/smm-operator\n  tag: v1.12.0\n');
-  write(root, 'team/web/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25.0\n');
+  write(
+    root,
+    'team/web/deployment.yaml',
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25.0\n',
+  );
   if (userConfig) write(root, RENOVATE_CONFIG, `${JSON.stringify(userConfig, null, 2)}\n`);
   await git(root, ['add', '-A']);
-  await git(root, ['commit', '-qm', 'the user\'s files']);
+  await git(root, ['commit', '-qm', "the user's files"]);
   const init = await run(join(toolkitRoot, 'bin', 'calisti-gitops'), ['init', root, '-f', modelFile]);
   if (init.code !== 0) throw new Error(`init failed:\n${init.stderr}`);
   return readFileSync(join(root, 'calisti.yaml'), 'utf8').match(/^ {2}version: (\S+)$/m)![1]!;
@@ -91,11 +97,27 @@ async function extract(root: string, work: string): Promise<{ packageFiles: Reco
   writeFileSync(globalFile, JSON.stringify({ ...presetBody, ignorePresets: local }));
   const r = await run(process.execPath, [join(renovateDir, 'dist', 'renovate.js'), '--platform=local', '--dry-run=extract'], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'debug', LOG_FORMAT: 'json', RENOVATE_CONFIG_FILE: globalFile, RENOVATE_BASE_DIR: join(work, 'renovate-base'), RENOVATE_PRINT_CONFIG: 'false' },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+      RENOVATE_CONFIG_FILE: globalFile,
+      RENOVATE_BASE_DIR: join(work, 'renovate-base'),
+      RENOVATE_PRINT_CONFIG: 'false',
+    },
   });
-  const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Json & { msg: string; level: number });
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Json & { msg: string; level: number });
   const found = lines.find((l) => l.msg === 'Extracted dependencies');
-  if (r.code !== 0 || !found) throw new Error(`renovate exited ${r.code} without extracting:\n${lines.filter((l) => l.level >= 40).map((l) => JSON.stringify(l)).join('\n')}\n${r.stderr}`);
+  if (r.code !== 0 || !found)
+    throw new Error(
+      `renovate exited ${r.code} without extracting:\n${lines
+        .filter((l) => l.level >= 40)
+        .map((l) => JSON.stringify(l))
+        .join('\n')}\n${r.stderr}`,
+    );
   return { packageFiles: found.packageFiles as Record<string, PackageFile[]>, warnings: lines.filter((l) => l.level >= 40).map((l) => l.msg), preset };
 }
 
@@ -124,7 +146,10 @@ async function effective(packageFiles: Record<string, PackageFile[]>, preset: Js
 }
 
 async function validateConfigs(root: string): Promise<string[]> {
-  const r = await run(process.execPath, [join(renovateDir, 'dist', 'config-validator.js'), '--strict', RENOVATE_PRESET, RENOVATE_CONFIG], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info' } });
+  const r = await run(process.execPath, [join(renovateDir, 'dist', 'config-validator.js'), '--strict', RENOVATE_PRESET, RENOVATE_CONFIG], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info' },
+  });
   return r.code === 0 ? [] : [`renovate-config-validator --strict failed:\n${r.stdout}${r.stderr}`];
 }
 
@@ -132,7 +157,8 @@ async function scenario(name: string, work: string, userConfig: Json | undefined
   const root = join(work, name);
   const version = await makeRepo(root, userConfig);
   const problems: string[] = [];
-  if (userConfig && readFileSync(join(root, RENOVATE_CONFIG), 'utf8') !== `${JSON.stringify(userConfig, null, 2)}\n`) problems.push('the user\'s renovate.json was overwritten');
+  if (userConfig && readFileSync(join(root, RENOVATE_CONFIG), 'utf8') !== `${JSON.stringify(userConfig, null, 2)}\n`)
+    problems.push("the user's renovate.json was overwritten");
   problems.push(...(await validateConfigs(root)));
   const started = Date.now();
   const { packageFiles, warnings, preset } = await extract(root, work);
@@ -149,15 +175,18 @@ async function scenario(name: string, work: string, userConfig: Json | undefined
   if (calisti.length !== 1 || !c) problems.push(`calisti.yaml: ${calisti.length} dependencies extracted, expected 1`);
   else {
     const want = { depName: RENOVATE_DEP, datasource: 'docker', packageName: chart, currentValue: version, versioning: 'semver' };
-    for (const [k, v] of Object.entries(want)) if ((c.dep as Record<string, unknown>)[k] !== v) problems.push(`calisti.yaml: ${k} is ${(c.dep as Record<string, unknown>)[k]}, expected ${v}`);
+    for (const [k, v] of Object.entries(want))
+      if ((c.dep as Record<string, unknown>)[k] !== v) problems.push(`calisti.yaml: ${k} is ${(c.dep as Record<string, unknown>)[k]}, expected ${v}`);
     if (c.config.enabled === false) problems.push('calisti.yaml: calisti.version is disabled');
     const [major, minor] = version.split('.').map(Number) as [number, number];
     if (c.config.allowedVersions !== `<${major}.${minor + 2}.0`) problems.push(`calisti.yaml: allowedVersions ${c.config.allowedVersions}`);
     const tasks = c.config.postUpgradeTasks as { commands?: string[] } | undefined;
-    if (!tasks?.commands?.some((t) => /calisti-gitops@\S+ upgrade --to \{\{\{newVersion\}\}\}$/.test(t))) problems.push(`calisti.yaml: postUpgradeTasks ${JSON.stringify(tasks)}`);
+    if (!tasks?.commands?.some((t) => /calisti-gitops@\S+ upgrade --to \{\{\{newVersion\}\}\}$/.test(t)))
+      problems.push(`calisti.yaml: postUpgradeTasks ${JSON.stringify(tasks)}`);
   }
   const user = deps.filter((d) => d.file.startsWith('team/'));
-  if (userConfig && (user.length === 0 || user.some((d) => d.config.enabled === false))) problems.push('the user\'s own dependency (team/web) is not extracted and enabled');
+  if (userConfig && (user.length === 0 || user.some((d) => d.config.enabled === false)))
+    problems.push("the user's own dependency (team/web) is not extracted and enabled");
   const byManager = Object.fromEntries(Object.entries(packageFiles).map(([m, f]) => [m, f.reduce((n, p) => n + p.deps.length, 0)]));
   console.log(
     JSON.stringify({

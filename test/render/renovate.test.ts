@@ -24,7 +24,9 @@ describe('the # renovate: comment on calisti.version', () => {
   it('is inserted once, above the version line, leaving every other byte as it was', () => {
     const marked = withRenovateComment(example, ctx);
     expect(marked.replace(`  # ${renovateComment(ctx)}\n`, '')).toBe(example);
-    expect(marked).toMatch(/^calisti:\n {2}# renovate: datasource=docker depName=calisti packageName=registry\.eticloud\.io\/smm-charts\/smm-operator versioning=semver\n {2}version: 1\.12\.0$/m);
+    expect(marked).toMatch(
+      /^calisti:\n {2}# renovate: datasource=docker depName=calisti packageName=registry\.eticloud\.io\/smm-charts\/smm-operator versioning=semver\n {2}version: 1\.12\.0$/m,
+    );
     expect(withRenovateComment(marked, ctx)).toBe(marked);
   });
 
@@ -33,11 +35,17 @@ describe('the # renovate: comment on calisti.version', () => {
     ['no calisti block', 'kind: Fleet\n'],
   ])('leaves the model alone when %s', (_, text) => expect(withRenovateComment(text, ctx)).toBe(text));
 
-  it('is what the preset\'s regex manager reads: datasource, package, version (quoted or with a trailing comment)', () => {
+  it("is what the preset's regex manager reads: datasource, package, version (quoted or with a trailing comment)", () => {
     const re = new RegExp(presetOf(example).customManagers[0]!.matchStrings[0]!);
     for (const line of ['version: 1.12.0', 'version: "1.12.0"', 'version: 1.12.0   # one of blueprints/*.yaml']) {
       const m = re.exec(withRenovateComment(example.replace('version: 1.12.0', line), ctx));
-      expect(m?.groups).toMatchObject({ datasource: 'docker', depName: 'calisti', packageName: 'registry.eticloud.io/smm-charts/smm-operator', versioning: 'semver', currentValue: '1.12.0' });
+      expect(m?.groups).toMatchObject({
+        datasource: 'docker',
+        depName: 'calisti',
+        packageName: 'registry.eticloud.io/smm-charts/smm-operator',
+        versioning: 'semver',
+        currentValue: '1.12.0',
+      });
     }
   });
 });
@@ -58,7 +66,9 @@ describe('the preset', () => {
     const off = presetOf(model).packageRules.find((r) => r.enabled === false)!.matchFileNames;
     const glob = (g: string) => new RegExp(`^${g.replace(/[.]/g, '\\.').replace(/\*\*/g, '.*')}$`);
     const covered = (p: string) => off.some((g) => glob(g).test(p));
-    const versioned = [...tree.keys()].filter((p) => p.startsWith('apps/') || p.startsWith('manifests/') || p.startsWith('components/') || p.startsWith('bootstrap/') || p.startsWith('.github/'));
+    const versioned = [...tree.keys()].filter(
+      (p) => p.startsWith('apps/') || p.startsWith('manifests/') || p.startsWith('components/') || p.startsWith('bootstrap/') || p.startsWith('.github/'),
+    );
     expect(versioned.filter((p) => !covered(p))).toEqual([]);
     expect(covered('charts/smm-operator/values.yaml')).toBe(true);
     expect(covered('calisti.yaml')).toBe(false);
@@ -79,7 +89,10 @@ describe('renovate.json', () => {
   const ours = rendered.get(RENOVATE_CONFIG)!.content;
 
   it('extends the preset in .calisti-gitops when the repo has no Renovate config', () => {
-    expect(JSON.parse(ours)).toEqual({ $schema: 'https://docs.renovatebot.com/renovate-schema.json', extends: ['config:recommended', `local>github-id/calisti-gitops//${RENOVATE_PRESET}`] });
+    expect(JSON.parse(ours)).toEqual({
+      $schema: 'https://docs.renovatebot.com/renovate-schema.json',
+      extends: ['config:recommended', `local>github-id/calisti-gitops//${RENOVATE_PRESET}`],
+    });
     const p = plan({});
     expect(p.writes.map((w) => w.path)).toContain(RENOVATE_CONFIG);
     expect(isGeneratedPath(RENOVATE_CONFIG)).toBe(true);

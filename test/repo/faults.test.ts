@@ -21,7 +21,12 @@ async function repo(): Promise<string> {
 }
 
 const change = (dir: string) =>
-  writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('    network: workload-cluster-2\n', '    network: network2\n').replace('targetRevision: HEAD', 'targetRevision: main'));
+  writeFileSync(
+    join(dir, 'calisti.yaml'),
+    readFileSync(join(dir, 'calisti.yaml'), 'utf8')
+      .replace('    network: workload-cluster-2\n', '    network: network2\n')
+      .replace('targetRevision: HEAD', 'targetRevision: main'),
+  );
 
 describe('crash safety', () => {
   it('a generate killed after any write step recovers to all-before or all-after', async () => {
@@ -30,7 +35,22 @@ describe('crash safety', () => {
     change(ref);
     expect((await cli('generate', '-C', ref)).code).toBe(0);
     const after = snapshot(ref);
-    const steps = JSON.parse((await cli('generate', '-C', await (async () => { const d = await repo(); change(d); return d; })(), '--no-commit', '-o', 'json')).stdout);
+    const steps = JSON.parse(
+      (
+        await cli(
+          'generate',
+          '-C',
+          await (async () => {
+            const d = await repo();
+            change(d);
+            return d;
+          })(),
+          '--no-commit',
+          '-o',
+          'json',
+        )
+      ).stdout,
+    );
     const total = steps.created.length + steps.updated.length + steps.deleted.length + 2; // + state file + commit
     let sawBefore = false;
     let sawAfter = false;
@@ -60,7 +80,10 @@ describe('Ctrl-C', () => {
     const dir = await repo();
     change(dir);
     const before = snapshot(dir);
-    const r = spawnSync(bin, ['generate', '-C', dir], { env: { ...process.env, CALISTI_GITOPS_KILL_AFTER_STEPS: '2', CALISTI_GITOPS_KILL_SIGNAL: 'SIGINT' }, encoding: 'utf8' });
+    const r = spawnSync(bin, ['generate', '-C', dir], {
+      env: { ...process.env, CALISTI_GITOPS_KILL_AFTER_STEPS: '2', CALISTI_GITOPS_KILL_SIGNAL: 'SIGINT' },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(130);
     expect(r.stderr).toMatch(/interrupted \(SIGINT\)\. If it was changing the repo, the next calisti-gitops run there finishes or undoes that change first/);
     const next = await cli('generate', '-C', dir, '--no-commit');
@@ -78,7 +101,10 @@ describe('crash safety of upgrade', () => {
       expect((await cli('init', dir, '-f', model)).code).toBe(0);
       const before = snapshot(dir);
       const head = await headCommit(dir);
-      const r = spawnSync(bin, ['upgrade', '--to', '1.11.0', '--commit', '-C', dir], { env: { ...process.env, CALISTI_GITOPS_KILL_AFTER_STEPS: String(n) }, encoding: 'utf8' });
+      const r = spawnSync(bin, ['upgrade', '--to', '1.11.0', '--commit', '-C', dir], {
+        env: { ...process.env, CALISTI_GITOPS_KILL_AFTER_STEPS: String(n) },
+        encoding: 'utf8',
+      });
       expect(r.signal).toBe('SIGKILL');
       await recover(dir);
       if ((await headCommit(dir)) === head) expect(snapshot(dir)).toEqual(before);

@@ -43,9 +43,7 @@ describe('generate', () => {
   it('commits a model change as one commit and removes what the model no longer produces', async () => {
     const dir = await freshRepo();
     const model = readFileSync(join(dir, 'calisti.yaml'), 'utf8');
-    const one = model
-      .replace(/  - name: workload-cluster-2\n(    .*\n)+/, '')
-      .replace(/    - cluster: workload-cluster-2\n(      .*\n)+/, '');
+    const one = model.replace(/ {2}- name: workload-cluster-2\n( {4}.*\n)+/, '').replace(/ {4}- cluster: workload-cluster-2\n( {6}.*\n)+/, '');
     writeFileSync(join(dir, 'calisti.yaml'), one);
     const r = await cli('generate', '-C', dir, '--allow-destructive', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
@@ -60,13 +58,16 @@ describe('generate', () => {
     expect((await git(dir).raw(['show', '--name-only', '--format=%s', 'HEAD'])).split('\n')[0]).toBe('chore(calisti): generate from calisti.yaml');
   });
 
-  it('keeps a hand edit to a field the model does not change, and merges the model\'s change beside it', async () => {
+  it("keeps a hand edit to a field the model does not change, and merges the model's change beside it", async () => {
     const dir = await freshRepo();
     const f = 'manifests/smm-controlplane/base/control-plane.yaml';
     // By hand: a comment and a tuned field of the ControlPlane.
     writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace('      replicas: 1\n', '      replicas: 3 # tuned by hand\n'));
     // By the model: the istio namespace, which this file also holds.
-    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('clusters:', 'istio:\n  namespace: istio-mesh\nclusters:'));
+    writeFileSync(
+      join(dir, 'calisti.yaml'),
+      readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('clusters:', 'istio:\n  namespace: istio-mesh\nclusters:'),
+    );
     const r = await cli('generate', '-C', dir, '--allow-destructive', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).merged).toEqual([f]);
@@ -84,7 +85,10 @@ describe('generate', () => {
     const dir = await freshRepo();
     const f = 'manifests/smm-controlplane/base/control-plane.yaml';
     writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace('namespace: istio-system', 'namespace: istio-by-hand'));
-    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('clusters:', 'istio:\n  namespace: istio-mesh\nclusters:'));
+    writeFileSync(
+      join(dir, 'calisti.yaml'),
+      readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('clusters:', 'istio:\n  namespace: istio-mesh\nclusters:'),
+    );
     await expectUntouched(dir, async () => {
       const r = await cli('generate', '-C', dir, '--allow-destructive');
       expect(r.code).toBe(1);
@@ -153,7 +157,10 @@ describe('generate', () => {
   it('takes a model from -f, stores it as calisti.yaml and commits it', async () => {
     const dir = await freshRepo();
     const other = join(tempDir(), 'fleet.yaml');
-    writeFileSync(other, readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('meshID', 'meshID').replace('clusters:', 'istio:\n  meshID: mesh7\nclusters:'));
+    writeFileSync(
+      other,
+      readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('meshID', 'meshID').replace('clusters:', 'istio:\n  meshID: mesh7\nclusters:'),
+    );
     const r = await cli('generate', '-C', dir, '-f', other);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(dir, 'calisti.yaml'), 'utf8')).toBe(readFileSync(other, 'utf8'));

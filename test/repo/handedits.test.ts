@@ -58,7 +58,9 @@ describe('hand edits', () => {
     writeFileSync(model, readFileSync(model, 'utf8').replace('clusters:\n', 'clusters:\n  - name: wc-3\n    role: passive\n'));
     const r = await cli('generate', '-C', dir, '--force', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).discarded).toEqual([{ path: APPSET, resource: 'ApplicationSet/argocd/smm-cp-appset', field: 'spec.template.spec.syncPolicy.retry.limit' }]);
+    expect(JSON.parse(r.stdout).discarded).toEqual([
+      { path: APPSET, resource: 'ApplicationSet/argocd/smm-cp-appset', field: 'spec.template.spec.syncPolicy.retry.limit' },
+    ]);
     const text = await cli('generate', '-C', dir, '--force');
     expect(text.code).toBe(0);
   });

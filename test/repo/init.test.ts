@@ -11,7 +11,11 @@ import { parse } from 'yaml';
 import { headCommit } from '../../src/repo/git.js';
 import { cli, snapshot, tempDir } from '../helpers.js';
 
-const gitIn = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } });
+const gitIn = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-C', dir, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' },
+  });
 
 /** What `git clone` of a new GitHub repo "initialized with a README.md" gives. */
 function clone(origin: string, files: Record<string, string> = { 'README.md': '# calisti-gitops\n\nOur fleet.\n' }): string {
@@ -69,10 +73,13 @@ describe('init into an existing repository', () => {
   it('warns when the model names another repository than origin, and about the example URL in a new folder', async () => {
     const dir = clone('https://github.com/acme/other.git');
     const model = join(tempDir(), 'calisti.yaml');
-    writeFileSync(model, readFileSync(join(import.meta.dirname, '../../examples/single-cluster/calisti.yaml'), 'utf8').replace('github-id/calisti-gitops', 'acme/fleet'));
+    writeFileSync(
+      model,
+      readFileSync(join(import.meta.dirname, '../../examples/single-cluster/calisti.yaml'), 'utf8').replace('github-id/calisti-gitops', 'acme/fleet'),
+    );
     const r = await cli('init', dir, '-f', model);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('is not this repository\'s origin https://github.com/acme/other.git');
+    expect(r.stderr).toContain("is not this repository's origin https://github.com/acme/other.git");
     const fresh = await cli('init', join(tempDir(), 'new'));
     expect(fresh.code).toBe(0);
     expect(fresh.stderr).toContain("git.repoURL is the example's https://github.com/github-id/calisti-gitops.git");

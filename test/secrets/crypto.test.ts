@@ -13,7 +13,9 @@ const dir = conformance('sealed-secrets');
 const read = (f: string) => (hasConformance ? readFileSync(`${dir}/${f}`) : Buffer.alloc(0));
 const keyPem = read('key.pem').toString('utf8');
 const certPem = read('cert.pem');
-const vectors: { scope: Scope; namespace: string; name: string; plaintext: string; label: string; ciphertextBase64: string }[] = hasConformance ? JSON.parse(read('vectors.json').toString('utf8')) : [];
+const vectors: { scope: Scope; namespace: string; name: string; plaintext: string; label: string; ciphertextBase64: string }[] = hasConformance
+  ? JSON.parse(read('vectors.json').toString('utf8'))
+  : [];
 
 /** The controller's algorithm, independently: WebCrypto RSA-OAEP(SHA-256, label) then AES-256-GCM with a zero nonce. */
 async function controllerDecrypt(ciphertext: Buffer, label: string): Promise<string> {

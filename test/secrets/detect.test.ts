@@ -13,7 +13,9 @@ import { git } from '../../src/repo/git.js';
 import { cli, conformance, snapshot, tempDir } from '../helpers.js';
 
 const CORPUS = resolve(import.meta.dirname, '../hostile/secrets');
-const FORMS = readdirSync(CORPUS).filter((f) => f !== 'README.md').sort();
+const FORMS = readdirSync(CORPUS)
+  .filter((f) => f !== 'README.md')
+  .sort();
 const CERT = conformance('sealed-secrets', 'cert.pem');
 
 /** The corpus files that hold the value in a form diff can show (generator env files are not manifests). */
@@ -33,12 +35,21 @@ async function repoWithCorpus(): Promise<string> {
 describe('the secret detector', () => {
   it('finds every plaintext form of the hostile corpus', () => {
     const found = plaintextSecrets(CORPUS).map((f) => f.split(/[/ ]/)[0]);
-    expect(FORMS.every((f) => found.includes(f)), `missed: ${FORMS.filter((f) => !found.includes(f)).join(', ')}`).toBe(true);
+    expect(
+      FORMS.every((f) => found.includes(f)),
+      `missed: ${FORMS.filter((f) => !found.includes(f)).join(', ')}`,
+    ).toBe(true);
   });
 
   it.each([
-    ['a generated placeholder', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: p\n  annotations:\n    calisti-gitops.io/placeholder: x\nstringData:\n  .dockerconfigjson: \'{"auths":{}}\'\n'],
-    ['a chart repository placeholder', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: p\n  annotations:\n    calisti-gitops.io/placeholder: x\nstringData:\n  name: c\n  type: helm\n  url: oci://r\n  enableOCI: "true"\n'],
+    [
+      'a generated placeholder',
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: p\n  annotations:\n    calisti-gitops.io/placeholder: x\nstringData:\n  .dockerconfigjson: \'{"auths":{}}\'\n',
+    ],
+    [
+      'a chart repository placeholder',
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: p\n  annotations:\n    calisti-gitops.io/placeholder: x\nstringData:\n  name: c\n  type: helm\n  url: oci://r\n  enableOCI: "true"\n',
+    ],
     ['a Secret with empty values', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: e\ndata:\n  password: ""\n'],
     ['a ConfigMap with a password key', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  password: visible\n'],
     ['a SealedSecret', 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\nspec:\n  encryptedData:\n    password: AgB0\n'],
@@ -74,7 +85,11 @@ describe('commands against the corpus', () => {
   it.skipIf(!existsSync(CERT))('seal refuses every form and prints no value', async () => {
     const dir = await repoWithCorpus();
     let out = '';
-    const code = await run(['seal', '--cert', CERT, '-C', dir], { out: (s) => (out += s), err: (s) => (out += s) }, { CALISTI_USERNAME: 'u', CALISTI_PASSWORD: 'p4ss-word' });
+    const code = await run(
+      ['seal', '--cert', CERT, '-C', dir],
+      { out: (s) => (out += s), err: (s) => (out += s) },
+      { CALISTI_USERNAME: 'u', CALISTI_PASSWORD: 'p4ss-word' },
+    );
     expect(code).toBe(1);
     for (const f of FORMS) expect(out).toContain(`extra/${f}`);
     expect(out).not.toMatch(/leak-\d/);
@@ -84,8 +99,14 @@ describe('commands against the corpus', () => {
     const dir = await repoWithCorpus();
     const v = await cli('validate', '-C', dir, '-o', 'json', '--no-cache');
     expect(v.code).toBe(1);
-    const files = JSON.parse(v.stdout).findings.filter((f: { rule: string }) => f.rule === 'secret/plaintext').map((f: { file: string }) => f.file);
-    for (const f of FORMS) expect(files.some((x: string) => x.startsWith(`extra/${f}`)), f).toBe(true);
+    const files = JSON.parse(v.stdout)
+      .findings.filter((f: { rule: string }) => f.rule === 'secret/plaintext')
+      .map((f: { file: string }) => f.file);
+    for (const f of FORMS)
+      expect(
+        files.some((x: string) => x.startsWith(`extra/${f}`)),
+        f,
+      ).toBe(true);
     expect(v.stdout + v.stderr).not.toMatch(/leak-\d/);
   });
 
@@ -116,7 +137,11 @@ describe('commands against the corpus', () => {
     const dir = join(tempDir(), 'repo');
     expect((await cli('init', dir)).code).toBe(0);
     const f = join(dir, 'manifests/smm-operator/overlays/workload-cluster-2/registry-pull-secret.yaml');
-    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, stringData: { password: 'leak-md-1' } }] };
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' }, stringData: { password: 'leak-md-1' } }],
+    };
     writeFileSync(f, JSON.stringify(list));
     const r = await cli('diff', '-C', dir, '-o', 'markdown');
     expect(r.stdout).not.toContain('leak-md-1');

@@ -20,7 +20,12 @@ const CRDS = CRD_ARGS;
 async function runSeal(...args: string[]) {
   let out = '';
   const io = { out: (s: string) => (out += s), err: (s: string) => (out += s) };
-  const code = await run(['seal', ...args], io, { CALISTI_USERNAME: USER, CALISTI_PASSWORD: PASS, CALISTI_GIT_USERNAME: GIT_USER, CALISTI_GIT_PASSWORD: GIT_TOKEN });
+  const code = await run(['seal', ...args], io, {
+    CALISTI_USERNAME: USER,
+    CALISTI_PASSWORD: PASS,
+    CALISTI_GIT_USERNAME: GIT_USER,
+    CALISTI_GIT_PASSWORD: GIT_TOKEN,
+  });
   return { code, out };
 }
 
@@ -51,13 +56,22 @@ describeWithConformance('seal', () => {
     // What landed decrypts, with the test key, to a docker config for the registry.
     const s = parseYamlDocs(readFileSync(join(dir, 'manifests/smm-operator/overlays/workload-cluster-2/registry-pull-secret.yaml'), 'utf8'))[0]!;
     expect(s.kind).toBe('SealedSecret');
-    const plain = unseal(KEY, Buffer.from(s.spec.encryptedData['.dockerconfigjson'], 'base64'), oaepLabel('strict', s.metadata.namespace, s.metadata.name)).toString();
-    expect(JSON.parse(plain).auths['registry.eticloud.io']).toEqual({ username: USER, password: PASS, auth: Buffer.from(`${USER}:${PASS}`).toString('base64') });
+    const plain = unseal(
+      KEY,
+      Buffer.from(s.spec.encryptedData['.dockerconfigjson'], 'base64'),
+      oaepLabel('strict', s.metadata.namespace, s.metadata.name),
+    ).toString();
+    expect(JSON.parse(plain).auths['registry.eticloud.io']).toEqual({
+      username: USER,
+      password: PASS,
+      auth: Buffer.from(`${USER}:${PASS}`).toString('base64'),
+    });
     const repoSecret = parseYamlDocs(readFileSync(join(dir, 'bootstrap/chart-repository.yaml'), 'utf8'))[0]!;
     expect(repoSecret.spec.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repository' });
     const gitSecret = parseYamlDocs(readFileSync(join(dir, 'bootstrap/git-repository.yaml'), 'utf8'))[0]!;
     expect(gitSecret.spec.template.metadata.labels).toEqual({ 'argocd.argoproj.io/secret-type': 'repository' });
-    const field = (k: string) => unseal(KEY, Buffer.from(gitSecret.spec.encryptedData[k], 'base64'), oaepLabel('strict', 'argocd', 'calisti-gitops-repository')).toString();
+    const field = (k: string) =>
+      unseal(KEY, Buffer.from(gitSecret.spec.encryptedData[k], 'base64'), oaepLabel('strict', 'argocd', 'calisti-gitops-repository')).toString();
     expect(['type', 'url', 'username', 'password'].map(field)).toEqual(['git', 'https://github.com/github-id/calisti-gitops.git', GIT_USER, GIT_TOKEN]);
 
     // generate keeps sealed values byte for byte.
@@ -72,7 +86,9 @@ describeWithConformance('seal', () => {
     expect((await runSeal('--cert', CERT, '-C', dir, '--commit')).code).toBe(0);
     const store = () => parse(readFileSync(join(dir, 'sealed-secrets.yaml'), 'utf8')).secrets as { cluster: string; encryptedData: Record<string, string> }[];
     const first = store();
-    expect((await runSeal('--cert', CERT, '-C', dir, '--cluster', 'workload-cluster-1', '--target', 'registry', '--scope', 'namespace-wide', '--commit')).code).toBe(0);
+    expect(
+      (await runSeal('--cert', CERT, '-C', dir, '--cluster', 'workload-cluster-1', '--target', 'registry', '--scope', 'namespace-wide', '--commit')).code,
+    ).toBe(0);
     const second = store();
     for (const e of second) {
       const old = first.find((f) => f.cluster === e.cluster)!;
@@ -82,13 +98,18 @@ describeWithConformance('seal', () => {
     const s = parseYamlDocs(readFileSync(join(dir, 'manifests/smm-operator/overlays/workload-cluster-1/registry-pull-secret.yaml'), 'utf8'))[0]!;
     expect(s.metadata.annotations['sealedsecrets.bitnami.com/namespace-wide']).toBe('true');
     expect(s.spec.template.metadata.annotations['sealedsecrets.bitnami.com/namespace-wide']).toBe('true');
-    expect(unseal(KEY, Buffer.from(s.spec.encryptedData['.dockerconfigjson'], 'base64'), oaepLabel('namespace-wide', 'smm-registry-access', '')).toString()).toContain(PASS);
+    expect(
+      unseal(KEY, Buffer.from(s.spec.encryptedData['.dockerconfigjson'], 'base64'), oaepLabel('namespace-wide', 'smm-registry-access', '')).toString(),
+    ).toContain(PASS);
   });
 
   it('refuses a repo with a plaintext credential (leak guard) without echoing it', async () => {
     const dir = join(tempDir(), 'repo');
     expect((await cli('init', dir)).code).toBe(0);
-    writeFileSync(join(dir, 'manifests/smm-operator/overlays/workload-cluster-1/extra.yaml'), `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  password: ${PASS}\n`);
+    writeFileSync(
+      join(dir, 'manifests/smm-operator/overlays/workload-cluster-1/extra.yaml'),
+      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\nstringData:\n  password: ${PASS}\n`,
+    );
     const before = snapshot(dir);
     const g = await cli('generate', '-C', dir);
     expect(g.code).toBe(1);
@@ -115,13 +136,21 @@ describeWithConformance('seal', () => {
     writeFileSync(pw, `${PASS}\n`);
     let printed = '';
     const capture = (s: string) => void (printed += s);
-    const fromFile = await run(['seal', '--cert', CERT, '-C', dir, '--password-file', pw, '--target', 'registry'], { out: capture, err: capture }, { CALISTI_USERNAME: USER });
+    const fromFile = await run(
+      ['seal', '--cert', CERT, '-C', dir, '--password-file', pw, '--target', 'registry'],
+      { out: capture, err: capture },
+      { CALISTI_USERNAME: USER },
+    );
     expect(fromFile).toBe(0);
     expect(printed).toMatch(/sealed smm-registry-access/);
     expect(printed).not.toContain(PASS);
     expect(listFiles(dir)).toContain('sealed-secrets.yaml');
     // One piped password cannot serve two kinds of credentials.
-    const both = await run(['seal', '--cert', CERT, '-C', dir, '--password-file', pw, '--target', 'registry,git-repository'], { out: capture, err: capture }, { CALISTI_USERNAME: USER, CALISTI_GIT_USERNAME: GIT_USER });
+    const both = await run(
+      ['seal', '--cert', CERT, '-C', dir, '--password-file', pw, '--target', 'registry,git-repository'],
+      { out: capture, err: capture },
+      { CALISTI_USERNAME: USER, CALISTI_GIT_USERNAME: GIT_USER },
+    );
     expect(both).toBe(2);
   });
 
@@ -131,9 +160,14 @@ describeWithConformance('seal', () => {
     const before = snapshot(dir);
     let printed = '';
     const capture = (s: string) => void (printed += s);
-    expect(await run(['seal', '--cert', CERT, '-C', dir, '--target', 'git-repository'], { out: capture, err: capture }, { CALISTI_GIT_USERNAME: GIT_USER })).toBe(1);
+    expect(
+      await run(['seal', '--cert', CERT, '-C', dir, '--target', 'git-repository'], { out: capture, err: capture }, { CALISTI_GIT_USERNAME: GIT_USER }),
+    ).toBe(1);
     expect(printed).toContain('CALISTI_GIT_PASSWORD is not set');
-    writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('https://github.com/github-id/calisti-gitops.git', 'git@github.com:github-id/calisti-gitops.git'));
+    writeFileSync(
+      join(dir, 'calisti.yaml'),
+      readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('https://github.com/github-id/calisti-gitops.git', 'git@github.com:github-id/calisti-gitops.git'),
+    );
     const ssh = await runSeal('--cert', CERT, '-C', dir, '--target', 'git-repository');
     expect(ssh.code).toBe(1);
     expect(ssh.out).toContain('is not https');
@@ -141,12 +175,13 @@ describeWithConformance('seal', () => {
     writeFileSync(join(dir, 'calisti.yaml'), before.get('calisti.yaml')!);
     expect(snapshot(dir)).toEqual(before);
   });
-  it('seals the dashboard\'s OIDC client secret: a merge patch in a SealedSecret and the Job that applies it; nothing in clear', async () => {
+  it("seals the dashboard's OIDC client secret: a merge patch in a SealedSecret and the Job that applies it; nothing in clear", async () => {
     const CLIENT_SECRET = 'oidc-Zq7-client-secret';
     const dir = join(tempDir(), 'repo');
     const model = join(tempDir(), 'calisti.yaml');
     const example = readFileSync(join(import.meta.dirname, '../../examples/multi-cluster/calisti.yaml'), 'utf8');
-    const oidc = '      hostname: smm.example.org\n      tls: {letsEncrypt: true}\n      oidc: {issuerURL: https://dex.example.org, clientID: smm, kubectlImage: "registry.example.org/tools/kubectl:1.24.17"}\n';
+    const oidc =
+      '      hostname: smm.example.org\n      tls: {letsEncrypt: true}\n      oidc: {issuerURL: https://dex.example.org, clientID: smm, kubectlImage: "registry.example.org/tools/kubectl:1.24.17"}\n';
     writeFileSync(model, example.replace('      expose: true\n      anonymous: true\n', `      expose: true\n${oidc}`));
     expect((await cli('init', dir, '-f', model)).code).toBe(0);
     const placeholder = await cli('validate', '-C', dir, '-o', 'json', ...CRDS);
@@ -155,14 +190,25 @@ describeWithConformance('seal', () => {
     // The secret from the environment, never an argument; only its sealed patch is written.
     let printed = '';
     const capture = (t: string) => void (printed += t);
-    expect(await run(['seal', '--cert', CERT, '-C', dir, '--target', 'oidc', '--commit'], { out: capture, err: capture }, { CALISTI_OIDC_CLIENT_SECRET: CLIENT_SECRET }), printed).toBe(0);
+    expect(
+      await run(
+        ['seal', '--cert', CERT, '-C', dir, '--target', 'oidc', '--commit'],
+        { out: capture, err: capture },
+        { CALISTI_OIDC_CLIENT_SECRET: CLIENT_SECRET },
+      ),
+      printed,
+    ).toBe(0);
     expect(printed).toContain('sealed smm-registry-access/smm-oidc-client-secret for workload-cluster-1');
     expect(printed).not.toContain(CLIENT_SECRET);
     expect(everything(dir)).not.toContain(CLIENT_SECRET);
     const overlay = 'manifests/smm-controlplane/overlays/workload-cluster-1';
     const s = parseYamlDocs(readFileSync(join(dir, overlay, 'oidc-client-secret.yaml'), 'utf8'))[0]!;
     expect(s.kind).toBe('SealedSecret');
-    const patch = unseal(KEY, Buffer.from(s.spec.encryptedData['patch.json'], 'base64'), oaepLabel('strict', 'smm-registry-access', 'smm-oidc-client-secret')).toString();
+    const patch = unseal(
+      KEY,
+      Buffer.from(s.spec.encryptedData['patch.json'], 'base64'),
+      oaepLabel('strict', 'smm-registry-access', 'smm-oidc-client-secret'),
+    ).toString();
     expect(JSON.parse(patch)).toEqual({ spec: { smm: { auth: { oidc: { client: { secret: CLIENT_SECRET } } } } } });
     expect(listFiles(dir)).toContain(`${overlay}/oidc-job.yaml`);
     const v = await cli('validate', '-C', dir, '-o', 'json', ...CRDS);
@@ -170,7 +216,11 @@ describeWithConformance('seal', () => {
     expect(v.stdout).not.toContain('seal --target oidc');
 
     // A cluster without OIDC, or no secret at all, is refused with the way out.
-    const none = await run(['seal', '--cert', CERT, '-C', dir, '--target', 'oidc', '--cluster', 'workload-cluster-2'], { out: capture, err: capture }, { CALISTI_OIDC_CLIENT_SECRET: CLIENT_SECRET });
+    const none = await run(
+      ['seal', '--cert', CERT, '-C', dir, '--target', 'oidc', '--cluster', 'workload-cluster-2'],
+      { out: capture, err: capture },
+      { CALISTI_OIDC_CLIENT_SECRET: CLIENT_SECRET },
+    );
     expect(none).toBe(1);
     expect(printed).toContain('no dashboard.oidc in calisti.yaml for cluster(s) workload-cluster-2');
     expect(await run(['seal', '--cert', CERT, '-C', dir, '--target', 'oidc'], { out: capture, err: capture }, {})).toBe(1);

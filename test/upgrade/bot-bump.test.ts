@@ -10,7 +10,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { versionBump } from '../../src/upgrade/bot-bump.js';
 import { cli, tempDir } from '../helpers.js';
 
-const gitIn = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' });
+const gitIn = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { encoding: 'utf8' });
 /** What Renovate's regex manager writes: the version string replaced in place. */
 const renovateBump = (repo: string, from: string, to: string) => {
   const file = join(repo, 'calisti.yaml');
@@ -54,7 +55,9 @@ describe('a Renovate pull request bumping calisti.version', () => {
     gitIn(repo, 'add', '-A');
     gitIn(repo, 'commit', '-qm', 'Update calisti to v1.11.0');
     const v = await cli('validate', '-C', repo, '--base', 'HEAD~1', '-q', '-o', 'json');
-    expect((JSON.parse(v.stdout) as Findings).findings.filter((f) => f.rule === 'upgrade/path' || f.rule === 'model/drift' || f.rule === 'version/mismatch')).toEqual([]);
+    expect(
+      (JSON.parse(v.stdout) as Findings).findings.filter((f) => f.rule === 'upgrade/path' || f.rule === 'model/drift' || f.rule === 'version/mismatch'),
+    ).toEqual([]);
   }, 120_000);
 
   it('hosted: validate fails the bare bump and names the command; running it on the branch makes the step', async () => {
@@ -72,6 +75,8 @@ describe('a Renovate pull request bumping calisti.version', () => {
     expect(u.code, u.stderr).toBe(0);
     expect(gitIn(repo, 'status', '--porcelain')).toBe('');
     const after = await cli('validate', '-C', repo, '--base', 'main', '-q', '-o', 'json');
-    expect((JSON.parse(after.stdout) as Findings).findings.filter((f) => f.rule === 'upgrade/path' || f.rule === 'model/drift' || f.rule === 'version/mismatch')).toEqual([]);
+    expect(
+      (JSON.parse(after.stdout) as Findings).findings.filter((f) => f.rule === 'upgrade/path' || f.rule === 'model/drift' || f.rule === 'version/mismatch'),
+    ).toEqual([]);
   }, 120_000);
 });

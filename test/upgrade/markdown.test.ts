@@ -29,7 +29,9 @@ describe('upgrade -o markdown', () => {
     const fileDiff = /<details><summary>File diff<\/summary>[\s\S]*?<\/details>\n/;
     expect(md).toMatch(fileDiff);
     expect(md).toMatch(/````diff\n--- a\/[\s\S]*\n--- a\/apps\/smm-operator\/app-set.yaml\n/);
-    await expect(md.replace(fileDiff, '<details><summary>File diff</summary> (left out of the golden) </details>\n')).toMatchFileSnapshot(join(toolkitRoot, 'test', 'golden', 'upgrade', 'active-active-1.10-1.11.md'));
+    await expect(md.replace(fileDiff, '<details><summary>File diff</summary> (left out of the golden) </details>\n')).toMatchFileSnapshot(
+      join(toolkitRoot, 'test', 'golden', 'upgrade', 'active-active-1.10-1.11.md'),
+    );
 
     const blocks = [...md.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
     expect(blocks).toHaveLength(2);

@@ -17,7 +17,8 @@ import { checkTransition } from '../../src/upgrade/transition.js';
 import { cli, CRD_ARGS, parseYamlDocs, snapshot, tempDir } from '../helpers.js';
 
 const RINGS = 'rings:\n  - { name: canary, clusters: [workload-cluster-1] }\n  - { name: rest, clusters: [workload-cluster-2] }\n';
-const modelAt = (version: string, rings = RINGS) => `${readFileSync(join(examplesDir, 'multi-cluster', 'calisti.yaml'), 'utf8').replace('version: 1.12.0', `version: ${version}`)}${rings}`;
+const modelAt = (version: string, rings = RINGS) =>
+  `${readFileSync(join(examplesDir, 'multi-cluster', 'calisti.yaml'), 'utf8').replace('version: 1.12.0', `version: ${version}`)}${rings}`;
 
 async function repoAt(version: string): Promise<string> {
   const model = join(tempDir(), 'calisti.yaml');
@@ -31,7 +32,10 @@ async function repoAt(version: string): Promise<string> {
 const icps = async (dir: string, cluster: string) => {
   const b = await kustomizeBuild(findKustomize(), join(dir, 'manifests/smm-controlplane/overlays', cluster));
   expect(b.ok, b.stderr).toBe(true);
-  return parseYamlDocs(b.yaml).filter((o) => o.kind === 'IstioControlPlane').map((o) => `${o.metadata.name}@${o.spec.version}`).sort();
+  return parseYamlDocs(b.yaml)
+    .filter((o) => o.kind === 'IstioControlPlane')
+    .map((o) => `${o.metadata.name}@${o.spec.version}`)
+    .sort();
 };
 
 describe('rings', () => {
@@ -52,15 +56,24 @@ describe('rings', () => {
     expect((await icps(dir, 'workload-cluster-2')).length).toBe(1);
     const set = parse(readFileSync(join(dir, 'apps/smm-operator/app-set.yaml'), 'utf8'));
     expect(set.spec.template.spec.sources[0].targetRevision).toBe('{{chartVersion}}');
-    expect(set.spec.generators[0].list.elements.map((e: Record<string, string>) => `${e.cluster}=${e.chartVersion}`)).toEqual(['workload-cluster-1=1.11.0', 'workload-cluster-2=1.10.0']);
+    expect(set.spec.generators[0].list.elements.map((e: Record<string, string>) => `${e.cluster}=${e.chartVersion}`)).toEqual([
+      'workload-cluster-1=1.11.0',
+      'workload-cluster-2=1.10.0',
+    ]);
     const mid = await cli('validate', '-C', dir, '-o', 'json', ...CRD_ARGS);
-    expect(JSON.parse(mid.stdout).findings.filter((f: { severity: string }) => f.severity === 'error'), mid.stderr).toEqual([]);
+    expect(
+      JSON.parse(mid.stdout).findings.filter((f: { severity: string }) => f.severity === 'error'),
+      mid.stderr,
+    ).toEqual([]);
 
     const rest = await cli('upgrade', '--to', '1.11.0', '--ring', 'rest', '-C', dir, '--commit');
     expect(rest.code, rest.stderr).toBe(0);
     const done = parse(readFileSync(join(dir, 'calisti.yaml'), 'utf8'));
     expect(done.calisti.version).toBe('1.11.0');
-    expect(done.rings).toEqual([{ name: 'canary', clusters: ['workload-cluster-1'] }, { name: 'rest', clusters: ['workload-cluster-2'] }]);
+    expect(done.rings).toEqual([
+      { name: 'canary', clusters: ['workload-cluster-1'] },
+      { name: 'rest', clusters: ['workload-cluster-2'] },
+    ]);
     expect(Object.keys(snapshot(dir)).some((p) => p.includes('base-1.'))).toBe(false);
     expect(readFileSync(join(dir, 'apps/smm-operator/app-set.yaml'), 'utf8')).toContain('targetRevision: 1.11.0');
     expect((await git(dir).raw(['log', '--format=%s'])).trim().split('\n').slice(0, 2)).toEqual([
@@ -84,8 +97,18 @@ describe('rings', () => {
   });
 
   it.each([
-    ['a ring two minors ahead', RINGS.replace('clusters: [workload-cluster-1] }', 'clusters: [workload-cluster-1], version: 1.12.0 }'), '1.10.0', 'rings[0].version'],
-    ['a ring behind calisti.version', RINGS.replace('clusters: [workload-cluster-1] }', 'clusters: [workload-cluster-1], version: 1.10.0 }'), '1.11.0', 'rings[0].version'],
+    [
+      'a ring two minors ahead',
+      RINGS.replace('clusters: [workload-cluster-1] }', 'clusters: [workload-cluster-1], version: 1.12.0 }'),
+      '1.10.0',
+      'rings[0].version',
+    ],
+    [
+      'a ring behind calisti.version',
+      RINGS.replace('clusters: [workload-cluster-1] }', 'clusters: [workload-cluster-1], version: 1.10.0 }'),
+      '1.11.0',
+      'rings[0].version',
+    ],
     ['a cluster in two rings', RINGS.replace('[workload-cluster-2]', '[workload-cluster-2, workload-cluster-1]'), '1.11.0', 'rings[1].clusters[1]'],
     ['an unknown cluster', RINGS.replace('[workload-cluster-2]', '[workload-cluster-3]'), '1.11.0', 'rings[1].clusters[0]'],
   ])('the model refuses %s', (_what, rings, version, path) => {
@@ -100,12 +123,23 @@ describe('rings', () => {
 
   it('the upgrade rules accept a fleet mid-rollout and refuse a ring jumping a minor', () => {
     const before = parseFleet(modelAt('1.10.0'));
-    const canary = parseFleet(modelAt('1.10.0', RINGS.replace('clusters: [workload-cluster-1] }', 'clusters: [workload-cluster-1], version: 1.11.0 }')).replace('clusters:\n', 'istio: { revisions: [cp-v113x] }\nclusters:\n'));
+    const canary = parseFleet(
+      modelAt('1.10.0', RINGS.replace('clusters: [workload-cluster-1] }', 'clusters: [workload-cluster-1], version: 1.11.0 }')).replace(
+        'clusters:\n',
+        'istio: { revisions: [cp-v113x] }\nclusters:\n',
+      ),
+    );
     expect(checkTransition(before, canary)).toEqual([]);
     const back = parseFleet(modelAt('1.10.0'));
-    expect(checkTransition(canary, back).map((p) => p.message).join('\n')).toContain('cluster workload-cluster-1: 1.11.0 -> 1.10.0: downgrades are not supported');
+    expect(
+      checkTransition(canary, back)
+        .map((p) => p.message)
+        .join('\n'),
+    ).toContain('cluster workload-cluster-1: 1.11.0 -> 1.10.0: downgrades are not supported');
     // The canary swapping Istio in place (no old control plane kept) is refused, for its clusters.
     const swap = parseFleet(modelAt('1.10.0', RINGS.replace('clusters: [workload-cluster-1] }', 'clusters: [workload-cluster-1], version: 1.11.0 }')));
-    expect(checkTransition(before, swap).map((p) => p.message)).toEqual(['Istio control plane cp-v113x leaves the fleet while demo app (smm-demo on workload-cluster-1) still uses it: an in-place Istio swap with no canary']);
+    expect(checkTransition(before, swap).map((p) => p.message)).toEqual([
+      'Istio control plane cp-v113x leaves the fleet while demo app (smm-demo on workload-cluster-1) still uses it: an in-place Istio swap with no canary',
+    ]);
   });
 });

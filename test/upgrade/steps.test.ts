@@ -17,20 +17,36 @@ const plan = (from: string, to: string, model = multi): Record<string, StepPlan>
 
 describe('upgrade steps', () => {
   it.each([
-    ['1.11.0', '1.12.0', 'same Istio minor: only the version changes; sidecars restart', [{ op: 'set', path: ['calisti', 'version'], value: '1.12.0' }], /restart workloads for the new proxy/],
-    ['1.10.0', '1.11.0', 'new Istio minor: the old control plane stays and the demo namespace is pinned to it', [
-      { op: 'set', path: ['calisti', 'version'], value: '1.11.0' },
-      { op: 'append', path: ['istio', 'revisions'], value: 'cp-v113x' },
-      { op: 'set', path: ['demoApp', 'revision'], value: 'cp-v113x' },
-    ], /istio prune/],
+    [
+      '1.11.0',
+      '1.12.0',
+      'same Istio minor: only the version changes; sidecars restart',
+      [{ op: 'set', path: ['calisti', 'version'], value: '1.12.0' }],
+      /restart workloads for the new proxy/,
+    ],
+    [
+      '1.10.0',
+      '1.11.0',
+      'new Istio minor: the old control plane stays and the demo namespace is pinned to it',
+      [
+        { op: 'set', path: ['calisti', 'version'], value: '1.11.0' },
+        { op: 'append', path: ['istio', 'revisions'], value: 'cp-v113x' },
+        { op: 'set', path: ['demoApp', 'revision'], value: 'cp-v113x' },
+      ],
+      /istio prune/,
+    ],
   ])('%s -> %s: %s', (from, to, _what, changes, followUp) => {
     const plans = plan(from, to);
     expect(Object.values(plans).flatMap((p) => p.changes)).toEqual(changes);
-    expect(Object.values(plans).flatMap((p) => p.followUps).join('\n')).toMatch(followUp);
+    expect(
+      Object.values(plans)
+        .flatMap((p) => p.followUps)
+        .join('\n'),
+    ).toMatch(followUp);
     expect(plans['vendored-chart']!.pullChart).toBeUndefined();
   });
 
-  it('a vendored chart is pulled at the new release\'s version (when helm exists) or refused before anything is planned', () => {
+  it("a vendored chart is pulled at the new release's version (when helm exists) or refused before anything is planned", () => {
     const vendored = multi.replace('  version: 1.12.0\n', '  version: 1.12.0\n  chart: vendored\n');
     let plans: Record<string, StepPlan> | undefined;
     try {
@@ -39,6 +55,10 @@ describe('upgrade steps', () => {
       expect((e as Error).message).toContain('helm is not installed');
       return;
     }
-    expect(plans['vendored-chart']!.pullChart).toEqual({ repository: blueprintFor('1.12.0').chart.repository, name: blueprintFor('1.12.0').chart.name, version: blueprintFor('1.12.0').chart.version });
+    expect(plans['vendored-chart']!.pullChart).toEqual({
+      repository: blueprintFor('1.12.0').chart.repository,
+      name: blueprintFor('1.12.0').chart.name,
+      version: blueprintFor('1.12.0').chart.version,
+    });
   });
 });

@@ -11,8 +11,13 @@ describe('built-in kinds', () => {
 
   it('report a misspelt field and a wrong type, and accept a valid object', async () => {
     const m = await loadBuiltinModels();
-    expect(checkBuiltin(m, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', lables: {} } })).toEqual([{ path: 'metadata.lables', message: 'unknown field: the API server would drop it silently', kind: 'unknown-field' }]);
-    expect(checkBuiltin(m, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a' }, spec: { replicas: 'two' } })![0]).toMatchObject({ path: 'spec.replicas', kind: 'invalid' });
+    expect(checkBuiltin(m, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', lables: {} } })).toEqual([
+      { path: 'metadata.lables', message: 'unknown field: the API server would drop it silently', kind: 'unknown-field' },
+    ]);
+    expect(checkBuiltin(m, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a' }, spec: { replicas: 'two' } })![0]).toMatchObject({
+      path: 'spec.replicas',
+      kind: 'invalid',
+    });
     expect(checkBuiltin(m, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } })).toEqual([]);
     expect(checkBuiltin(m, { apiVersion: 'v1', kind: 'NoSuchKind' })).toBeUndefined();
   });

@@ -22,7 +22,9 @@ async function repoWith(model: string): Promise<string> {
 
 describe('fleet names and paths', () => {
   it('a cluster Argo CD knows by another name keeps its checks, under the fleet name', async () => {
-    const dir = await repoWith(example().replace('  - name: workload-cluster-1\n', '  - name: workload-cluster-1\n    argocd:\n      name: arn-aws-eks-eu-west-1-prod\n'));
+    const dir = await repoWith(
+      example().replace('  - name: workload-cluster-1\n', '  - name: workload-cluster-1\n    argocd:\n      name: arn-aws-eks-eu-west-1-prod\n'),
+    );
     const r = await cli('validate', '-C', dir, '-o', 'json');
     const found = rules(r.stdout);
     expect(found).not.toContain('app/destination-unknown');

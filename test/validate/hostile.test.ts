@@ -44,10 +44,18 @@ describe('remote resources', () => {
     try {
       const dir = await initRepo();
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cm.yaml`;
-      writeFileSync(join(dir, OVERLAY, 'kustomization.yaml'), `resources:\n  - registry-pull-secret.yaml\n  - ${url}\n  - github.com/example/repo//base?ref=v1\n`);
+      writeFileSync(
+        join(dir, OVERLAY, 'kustomization.yaml'),
+        `resources:\n  - registry-pull-secret.yaml\n  - ${url}\n  - github.com/example/repo//base?ref=v1\n`,
+      );
       const r = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
       expect(rules(r)).toContain('kustomize/remote-resource');
-      expect(r.findings.filter((f) => f.rule === 'kustomize/remote-resource').map((f) => f.message).join(' ')).toMatch(/127\.0\.0\.1|github\.com/);
+      expect(
+        r.findings
+          .filter((f) => f.rule === 'kustomize/remote-resource')
+          .map((f) => f.message)
+          .join(' '),
+      ).toMatch(/127\.0\.0\.1|github\.com/);
       expect(requests).toBe(0);
       writeFileSync(join(dir, OVERLAY, 'kustomization.yaml'), `resources:\n  - registry-pull-secret.yaml\n  - ${url}\n`);
       const allowed = await runValidate({ dir, strict: false, crds: [], cacheDir: null, allowRemote: true });
@@ -84,13 +92,19 @@ describe('repo URLs', () => {
   it('a source spelled differently is still built; a foreign source gets a finding', async () => {
     const dir = await initRepo();
     const appset = join(dir, 'apps/demo-app/app-set.yaml');
-    writeFileSync(appset, readFileSync(appset, 'utf8').replace('https://github.com/github-id/calisti-gitops.git', 'HTTPS://github.com/GitHub-ID/calisti-gitops/'));
+    writeFileSync(
+      appset,
+      readFileSync(appset, 'utf8').replace('https://github.com/github-id/calisti-gitops.git', 'HTTPS://github.com/GitHub-ID/calisti-gitops/'),
+    );
     // A broken overlay: only a build finds it.
     writeFileSync(join(dir, 'manifests/demo-app/overlays/workload-cluster-1/kustomization.yaml'), 'resources:\n  - missing.yaml\n');
     const r = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
     expect(r.findings.some((f) => f.rule === 'kustomize/build-failed' && f.application?.includes('demo-app'))).toBe(true);
 
-    writeFileSync(appset, readFileSync(appset, 'utf8').replace('HTTPS://github.com/GitHub-ID/calisti-gitops/', 'https://github.com/someone-else/calisti-gitops.git'));
+    writeFileSync(
+      appset,
+      readFileSync(appset, 'utf8').replace('HTTPS://github.com/GitHub-ID/calisti-gitops/', 'https://github.com/someone-else/calisti-gitops.git'),
+    );
     const foreign = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
     expect(rules(foreign)).toContain('app/source-not-checked');
   });
@@ -179,13 +193,21 @@ describe('files that never end', () => {
     const t0 = Date.now();
     const r = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
     expect(Date.now() - t0).toBeLessThan(60_000);
-    expect(r.findings.filter((f) => f.rule === 'kustomize/unsafe-input').map((f) => f.message).join(' ')).toMatch(/zero\.yaml/);
+    expect(
+      r.findings
+        .filter((f) => f.rule === 'kustomize/unsafe-input')
+        .map((f) => f.message)
+        .join(' '),
+    ).toMatch(/zero\.yaml/);
   }, 90_000);
 
   it('an 11 MB YAML file is refused quickly with a clear finding', async () => {
     const dir = await initRepo();
     const line = '  key: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\n';
-    writeFileSync(join(dir, 'apps/big.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${line.repeat(Math.ceil((11 * 1024 * 1024) / line.length))}`);
+    writeFileSync(
+      join(dir, 'apps/big.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n${line.repeat(Math.ceil((11 * 1024 * 1024) / line.length))}`,
+    );
     const t0 = Date.now();
     const r = await runValidate({ dir, strict: false, crds: [], cacheDir: null });
     expect(Date.now() - t0).toBeLessThan(30_000);

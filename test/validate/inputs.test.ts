@@ -18,7 +18,10 @@ describe('build inputs', () => {
   it('include every path field kustomize reads, configurations too', () => {
     const root = tree({
       'o/kustomization.yaml': 'resources: [cm.yaml]\nconfigurations: [names.yaml]\ncrds: [crd.yaml]\nreplacements:\n  - path: r.yaml\n',
-      'o/cm.yaml': 'x', 'o/names.yaml': 'y', 'o/crd.yaml': 'z', 'o/r.yaml': 'w',
+      'o/cm.yaml': 'x',
+      'o/names.yaml': 'y',
+      'o/crd.yaml': 'z',
+      'o/r.yaml': 'w',
     });
     expect(kustomizationInputs(root, 'o')!.sort()).toEqual(['o/cm.yaml', 'o/crd.yaml', 'o/kustomization.yaml', 'o/names.yaml', 'o/r.yaml']);
     const before = buildKey(root, 'o', '');
@@ -39,7 +42,11 @@ describe('build hazards', () => {
   });
 
   it('symlinks out of the repo, to devices, loops and oversized files are unsafe; nothing is read', () => {
-    const root = tree({ 'o/kustomization.yaml': 'resources: [zero.yaml, out.yaml, loop.yaml, big.yaml, ok.yaml]\n', 'o/ok.yaml': 'a: 1\n', 'o/big.yaml': 'a'.repeat(2048) });
+    const root = tree({
+      'o/kustomization.yaml': 'resources: [zero.yaml, out.yaml, loop.yaml, big.yaml, ok.yaml]\n',
+      'o/ok.yaml': 'a: 1\n',
+      'o/big.yaml': 'a'.repeat(2048),
+    });
     symlinkSync('/dev/zero', join(root, 'o/zero.yaml'));
     symlinkSync('/etc/passwd', join(root, 'o/out.yaml'));
     symlinkSync('loop.yaml', join(root, 'o/loop.yaml'));

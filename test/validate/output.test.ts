@@ -31,7 +31,12 @@ describe('validate output', () => {
     const report = JSON.parse(r.stdout);
     const validate = new Ajv2020({ allErrors: true, strict: false }).compile(reportSchema);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report.findings.some((f: { rule: string; file?: string; line?: number }) => f.rule === 'namespace/istio-rev-unknown' && f.file === 'manifests/demo-app/base/demo-app-namespace.yaml' && f.line === 1)).toBe(true);
+    expect(
+      report.findings.some(
+        (f: { rule: string; file?: string; line?: number }) =>
+          f.rule === 'namespace/istio-rev-unknown' && f.file === 'manifests/demo-app/base/demo-app-namespace.yaml' && f.line === 1,
+      ),
+    ).toBe(true);
   });
 
   it('-o sarif is valid SARIF 2.1.0 with every rule described', async () => {
@@ -47,7 +52,9 @@ describe('validate output', () => {
 
   it('text output groups by cluster and resource with file:line, and exits 0 on a clean repo', async () => {
     const bad = await cli('validate', '-C', dir, ...crdArgs);
-    expect(bad.stderr).toMatch(/cluster workload-cluster-1:\n(.*\n)*  Namespace\/smm-demo  \(manifests\/demo-app\/base\/demo-app-namespace\.yaml:1\)\n    ERROR namespace\/istio-rev-unknown/);
+    expect(bad.stderr).toMatch(
+      /cluster workload-cluster-1:\n(.*\n)* {2}Namespace\/smm-demo {2}\(manifests\/demo-app\/base\/demo-app-namespace\.yaml:1\)\n {4}ERROR namespace\/istio-rev-unknown/,
+    );
     const clean = join(tempDir(), 'clean');
     expect((await cli('init', clean)).code).toBe(0);
     const ok = await cli('validate', '-C', clean, ...crdArgs);
@@ -80,14 +87,19 @@ describe('validate output', () => {
     const repo = join(tempDir(), 'r');
     cpSync(dir, repo, { recursive: true });
     const shims = tempDir();
-    const git = (...a: string[]) => execFileSync('git', ['-C', repo, ...a], { encoding: 'utf8', env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } });
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-C', repo, ...a], { encoding: 'utf8', env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } });
     const remote = join(tempDir(), 'remote.git');
     execFileSync('git', ['init', '-q', '--bare', remote]);
     git('remote', 'add', 'origin', remote);
     git('config', 'core.hooksPath', '.githooks');
     // A stand-in on PATH records what the hook runs and which commit it sees; it fails when told to.
     const log = join(shims, 'log');
-    writeFileSync(join(shims, 'calisti-gitops'), `#!/bin/sh\nfor a; do case "$a" in -C) next=1 ;; *) [ -n "$next" ] && tree="$a"; next= ;; esac; done\necho "$* HEAD=$(git -C "$tree" rev-parse HEAD)" >> ${log}\n[ ! -f ${join(shims, 'fail')} ]\n`, { mode: 0o755 });
+    writeFileSync(
+      join(shims, 'calisti-gitops'),
+      `#!/bin/sh\nfor a; do case "$a" in -C) next=1 ;; *) [ -n "$next" ] && tree="$a"; next= ;; esac; done\necho "$* HEAD=$(git -C "$tree" rev-parse HEAD)" >> ${log}\n[ ! -f ${join(shims, 'fail')} ]\n`,
+      { mode: 0o755 },
+    );
     expect((await cli('validate', '-C', repo, '--install-hook')).code).toBe(0);
     expect(existsSync(join(repo, '.githooks/pre-push'))).toBe(true);
     const first = git('rev-parse', 'HEAD').trim();
@@ -110,11 +122,16 @@ describe('validate output', () => {
     const repo = join(tempDir(), 'r');
     cpSync(dir, repo, { recursive: true });
     const shims = tempDir();
-    writeFileSync(join(shims, 'calisti-gitops'), `#!/bin/sh\nexec '${process.execPath}' '${join(toolkitRoot, 'bin', 'calisti-gitops')}' "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(shims, 'calisti-gitops'), `#!/bin/sh\nexec '${process.execPath}' '${join(toolkitRoot, 'bin', 'calisti-gitops')}' "$@"\n`, {
+      mode: 0o755,
+    });
     const remote = join(tempDir(), 'remote.git');
     execFileSync('git', ['init', '-q', '--bare', remote]);
     expect((await cli('validate', '-C', repo, '--install-hook')).code).toBe(0);
-    const push = spawnSync('git', ['-C', repo, 'push', remote, 'HEAD:refs/heads/main'], { encoding: 'utf8', env: { ...process.env, PATH: `${shims}:${process.env.PATH}` } });
+    const push = spawnSync('git', ['-C', repo, 'push', remote, 'HEAD:refs/heads/main'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${shims}:${process.env.PATH}` },
+    });
     expect(push.status).not.toBe(0);
     expect(push.stderr).toMatch(/secret\/unsealed-placeholder/);
     expect(push.stderr).toMatch(/failed to push/);

@@ -17,11 +17,21 @@ function argoRepo(): string {
     mkdirSync(dirname(join(dir, p)), { recursive: true });
     writeFileSync(join(dir, p), text);
   };
-  put('root-app.yaml', `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: root, namespace: argocd}\nspec:\n  project: default\n  source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: apps}\n  destination: {server: https://kubernetes.default.svc, namespace: argocd}\n`);
+  put(
+    'root-app.yaml',
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: root, namespace: argocd}\nspec:\n  project: default\n  source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: apps}\n  destination: {server: https://kubernetes.default.svc, namespace: argocd}\n`,
+  );
   put('apps/kustomization.yaml', 'resources:\n  - guestbook.yaml\n');
-  put('apps/guestbook.yaml', `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: guestbook, namespace: argocd}\nspec:\n  generators: [{list: {elements: [{env: dev}, {env: prod}]}}]\n  template:\n    metadata: {name: 'guestbook-{{env}}'}\n    spec:\n      project: default\n      source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: 'guestbook/{{env}}'}\n      destination: {server: https://kubernetes.default.svc, namespace: 'guestbook-{{env}}'}\n`);
-  put('apps/forgotten.yaml', `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: forgotten, namespace: argocd}\nspec:\n  generators: [{list: {elements: [{x: '1'}]}}]\n  template: {metadata: {name: 'BAD_{{x}}'}, spec: {project: default, destination: {server: https://nowhere}}}\n`);
-  for (const env of ['dev', 'prod']) put(`guestbook/${env}/cm.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: guestbook, namespace: guestbook-${env}}\ndata: {env: ${env}}\n`);
+  put(
+    'apps/guestbook.yaml',
+    `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: guestbook, namespace: argocd}\nspec:\n  generators: [{list: {elements: [{env: dev}, {env: prod}]}}]\n  template:\n    metadata: {name: 'guestbook-{{env}}'}\n    spec:\n      project: default\n      source: {repoURL: ${REPO_URL}, targetRevision: HEAD, path: 'guestbook/{{env}}'}\n      destination: {server: https://kubernetes.default.svc, namespace: 'guestbook-{{env}}'}\n`,
+  );
+  put(
+    'apps/forgotten.yaml',
+    `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata: {name: forgotten, namespace: argocd}\nspec:\n  generators: [{list: {elements: [{x: '1'}]}}]\n  template: {metadata: {name: 'BAD_{{x}}'}, spec: {project: default, destination: {server: https://nowhere}}}\n`,
+  );
+  for (const env of ['dev', 'prod'])
+    put(`guestbook/${env}/cm.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: guestbook, namespace: guestbook-${env}}\ndata: {env: ${env}}\n`);
   execFileSync('git', ['init', '-q', dir]);
   execFileSync('git', ['-C', dir, 'remote', 'add', 'origin', REPO_URL]);
   return dir;

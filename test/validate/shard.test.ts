@@ -18,11 +18,19 @@ describe('validate --shard/--merge', () => {
     expect((await cli('init', dir, '-f', model)).code).toBe(0);
     // One cluster gets a different meshID (fleet rule), another an unknown field (per-cluster rule).
     const icp = (c: string) => join(dir, `manifests/smm-controlplane/overlays/${c}/istio-cp-v115x.yaml`);
-    const clusters = readFileSync(join(dir, 'calisti.yaml'), 'utf8').match(/- name: (cluster-\d+)/g)!.map((m) => m.slice(8));
+    const clusters = readFileSync(join(dir, 'calisti.yaml'), 'utf8')
+      .match(/- name: (cluster-\d+)/g)!
+      .map((m) => m.slice(8));
     writeFileSync(icp(clusters[2]!), `${readFileSync(icp(clusters[2]!), 'utf8')}  meshID: other-mesh\n`);
     const overlay = join(dir, `manifests/smm-controlplane/overlays/${clusters[5]}`);
-    writeFileSync(join(overlay, 'db.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: smm-system}\nstringData: {password: hunter2-but-longer}\n');
-    writeFileSync(join(overlay, 'kustomization.yaml'), readFileSync(join(overlay, 'kustomization.yaml'), 'utf8').replace('resources:\n', 'resources:\n  - db.yaml\n'));
+    writeFileSync(
+      join(overlay, 'db.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: smm-system}\nstringData: {password: hunter2-but-longer}\n',
+    );
+    writeFileSync(
+      join(overlay, 'kustomization.yaml'),
+      readFileSync(join(overlay, 'kustomization.yaml'), 'utf8').replace('resources:\n', 'resources:\n  - db.yaml\n'),
+    );
 
     const one = await cli('validate', '-C', dir, '-o', 'json');
     const whole = JSON.parse(one.stdout);

@@ -21,7 +21,12 @@ describeWithConformance('structural schema check', () => {
   });
 
   it('reports a misspelt field the API server would prune', () => {
-    const icp = { apiVersion: 'servicemesh.cisco.com/v1alpha1', kind: 'IstioControlPlane', metadata: { name: 'cp' }, spec: { version: '1.15.3', mode: 'ACTIVE', meshId: 'mesh1' } };
+    const icp = {
+      apiVersion: 'servicemesh.cisco.com/v1alpha1',
+      kind: 'IstioControlPlane',
+      metadata: { name: 'cp' },
+      spec: { version: '1.15.3', mode: 'ACTIVE', meshId: 'mesh1' },
+    };
     expect(checkResource(icp, icpSchema)).toEqual([{ path: 'spec.meshId', message: expect.stringContaining('unknown field'), kind: 'unknown-field' }]);
   });
 

@@ -31,7 +31,9 @@ export const clusters: Generator = {
     try {
       matches = compileSelector(spec.selector);
     } catch (e) {
-      throw new AppSetError(`error getting cluster secrets: ${(e as Error).message.replace('error parsing label selector', 'error converting label selector')}`);
+      throw new AppSetError(
+        `error getting cluster secrets: ${(e as Error).message.replace('error parsing label selector', 'error converting label selector')}`,
+      );
     }
     // Secrets are listed by the secret-type label plus the selector, then keyed by cluster name (last wins).
     const byName = new Map<string, Cluster>();

@@ -43,7 +43,9 @@ function fileObjects(file: string, text: string, repoURL: string): Obj[] {
   try {
     parsed = parse(text);
   } catch (e) {
-    throw new AppSetError(`error generating params from git: unable to process file '${file}' from repository '${repoURL}': unable to parse file: ${(e as Error).message}`);
+    throw new AppSetError(
+      `error generating params from git: unable to process file '${file}' from repository '${repoURL}': unable to parse file: ${(e as Error).message}`,
+    );
   }
   if (parsed === null || parsed === undefined) return [{}];
   if (isObj(parsed)) return [parsed];
@@ -53,7 +55,9 @@ function fileObjects(file: string, text: string, repoURL: string): Obj[] {
   const why = Array.isArray(parsed)
     ? `cannot unmarshal ${jsonType(parsed.find((p) => p !== null && !isObj(p)))} into Go value of type map[string]interface {}`
     : `cannot unmarshal ${jsonType(parsed)} into Go value of type []map[string]interface {}`;
-  throw new AppSetError(`error generating params from git: unable to process file '${file}' from repository '${repoURL}': unable to parse file: error unmarshaling JSON: while decoding JSON: json: ${why}`);
+  throw new AppSetError(
+    `error generating params from git: unable to process file '${file}' from repository '${repoURL}': unable to parse file: error unmarshaling JSON: while decoding JSON: json: ${why}`,
+  );
 }
 
 function checkout(spec: Obj, run: GeneratorRun): RepoFiles {

@@ -92,7 +92,8 @@ function interpolate(entry: Obj, params: Params, run: Omit<GeneratorRun, 'child'
         out[vk] = renderEach([{ value: text, params }], run.goTemplate ? { ...run, goTemplateOptions: options } : run)[0]!;
       } catch (e) {
         if (!(e instanceof AppSetError)) throw e;
-        if (!/map has no entry for key|can't evaluate field/.test(e.message)) throw new AppSetError(`failed to replace parameters in generator: failed to pre-resolve Values key "${vk}": ${e.message}`);
+        if (!/map has no entry for key|can't evaluate field/.test(e.message))
+          throw new AppSetError(`failed to replace parameters in generator: failed to pre-resolve Values key "${vk}": ${e.message}`);
         out[vk] = text;
       }
     }

@@ -41,7 +41,9 @@ function elementsYaml(text: string): Params[] {
   }
   if (parsed === null || parsed === undefined) return [];
   if (!Array.isArray(parsed) || !parsed.every((p) => p === null || isObj(p))) {
-    throw new AppSetError('error unmarshling decoded ElementsYaml error unmarshaling JSON: json: cannot unmarshal into Go value of type []map[string]interface {}');
+    throw new AppSetError(
+      'error unmarshling decoded ElementsYaml error unmarshaling JSON: json: cannot unmarshal into Go value of type []map[string]interface {}',
+    );
   }
   return parsed.map((p: Obj | null) => p ?? {});
 }

@@ -11,7 +11,10 @@ function byMergeKey(keys: string[], sets: Params[]): Map<string, Params> {
   const out = new Map<string, Params>();
   for (const p of sets) {
     const key = keyOf(p, keys);
-    if (out.has(key)) throw new AppSetError(`error getting param sets by merge key: the parameters from a generator were not unique by the given mergeKeys, Merge requires all param sets to be unique. Duplicate key was ${key}`);
+    if (out.has(key))
+      throw new AppSetError(
+        `error getting param sets by merge key: the parameters from a generator were not unique by the given mergeKeys, Merge requires all param sets to be unique. Duplicate key was ${key}`,
+      );
     out.set(key, p);
   }
   return out;
@@ -24,7 +27,10 @@ export const merge: Generator = {
     const keys = [...new Set((Array.isArray(spec.mergeKeys) ? spec.mergeKeys : []).map(String))].sort();
     const sets = gens.map((g, i) => {
       const params = run.child(isObj(g) ? g : {}, {});
-      if (params === undefined) throw new AppSetError(`error getting param sets from generators: error getting params from generator ${i + 1} of ${gens.length}: child generator generated no parameters`);
+      if (params === undefined)
+        throw new AppSetError(
+          `error getting param sets from generators: error getting params from generator ${i + 1} of ${gens.length}: child generator generated no parameters`,
+        );
       return params;
     });
     const base = byMergeKey(keys, sets[0]!);

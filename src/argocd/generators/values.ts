@@ -8,9 +8,13 @@ export function withValues(sets: Params[], values: unknown, t: Templating): Para
   const keys = Object.keys(values);
   let rendered: string[];
   try {
-    rendered = replaceAll(sets.flatMap((params) => keys.map((k) => ({ template: String(values[k] ?? ''), params }))), t);
+    rendered = replaceAll(
+      sets.flatMap((params) => keys.map((k) => ({ template: String(values[k] ?? ''), params }))),
+      t,
+    );
   } catch (e) {
-    if (e instanceof AppSetError) throw new AppSetError(`failed to replace templated string: failed to replace templated string with rendered values: ${e.message}`);
+    if (e instanceof AppSetError)
+      throw new AppSetError(`failed to replace templated string: failed to replace templated string with rendered values: ${e.message}`);
     throw e;
   }
   return sets.map((params, i) => {

@@ -30,10 +30,15 @@ const HeaderOps = z
 
 export const GatewayService = z
   .strictObject({
-    annotations: Annotations.optional().describe('Annotations on the gateway Service, e.g. networking.gke.io/load-balancer-type: Internal for an internal load balancer (docs 2.5.6.1).'),
-    loadBalancerIP: z.union([z.ipv4(), z.ipv6()]).optional().describe('Static load balancer address reserved beforehand (IstioMeshGateway spec.service.loadBalancerIP).'),
+    annotations: Annotations.optional().describe(
+      'Annotations on the gateway Service, e.g. networking.gke.io/load-balancer-type: Internal for an internal load balancer (docs 2.5.6.1).',
+    ),
+    loadBalancerIP: z
+      .union([z.ipv4(), z.ipv6()])
+      .optional()
+      .describe('Static load balancer address reserved beforehand (IstioMeshGateway spec.service.loadBalancerIP).'),
   })
-  .describe('The gateway\'s Kubernetes Service (IstioMeshGateway spec.service).');
+  .describe("The gateway's Kubernetes Service (IstioMeshGateway spec.service).");
 
 export const GatewayReplicas = z
   .strictObject({
@@ -46,14 +51,14 @@ export const GatewayReplicas = z
 
 export const LetsEncrypt = z
   .strictObject({
-    email: z.email().describe('Contact address Let\'s Encrypt sends expiry notices to (ACME account).'),
+    email: z.email().describe("Contact address Let's Encrypt sends expiry notices to (ACME account)."),
     server: z
       .union([z.enum(['production', 'staging']), z.url({ protocol: /^https$/ })])
       .default('production')
       .describe('ACME directory: production, staging (for tests; untrusted certificates) or an https:// URL.'),
   })
   .describe(
-    'Certificates from Let\'s Encrypt through cert-manager (docs 2.8.5): an Issuer, and one Certificate per HTTPS port with tls.mode SIMPLE, for its hosts, into its tls.credentialName. Needs serviceType LoadBalancer, an HTTP port 80 and DNS pointing at the gateway.',
+    "Certificates from Let's Encrypt through cert-manager (docs 2.8.5): an Issuer, and one Certificate per HTTPS port with tls.mode SIMPLE, for its hosts, into its tls.credentialName. Needs serviceType LoadBalancer, an HTTP port 80 and DNS pointing at the gateway.",
   );
 
 export const ExternalService = z
@@ -63,7 +68,9 @@ export const ExternalService = z
     protocol: z.enum(['HTTP', 'TLS']).default('HTTP').describe('HTTP: plain HTTP through the gateway; TLS: HTTPS passed through by SNI.'),
     gatewayPort: Port.describe('Port of this egress gateway (one of its ports) the traffic leaves through.'),
   })
-  .describe('An external service reached through this egress gateway (docs 2.5.6.2): a ServiceEntry plus a VirtualService routing mesh -> gateway -> external.');
+  .describe(
+    'An external service reached through this egress gateway (docs 2.5.6.2): a ServiceEntry plus a VirtualService routing mesh -> gateway -> external.',
+  );
 
 /** Spread into Gateway (../schema.ts). */
 export const GatewayExtras = {
@@ -122,15 +129,21 @@ export const RouteExtras = {
     .describe('Mirror the traffic to another service.'),
   fault: z
     .strictObject({
-      delay: z.strictObject({ fixedDelay: Duration.describe('Delay added.'), percentage: Percent.describe('Share of the requests delayed.') }).optional().describe('Inject a delay.'),
-      abort: z.strictObject({ httpStatus: z.number().int().min(200).max(599).describe('Status returned.'), percentage: Percent.describe('Share of the requests aborted.') }).optional().describe('Abort requests.'),
+      delay: z
+        .strictObject({ fixedDelay: Duration.describe('Delay added.'), percentage: Percent.describe('Share of the requests delayed.') })
+        .optional()
+        .describe('Inject a delay.'),
+      abort: z
+        .strictObject({
+          httpStatus: z.number().int().min(200).max(599).describe('Status returned.'),
+          percentage: Percent.describe('Share of the requests aborted.'),
+        })
+        .optional()
+        .describe('Abort requests.'),
     })
     .optional()
     .describe('Fault injection for testing resilience.'),
-  headers: z
-    .strictObject({ request: HeaderOps.optional(), response: HeaderOps.optional() })
-    .optional()
-    .describe('Change request and response headers.'),
+  headers: z.strictObject({ request: HeaderOps.optional(), response: HeaderOps.optional() }).optional().describe('Change request and response headers.'),
   corsPolicy: z
     .strictObject({
       allowOrigins: z.array(StringMatch).min(1).describe('Origins allowed.'),
@@ -167,22 +180,29 @@ const HTTP_ONLY = ['exact', 'method', 'matchHeaders', 'timeout', 'retries', 'rew
 export function checkGateway(gw: Gateway, issue: (path: PropertyKey[], message: string) => void): void {
   const r = gw.replicas;
   if (r?.min !== undefined && r.max !== undefined && r.min > r.max) issue(['replicas', 'min'], 'must not exceed replicas.max');
-  if (r?.count !== undefined && ((r.min !== undefined && r.count < r.min) || (r.max !== undefined && r.count > r.max))) issue(['replicas', 'count'], 'must lie between replicas.min and replicas.max');
+  if (r?.count !== undefined && ((r.min !== undefined && r.count < r.min) || (r.max !== undefined && r.count > r.max)))
+    issue(['replicas', 'count'], 'must lie between replicas.min and replicas.max');
 
   const http = gw.ports.filter((p) => p.protocol === 'HTTP');
-  if (gw.httpsRedirect && (http.length === 0 || !gw.ports.some((p) => p.protocol === 'HTTPS'))) issue(['httpsRedirect'], 'needs an HTTP port to redirect and an HTTPS port to redirect to');
+  if (gw.httpsRedirect && (http.length === 0 || !gw.ports.some((p) => p.protocol === 'HTTPS')))
+    issue(['httpsRedirect'], 'needs an HTTP port to redirect and an HTTPS port to redirect to');
   if (gw.letsEncrypt) {
-    if (gw.serviceType !== 'LoadBalancer') issue(['letsEncrypt'], 'needs serviceType LoadBalancer: its address answers the ACME HTTP-01 challenge (docs 2.8.5)');
+    if (gw.serviceType !== 'LoadBalancer')
+      issue(['letsEncrypt'], 'needs serviceType LoadBalancer: its address answers the ACME HTTP-01 challenge (docs 2.8.5)');
     if (!http.some((p) => p.port === 80)) issue(['letsEncrypt'], 'needs an HTTP port 80 for the ACME HTTP-01 challenge (docs 2.8.5)');
     const ports = acmePorts(gw.ports);
     if (ports.length === 0) issue(['letsEncrypt'], 'needs an HTTPS port with tls.mode SIMPLE to put the certificate on');
     for (const p of ports) {
       const i = gw.ports.indexOf(p);
-      if (!p.tls?.credentialName) issue(['ports', i, 'tls', 'credentialName'], 'names the Secret cert-manager writes the certificate to; set it (e.g. my-app-tls)');
-      if (p.hosts.some((h) => h.includes('*'))) issue(['ports', i, 'hosts'], 'a Let\'s Encrypt certificate needs concrete DNS names, not wildcards');
+      if (!p.tls?.credentialName)
+        issue(['ports', i, 'tls', 'credentialName'], 'names the Secret cert-manager writes the certificate to; set it (e.g. my-app-tls)');
+      if (p.hosts.some((h) => h.includes('*'))) issue(['ports', i, 'hosts'], "a Let's Encrypt certificate needs concrete DNS names, not wildcards");
     }
     if (gw.httpsRedirect && http.some((p) => !p.hosts.includes('*'))) {
-      issue(['httpsRedirect'], 'with named hosts on the HTTP port the ACME challenge is redirected and fails (docs 2.8.5 known limitations); use hosts ["*"] on the HTTP port or drop httpsRedirect');
+      issue(
+        ['httpsRedirect'],
+        'with named hosts on the HTTP port the ACME challenge is redirected and fails (docs 2.8.5 known limitations); use hosts ["*"] on the HTTP port or drop httpsRedirect',
+      );
     }
   }
 
@@ -191,30 +211,44 @@ export function checkGateway(gw: Gateway, issue: (path: PropertyKey[], message: 
     const p = gw.ports.find((x) => x.port === e.gatewayPort);
     if (!p) return issue(['external', i, 'gatewayPort'], `is not a port of this gateway (${gw.ports.map((x) => x.port).join(', ')})`);
     const wanted = e.protocol === 'HTTP' ? routeKind(gw, p.port) === 'http' : routeKind(gw, p.port) === 'tls';
-    if (!wanted) issue(['external', i, 'gatewayPort'], `port ${p.port} must be ${e.protocol === 'HTTP' ? 'an HTTP port' : 'a TLS port with tls.mode PASSTHROUGH'} for ${e.protocol} traffic`);
-    if (!p.hosts.includes('*') && !p.hosts.includes(e.host)) issue(['external', i, 'host'], `port ${p.port} does not serve ${e.host}; add it to that port's hosts`);
+    if (!wanted)
+      issue(
+        ['external', i, 'gatewayPort'],
+        `port ${p.port} must be ${e.protocol === 'HTTP' ? 'an HTTP port' : 'a TLS port with tls.mode PASSTHROUGH'} for ${e.protocol} traffic`,
+      );
+    if (!p.hosts.includes('*') && !p.hosts.includes(e.host))
+      issue(['external', i, 'host'], `port ${p.port} does not serve ${e.host}; add it to that port's hosts`);
   });
 
   const onlyTcp = gw.ports.every((p) => routeKind(gw, p.port) !== 'http');
   gw.routes.forEach((route, i) => {
     const at = (...rest: PropertyKey[]) => ['routes', i, ...rest];
     const port = route.port;
-    if (port !== undefined && !gw.ports.some((p) => p.port === port)) return issue(at('port'), `is not a port of this gateway (${gw.ports.map((p) => p.port).join(', ')})`);
-    if (port === undefined && onlyTcp) return issue(at('port'), 'every port of this gateway is TCP or TLS, so an HTTP route never matches; set the port this route serves');
+    if (port !== undefined && !gw.ports.some((p) => p.port === port))
+      return issue(at('port'), `is not a port of this gateway (${gw.ports.map((p) => p.port).join(', ')})`);
+    if (port === undefined && onlyTcp)
+      return issue(at('port'), 'every port of this gateway is TCP or TLS, so an HTTP route never matches; set the port this route serves');
     const kind = routeKind(gw, port);
     const targets = [route.destination, route.destinations, route.redirect].filter((x) => x !== undefined).length;
     if (kind === 'http' ? targets !== 1 : targets !== 1 || route.redirect !== undefined) {
-      issue(at(), kind === 'http' ? 'needs exactly one of destination, destinations or redirect' : `a ${kind.toUpperCase()} route needs exactly one of destination or destinations`);
+      issue(
+        at(),
+        kind === 'http'
+          ? 'needs exactly one of destination, destinations or redirect'
+          : `a ${kind.toUpperCase()} route needs exactly one of destination or destinations`,
+      );
     }
     if (kind !== 'http') {
       for (const f of HTTP_ONLY) if (route[f] !== undefined) issue(at(f), `is HTTP only; port ${port} carries ${kind.toUpperCase()}`);
     }
     if (route.sniHosts !== undefined && kind !== 'tls') issue(at('sniHosts'), 'applies to TLS passthrough routes only');
-    if (route.redirect !== undefined && route.rewrite !== undefined) issue(at('rewrite'), 'a redirect is answered by the gateway; nothing is forwarded to rewrite');
+    if (route.redirect !== undefined && route.rewrite !== undefined)
+      issue(at('rewrite'), 'a redirect is answered by the gateway; nothing is forwarded to rewrite');
     const dests = route.destinations;
     if (dests && dests.length > 1) {
       const sum = dests.reduce((s, d) => s + (d.weight ?? 0), 0);
-      if (dests.some((d) => d.weight === undefined) || sum !== 100) issue(at('destinations'), `weights must be set on each destination and add up to 100 (now ${sum})`);
+      if (dests.some((d) => d.weight === undefined) || sum !== 100)
+        issue(at('destinations'), `weights must be set on each destination and add up to 100 (now ${sum})`);
     }
   });
 }

@@ -13,8 +13,11 @@ export const Monitoring = z
     production: z
       .boolean()
       .default(false)
-      .describe('The docs\' production profile (2.10.2): high availability on, and Prometheus needs persistent storage (prometheus.storage).'),
-    highAvailability: z.boolean().optional().describe('Run the monitoring stack with several Prometheus instances (spec.smm.highAvailability.enabled, 2.10.2.2). Default: production.'),
+      .describe("The docs' production profile (2.10.2): high availability on, and Prometheus needs persistent storage (prometheus.storage)."),
+    highAvailability: z
+      .boolean()
+      .optional()
+      .describe('Run the monitoring stack with several Prometheus instances (spec.smm.highAvailability.enabled, 2.10.2.2). Default: production.'),
     prometheus: z
       .strictObject({
         storage: z
@@ -27,15 +30,24 @@ export const Monitoring = z
         retentionTime: Duration.optional().describe('How long Prometheus keeps metrics (spec.smm.prometheus.retentionTime).'),
       })
       .prefault({})
-      .describe('Prometheus of this cluster\'s Calisti control plane.'),
+      .describe("Prometheus of this cluster's Calisti control plane."),
     alertmanagers: z
-      .array(z.strictObject({ host: z.string().min(1).describe('Alertmanager host name (FQDN).'), port: z.number().int().min(1).max(65535).default(9093).describe('Alertmanager port.') }))
+      .array(
+        z.strictObject({
+          host: z.string().min(1).describe('Alertmanager host name (FQDN).'),
+          port: z.number().int().min(1).max(65535).default(9093).describe('Alertmanager port.'),
+        }),
+      )
       .optional()
       .describe('Alertmanagers Prometheus sends SLO alerts to (spec.smm.prometheus.alertmanager.static, 2.10.2.3-4).'),
   })
   .superRefine((m, ctx) => {
     if (m.production && !m.prometheus.storage) {
-      ctx.addIssue({ code: 'custom', path: ['prometheus', 'storage'], message: 'the production profile keeps Prometheus on persistent volumes: set prometheus.storage.storageClassName (docs 2.10.2.1)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prometheus', 'storage'],
+        message: 'the production profile keeps Prometheus on persistent volumes: set prometheus.storage.storageClassName (docs 2.10.2.1)',
+      });
     }
   })
   .optional()
@@ -48,7 +60,11 @@ export function monitoringSpec(m: Monitoring): Record<string, unknown> {
   const ha = m.highAvailability ?? m.production;
   const storage = m.prometheus.storage;
   const prometheus: Record<string, unknown> = {
-    ...(storage ? { storage: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: storage.storageClassName, resources: { requests: { storage: storage.size } } } } } : {}),
+    ...(storage
+      ? {
+          storage: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: storage.storageClassName, resources: { requests: { storage: storage.size } } } },
+        }
+      : {}),
     ...(m.prometheus.retentionTime ? { retentionTime: m.prometheus.retentionTime } : {}),
     ...(m.alertmanagers?.length ? { alertmanager: { static: m.alertmanagers.map((a) => ({ host: a.host, port: a.port })) } } : {}),
   };

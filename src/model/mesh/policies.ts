@@ -12,7 +12,9 @@ const MatchLabels = z.record(z.string().min(1), z.string()).describe('Pod labels
 const Clusters = z.array(DnsLabel).min(1).optional().describe('Clusters that get this object. Default: every cluster.');
 const Name = DnsSubdomain.describe('Object name.');
 const Namespace = DnsLabel.describe('Namespace of the object.');
-const MtlsMode = z.enum(['STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET']).describe('STRICT: mutual TLS only; PERMISSIVE: plaintext too; DISABLE: plaintext only (docs 2.11.3).');
+const MtlsMode = z
+  .enum(['STRICT', 'PERMISSIVE', 'DISABLE', 'UNSET'])
+  .describe('STRICT: mutual TLS only; PERMISSIVE: plaintext too; DISABLE: plaintext only (docs 2.11.3).');
 const Strings = (what: string) => z.array(z.string().min(1)).min(1).optional().describe(what);
 
 export const PeerAuthentication = z.strictObject({
@@ -114,7 +116,12 @@ const Rule = z.strictObject({
     .optional()
     .describe('Operations (any of).'),
   when: z
-    .array(z.strictObject({ key: z.string().min(1).describe('Istio attribute, e.g. request.headers[version].'), values: z.array(z.string()).min(1).describe('Values that match.') }))
+    .array(
+      z.strictObject({
+        key: z.string().min(1).describe('Istio attribute, e.g. request.headers[version].'),
+        values: z.array(z.string()).min(1).describe('Values that match.'),
+      }),
+    )
     .optional()
     .describe('Extra conditions (all of).'),
 });
@@ -134,10 +141,17 @@ export const Sidecar = z.strictObject({
   clusters: Clusters,
   selector: MatchLabels.optional(),
   egressHosts: z
-    .array(z.string().regex(/^(\*|\.|~|[a-z0-9-]+)\/(\*|(\*\.)?[a-z0-9.-]+)$/, 'must be namespace/host, e.g. ./*, istio-system/* or smm-demo/notifications.smm-demo.svc.cluster.local'))
+    .array(
+      z
+        .string()
+        .regex(
+          /^(\*|\.|~|[a-z0-9-]+)\/(\*|(\*\.)?[a-z0-9.-]+)$/,
+          'must be namespace/host, e.g. ./*, istio-system/* or smm-demo/notifications.smm-demo.svc.cluster.local',
+        ),
+    )
     .min(1)
-    .describe('The only outbound destinations the workloads\' proxies learn about, as namespace/host (docs 2.7.2.6).'),
-  outboundTrafficPolicy: z.enum(['ALLOW_ANY', 'REGISTRY_ONLY']).optional().describe('Outbound policy of these workloads, overriding the mesh\'s.'),
+    .describe("The only outbound destinations the workloads' proxies learn about, as namespace/host (docs 2.7.2.6)."),
+  outboundTrafficPolicy: z.enum(['ALLOW_ANY', 'REGISTRY_ONLY']).optional().describe("Outbound policy of these workloads, overriding the mesh's."),
 });
 
 export const ServiceEntry = z.strictObject({
@@ -155,7 +169,7 @@ export const ServiceEntry = z.strictObject({
     )
     .min(1)
     .describe('Ports of the service.'),
-  location: z.enum(['MESH_EXTERNAL', 'MESH_INTERNAL']).default('MESH_EXTERNAL').describe('Outside the mesh (the docs\' case) or part of it.'),
+  location: z.enum(['MESH_EXTERNAL', 'MESH_INTERNAL']).default('MESH_EXTERNAL').describe("Outside the mesh (the docs' case) or part of it."),
   resolution: z.enum(['DNS', 'STATIC', 'NONE', 'DNS_ROUND_ROBIN']).default('DNS').describe('How the proxies find the endpoints.'),
 });
 
@@ -165,7 +179,9 @@ export const Policies = z
     outboundTrafficPolicy: z
       .enum(['ALLOW_ANY', 'REGISTRY_ONLY'])
       .optional()
-      .describe('REGISTRY_ONLY: sidecars reach only services in the registry (ServiceEntries for external ones); smm istio outbound-traffic-policy restricted (docs 2.7.2.2).'),
+      .describe(
+        'REGISTRY_ONLY: sidecars reach only services in the registry (ServiceEntries for external ones); smm istio outbound-traffic-policy restricted (docs 2.7.2.2).',
+      ),
     peerAuthentications: z.array(PeerAuthentication).default([]).describe('mTLS per namespace (no selector) or per workload.'),
     destinationRules: z.array(DestinationRule).default([]).describe('Circuit breaking, outlier detection, subsets and TLS per service (docs 2.7.2.1).'),
     authorizationPolicies: z.array(AuthorizationPolicy).default([]).describe('Which requests workloads accept.'),

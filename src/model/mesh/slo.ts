@@ -8,7 +8,11 @@ import { DnsLabel, DnsSubdomain } from '../names.js';
 
 /** A Go duration as the sre CRDs read it: 1h, 5m, 720h0m0s. */
 const GoDuration = z.string().regex(/^(\d+(\.\d+)?(h|m|s|ms))+$/, 'must be a duration such as 1h, 5m or 720h0m0s');
-const Clusters = z.array(DnsLabel).min(1).optional().describe('Clusters that get this object. Default: every active cluster (passive clusters run no SLO controller).');
+const Clusters = z
+  .array(DnsLabel)
+  .min(1)
+  .optional()
+  .describe('Clusters that get this object. Default: every active cluster (passive clusters run no SLO controller).');
 /** Calisti's own SLI templates live here (docs 2.8.1.4: kubectl get slit -A). */
 export const BUILTIN_TEMPLATE_NAMESPACE = 'smm-system';
 
@@ -18,12 +22,18 @@ export const IndicatorTemplate = z.strictObject({
   clusters: Clusters,
   description: z.string().min(1).describe('Shown in the dashboard next to the SLI.'),
   kind: z.enum(['availability', 'latency']).describe('availability: error-rate SLIs; latency: latency SLIs.'),
-  goodEvents: z.string().min(1).describe('Go-templated PromQL returning the good events ({{ .Params.x }}, {{ .Service.Namespace }}, {{ .Service.Name }}, {{ .SLO.Period }}).'),
+  goodEvents: z
+    .string()
+    .min(1)
+    .describe('Go-templated PromQL returning the good events ({{ .Params.x }}, {{ .Service.Namespace }}, {{ .Service.Name }}, {{ .SLO.Period }}).'),
   totalEvents: z.string().min(1).describe('Go-templated PromQL returning all events.'),
   parameters: z
     .array(
       z.strictObject({
-        name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a template identifier').describe('Parameter name, used as {{ .Params.<name> }}.'),
+        name: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a template identifier')
+          .describe('Parameter name, used as {{ .Params.<name> }}.'),
         default: z.string().optional().describe('Default value.'),
         description: z.string().min(1).optional().describe('Shown in the dashboard.'),
         advanced: z.boolean().optional().describe('Shown only under SHOW ADVANCED PARAMETERS.'),
@@ -45,15 +55,17 @@ export const Alert = z.strictObject({
 export const Objective = z
   .strictObject({
     name: DnsSubdomain.describe('ServiceLevelObjective name, e.g. frontpage-30d-rolling-availability.'),
-    namespace: DnsLabel.describe('Namespace of the objective; usually the service\'s.'),
+    namespace: DnsLabel.describe("Namespace of the objective; usually the service's."),
     clusters: Clusters,
     description: z.string().min(1).optional().describe('Shown in the dashboard.'),
-    service: z.strictObject({ name: DnsLabel.describe('Service name.'), namespace: DnsLabel.describe('Service namespace.') }).describe('The service the SLO applies to (spec.selector).'),
+    service: z
+      .strictObject({ name: DnsLabel.describe('Service name.'), namespace: DnsLabel.describe('Service namespace.') })
+      .describe('The service the SLO applies to (spec.selector).'),
     sli: z
       .strictObject({
         template: DnsSubdomain.describe('ServiceLevelIndicatorTemplate name, e.g. http-requests-success-rate.'),
-        templateNamespace: DnsLabel.default(BUILTIN_TEMPLATE_NAMESPACE).describe('Its namespace; smm-system holds Calisti\'s own templates.'),
-        parameters: z.record(z.string().min(1), z.string()).default({}).describe('Values of the template\'s parameters, e.g. reporter: source.'),
+        templateNamespace: DnsLabel.default(BUILTIN_TEMPLATE_NAMESPACE).describe("Its namespace; smm-system holds Calisti's own templates."),
+        parameters: z.record(z.string().min(1), z.string()).default({}).describe("Values of the template's parameters, e.g. reporter: source."),
       })
       .describe('The indicator measured (spec.sli).'),
     goal: z
@@ -99,7 +111,8 @@ export function checkSlos(s: Slos, clusters: Set<string>, issue: (path: Property
     const params = templates.get(`${o.sli.templateNamespace}/${o.sli.template}`);
     if (params) {
       for (const p of Object.keys(o.sli.parameters)) {
-        if (!params.has(p)) issue(['objectives', i, 'sli', 'parameters', p], `template ${o.sli.template} has no parameter ${p}; it has: ${[...params].join(', ') || 'none'}`);
+        if (!params.has(p))
+          issue(['objectives', i, 'sli', 'parameters', p], `template ${o.sli.template} has no parameter ${p}; it has: ${[...params].join(', ') || 'none'}`);
       }
     }
     o.alerts.forEach((a, j) => {

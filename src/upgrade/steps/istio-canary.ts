@@ -32,7 +32,9 @@ export const istioCanary: UpgradeStep = {
     const plan: StepPlan = {
       // An earlier ring kept the old control plane already.
       changes: fleet.istio.revisions.includes(oldPrimary) ? [] : [{ op: 'append', path: ['istio', 'revisions'], value: oldPrimary }],
-      steps: [`Istio control plane ${newPrimary} (Istio ${defaultIstio(toBp).version}) added next to ${oldPrimary} on ${where}; the Calisti control plane moves to ${newPrimary}`],
+      steps: [
+        `Istio control plane ${newPrimary} (Istio ${defaultIstio(toBp).version}) added next to ${oldPrimary} on ${where}; the Calisti control plane moves to ${newPrimary}`,
+      ],
       followUps: [],
     };
     for (const w of all.filter((w) => !w.pinned)) {

@@ -11,10 +11,16 @@ export const preflight: UpgradeStep = {
     const shipped = new Set(toBp.istio.versions.map((v) => revisionName(v.version)));
     const stranded = fleet.istio.revisions.filter((r) => !shipped.has(r));
     if (stranded.length) {
-      throw new UserError(`Calisti ${to} does not ship ${stranded.join(', ')}, which still run${stranded.length === 1 ? 's' : ''} here`, `move its namespaces and prune it first: calisti-gitops istio migrate --namespace <ns> --to ${defaultRevision(fromBp)}; calisti-gitops istio prune`);
+      throw new UserError(
+        `Calisti ${to} does not ship ${stranded.join(', ')}, which still run${stranded.length === 1 ? 's' : ''} here`,
+        `move its namespaces and prune it first: calisti-gitops istio migrate --namespace <ns> --to ${defaultRevision(fromBp)}; calisti-gitops istio prune`,
+      );
     }
     if (fleet.calisti.chart === 'vendored' && !which('helm')) {
-      throw new UserError(`calisti.chart is "vendored": upgrading replaces ${VENDORED_CHART_DIR} with helm pull, and helm is not installed`, 'install helm (https://helm.sh/docs/intro/install/), or set calisti.chart: oci to let Argo CD pull the chart');
+      throw new UserError(
+        `calisti.chart is "vendored": upgrading replaces ${VENDORED_CHART_DIR} with helm pull, and helm is not installed`,
+        'install helm (https://helm.sh/docs/intro/install/), or set calisti.chart: oci to let Argo CD pull the chart',
+      );
     }
     return noPlan();
   },

@@ -7,6 +7,11 @@ export const vendoredChart: UpgradeStep = {
   plan({ fleet, toBp }) {
     if (fleet.calisti.chart !== 'vendored') return noPlan();
     const { repository, name, version } = toBp.chart;
-    return { changes: [], steps: [`${VENDORED_CHART_DIR} replaced by helm pull of ${name} ${version}`], followUps: [], pullChart: { repository, name, version } };
+    return {
+      changes: [],
+      steps: [`${VENDORED_CHART_DIR} replaced by helm pull of ${name} ${version}`],
+      followUps: [],
+      pullChart: { repository, name, version },
+    };
   },
 };

@@ -17,16 +17,26 @@ export const version: UpgradeStep = {
       const after = (c: string) => (fleet.rings[ring.index]!.clusters.includes(c) ? to : versionOf(fleet, c));
       if (fleet.clusters.every((c) => after(c.name) === to)) {
         // The last ring: the fleet is on one release again.
-        return { changes: [{ op: 'set', path: ['calisti', 'version'], value: to }, ...clearRings(() => false)], steps: [`ring ${ring.name} ${from} -> ${to}, the last one: calisti.version ${fleet.calisti.version} -> ${to}`, ...steps], followUps: [] };
+        return {
+          changes: [{ op: 'set', path: ['calisti', 'version'], value: to }, ...clearRings(() => false)],
+          steps: [`ring ${ring.name} ${from} -> ${to}, the last one: calisti.version ${fleet.calisti.version} -> ${to}`, ...steps],
+          followUps: [],
+        };
       }
       const rest = fleet.rings.filter((r, i) => i !== ring.index && versionOf(fleet, r.clusters[0]!) !== to).map((r) => r.name);
       return {
         changes: [{ op: 'set', path: ['rings', ring.index, 'version'], value: to }],
         steps: [`ring ${ring.name} (${fleet.rings[ring.index]!.clusters.join(', ')}) ${from} -> ${to}`, ...steps],
-        followUps: [`when ring ${ring.name} is healthy: ${rest.length ? `calisti-gitops upgrade --to ${to} --ring ${rest[0]}` : `calisti-gitops upgrade --to ${to}`}`],
+        followUps: [
+          `when ring ${ring.name} is healthy: ${rest.length ? `calisti-gitops upgrade --to ${to} --ring ${rest[0]}` : `calisti-gitops upgrade --to ${to}`}`,
+        ],
       };
     }
     // The whole fleet: rings already further ahead stay there.
-    return { changes: [{ op: 'set', path: ['calisti', 'version'], value: to }, ...clearRings((v) => compareVersions(v, to) > 0)], steps: [`calisti.version ${from} -> ${to}`, ...steps], followUps: [] };
+    return {
+      changes: [{ op: 'set', path: ['calisti', 'version'], value: to }, ...clearRings((v) => compareVersions(v, to) > 0)],
+      steps: [`calisti.version ${from} -> ${to}`, ...steps],
+      followUps: [],
+    };
   },
 };

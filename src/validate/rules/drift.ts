@@ -27,8 +27,22 @@ export function driftFindings(root: string, rendered: RenderedTree): Finding[] {
   const plan = planGenerate({ rendered, previous: parseState(read(STATE_FILE)), read, force: false, bases: new Map() });
   const next = 'run calisti-gitops generate (calisti-gitops diff shows what it writes)';
   return [
-    ...plan.writes.filter((w) => w.path !== STATE_FILE).map((w) => finding('model/drift', `${w.action === 'create' ? 'missing' : w.action === 'restore' ? 'deleted by hand' : 'differs from what calisti.yaml generates'}: ${next}`, { file: w.path })),
+    ...plan.writes
+      .filter((w) => w.path !== STATE_FILE)
+      .map((w) =>
+        finding(
+          'model/drift',
+          `${w.action === 'create' ? 'missing' : w.action === 'restore' ? 'deleted by hand' : 'differs from what calisti.yaml generates'}: ${next}`,
+          { file: w.path },
+        ),
+      ),
     ...plan.deletes.map((p) => finding('model/drift', `calisti.yaml no longer generates it: ${next}`, { file: p })),
-    ...plan.conflicts.map((c) => finding('model/drift', `edited by hand where calisti.yaml changes it too${c.fields?.length ? ` (${c.fields.map((f) => `${f.resource} ${f.path}`).join(', ')})` : ''}: resolve it, then ${next}`, { file: c.path })),
+    ...plan.conflicts.map((c) =>
+      finding(
+        'model/drift',
+        `edited by hand where calisti.yaml changes it too${c.fields?.length ? ` (${c.fields.map((f) => `${f.resource} ${f.path}`).join(', ')})` : ''}: resolve it, then ${next}`,
+        { file: c.path },
+      ),
+    ),
   ];
 }

@@ -16,8 +16,16 @@ export const gatewaySelector: MeshRule = {
     for (const d of ofKind(view, 'Gateway', 'networking.istio.io')) {
       const selector = (d.obj.spec?.selector ?? {}) as Record<string, string>;
       if (Object.keys(selector).length === 0 || pods.some((p) => selects(selector, p.labels))) continue;
-      const labels = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(', ');
-      out.push(finding('gateway/selector-unmatched', `selector ${labels} selects no gateway on ${view.cluster}: declare the gateway in calisti.yaml gateways[] (or fix the selector)`, where(view, d)));
+      const labels = Object.entries(selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+      out.push(
+        finding(
+          'gateway/selector-unmatched',
+          `selector ${labels} selects no gateway on ${view.cluster}: declare the gateway in calisti.yaml gateways[] (or fix the selector)`,
+          where(view, d),
+        ),
+      );
     }
     return out;
   },

@@ -39,7 +39,10 @@ export function gatewaysSharingPods(view: ClusterView): [Deployed, Deployed][] {
     for (const b of gateways.slice(i + 1)) {
       const sa = selected.get(a)!;
       const sb = selected.get(b)!;
-      const share = sa.size && sb.size ? [...sa].some((p) => sb.has(p)) : !sa.size && !sb.size && (within(selectorOf(a), selectorOf(b)) || within(selectorOf(b), selectorOf(a)));
+      const share =
+        sa.size && sb.size
+          ? [...sa].some((p) => sb.has(p))
+          : !sa.size && !sb.size && (within(selectorOf(a), selectorOf(b)) || within(selectorOf(b), selectorOf(a)));
       if (share) pairs.push([a, b]);
     }
   });

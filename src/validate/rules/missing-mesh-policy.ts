@@ -50,10 +50,16 @@ export const missingMeshPolicy: MeshRule = {
       const policy = meshPolicy(view, hostNamespace(host, d.obj.metadata?.namespace ?? 'default'));
       const mode = policy?.obj.spec?.mtls?.mode;
       if (policy && mode !== 'DISABLE') continue;
-      const fix = 'add a mesh policy (calisti.yaml policies.mtls: STRICT, or a PeerAuthentication without selector in the host\'s namespace)';
-      out.push(finding('destinationrule/enabled-mtls/missing-mesh-policy', policy
-        ? `${at} sets ${MUTUAL} for host ${host}, but PeerAuthentication ${policy.obj.metadata.namespace}/${policy.obj.metadata.name} disables mTLS there (smm analyze: destinationrule/enabled-mtls/missing-mesh-policy)`
-        : `${at} sets ${MUTUAL} for host ${host}, but no mesh policy enables mTLS on ${view.cluster} (smm analyze: destinationrule/enabled-mtls/missing-mesh-policy): ${fix}`, where(view, d)));
+      const fix = "add a mesh policy (calisti.yaml policies.mtls: STRICT, or a PeerAuthentication without selector in the host's namespace)";
+      out.push(
+        finding(
+          'destinationrule/enabled-mtls/missing-mesh-policy',
+          policy
+            ? `${at} sets ${MUTUAL} for host ${host}, but PeerAuthentication ${policy.obj.metadata.namespace}/${policy.obj.metadata.name} disables mTLS there (smm analyze: destinationrule/enabled-mtls/missing-mesh-policy)`
+            : `${at} sets ${MUTUAL} for host ${host}, but no mesh policy enables mTLS on ${view.cluster} (smm analyze: destinationrule/enabled-mtls/missing-mesh-policy): ${fix}`,
+          where(view, d),
+        ),
+      );
     }
     return out;
   },

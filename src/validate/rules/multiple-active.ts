@@ -11,13 +11,20 @@ export const multipleActive: MeshRule = {
   id: 'controlplane/multiple-active',
   fleetKinds: ['ControlPlane'],
   fleet(views) {
-    const active = views.flatMap((v) => ofKind(v, 'ControlPlane', 'smm.cisco.com').filter((d) => (d.obj.spec?.role ?? 'active') === 'active').map((d) => ({ v, d })));
+    const active = views.flatMap((v) =>
+      ofKind(v, 'ControlPlane', 'smm.cisco.com')
+        .filter((d) => (d.obj.spec?.role ?? 'active') === 'active')
+        .map((d) => ({ v, d })),
+    );
     if (active.length < 2) return [];
     const clusters = active.map(({ v }) => v.cluster);
-    return active.map(({ v, d }): Finding => finding(
-      'controlplane/multiple-active',
-      `${active.length} active Service Mesh Manager control planes (${clusters.join(', ')}); only one may be active, the others passive (docs 2.7.1): set role: passive in calisti.yaml for all but one, and keep a primary Istio cluster with overrides.istioControlPlane.mode: ACTIVE`,
-      where(v, d),
-    ));
+    return active.map(
+      ({ v, d }): Finding =>
+        finding(
+          'controlplane/multiple-active',
+          `${active.length} active Service Mesh Manager control planes (${clusters.join(', ')}); only one may be active, the others passive (docs 2.7.1): set role: passive in calisti.yaml for all but one, and keep a primary Istio cluster with overrides.istioControlPlane.mode: ACTIVE`,
+          where(v, d),
+        ),
+    );
   },
 };

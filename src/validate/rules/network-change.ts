@@ -14,6 +14,12 @@ export function networkChangeFindings(ref: string, before: Fleet, fleet: Fleet):
   return fleet.clusters.flatMap((c) => {
     const old = was.get(c.name);
     if (old === undefined || old === networkOf(c)) return [];
-    return [finding('topology/network-change', `against ${ref}: cluster ${c.name} moves from network ${old} to ${networkOf(c)}; an attached cluster keeps its network until it is detached and re-attached (docs 2.7.1.1): after the sync run smm istio cluster detach and smm istio cluster attach --network-name ${networkOf(c)} for it on the active cluster`, { file: MODEL_FILE })];
+    return [
+      finding(
+        'topology/network-change',
+        `against ${ref}: cluster ${c.name} moves from network ${old} to ${networkOf(c)}; an attached cluster keeps its network until it is detached and re-attached (docs 2.7.1.1): after the sync run smm istio cluster detach and smm istio cluster attach --network-name ${networkOf(c)} for it on the active cluster`,
+        { file: MODEL_FILE },
+      ),
+    ];
   });
 }

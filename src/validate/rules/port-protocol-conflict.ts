@@ -9,7 +9,8 @@ import { gatewaysSharingPods } from './gateway-workloads.js';
 import type { MeshRule } from './types.js';
 import { nameOf, where, type Obj } from './view.js';
 
-const ports = (d: Deployed) => new Map<number, string>((d.obj.spec?.servers ?? []).map((s: Obj) => [s.port?.number, String(s.port?.protocol ?? '').toUpperCase()]));
+const ports = (d: Deployed) =>
+  new Map<number, string>((d.obj.spec?.servers ?? []).map((s: Obj) => [s.port?.number, String(s.port?.protocol ?? '').toUpperCase()]));
 
 export const portProtocolConflict: MeshRule = {
   id: 'gateway/port/protocol-conflict',
@@ -20,8 +21,20 @@ export const portProtocolConflict: MeshRule = {
       for (const [port, protocol] of ports(a)) {
         const other = pb.get(port);
         if (other === undefined || other === protocol) continue;
-        out.push(finding('gateway/port/protocol-conflict', `port ${port} is ${protocol} here but ${other} in Gateway ${nameOf(b.obj)}, which configures the same gateway pods`, where(view, a)));
-        out.push(finding('gateway/port/protocol-conflict', `port ${port} is ${other} here but ${protocol} in Gateway ${nameOf(a.obj)}, which configures the same gateway pods`, where(view, b)));
+        out.push(
+          finding(
+            'gateway/port/protocol-conflict',
+            `port ${port} is ${protocol} here but ${other} in Gateway ${nameOf(b.obj)}, which configures the same gateway pods`,
+            where(view, a),
+          ),
+        );
+        out.push(
+          finding(
+            'gateway/port/protocol-conflict',
+            `port ${port} is ${other} here but ${protocol} in Gateway ${nameOf(a.obj)}, which configures the same gateway pods`,
+            where(view, b),
+          ),
+        );
       }
     }
     return out;

@@ -15,7 +15,13 @@ export function renovateFindings(root: string, fleet: Fleet): Finding[] {
     if (text === undefined) continue;
     // A text check: JSON5 configs are not JSON, and the preset is named the same way in both.
     if (text.includes(RENOVATE_PRESET)) return [];
-    return [finding('renovate/preset-not-extended', `Renovate reads this config, which does not extend ${RENOVATE_PRESET}: it would bump what calisti-gitops generates in place and never propose a Calisti upgrade; add "${presetRef(fleet)}" to its extends`, { file })];
+    return [
+      finding(
+        'renovate/preset-not-extended',
+        `Renovate reads this config, which does not extend ${RENOVATE_PRESET}: it would bump what calisti-gitops generates in place and never propose a Calisti upgrade; add "${presetRef(fleet)}" to its extends`,
+        { file },
+      ),
+    ];
   }
   return [];
 }

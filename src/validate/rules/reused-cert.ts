@@ -9,7 +9,8 @@ import { gatewaysSharingPods } from './gateway-workloads.js';
 import type { MeshRule } from './types.js';
 import { nameOf, where, type Obj } from './view.js';
 
-const certs = (d: Deployed) => new Set<string>((d.obj.spec?.servers ?? []).map((s: Obj) => s.tls?.credentialName).filter((c: unknown): c is string => typeof c === 'string'));
+const certs = (d: Deployed) =>
+  new Set<string>((d.obj.spec?.servers ?? []).map((s: Obj) => s.tls?.credentialName).filter((c: unknown): c is string => typeof c === 'string'));
 
 export const reusedCert: MeshRule = {
   id: 'gateway/reused-cert',
@@ -19,8 +20,20 @@ export const reusedCert: MeshRule = {
       const cb = certs(b);
       for (const cert of certs(a)) {
         if (!cb.has(cert)) continue;
-        out.push(finding('gateway/reused-cert', `certificate "${cert}" is also used by Gateway ${nameOf(b.obj)} on the same gateway pods: give each Gateway its own certificate`, where(view, a)));
-        out.push(finding('gateway/reused-cert', `certificate "${cert}" is also used by Gateway ${nameOf(a.obj)} on the same gateway pods: give each Gateway its own certificate`, where(view, b)));
+        out.push(
+          finding(
+            'gateway/reused-cert',
+            `certificate "${cert}" is also used by Gateway ${nameOf(b.obj)} on the same gateway pods: give each Gateway its own certificate`,
+            where(view, a),
+          ),
+        );
+        out.push(
+          finding(
+            'gateway/reused-cert',
+            `certificate "${cert}" is also used by Gateway ${nameOf(a.obj)} on the same gateway pods: give each Gateway its own certificate`,
+            where(view, b),
+          ),
+        );
       }
     }
     return out;

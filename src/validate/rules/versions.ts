@@ -16,7 +16,7 @@ function rendered(tree: RenderedTree): { images: Set<string>; versions: Map<stri
   const versions = new Map<string, string>();
   for (const { content } of tree.values()) {
     for (const m of content.matchAll(/^\s*image: (\S+)$/gm)) images.add(m[1]!.replace(/^["']|["']$/g, ''));
-    const icp = /^kind: IstioControlPlane$[\s\S]*?^  name: (\S+)$[\s\S]*?^  version: (\S+)$/m.exec(content);
+    const icp = /^kind: IstioControlPlane$[\s\S]*?^ {2}name: (\S+)$[\s\S]*?^ {2}version: (\S+)$/m.exec(content);
     if (icp) versions.set(icp[1]!, icp[2]!.replace(/^["']|["']$/g, ''));
   }
   return { images, versions };
@@ -28,7 +28,12 @@ function imagesIn(v: unknown, out: string[] = []): string[] {
   return out;
 }
 
-export function versionFindings(fleet: Fleet, tree: RenderedTree, apps: { obj: Record<string, any>; file?: string; line?: number }[], views: ClusterView[]): Finding[] {
+export function versionFindings(
+  fleet: Fleet,
+  tree: RenderedTree,
+  apps: { obj: Record<string, any>; file?: string; line?: number }[],
+  views: ClusterView[],
+): Finding[] {
   const fix = `calisti-gitops generate --force puts back what calisti.yaml ${fleet.calisti.version} says; to move to a newer release: calisti-gitops upgrade --to <version>`;
   const out: Finding[] = [];
   // Mid-rollout each cluster runs its ring's release.
@@ -41,7 +46,13 @@ export function versionFindings(fleet: Fleet, tree: RenderedTree, apps: { obj: R
     const bp = blueprintFor(version);
     for (const src of a.obj.spec?.sources ?? (a.obj.spec?.source ? [a.obj.spec.source] : [])) {
       if (src?.chart === bp.chart.name && String(src.targetRevision) !== bp.chart.version) {
-        out.push(finding('version/mismatch', `chart ${bp.chart.name} ${src.targetRevision}, but Calisti ${version} (calisti.yaml) ships ${bp.chart.version}: ${fix}`, { application: a.obj.metadata?.name, file: a.file, line: a.line }));
+        out.push(
+          finding('version/mismatch', `chart ${bp.chart.name} ${src.targetRevision}, but Calisti ${version} (calisti.yaml) ships ${bp.chart.version}: ${fix}`, {
+            application: a.obj.metadata?.name,
+            file: a.file,
+            line: a.line,
+          }),
+        );
       }
     }
   }
@@ -52,10 +63,19 @@ export function versionFindings(fleet: Fleet, tree: RenderedTree, apps: { obj: R
       const where = { cluster: view.cluster, application: d.application, resource: resourceRef(d.obj), file: d.file, line: d.line };
       const expected = want.versions.get(String(d.obj.metadata?.name));
       if (expected !== undefined && String(d.obj.spec?.version) !== expected) {
-        out.push(finding('version/mismatch', `spec.version ${d.obj.spec?.version}, but calisti.yaml gives ${d.obj.metadata?.name} Istio ${expected}: ${fix}`, where));
+        out.push(
+          finding('version/mismatch', `spec.version ${d.obj.spec?.version}, but calisti.yaml gives ${d.obj.metadata?.name} Istio ${expected}: ${fix}`, where),
+        );
       }
       for (const image of imagesIn(d.obj.spec)) {
-        if (!want.images.has(image)) out.push(finding('version/mismatch', `image ${image} is not one Calisti ${fleet.calisti.version} (calisti.yaml) ships for ${d.obj.metadata?.name}: ${fix}`, where));
+        if (!want.images.has(image))
+          out.push(
+            finding(
+              'version/mismatch',
+              `image ${image} is not one Calisti ${fleet.calisti.version} (calisti.yaml) ships for ${d.obj.metadata?.name}: ${fix}`,
+              where,
+            ),
+          );
       }
     }
   }

@@ -8,7 +8,13 @@ export const isKind = (o: Obj, kind: string, group?: string) => o.kind === kind 
 
 export const ofKind = (view: ClusterView, kind: string, group?: string): Deployed[] => view.resources.filter((d) => isKind(d.obj, kind, group));
 
-export const where = (view: ClusterView, d: Deployed) => ({ cluster: view.cluster, application: d.application, resource: resourceRef(d.obj), file: d.file, line: d.line });
+export const where = (view: ClusterView, d: Deployed) => ({
+  cluster: view.cluster,
+  application: d.application,
+  resource: resourceRef(d.obj),
+  file: d.file,
+  line: d.line,
+});
 
 export const nameOf = (o: Obj) => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`;
 

@@ -61,9 +61,21 @@ export const virtualServiceDestination: MeshRule = {
           if (local) {
             const known = services.get(local[2]!);
             if (!known || known.has(local[1]!)) continue;
-            out.push(finding('virtualservice/destination-unknown', `${path} routes to ${host}, but no cluster of the fleet has a Service ${local[1]} in namespace ${local[2]} (there: ${[...known].sort().join(', ')})`, where(v, d)));
+            out.push(
+              finding(
+                'virtualservice/destination-unknown',
+                `${path} routes to ${host}, but no cluster of the fleet has a Service ${local[1]} in namespace ${local[2]} (there: ${[...known].sort().join(', ')})`,
+                where(v, d),
+              ),
+            );
           } else {
-            out.push(finding('virtualservice/destination-unknown', `${path} routes to ${host}, which is neither a cluster-local Service nor the host of a ServiceEntry: add one (calisti.yaml policies.serviceEntries) or write the host as <service>.<namespace>.svc.cluster.local`, where(v, d)));
+            out.push(
+              finding(
+                'virtualservice/destination-unknown',
+                `${path} routes to ${host}, which is neither a cluster-local Service nor the host of a ServiceEntry: add one (calisti.yaml policies.serviceEntries) or write the host as <service>.<namespace>.svc.cluster.local`,
+                where(v, d),
+              ),
+            );
           }
         }
       }

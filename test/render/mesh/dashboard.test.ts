@@ -10,10 +10,10 @@ async function exposeDashboard(dashboard: string) {
   return objs.find((o) => o.kind === 'ControlPlane')!.spec.smm.exposeDashboard;
 }
 
-describe('dashboard exposure: the docs\' scenarios', () => {
+describe("dashboard exposure: the docs' scenarios", () => {
   it.each([
     [
-      'Istio terminates TLS with a Let\'s Encrypt certificate',
+      "Istio terminates TLS with a Let's Encrypt certificate",
       '      expose: true\n      hostname: smm.example.org\n      tls: {letsEncrypt: true}\n',
       {
         meshGateway: {
@@ -43,7 +43,13 @@ describe('dashboard exposure: the docs\' scenarios', () => {
     [
       'NodePort with a certificate of your own',
       '      expose: true\n      serviceType: NodePort\n      nodePorts: {http: 40080, https: 40443}\n      tls: {credentialName: my-own-secret}\n',
-      { meshGateway: { enabled: true, service: { type: 'NodePort', nodePorts: { http: 40080, https: 40443 } }, tls: { enabled: true, credentialName: 'my-own-secret' } } },
+      {
+        meshGateway: {
+          enabled: true,
+          service: { type: 'NodePort', nodePorts: { http: 40080, https: 40443 } },
+          tls: { enabled: true, credentialName: 'my-own-secret' },
+        },
+      },
     ],
   ])('%s', async (_name, dashboard, expected) => {
     expect(await exposeDashboard(dashboard)).toEqual(expected);
@@ -51,8 +57,13 @@ describe('dashboard exposure: the docs\' scenarios', () => {
 
   it.each([
     ['exposed without TLS or anonymous access: every login would fail', '      expose: true\n', 'clusters[0].dashboard.tls', 'every login fails'],
-    ['Let\'s Encrypt without a host name', '      expose: true\n      tls: {letsEncrypt: true}\n', 'clusters[0].dashboard.hostname', 'set it'],
-    ['two ways of TLS at once', '      expose: true\n      hostname: a.example.org\n      tls: {letsEncrypt: true, credentialName: x}\n', 'clusters[0].dashboard.tls', 'exactly one'],
+    ["Let's Encrypt without a host name", '      expose: true\n      tls: {letsEncrypt: true}\n', 'clusters[0].dashboard.hostname', 'set it'],
+    [
+      'two ways of TLS at once',
+      '      expose: true\n      hostname: a.example.org\n      tls: {letsEncrypt: true, credentialName: x}\n',
+      'clusters[0].dashboard.tls',
+      'exactly one',
+    ],
     ['settings for a dashboard that is not exposed', '      hostname: a.example.org\n', 'clusters[0].dashboard.expose', 'no effect'],
   ])('rejects %s', (_n, dashboard, path, message) => {
     expect(() => parseFleet(fleet(dashboard))).toThrow(path);

@@ -38,8 +38,8 @@ const letsEncrypt = `  - name: app-ingress
         tls: {mode: SIMPLE, credentialName: app-ingressgateway-tls}
 `;
 
-describe('gateways: the docs\' examples', () => {
-  it('2.8.5 Let\'s Encrypt: IstioMeshGateway, Gateway, Issuer and Certificate as the docs write them', async () => {
+describe("gateways: the docs' examples", () => {
+  it("2.8.5 Let's Encrypt: IstioMeshGateway, Gateway, Issuer and Certificate as the docs write them", async () => {
     const { one } = await build(fleet(letsEncrypt));
     const imgw = one('IstioMeshGateway').spec;
     expect(imgw.deployment).toEqual({ replicas: { min: 1, max: 1, count: 1 } });
@@ -53,7 +53,11 @@ describe('gateways: the docs\' examples', () => {
     const gw = one('Gateway');
     expect(gw.spec.servers).toEqual([
       { hosts: ['*'], port: { name: 'http', number: 80, protocol: 'HTTP' }, tls: { httpsRedirect: true } },
-      { hosts: ['my-app.example.org'], port: { name: 'https', number: 443, protocol: 'HTTPS' }, tls: { credentialName: 'app-ingressgateway-tls', mode: 'SIMPLE' } },
+      {
+        hosts: ['my-app.example.org'],
+        port: { name: 'https', number: 443, protocol: 'HTTPS' },
+        tls: { credentialName: 'app-ingressgateway-tls', mode: 'SIMPLE' },
+      },
     ]);
 
     const issuer = one('Issuer');
@@ -82,7 +86,9 @@ describe('gateways: the docs\' examples', () => {
     expect(gw.spec.selector).toEqual(selector);
     // cert-manager's CRDs arrive with the ControlPlane in the same sync.
     expect(cert.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('SkipDryRunOnMissingResource=true');
-    expect(Number(cert.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(Number(one('ControlPlane').metadata.annotations['argocd.argoproj.io/sync-wave']));
+    expect(Number(cert.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(
+      Number(one('ControlPlane').metadata.annotations['argocd.argoproj.io/sync-wave']),
+    );
   });
 
   it('2.5.6.1 GKE internal load balancer with a static address', async () => {
@@ -120,7 +126,12 @@ describe('gateways: the docs\' examples', () => {
 `),
     );
     expect(one('IstioMeshGateway').spec.type).toBe('egress');
-    expect(one('ServiceEntry').spec).toEqual({ hosts: ['httpbin.org'], location: 'MESH_EXTERNAL', ports: [{ name: 'http-80', number: 80, protocol: 'HTTP' }], resolution: 'DNS' });
+    expect(one('ServiceEntry').spec).toEqual({
+      hosts: ['httpbin.org'],
+      location: 'MESH_EXTERNAL',
+      ports: [{ name: 'http-80', number: 80, protocol: 'HTTP' }],
+      resolution: 'DNS',
+    });
     const vs = objs.filter((o) => o.kind === 'VirtualService');
     expect(vs).toHaveLength(1);
     expect(vs[0]!.spec).toEqual({
@@ -162,7 +173,10 @@ describe('gateways: the docs\' examples', () => {
       - {port: 8443, hosts: [db.example.org], destination: {host: db.app.svc.cluster.local, port: 8443}}
 `),
     );
-    const [weighted, redirect, tcp, tls] = objs.filter((o) => o.kind === 'VirtualService').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((o) => o.spec);
+    const [weighted, redirect, tcp, tls] = objs
+      .filter((o) => o.kind === 'VirtualService')
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+      .map((o) => o.spec);
     expect(weighted.http).toEqual([
       {
         match: [{ uri: { prefix: '/ratings/v2/' }, method: { exact: 'GET' }, headers: { 'end-user': { exact: 'jason' } }, port: 8080 }],
@@ -181,8 +195,14 @@ describe('gateways: the docs\' examples', () => {
       },
     ]);
     expect(redirect.http).toEqual([{ match: [{ uri: { prefix: '/old' } }], redirect: { uri: '/new', redirectCode: 308 } }]);
-    expect(tcp).toEqual({ gateways: ['edge'], hosts: ['*'], tcp: [{ match: [{ port: 5432 }], route: [{ destination: { host: 'db.app.svc.cluster.local', port: { number: 5432 } } }] }] });
-    expect(tls.tls).toEqual([{ match: [{ port: 8443, sniHosts: ['db.example.org'] }], route: [{ destination: { host: 'db.app.svc.cluster.local', port: { number: 8443 } } }] }]);
+    expect(tcp).toEqual({
+      gateways: ['edge'],
+      hosts: ['*'],
+      tcp: [{ match: [{ port: 5432 }], route: [{ destination: { host: 'db.app.svc.cluster.local', port: { number: 5432 } } }] }],
+    });
+    expect(tls.tls).toEqual([
+      { match: [{ port: 8443, sniHosts: ['db.example.org'] }], route: [{ destination: { host: 'db.app.svc.cluster.local', port: { number: 8443 } } }] },
+    ]);
   });
 });
 
@@ -192,14 +212,54 @@ const base = `  - name: gw
 `;
 describe('gateways: mistakes the docs warn about', () => {
   it.each([
-    ['TCP-only gateway with a route that names no port', `${base}    ports: [{name: tcp, port: 5432, protocol: TCP}]\n    routes: [{destination: {host: db, port: 5432}}]\n`, 'gateways[0].routes[0].port', 'HTTP route never matches'],
-    ['HTTP-only field on a TCP route', `${base}    ports: [{name: tcp, port: 5432, protocol: TCP}]\n    routes: [{port: 5432, timeout: 5s, destination: {host: db, port: 5432}}]\n`, 'gateways[0].routes[0].timeout', 'HTTP only'],
-    ['weights that do not add up', `${base}    ports: [{name: http, port: 8080}]\n    routes: [{destinations: [{host: a, port: 80, weight: 50}, {host: b, port: 80, weight: 40}]}]\n`, 'gateways[0].routes[0].destinations', 'add up to 100 (now 90)'],
-    ['route with destination and redirect', `${base}    ports: [{name: http, port: 8080}]\n    routes: [{redirect: {uri: /x}, destination: {host: a, port: 80}}]\n`, 'gateways[0].routes[0]', 'exactly one of destination, destinations or redirect'],
-    ['external service on an ingress gateway', `${base}    ports: [{name: http, port: 8080}]\n    external: [{host: httpbin.org, port: 80, gatewayPort: 8080}]\n`, 'gateways[0].external', 'set type: egress'],
-    ['Let\'s Encrypt without port 80', `${base}    ports: [{name: https, port: 8443, protocol: HTTPS, hosts: [a.example.org], tls: {mode: SIMPLE, credentialName: a-tls}}]\n    letsEncrypt: {email: a@example.org}\n`, 'gateways[0].letsEncrypt', 'HTTP port 80'],
-    ['Let\'s Encrypt for a wildcard host', `${base}    runAsRoot: true\n    ports: [{name: http, port: 80}, {name: https, port: 443, protocol: HTTPS, tls: {mode: SIMPLE, credentialName: a-tls}}]\n    letsEncrypt: {email: a@example.org}\n`, 'gateways[0].ports[1].hosts', 'concrete DNS names'],
-    ['httpsRedirect with named HTTP hosts and Let\'s Encrypt (2.8.5 known limitation)', `${base}    runAsRoot: true\n    httpsRedirect: true\n    ports: [{name: http, port: 80, hosts: [a.example.org]}, {name: https, port: 443, protocol: HTTPS, hosts: [a.example.org], tls: {mode: SIMPLE, credentialName: a-tls}}]\n    letsEncrypt: {email: a@example.org}\n`, 'gateways[0].httpsRedirect', 'known limitations'],
+    [
+      'TCP-only gateway with a route that names no port',
+      `${base}    ports: [{name: tcp, port: 5432, protocol: TCP}]\n    routes: [{destination: {host: db, port: 5432}}]\n`,
+      'gateways[0].routes[0].port',
+      'HTTP route never matches',
+    ],
+    [
+      'HTTP-only field on a TCP route',
+      `${base}    ports: [{name: tcp, port: 5432, protocol: TCP}]\n    routes: [{port: 5432, timeout: 5s, destination: {host: db, port: 5432}}]\n`,
+      'gateways[0].routes[0].timeout',
+      'HTTP only',
+    ],
+    [
+      'weights that do not add up',
+      `${base}    ports: [{name: http, port: 8080}]\n    routes: [{destinations: [{host: a, port: 80, weight: 50}, {host: b, port: 80, weight: 40}]}]\n`,
+      'gateways[0].routes[0].destinations',
+      'add up to 100 (now 90)',
+    ],
+    [
+      'route with destination and redirect',
+      `${base}    ports: [{name: http, port: 8080}]\n    routes: [{redirect: {uri: /x}, destination: {host: a, port: 80}}]\n`,
+      'gateways[0].routes[0]',
+      'exactly one of destination, destinations or redirect',
+    ],
+    [
+      'external service on an ingress gateway',
+      `${base}    ports: [{name: http, port: 8080}]\n    external: [{host: httpbin.org, port: 80, gatewayPort: 8080}]\n`,
+      'gateways[0].external',
+      'set type: egress',
+    ],
+    [
+      "Let's Encrypt without port 80",
+      `${base}    ports: [{name: https, port: 8443, protocol: HTTPS, hosts: [a.example.org], tls: {mode: SIMPLE, credentialName: a-tls}}]\n    letsEncrypt: {email: a@example.org}\n`,
+      'gateways[0].letsEncrypt',
+      'HTTP port 80',
+    ],
+    [
+      "Let's Encrypt for a wildcard host",
+      `${base}    runAsRoot: true\n    ports: [{name: http, port: 80}, {name: https, port: 443, protocol: HTTPS, tls: {mode: SIMPLE, credentialName: a-tls}}]\n    letsEncrypt: {email: a@example.org}\n`,
+      'gateways[0].ports[1].hosts',
+      'concrete DNS names',
+    ],
+    [
+      "httpsRedirect with named HTTP hosts and Let's Encrypt (2.8.5 known limitation)",
+      `${base}    runAsRoot: true\n    httpsRedirect: true\n    ports: [{name: http, port: 80, hosts: [a.example.org]}, {name: https, port: 443, protocol: HTTPS, hosts: [a.example.org], tls: {mode: SIMPLE, credentialName: a-tls}}]\n    letsEncrypt: {email: a@example.org}\n`,
+      'gateways[0].httpsRedirect',
+      'known limitations',
+    ],
     ['replicas min above max', `${base}    replicas: {min: 3, max: 2}\n    ports: [{name: http, port: 8080}]\n`, 'gateways[0].replicas.min', 'must not exceed'],
   ])('%s', (_name, gateways, path, message) => {
     let error: Error | undefined;

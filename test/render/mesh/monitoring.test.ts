@@ -18,7 +18,9 @@ const controlPlaneSchema = parse(readFileSync(join(schemasDir, 'smm.cisco.com_co
 
 describe('production monitoring', () => {
   it('the production profile: HA on, Prometheus on persistent volumes, Alertmanagers, as 2.10.2.1-2.10.2.4 patch it', async () => {
-    const cp = await smmSpec('    monitoring:\n      production: true\n      prometheus:\n        storage: {storageClassName: gp2}\n        retentionTime: 15d\n      alertmanagers:\n        - host: alertmanager-smm-alertmanager-0.alertmanager-operated.smm-system.svc.cluster.local\n');
+    const cp = await smmSpec(
+      '    monitoring:\n      production: true\n      prometheus:\n        storage: {storageClassName: gp2}\n        retentionTime: 15d\n      alertmanagers:\n        - host: alertmanager-smm-alertmanager-0.alertmanager-operated.smm-system.svc.cluster.local\n',
+    );
     expect(cp.spec.smm.highAvailability).toEqual({ enabled: true });
     expect(cp.spec.smm.prometheus).toMatchObject({
       enabled: true,
@@ -29,8 +31,10 @@ describe('production monitoring', () => {
     expect(checkResource(cp, controlPlaneSchema)).toEqual([]);
   });
 
-  it('the cluster\'s overrides win over its monitoring, field by field', async () => {
-    const cp = await smmSpec('    monitoring:\n      highAvailability: true\n      prometheus: {storage: {storageClassName: gp2, size: 10Gi}}\n    overrides:\n      controlPlane:\n        smm:\n          prometheus:\n            storage: {spec: {storageClassName: fast}}\n');
+  it("the cluster's overrides win over its monitoring, field by field", async () => {
+    const cp = await smmSpec(
+      '    monitoring:\n      highAvailability: true\n      prometheus: {storage: {storageClassName: gp2, size: 10Gi}}\n    overrides:\n      controlPlane:\n        smm:\n          prometheus:\n            storage: {spec: {storageClassName: fast}}\n',
+    );
     expect(cp.spec.smm.highAvailability).toEqual({ enabled: true });
     expect(cp.spec.smm.prometheus.storage.spec).toMatchObject({ storageClassName: 'fast', resources: { requests: { storage: '10Gi' } } });
   });
@@ -43,7 +47,9 @@ describe('production monitoring', () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ModelError);
-      expect((e as ModelError).message).toMatch(/clusters\[0\]\.monitoring\.prometheus\.storage: the production profile keeps Prometheus on persistent volumes/);
+      expect((e as ModelError).message).toMatch(
+        /clusters\[0\]\.monitoring\.prometheus\.storage: the production profile keeps Prometheus on persistent volumes/,
+      );
     }
   });
 });

@@ -21,14 +21,24 @@ const fleet = (dashboard: string) => fleetModel(`  - name: c1\n    dashboard:\n$
 const EXPOSED = '      expose: true\n      hostname: smm.example.org\n      tls: {letsEncrypt: true}\n';
 const OVERLAY = 'manifests/smm-controlplane/overlays/c1';
 
-const sealedFor = (cluster: string) => new SealedStore({
-  apiVersion: 'calisti-gitops.io/v1alpha1',
-  kind: 'SealedValues',
-  secrets: [{ cluster, namespace: 'smm-registry-access', name: 'smm-oidc-client-secret', scope: 'strict', type: 'Opaque', encryptedData: { 'patch.json': 'AgBy3i4OJSWK+PiTySYZZA==' } }],
-});
+const sealedFor = (cluster: string) =>
+  new SealedStore({
+    apiVersion: 'calisti-gitops.io/v1alpha1',
+    kind: 'SealedValues',
+    secrets: [
+      {
+        cluster,
+        namespace: 'smm-registry-access',
+        name: 'smm-oidc-client-secret',
+        scope: 'strict',
+        type: 'Opaque',
+        encryptedData: { 'patch.json': 'AgBy3i4OJSWK+PiTySYZZA==' },
+      },
+    ],
+  });
 
 describe('dashboard OIDC login', () => {
-  it('renders the docs\' settings without the secret, and a placeholder until it is sealed', async () => {
+  it("renders the docs' settings without the secret, and a placeholder until it is sealed", async () => {
     const { tree, build } = renderToDisk(fleet(EXPOSED + OIDC));
     const objs = await build(OVERLAY);
     expect(objs.find((o) => o.kind === 'ControlPlane')!.spec.smm.auth).toEqual({
@@ -62,7 +72,9 @@ describe('dashboard OIDC login', () => {
     expect(pod.volumes).toEqual([{ name: 'oidc', secret: { secretName: 'smm-oidc-client-secret' } }]);
     const role = objs.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'smm-oidc-client-secret')!;
     expect(role.rules).toEqual([{ apiGroups: ['smm.cisco.com'], resources: ['controlplanes'], resourceNames: ['smm'], verbs: ['get', 'patch'] }]);
-    expect(objs.find((o) => o.kind === 'ClusterRoleBinding')!.subjects).toEqual([{ kind: 'ServiceAccount', name: 'smm-oidc-client-secret', namespace: 'smm-registry-access' }]);
+    expect(objs.find((o) => o.kind === 'ClusterRoleBinding')!.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'smm-oidc-client-secret', namespace: 'smm-registry-access' },
+    ]);
     expect(objs.find((o) => o.kind === 'ControlPlane')!.spec.smm.auth.oidc.client).toEqual({ id: 'smm', issuerURL: 'https://dex.example.org' });
   });
 
@@ -71,8 +83,18 @@ describe('dashboard OIDC login', () => {
     ['OIDC with anonymous access', `      expose: true\n      anonymous: true\n${OIDC}`, 'clusters[0].dashboard.oidc', 'anonymous: true turns login off'],
     ['an issuer over plain HTTP', EXPOSED + OIDC.replace('https://dex', 'http://dex'), 'clusters[0].dashboard.oidc.issuerURL', 'https:// URL'],
     ['a kubectl image without tag or digest', EXPOSED + OIDC.replace('kubectl:1.24.17', 'kubectl'), 'clusters[0].dashboard.oidc.kubectlImage', 'tag or digest'],
-    ['the client secret in the model', EXPOSED + OIDC.replace('clientID: smm', 'clientID: smm\n        clientSecret: s3cr3t'), 'clusters[0].dashboard.oidc.clientSecret', 'seal it with calisti-gitops seal --target oidc'],
-    ['the client secret through overrides (the renderer\'s output is not leak-checked)', `      expose: true\n      anonymous: true\n    overrides:\n      controlPlane: {smm: {auth: {oidc: {client: {secret: s3cr3t}}}}}\n`, 'clusters[0].overrides.controlPlane.smm.auth.oidc.client.secret', 'seal --target oidc'],
+    [
+      'the client secret in the model',
+      EXPOSED + OIDC.replace('clientID: smm', 'clientID: smm\n        clientSecret: s3cr3t'),
+      'clusters[0].dashboard.oidc.clientSecret',
+      'seal it with calisti-gitops seal --target oidc',
+    ],
+    [
+      "the client secret through overrides (the renderer's output is not leak-checked)",
+      `      expose: true\n      anonymous: true\n    overrides:\n      controlPlane: {smm: {auth: {oidc: {client: {secret: s3cr3t}}}}}\n`,
+      'clusters[0].overrides.controlPlane.smm.auth.oidc.client.secret',
+      'seal --target oidc',
+    ],
   ])('rejects %s', (_n, dashboard, path, message) => {
     expect(() => parseFleet(fleet(dashboard))).toThrow(path);
     expect(() => parseFleet(fleet(dashboard))).toThrow(message);
@@ -81,7 +103,8 @@ describe('dashboard OIDC login', () => {
 
 describe('the leak detector', () => {
   it('finds the OIDC client secret written into a ControlPlane, not its absence or a template', () => {
-    const cp = (secret: string) => `apiVersion: smm.cisco.com/v1alpha1\nkind: ControlPlane\nmetadata:\n  name: smm\nspec:\n  smm:\n    auth:\n      oidc:\n        client:\n          id: smm\n${secret}`;
+    const cp = (secret: string) =>
+      `apiVersion: smm.cisco.com/v1alpha1\nkind: ControlPlane\nmetadata:\n  name: smm\nspec:\n  smm:\n    auth:\n      oidc:\n        client:\n          id: smm\n${secret}`;
     expect(leaksInText('cp.yaml', cp('          secret: hunter2\n'))).toEqual([{ what: 'ControlPlane/smm', keys: ['spec.smm.auth.oidc.client.secret'] }]);
     expect(leaksInText('cp.yaml', cp(''))).toEqual([]);
     expect(leaksInText('cp.yaml', cp('          secret: ${OIDC_CLIENT_SECRET}\n'))).toEqual([]);

@@ -37,12 +37,16 @@ const docsPolicies = `  mtls: STRICT
 `;
 
 describe('policies', () => {
-  it('the docs\' examples, as objects the docs write, on the clusters they name', async () => {
+  it("the docs' examples, as objects the docs write, on the clusters they name", async () => {
     const { tree, build } = await render(fleet(docsPolicies));
     const c1 = await build('manifests/mesh-policies/overlays/c1');
     const one = (kind: string, name: string) => c1.find((o) => o.kind === kind && o.metadata.name === name)!;
     // 2.11.3: mesh-wide STRICT, and the docs' per-service DISABLE.
-    expect(one('PeerAuthentication', 'default')).toMatchObject({ apiVersion: 'security.istio.io/v1beta1', metadata: { namespace: 'istio-system' }, spec: { mtls: { mode: 'STRICT' } } });
+    expect(one('PeerAuthentication', 'default')).toMatchObject({
+      apiVersion: 'security.istio.io/v1beta1',
+      metadata: { namespace: 'istio-system' },
+      spec: { mtls: { mode: 'STRICT' } },
+    });
     expect(one('PeerAuthentication', 'catalog').spec).toEqual({ selector: { matchLabels: { app: 'catalog' } }, mtls: { mode: 'DISABLE' } });
     // 2.7.2.2: the docs' ServiceEntry for httpbin.org, field for field.
     expect(one('ServiceEntry', 'httpbin.org').spec).toEqual({
@@ -51,7 +55,10 @@ describe('policies', () => {
       ports: [{ number: 80, name: 'http', protocol: 'HTTP' }],
       resolution: 'DNS',
     });
-    expect(one('DestinationRule', 'catalog').spec.trafficPolicy.connectionPool).toEqual({ tcp: { maxConnections: 1 }, http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 } });
+    expect(one('DestinationRule', 'catalog').spec.trafficPolicy.connectionPool).toEqual({
+      tcp: { maxConnections: 1 },
+      http: { http1MaxPendingRequests: 1, maxRequestsPerConnection: 1 },
+    });
     expect(one('AuthorizationPolicy', 'bookings').spec).toEqual({
       selector: { matchLabels: { app: 'bookings' } },
       action: 'ALLOW',
@@ -66,7 +73,10 @@ describe('policies', () => {
     expect(cp.find((o) => o.kind === 'IstioControlPlane')!.spec.meshConfig.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
     // One ApplicationSet for both clusters, after the demo app.
     const appSet = parse(tree.get('apps/mesh-policies/app-set.yaml')!.content);
-    expect(appSet.spec.generators[0].list.elements).toEqual([{ cluster: 'c1', argocdCluster: 'c1' }, { cluster: 'c2', argocdCluster: 'c2' }]);
+    expect(appSet.spec.generators[0].list.elements).toEqual([
+      { cluster: 'c1', argocdCluster: 'c1' },
+      { cluster: 'c2', argocdCluster: 'c2' },
+    ]);
     expect(appSet.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('3');
   });
 
@@ -77,8 +87,18 @@ describe('policies', () => {
   });
 
   it.each([
-    ['unknown cluster', '  serviceEntries: [{name: a, namespace: n, hosts: [a.org], ports: [{number: 80, name: http, protocol: HTTP}], clusters: [c9]}]\n', 'policies.serviceEntries[0].clusters[0]', 'unknown cluster "c9"'],
-    ['duplicate', '  sidecars: [{name: a, namespace: n, egressHosts: [./*]}, {name: a, namespace: n, egressHosts: [./*]}]\n', 'policies.sidecars[1].name', 'listed twice'],
+    [
+      'unknown cluster',
+      '  serviceEntries: [{name: a, namespace: n, hosts: [a.org], ports: [{number: 80, name: http, protocol: HTTP}], clusters: [c9]}]\n',
+      'policies.serviceEntries[0].clusters[0]',
+      'unknown cluster "c9"',
+    ],
+    [
+      'duplicate',
+      '  sidecars: [{name: a, namespace: n, egressHosts: [./*]}, {name: a, namespace: n, egressHosts: [./*]}]\n',
+      'policies.sidecars[1].name',
+      'listed twice',
+    ],
     ['DENY without rules', '  authorizationPolicies: [{name: a, namespace: n, action: DENY}]\n', 'policies.authorizationPolicies[0].rules', 'matches nothing'],
     ['bad sidecar host', '  sidecars: [{name: a, namespace: n, egressHosts: [notifications]}]\n', 'policies.sidecars[0].egressHosts[0]', 'namespace/host'],
   ])('rejects %s', (_n, policies, path, message) => {

@@ -57,7 +57,7 @@ const docs = `  indicatorTemplates:
 `;
 
 describe('SLOs and alerting', () => {
-  it('the docs\' fields, on active clusters, valid against the sre CRDs', async () => {
+  it("the docs' fields, on active clusters, valid against the sre CRDs", async () => {
     const { tree, build } = renderToDisk(fleet(docs));
     expect([...tree.keys()].some((p) => p.startsWith('manifests/mesh-slos/overlays/c2/'))).toBe(false);
     const objs = await build('manifests/mesh-slos/overlays/c1');
@@ -86,10 +86,30 @@ describe('SLOs and alerting', () => {
   });
 
   it.each([
-    ['both windows', '  objectives: [{name: a, namespace: n, service: {name: s, namespace: n}, sli: {template: t}, goal: "99", rolling: 720h, calendar: week}]\n', 'slos.objectives[0].rolling', 'exactly one of rolling or calendar'],
-    ['unknown template parameter', '  indicatorTemplates: [{name: t, namespace: n, description: d, kind: availability, goodEvents: g, totalEvents: t, parameters: [{name: reporter}]}]\n  objectives: [{name: a, namespace: n, service: {name: s, namespace: n}, sli: {template: t, templateNamespace: n, parameters: {reportr: source}}, goal: "99", rolling: 720h}]\n', 'slos.objectives[0].sli.parameters.reportr', 'no parameter reportr'],
-    ['a goal of 100%, which leaves no error budget', '  objectives: [{name: a, namespace: n, service: {name: s, namespace: n}, sli: {template: t}, goal: "100", rolling: 720h}]\n', 'slos.objectives[0].goal', 'below 100'],
-    ['a Go duration in days', '  objectives: [{name: a, namespace: n, service: {name: s, namespace: n}, sli: {template: t}, goal: "99", rolling: 30d}]\n', 'slos.objectives[0].rolling', 'duration'],
+    [
+      'both windows',
+      '  objectives: [{name: a, namespace: n, service: {name: s, namespace: n}, sli: {template: t}, goal: "99", rolling: 720h, calendar: week}]\n',
+      'slos.objectives[0].rolling',
+      'exactly one of rolling or calendar',
+    ],
+    [
+      'unknown template parameter',
+      '  indicatorTemplates: [{name: t, namespace: n, description: d, kind: availability, goodEvents: g, totalEvents: t, parameters: [{name: reporter}]}]\n  objectives: [{name: a, namespace: n, service: {name: s, namespace: n}, sli: {template: t, templateNamespace: n, parameters: {reportr: source}}, goal: "99", rolling: 720h}]\n',
+      'slos.objectives[0].sli.parameters.reportr',
+      'no parameter reportr',
+    ],
+    [
+      'a goal of 100%, which leaves no error budget',
+      '  objectives: [{name: a, namespace: n, service: {name: s, namespace: n}, sli: {template: t}, goal: "100", rolling: 720h}]\n',
+      'slos.objectives[0].goal',
+      'below 100',
+    ],
+    [
+      'a Go duration in days',
+      '  objectives: [{name: a, namespace: n, service: {name: s, namespace: n}, sli: {template: t}, goal: "99", rolling: 30d}]\n',
+      'slos.objectives[0].rolling',
+      'duration',
+    ],
   ])('rejects %s', (_n, slos, path, message) => {
     expect(() => parseFleet(fleet(slos))).toThrow(path);
     expect(() => parseFleet(fleet(slos))).toThrow(message);

@@ -42,7 +42,6 @@ describe('version bumps outside upgrade', () => {
       const prune = await cli('istio', 'prune', '-C', repo);
       expect(prune.code).toBe(1);
       expect(prune.stderr).toContain('upgrade --to 1.11.0');
-
     } finally {
       gitIn(repo, 'checkout', '--', 'calisti.yaml');
     }
@@ -66,14 +65,18 @@ describe('version bumps outside upgrade', () => {
   it('a Renovate-style chart bump and an in-place Istio image bump fail validate with version/mismatch', async () => {
     const appset = join(repo, 'apps', 'smm-operator', 'app-set.yaml');
     edit(appset, 'targetRevision: 1.10.0', 'targetRevision: 1.12.0');
-    const istio = gitIn(repo, 'ls-files', 'manifests').split('\n').find((f) => /istio-cp-v\d+x\.yaml$/.test(f) && f.includes('/base/'))!;
+    const istio = gitIn(repo, 'ls-files', 'manifests')
+      .split('\n')
+      .find((f) => /istio-cp-v\d+x\.yaml$/.test(f) && f.includes('/base/'))!;
     const text = readFileSync(join(repo, istio), 'utf8');
     const tag = /proxyv2:(v[\w.-]+)/.exec(text)![1]!;
     writeFileSync(join(repo, istio), text.replaceAll(`proxyv2:${tag}`, 'proxyv2:v9.9.9'));
     try {
       const v = await cli('validate', '-C', repo, '-q', '-o', 'json');
       expect(v.code).toBe(1);
-      const found = (JSON.parse(v.stdout) as { findings: { rule: string; message: string; file?: string }[] }).findings.filter((f) => f.rule === 'version/mismatch');
+      const found = (JSON.parse(v.stdout) as { findings: { rule: string; message: string; file?: string }[] }).findings.filter(
+        (f) => f.rule === 'version/mismatch',
+      );
       const chart = found.find((f) => f.file === 'apps/smm-operator/app-set.yaml');
       expect(chart?.message).toContain('1.12.0');
       expect(chart?.message).toContain('1.10.0');
@@ -85,7 +88,6 @@ describe('version bumps outside upgrade', () => {
       const deployed = (JSON.parse(o.stdout) as { deployed: { file: string; deployed: string; model: string }[] }).deployed;
       expect(deployed).toContainEqual(expect.objectContaining({ file: 'apps/smm-operator/app-set.yaml', deployed: '1.12.0', model: '1.10.0' }));
       expect(deployed.some((d) => d.file === istio && d.deployed.endsWith('proxyv2:v9.9.9'))).toBe(true);
-
     } finally {
       gitIn(repo, 'checkout', '--', '.');
     }

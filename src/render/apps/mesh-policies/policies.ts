@@ -30,14 +30,22 @@ export function peerAuthentication(p: Item<'peerAuthentications'>): K8sObject {
 }
 
 export function destinationRule(d: Item<'destinationRules'>): K8sObject {
-  return { apiVersion: NETWORKING, kind: 'DestinationRule', metadata: meta(d), spec: defined({ host: d.host, trafficPolicy: d.trafficPolicy, subsets: d.subsets }) };
+  return {
+    apiVersion: NETWORKING,
+    kind: 'DestinationRule',
+    metadata: meta(d),
+    spec: defined({ host: d.host, trafficPolicy: d.trafficPolicy, subsets: d.subsets }),
+  };
 }
 
 export function authorizationPolicy(a: Item<'authorizationPolicies'>): K8sObject {
-  const rules = a.rules.map((r) =>
-    defined({ from: r.from?.map((source) => ({ source })), to: r.to?.map((operation) => ({ operation })), when: r.when }),
-  );
-  return { apiVersion: SECURITY, kind: 'AuthorizationPolicy', metadata: meta(a), spec: { ...selector(a.selector), action: a.action, ...(rules.length ? { rules } : {}) } };
+  const rules = a.rules.map((r) => defined({ from: r.from?.map((source) => ({ source })), to: r.to?.map((operation) => ({ operation })), when: r.when }));
+  return {
+    apiVersion: SECURITY,
+    kind: 'AuthorizationPolicy',
+    metadata: meta(a),
+    spec: { ...selector(a.selector), action: a.action, ...(rules.length ? { rules } : {}) },
+  };
 }
 
 export function sidecar(s: Item<'sidecars'>): K8sObject {
@@ -54,5 +62,10 @@ export function sidecar(s: Item<'sidecars'>): K8sObject {
 }
 
 export function serviceEntry(e: Item<'serviceEntries'>): K8sObject {
-  return { apiVersion: NETWORKING, kind: 'ServiceEntry', metadata: meta(e), spec: { hosts: e.hosts, location: e.location, ports: e.ports, resolution: e.resolution } };
+  return {
+    apiVersion: NETWORKING,
+    kind: 'ServiceEntry',
+    metadata: meta(e),
+    spec: { hosts: e.hosts, location: e.location, ports: e.ports, resolution: e.resolution },
+  };
 }

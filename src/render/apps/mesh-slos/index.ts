@@ -18,7 +18,13 @@ const indicatorTemplate = (t: Slos['indicatorTemplates'][number]): K8sObject => 
   apiVersion: SRE,
   kind: 'ServiceLevelIndicatorTemplate',
   metadata: { name: t.name, namespace: t.namespace },
-  spec: { description: t.description, goodEvents: t.goodEvents, kind: t.kind, ...(t.parameters.length ? { parameters: t.parameters } : {}), totalEvents: t.totalEvents },
+  spec: {
+    description: t.description,
+    goodEvents: t.goodEvents,
+    kind: t.kind,
+    ...(t.parameters.length ? { parameters: t.parameters } : {}),
+    totalEvents: t.totalEvents,
+  },
 });
 
 const objective = (o: Objective): K8sObject => ({
@@ -28,7 +34,10 @@ const objective = (o: Objective): K8sObject => ({
   spec: {
     ...(o.description ? { description: o.description } : {}),
     selector: { name: o.service.name, namespace: o.service.namespace },
-    sli: { templateRef: { name: o.sli.template, namespace: o.sli.templateNamespace }, ...(Object.keys(o.sli.parameters).length ? { parameters: o.sli.parameters } : {}) },
+    sli: {
+      templateRef: { name: o.sli.template, namespace: o.sli.templateNamespace },
+      ...(Object.keys(o.sli.parameters).length ? { parameters: o.sli.parameters } : {}),
+    },
     slo: { goal: o.goal, ...(o.rolling ? { rolling: { length: o.rolling } } : { calendar: { length: o.calendar } }) },
   },
 });
@@ -51,7 +60,8 @@ const alertingPolicies = (o: Objective): K8sObject[] =>
   }));
 
 function objectsOn(ctx: RenderContext, cluster: Cluster): K8sObject[] {
-  const here = <T extends { clusters?: string[] | undefined }>(list: T[]) => list.filter((o) => (o.clusters ? o.clusters.includes(cluster.name) : cluster.role === 'active'));
+  const here = <T extends { clusters?: string[] | undefined }>(list: T[]) =>
+    list.filter((o) => (o.clusters ? o.clusters.includes(cluster.name) : cluster.role === 'active'));
   const { slos } = ctx.fleet;
   return [...here(slos.indicatorTemplates).map(indicatorTemplate), ...here(slos.objectives).flatMap((o) => [objective(o), ...alertingPolicies(o)])];
 }

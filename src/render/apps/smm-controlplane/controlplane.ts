@@ -46,7 +46,8 @@ export function istioControlPlane(ctx: RenderContext, cp: ControlPlaneRevision):
             {
               path: '/spec/template/spec/containers/0/args/-',
               type: 'replace',
-              value: '--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256',
+              value:
+                '--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256',
             },
           ],
         },
@@ -210,7 +211,9 @@ export function dashboardPatch(cluster: Cluster): K8sObject | undefined {
   };
   const tls = d.tls && {
     enabled: true,
-    ...(d.tls.letsEncrypt ? { letsEncrypt: { dnsNames: [d.hostname], enabled: true, ...(d.tls.letsEncrypt === true ? {} : { server: d.tls.letsEncrypt.server }) } } : {}),
+    ...(d.tls.letsEncrypt
+      ? { letsEncrypt: { dnsNames: [d.hostname], enabled: true, ...(d.tls.letsEncrypt === true ? {} : { server: d.tls.letsEncrypt.server }) } }
+      : {}),
     ...(d.tls.credentialName ? { credentialName: d.tls.credentialName } : {}),
     ...(d.tls.externalTermination ? { externalTermination: true } : {}),
   };

@@ -40,10 +40,7 @@ export function meshGateway(ctx: RenderContext, gw: Gateway): K8sObject {
       service: {
         ...(gw.service?.loadBalancerIP ? { loadBalancerIP: gw.service.loadBalancerIP } : {}),
         ...(gw.service?.annotations ? { metadata: { annotations: gw.service.annotations } } : {}),
-        ports: [
-          STATUS_PORT,
-          ...gw.ports.map((p) => ({ name: p.name, port: p.port, protocol: 'TCP', targetPort: p.targetPort ?? p.port })),
-        ],
+        ports: [STATUS_PORT, ...gw.ports.map((p) => ({ name: p.name, port: p.port, protocol: 'TCP', targetPort: p.targetPort ?? p.port }))],
         type: gw.serviceType,
       },
       type: gw.type,
@@ -86,7 +83,8 @@ const destination = (host: string, port: number | undefined, subset?: string) =>
 const percentage = (value: number) => ({ value });
 
 function routeTargets(r: Route): Record<string, unknown>[] {
-  if (r.destinations) return r.destinations.map((d) => ({ destination: destination(d.host, d.port, d.subset), ...(d.weight === undefined ? {} : { weight: d.weight }) }));
+  if (r.destinations)
+    return r.destinations.map((d) => ({ destination: destination(d.host, d.port, d.subset), ...(d.weight === undefined ? {} : { weight: d.weight }) }));
   return r.destination ? [{ destination: destination(r.destination.host, r.destination.port) }] : [];
 }
 

@@ -11,7 +11,16 @@ import { kustomization } from '../../kustomize.js';
 import { appDir, componentDir, relativeTo, NS, WAVE } from '../../layout.js';
 import type { K8sObject } from '../../yaml.js';
 import type { AppFile, GeneratedApp } from '../types.js';
-import { controlPlane, controlPlaneFeatures, controlPlanePatch, dashboardPatch, istioControlPlane, istioControlPlanePatch, istioFileName, namespace } from './controlplane.js';
+import {
+  controlPlane,
+  controlPlaneFeatures,
+  controlPlanePatch,
+  dashboardPatch,
+  istioControlPlane,
+  istioControlPlanePatch,
+  istioFileName,
+  namespace,
+} from './controlplane.js';
 import { oidcFiles } from './oidc.js';
 import { acmeCertificates, acmeIssuer, egressRoute, istioGateway, meshGateway, virtualServices } from './gateways.js';
 
@@ -39,7 +48,9 @@ function sidecarNamespaceSetup(ctx: RenderContext, c: Cluster): [string, K8sObje
 }
 
 /** `<prefix>-<object name>.yaml`: one file per object. */
-const named = (prefix: string) => (obj: K8sObject): [string, K8sObject] => [`${prefix}-${obj.metadata?.name as string}.yaml`, obj];
+const named =
+  (prefix: string) =>
+  (obj: K8sObject): [string, K8sObject] => [`${prefix}-${obj.metadata?.name as string}.yaml`, obj];
 
 /** A folder with its own kustomization listing every file in it. */
 function folder(dir: string, docs: [string, K8sObject][]): AppFile[] {
@@ -104,7 +115,11 @@ export const smmControlPlane: GeneratedApp = {
     const files: AppFile[] = [];
     // Workload namespaces in the mesh: one kustomization each, labelled for their control plane.
     for (const n of fleet.namespaces) {
-      files.push(...folder(meshNamespaceDir(n.name), [['namespace.yaml', namespace(n.name, WAVE.istioNamespace, { ...n.labels, 'istio.io/rev': labelOf(ctx, n.revision) })]]));
+      files.push(
+        ...folder(meshNamespaceDir(n.name), [
+          ['namespace.yaml', namespace(n.name, WAVE.istioNamespace, { ...n.labels, 'istio.io/rev': labelOf(ctx, n.revision) })],
+        ]),
+      );
     }
     // Gateways: one kustomization per gateway and one per namespace, so overlays pick what runs where.
     for (const gw of fleet.gateways) {

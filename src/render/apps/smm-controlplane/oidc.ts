@@ -40,52 +40,78 @@ export function oidcFiles(cluster: Cluster, sealed: SealedStore): [string, K8sOb
   const entry = sealed.get(cluster.name, NS.registryAccess, OIDC_SECRET);
   const wave = { [SYNC_WAVE]: WAVE.secrets };
   if (!entry) {
-    return [['oidc-client-secret.yaml', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: OIDC_SECRET, namespace: NS.registryAccess, annotations: { ...wave, [PLACEHOLDER_ANNOTATION]: `${OIDC_PATCH_KEY}: seal the OIDC client secret with calisti-gitops seal --target oidc (CALISTI_OIDC_CLIENT_SECRET)` } },
-      type: 'Opaque',
-    }]];
+    return [
+      [
+        'oidc-client-secret.yaml',
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {
+            name: OIDC_SECRET,
+            namespace: NS.registryAccess,
+            annotations: {
+              ...wave,
+              [PLACEHOLDER_ANNOTATION]: `${OIDC_PATCH_KEY}: seal the OIDC client secret with calisti-gitops seal --target oidc (CALISTI_OIDC_CLIENT_SECRET)`,
+            },
+          },
+          type: 'Opaque',
+        },
+      ],
+    ];
   }
   const meta = { name: OIDC_SECRET, namespace: NS.registryAccess };
   return [
     ['oidc-client-secret.yaml', sealedSecret(entry, { annotations: wave })],
     ['oidc-service-account.yaml', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta }],
-    ['oidc-cluster-role.yaml', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: OIDC_SECRET },
-      rules: [{ apiGroups: ['smm.cisco.com'], resources: ['controlplanes'], resourceNames: [CONTROL_PLANE_NAME], verbs: ['get', 'patch'] }],
-    }],
-    ['oidc-cluster-role-binding.yaml', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: OIDC_SECRET },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OIDC_SECRET },
-      subjects: [{ kind: 'ServiceAccount', ...meta }],
-    }],
-    ['oidc-job.yaml', {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { ...meta, annotations: { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded' } },
-      spec: {
-        backoffLimit: 5,
-        template: {
-          spec: {
-            serviceAccountName: OIDC_SECRET,
-            restartPolicy: 'OnFailure',
-            containers: [{
-              name: 'patch',
-              image: oidc.kubectlImage,
-              // An argument array and a patch file: the secret never passes through a shell or a command line.
-              command: ['kubectl', 'patch', 'controlplane', CONTROL_PLANE_NAME, '--type', 'merge', '--patch-file', `${MOUNT}/${OIDC_PATCH_KEY}`],
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
-              volumeMounts: [{ name: 'oidc', mountPath: MOUNT, readOnly: true }],
-            }],
-            volumes: [{ name: 'oidc', secret: { secretName: OIDC_SECRET } }],
+    [
+      'oidc-cluster-role.yaml',
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: OIDC_SECRET },
+        rules: [{ apiGroups: ['smm.cisco.com'], resources: ['controlplanes'], resourceNames: [CONTROL_PLANE_NAME], verbs: ['get', 'patch'] }],
+      },
+    ],
+    [
+      'oidc-cluster-role-binding.yaml',
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: OIDC_SECRET },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: OIDC_SECRET },
+        subjects: [{ kind: 'ServiceAccount', ...meta }],
+      },
+    ],
+    [
+      'oidc-job.yaml',
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: {
+          ...meta,
+          annotations: { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded' },
+        },
+        spec: {
+          backoffLimit: 5,
+          template: {
+            spec: {
+              serviceAccountName: OIDC_SECRET,
+              restartPolicy: 'OnFailure',
+              containers: [
+                {
+                  name: 'patch',
+                  image: oidc.kubectlImage,
+                  // An argument array and a patch file: the secret never passes through a shell or a command line.
+                  command: ['kubectl', 'patch', 'controlplane', CONTROL_PLANE_NAME, '--type', 'merge', '--patch-file', `${MOUNT}/${OIDC_PATCH_KEY}`],
+                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+                  volumeMounts: [{ name: 'oidc', mountPath: MOUNT, readOnly: true }],
+                },
+              ],
+              volumes: [{ name: 'oidc', secret: { secretName: OIDC_SECRET } }],
+            },
           },
         },
       },
-    }],
+    ],
   ];
 }

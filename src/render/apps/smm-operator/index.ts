@@ -19,7 +19,10 @@ export const smmOperator: GeneratedApp = {
   // The webhook configuration the operator rewrites is ignored; Replace=true must not overwrite it either.
   syncOptions: ['RespectIgnoreDifferences=true'],
   clusters: (ctx) => ctx.fleet.clusters,
-  element: (c, ctx) => ({ apiServerEndpointAddress: c.apiServerEndpointAddress ?? '', ...(ctx.mixedReleases ? { chartVersion: ctx.blueprint.chart.version } : {}) }),
+  element: (c, ctx) => ({
+    apiServerEndpointAddress: c.apiServerEndpointAddress ?? '',
+    ...(ctx.mixedReleases ? { chartVersion: ctx.blueprint.chart.version } : {}),
+  }),
   spec(ctx, overlay) {
     const { fleet, blueprint } = ctx;
     const helm = {
@@ -32,7 +35,12 @@ export const smmOperator: GeneratedApp = {
     const chart =
       fleet.calisti.chart === 'oci'
         ? // Literal, so bots can bump it; per cluster only while a ring runs another release.
-          { repoURL: blueprint.chart.repository, chart: blueprint.chart.name, targetRevision: ctx.mixedReleases ? '{{chartVersion}}' : blueprint.chart.version, helm }
+          {
+            repoURL: blueprint.chart.repository,
+            chart: blueprint.chart.name,
+            targetRevision: ctx.mixedReleases ? '{{chartVersion}}' : blueprint.chart.version,
+            helm,
+          }
         : { ...gitSource(fleet, VENDORED_CHART_DIR), helm };
     return {
       sources: [chart, overlay],
