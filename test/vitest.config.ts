@@ -9,6 +9,7 @@ const UNIT = [
   'test/argocd/gotemplate.test.ts',
   'test/argocd/upstream.test.ts',
   'test/argocd/fast-yaml.test.ts',
+  'test/validate/argo-models.test.ts',
   'test/cli/hints.test.ts',
   'test/cli/colour.test.ts',
   'test/cli/progress.test.ts',

@@ -27,7 +27,11 @@ export interface Finding {
 export const RULES = {
   'yaml/invalid': { severity: 'error', summary: 'A YAML file under apps/ or bootstrap/ does not parse.' },
   'argocd/schema': { severity: 'error', summary: "An Application, ApplicationSet or AppProject does not match Argo CD's CRD schema." },
-  'argocd/schema-unavailable': { severity: 'info', summary: 'No Argo CD CRDs were found (pass --crds) so Argo CD objects were not schema-checked.' },
+  'argocd/schema-unavailable': {
+    severity: 'info',
+    summary:
+      'No Argo CD CRDs were given (--crds): Argo CD objects were checked against @kubernetes-models/argo-cd (types, required fields), not for unknown fields.',
+  },
   'appset/unknown-parameter': { severity: 'error', summary: 'A template names a parameter no generator provides; Argo CD leaves it as written.' },
   'argocd/unreachable': {
     severity: 'warning',

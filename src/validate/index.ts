@@ -92,11 +92,13 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? defaultCacheDir(root));
   const crds = loadCrds(root, opts.crds, cacheDir);
   const hasArgoCrds = crds.get('argoproj.io/v1alpha1', 'Application') !== undefined;
+  // Without Argo CD's CRDs, its kinds are checked by @kubernetes-models/argo-cd (no unknown-field check).
+  const argoModels = hasArgoCrds ? undefined : await import('./argo-models.js');
   if (!hasArgoCrds)
     findings.push(
       finding(
         'argocd/schema-unavailable',
-        'Argo CD CRDs not found: Applications and ApplicationSets were not schema-checked (pass --crds <argo-cd>/manifests/crds)',
+        "Argo CD CRDs not given: Applications, ApplicationSets and AppProjects were checked against @kubernetes-models/argo-cd's schemas (types, required fields), not for unknown fields (pass --crds <argo-cd>/manifests/crds)",
       ),
     );
 
@@ -104,7 +106,12 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const argoComplete = !findings.some((f) => f.rule === 'yaml/invalid');
   const schemaCheck = (d: Located<Record<string, any>>) => {
     const schema = crds.get(d.obj.apiVersion, d.obj.kind);
-    if (!schema) return;
+    if (!schema) {
+      for (const p of argoModels?.argoModelProblems(d.obj) ?? []) {
+        findings.push(finding('argocd/schema', p, { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line }));
+      }
+      return;
+    }
     for (const p of checkResource(d.obj, schema)) {
       findings.push(
         finding('argocd/schema', `${p.path}: ${p.message}`, { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line }),
@@ -123,7 +130,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   for (const a of allApps) {
     const name = String(a.obj.metadata?.name ?? '');
     const where = { application: name, file: a.file, line: a.line };
-    if (hasArgoCrds) schemaCheck(a);
+    schemaCheck(a);
     if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) findings.push(finding('app/invalid-name', `"${name}" is not a DNS-1123 subdomain`, where));
     // Argo CD tracks resources by a label holding the Application name: at most 63 characters.
     else if (name.length > 63)
