@@ -14,6 +14,7 @@ import { registerSeal } from './seal.js';
 import { registerUpgrade } from './upgrade.js';
 import { registerValidate } from './validate.js';
 import { registerGraph } from './graph.js';
+import { registerSchemas } from './schemas.js';
 import { processIo, type Io } from './output.js';
 
 /** --help marks the options a command cannot run without. */
@@ -39,6 +40,7 @@ export function buildProgram(io: Io, env: NodeJS.ProcessEnv = process.env): Comm
   registerClusters(program, io);
   registerAppset(program, io);
   registerGraph(program, io);
+  registerSchemas(program, io);
   const configure = (c: Command): void => {
     c.configureHelp(markRequired);
     c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

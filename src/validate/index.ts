@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { deployments, destinationCluster, engineContext, expandApplications } from './deploy.js';
+import { cachedSchemas, schemaHint } from './catalogue.js';
 import { fleetFacts, inShard, mergeShards, type FleetFacts, type Shard, type ShardReport } from './shard.js';
 import { schemasDir } from '../toolkit.js';
 import { checkBuiltin, isBuiltin, loadBuiltinModels } from './builtin.js';
@@ -90,7 +91,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const { fleet, clusters } = readModel(root, findings);
   const argo = reachableArgoObjects(root, opts.root ?? BOOTSTRAP_DIR, fleet, findings);
   const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? defaultCacheDir(root));
-  const crds = loadCrds(root, opts.crds, cacheDir);
+  const crds = loadCrds(root, [...cachedSchemas(fleet).files, ...opts.crds], cacheDir);
   const hasArgoCrds = crds.get('argoproj.io/v1alpha1', 'Application') !== undefined;
   // Without Argo CD's CRDs, its kinds are checked by @kubernetes-models/argo-cd (no unknown-field check).
   const argoModels = hasArgoCrds ? undefined : await import('./argo-models.js');
@@ -238,7 +239,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
         ),
       );
   }
-  for (const k of [...unknownKinds].sort()) findings.push(finding('schema/unknown-kind', `no schema for ${k}: not checked (pass its CRD with --crds)`));
+  for (const k of [...unknownKinds].sort()) findings.push(finding('schema/unknown-kind', `no schema for ${k}: not checked (${schemaHint(k, fleet)})`));
   if (opts.shard) {
     // Per-cluster version checks ran above for this shard's clusters; fleet rules wait for --merge.
     if (fleet && !repoWide) findings.push(...versionFindings(fleet, renderOf(root, fleet), [], sortedViews));
