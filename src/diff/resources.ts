@@ -14,7 +14,7 @@ export interface ClusterDiff {
   changed: ResourceChange[];
 }
 
-const keyOf = (o: Record<string, any>) => `${String(o.apiVersion).split('/').slice(0, -1).join('/') || 'core'}|${refString(resourceRef(o))}`;
+const keyOf = (o: Record<string, unknown>) => `${String(o.apiVersion).split('/').slice(0, -1).join('/') || 'core'}|${refString(resourceRef(o))}`;
 
 export function diffClusters(before: Map<string, ClusterView>, after: Map<string, ClusterView>): Record<string, ClusterDiff> {
   const out: Record<string, ClusterDiff> = {};

@@ -157,11 +157,16 @@ export function finding(rule: RuleId, message: string, where: Omit<Finding, 'rul
   return { rule, severity: RULES[rule].severity, message, ...where };
 }
 
-export const resourceRef = (o: Record<string, any>): ResourceRef => ({
-  apiVersion: o.apiVersion,
-  kind: o.kind,
-  ...(o.metadata?.namespace ? { namespace: o.metadata.namespace } : {}),
-  name: o.metadata?.name,
-});
+/** What names a Kubernetes object; fields that are not strings read as empty. */
+export function resourceRef(o: Record<string, unknown>): ResourceRef {
+  const meta = (o.metadata ?? {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    ...(typeof o.apiVersion === 'string' ? { apiVersion: o.apiVersion } : {}),
+    kind: str(o.kind),
+    ...(str(meta.namespace) ? { namespace: str(meta.namespace) } : {}),
+    name: str(meta.name),
+  };
+}
 
 export const refString = (r: ResourceRef) => `${r.kind}/${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
