@@ -9,7 +9,8 @@ import { formatFieldPath, ModelError, UserError, type Located } from '../errors.
 import { fleetSchema, type Fleet } from './schema.js';
 
 /** Refuse inputs that could only be hostile or broken before spending time on them. */
-export const MAX_MODEL_BYTES = 1024 * 1024;
+// A 10,000-cluster fleet written out in full is about 3 MB; anything much larger is not a fleet model.
+export const MAX_MODEL_BYTES = 8 * 1024 * 1024;
 
 export function parseFleet(text: string, file = 'calisti.yaml'): Fleet {
   return parseModelDocument(text, file, fleetSchema());
@@ -18,7 +19,9 @@ export function parseFleet(text: string, file = 'calisti.yaml'): Fleet {
 /** Any YAML file we own, parsed strictly with located errors. */
 export function parseModelDocument<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
   if (Buffer.byteLength(text) > MAX_MODEL_BYTES) {
-    throw new ModelError([{ file, line: 1, col: 1, path: '', message: `is larger than ${MAX_MODEL_BYTES} bytes; a fleet model is a few kilobytes` }]);
+    throw new ModelError([
+      { file, line: 1, col: 1, path: '', message: `is larger than ${MAX_MODEL_BYTES} bytes; a fleet model of 10,000 clusters is about 3 MB` },
+    ]);
   }
   if (text.includes('\uFFFD')) {
     throw new ModelError([{ file, line: 1, col: 1, path: '', message: 'is not valid UTF-8' }]);

@@ -125,7 +125,12 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   // everything else this run writes are checked.
   const handEdited = new Set([...plan.kept, ...plan.writes.filter((w) => w.action === 'merge').map((w) => w.path)]);
   const trusted = new Set([...rendered.keys()].filter((p) => !handEdited.has(p)));
-  refusePlaintext(fs.root, new Map(plan.writes.filter((w) => !trusted.has(w.path)).map((w) => [w.path, w.content])), trusted);
+  refusePlaintext(
+    fs.root,
+    new Map(plan.writes.filter((w) => !trusted.has(w.path)).map((w) => [w.path, w.content])),
+    trusted,
+    new Set([STATE_FILE, SEALED_FILE]),
+  );
 
   if (!opts.allowDestructive) {
     const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files).filter(isGeneratedPath), ...rendered.keys()]), read);

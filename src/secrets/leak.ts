@@ -13,14 +13,22 @@ import { leaksInText } from './detect.js';
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 /** Larger files are not manifests anyone writes by hand; validate reports them on its own. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** The tool's own state files (generated.json, sealed-secrets.yaml) grow with the fleet: 10,000 clusters need more. */
+export const MAX_OWN_FILE_BYTES = 64 * 1024 * 1024;
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 /**
  * Repo-relative files holding a credential in clear, as `file (what: keys)`. `pending` is content
  * this run is about to write (checked instead of what is on disk); `trusted` are files whose
- * content is the renderer's own.
+ * content is the renderer's own; `own` are the tool's state files, checked like any other but allowed
+ * to be larger.
  */
-export function plaintextSecrets(root: string, pending: Map<string, string> = new Map(), trusted: Set<string> = new Set()): string[] {
+export function plaintextSecrets(
+  root: string,
+  pending: Map<string, string> = new Map(),
+  trusted: Set<string> = new Set(),
+  own: Set<string> = new Set(),
+): string[] {
   const found: string[] = [];
   const check = (file: string, text: string) => {
     for (const l of leaksInText(file, text)) found.push(`${file} (${l.what}: ${l.keys.join(', ')})`);
@@ -32,7 +40,8 @@ export function plaintextSecrets(root: string, pending: Map<string, string> = ne
       if (e.isDirectory()) walk(p);
       else if (e.isFile() && MANIFEST.test(e.name) && !pending.has(p) && !trusted.has(p)) {
         // A file too large to parse cannot be shown clean: padding a Secret must not hide it.
-        if (lstatSync(join(root, p)).size > MAX_MANIFEST_BYTES) found.push(`${p} (larger than ${MAX_MANIFEST_BYTES} bytes: cannot be checked)`);
+        const cap = own.has(p) ? MAX_OWN_FILE_BYTES : MAX_MANIFEST_BYTES;
+        if (lstatSync(join(root, p)).size > cap) found.push(`${p} (larger than ${cap} bytes: cannot be checked)`);
         else check(p, readFileSync(join(root, p), 'utf8'));
       }
     }
@@ -42,8 +51,8 @@ export function plaintextSecrets(root: string, pending: Map<string, string> = ne
   return [...new Set(found)].sort();
 }
 
-export function refusePlaintext(root: string, pending?: Map<string, string>, trusted?: Set<string>): void {
-  const files = plaintextSecrets(root, pending, trusted);
+export function refusePlaintext(root: string, pending?: Map<string, string>, trusted?: Set<string>, own?: Set<string>): void {
+  const files = plaintextSecrets(root, pending, trusted, own);
   if (files.length) {
     throw new UserError(
       `credentials in clear in ${files.length} place(s); nothing was written:\n${files.map((f) => `  ${f}`).join('\n')}`,

@@ -18,7 +18,7 @@ import { CrdRegistry } from './crds.js';
 import { finding, refString, resourceRef, RULES, type Finding } from './findings.js';
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { plaintextSecrets } from '../secrets/leak.js';
-import { BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
+import { BOOTSTRAP_DIR, MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { driftFindings, renderOf } from './rules/drift.js';
 import { networkChangeFindings } from './rules/network-change.js';
 import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
@@ -223,7 +223,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   }
   // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
   const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));
-  for (const leak of repoWide ? plaintextSecrets(root) : []) {
+  for (const leak of repoWide ? plaintextSecrets(root, undefined, undefined, new Set([STATE_FILE, SEALED_FILE])) : []) {
     const file = leak.slice(0, leak.indexOf(' ('));
     // A file too large to check that validate already reports (not read) needs no second finding.
     const unchecked = leak.endsWith('cannot be checked)');

@@ -106,7 +106,7 @@ describe('parseFleet', () => {
   it('survives alias bombs and oversized input with a located error', () => {
     const bomb = `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n`;
     expect(problems(bomb)[0]!.line).toBe(1);
-    expect(problems('x: '.padEnd(2 * 1024 * 1024, 'y'))[0]!.message).toMatch(/larger than/);
+    expect(problems('x: '.padEnd(9 * 1024 * 1024, 'y'))[0]!.message).toMatch(/larger than/);
   });
 
   /** Sets YAML under a top-level section or a cluster of the multi-cluster example. */
