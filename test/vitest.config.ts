@@ -10,6 +10,7 @@ const UNIT = [
   'test/argocd/upstream.test.ts',
   'test/argocd/fast-yaml.test.ts',
   'test/validate/argo-models.test.ts',
+  'test/cluster/objects.test.ts',
   'test/cli/hints.test.ts',
   'test/cli/colour.test.ts',
   'test/cli/progress.test.ts',

@@ -10,10 +10,13 @@ import type { ContextCredentials } from './kubeconfig.js';
 
 export const FIELD_MANAGER = 'calisti-gitops';
 
+/** A Kubernetes object as the API server sends it: read through a schema before use (see objects.ts). */
+export type KubeObject = Record<string, unknown>;
+
 export interface ClusterApi {
   readonly context: string;
-  get(path: string): Promise<Record<string, any> | undefined>;
-  apply(obj: Record<string, any>, opts?: { dryRun?: boolean }): Promise<Record<string, any>>;
+  get(path: string): Promise<KubeObject | undefined>;
+  apply(obj: KubeObject, opts?: { dryRun?: boolean }): Promise<KubeObject>;
 }
 
 /** The REST path of an object: core and named groups, namespaced or not. */
@@ -74,18 +77,18 @@ export class HttpClusterApi implements ClusterApi {
     });
   }
 
-  async get(path: string): Promise<Record<string, any> | undefined> {
+  async get(path: string): Promise<KubeObject | undefined> {
     const r = await this.call('GET', path);
     if (r.status === 404) return undefined;
     if (r.status >= 300) throw apiError(this.creds.context, 'GET', path, r);
-    return JSON.parse(r.body);
+    return JSON.parse(r.body) as KubeObject;
   }
 
-  async apply(obj: Record<string, any>, opts: { dryRun?: boolean } = {}): Promise<Record<string, any>> {
+  async apply(obj: KubeObject, opts: { dryRun?: boolean } = {}): Promise<KubeObject> {
     const path = `${objectPath(obj as never)}?fieldManager=${FIELD_MANAGER}&force=true${opts.dryRun ? '&dryRun=All' : ''}`;
     const r = await this.call('PATCH', path, JSON.stringify(obj), 'application/apply-patch+yaml');
     if (r.status >= 300) throw apiError(this.creds.context, 'PATCH', path, r);
-    return JSON.parse(r.body);
+    return JSON.parse(r.body) as KubeObject;
   }
 }
 

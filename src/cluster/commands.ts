@@ -3,6 +3,7 @@
  * (sealed, offline), exchange cluster trust (export-secrets.sh), bootstrap the management cluster,
  * and report status. Every write is a server-side apply, so each command can run again safely.
  */
+import { Applicable, type ApplicableObject, ApplicationList, ControlPlaneStatus, readObject, RegistryCluster, RegistrySecret } from './objects.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -219,11 +220,13 @@ export async function runTrust(
   const open = connectTo ?? (await contextConnector(opts.kubeconfig, opts.contexts));
   const apis = new Map<string, ClusterApi>();
   for (const n of names) apis.set(n, await open(n));
-  const exported = new Map<string, Record<string, any>[]>();
+  const exported = new Map<string, ApplicableObject[]>();
   for (const n of names) {
     const api = apis.get(n)!;
-    const cluster = await api.get(`/apis/clusterregistry.k8s.cisco.com/v1alpha1/clusters/${encodeURIComponent(n)}`);
-    const secret = await api.get(`/api/v1/namespaces/${NS.clusterRegistry}/secrets/${encodeURIComponent(n)}`);
+    const clusterObj = await api.get(`/apis/clusterregistry.k8s.cisco.com/v1alpha1/clusters/${encodeURIComponent(n)}`);
+    const secretObj = await api.get(`/api/v1/namespaces/${NS.clusterRegistry}/secrets/${encodeURIComponent(n)}`);
+    const cluster = clusterObj && readObject(RegistryCluster, clusterObj, `Cluster ${n}`);
+    const secret = secretObj && readObject(RegistrySecret, secretObj, `Secret ${NS.clusterRegistry}/${n}`);
     if (!cluster || !secret)
       throw new UserError(
         `cluster ${n} has no cluster-registry ${!cluster ? `Cluster ${n}` : `Secret ${NS.clusterRegistry}/${n}`} yet`,
@@ -276,8 +279,9 @@ export async function runBootstrap(opts: { dir: string; context: string; kubecon
   const target = api ?? (await (await contextConnector(opts.kubeconfig, {}))(opts.context));
   const applied: string[] = [];
   for (const doc of parseAllDocuments(b.yaml)) {
-    const obj = doc.toJS() as Record<string, any>;
-    if (!obj) continue;
+    const raw: unknown = doc.toJS();
+    if (!raw) continue;
+    const obj = readObject(Applicable, raw, `${BOOTSTRAP_DIR}/ (built)`);
     await target.apply(obj, { dryRun: opts.dryRun });
     applied.push(`${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`);
   }
@@ -298,7 +302,7 @@ export async function runStatus(
   const kc = api ? undefined : await loadKubeConfig(opts.kubeconfig);
   const mgmt = api ?? (await connect(kc!, contextCredentials(kc!, opts.context)));
   const list = await mgmt.get(`/apis/argoproj.io/v1alpha1/namespaces/${encodeURIComponent(fleet.argocd.namespace)}/applications`);
-  const applications = ((list?.items ?? []) as Record<string, any>[])
+  const applications = (list ? readObject(ApplicationList, list, 'Application list').items : [])
     .map((a) => ({ application: a.metadata.name, sync: a.status?.sync?.status ?? 'Unknown', health: a.status?.health?.status ?? 'Unknown' }))
     .sort((a, b) => (a.application < b.application ? -1 : 1));
   const controlPlanes: Record<string, string> = {};
@@ -310,7 +314,7 @@ export async function runStatus(
       }
       try {
         const cp = await (await connect(kc, contextCredentials(kc, c.name))).get('/apis/smm.cisco.com/v1alpha1/controlplanes/smm');
-        controlPlanes[c.name] = cp ? String(cp.status?.status ?? 'Unknown') : 'no ControlPlane';
+        controlPlanes[c.name] = cp ? String(readObject(ControlPlaneStatus, cp, `ControlPlane of ${c.name}`).status?.status ?? 'Unknown') : 'no ControlPlane';
       } catch {
         controlPlanes[c.name] = 'unreachable';
       }
