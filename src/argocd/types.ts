@@ -2,7 +2,10 @@
 
 /** One parameter set a generator produces (Argo's `map[string]any`). */
 export type Params = Record<string, unknown>;
-export type Obj = Record<string, unknown>;
+import type { Obj } from '../objects.js';
+
+export type { Obj };
+export { isObj } from '../objects.js';
 
 /** A cluster Argo CD knows: from a cluster Secret, or the implicit in-cluster. */
 export interface Cluster {
@@ -43,5 +46,3 @@ export class OfflineError extends Error {}
 
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
 export const IN_CLUSTER_NAME = 'in-cluster';
-
-export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);

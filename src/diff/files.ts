@@ -8,14 +8,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import { CREDENTIAL_NAME, helmCredentials, mayHoldSecret, objectsOf, parseDocuments, resourceCredentials } from '../secrets/detect.js';
+import { isObj, type Obj } from '../objects.js';
 
 const RUN_KEY = randomBytes(32);
 const SECRET_KINDS = new Set(['Secret', 'SealedSecret']);
 const SECRET_FIELDS = ['data', 'stringData', 'encryptedData'];
 const MANIFEST = /\.(ya?ml|json)$/i;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const digest = (v: unknown) => `<redacted ${createHmac('sha256', RUN_KEY).update(String(v)).digest('hex').slice(0, 12)}>`;
 
 function redactValues(container: unknown): void {

@@ -1,6 +1,7 @@
 /** Per-cluster resource changes between two sets of rendered objects: pure. */
 import { refString, resourceRef, type ResourceRef } from '../validate/findings.js';
 import type { ClusterView } from '../validate/mesh.js';
+import { isObj } from '../objects.js';
 
 export interface ResourceChange {
   resource: ResourceRef;
@@ -43,7 +44,6 @@ export function diffClusters(before: Map<string, ClusterView>, after: Map<string
 /** Paths whose values differ; a list that changed length is reported at the list itself. */
 export function changedPaths(a: unknown, b: unknown, path: string): string[] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
-  const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObj(a) && isObj(b)) {
     const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
     return keys.flatMap((k) => changedPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k));

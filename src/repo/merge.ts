@@ -6,6 +6,7 @@
  * comments and layout survive: changes are applied to the edited document itself.
  */
 import { isMap, isSeq, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { isObj, type Obj } from '../objects.js';
 
 export interface MergeConflict {
   resource: string;
@@ -17,8 +18,6 @@ export interface MergeResult {
   conflicts: MergeConflict[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const keyOf = (o: unknown, i: number) =>
   isObj(o) && o.kind ? `${o.kind}/${(o.metadata as Obj | undefined)?.namespace ?? ''}/${(o.metadata as Obj | undefined)?.name ?? ''}` : `#${i}`;

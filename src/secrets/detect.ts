@@ -5,12 +5,10 @@
  * that carry real values, and credentials custom resources hold as literal fields. Used by the leak guard, validate, diff redaction and the build cache.
  */
 import { parseAllDocuments } from 'yaml';
+import { isObj, type Obj } from '../objects.js';
 
 /** Marks a Secret whose values still have to be sealed; `validate` reports it. */
 export const PLACEHOLDER_ANNOTATION = 'calisti-gitops.io/placeholder';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Keys a placeholder Secret may hold: what the renderer's placeholders carry, none a credential. */
 const PLACEHOLDER_KEYS = new Set(['name', 'type', 'url', 'enableOCI', 'project', 'server']);

@@ -1,13 +1,10 @@
 /** How Argo CD combines two parameter sets: mergo with override in goTemplate mode, string maps otherwise. */
 import { goValue } from '../gofmt.js';
-import { AppSetError, isObj, type Params } from '../types.js';
+import { mergeMaps } from '../../objects.js';
+import { AppSetError, type Params } from '../types.js';
 
-/** mergo.Merge(dst, src, WithOverride): nested maps merge, everything else from src wins. Returns a new map. */
-export function mergeOverride(dst: Params, src: Params): Params {
-  const out: Params = { ...dst };
-  for (const [k, v] of Object.entries(src)) out[k] = isObj(v) && isObj(out[k]) ? mergeOverride(out[k] as Params, v) : v;
-  return out;
-}
+/** mergo.Merge(dst, src, WithOverride) on parameter maps: nested maps merge, everything else from src wins. */
+export const mergeOverride = mergeMaps;
 
 /** utils.CombineStringMaps: both sides printed with %v; a key present in both with different values is an error. */
 export function combineStringMaps(a: Params, b: Params): Params {

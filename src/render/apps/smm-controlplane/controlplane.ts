@@ -3,6 +3,7 @@
  * the docs' values (2.3.7 base files), and the small per-cluster patches.
  */
 import { monitoringSpec } from '../../../model/mesh/monitoring.js';
+import { mergeMaps } from '../../../objects.js';
 import type { Cluster } from '../../../model/schema.js';
 import { image, networkOf, type ControlPlaneRevision, type RenderContext } from '../../context.js';
 import { CONTROL_PLANE_NAME, NS, SYNC_WAVE, WAVE } from '../../layout.js';
@@ -161,20 +162,9 @@ export function controlPlanePatch(cluster: Cluster): K8sObject {
     apiVersion: 'smm.cisco.com/v1alpha1',
     kind: 'ControlPlane',
     metadata: { name: CONTROL_PLANE_NAME },
-    spec: { ...mergeSpecs(monitoringSpec(cluster.monitoring), cluster.overrides?.controlPlane ?? {}), clusterName: cluster.name },
+    spec: { ...mergeMaps(monitoringSpec(cluster.monitoring), cluster.overrides?.controlPlane ?? {}), clusterName: cluster.name },
   };
 }
-
-/** Maps merge key by key, `over` winning; anything else is replaced. */
-function mergeSpecs(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isMap(b) && isMap(v) ? mergeSpecs(b, v) : v;
-  }
-  return out;
-}
-const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The per-cluster IstioControlPlane patch: its network plus the model's overrides. */
 export function istioControlPlanePatch(ctx: RenderContext, cluster: Cluster, revision: string): K8sObject {

@@ -1,0 +1,16 @@
+/** Plain JSON/YAML objects, as every stage reads them: one test for "a map", one way to merge two. */
+
+export type Obj = Record<string, unknown>;
+
+/** A map (not null, not a list). */
+export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** `over` on top of `base`: maps merge key by key, anything else from `over` wins. Returns new maps. */
+export function mergeMaps(base: Obj, over: Obj): Obj {
+  const out: Obj = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isObj(b) && isObj(v) ? mergeMaps(b, v) : v;
+  }
+  return out;
+}
