@@ -7,10 +7,9 @@
 import { execFileSync } from 'node:child_process';
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { normalizeGitURL } from './repo-url.js';
 import type { GitSource, RepoFiles } from './types.js';
-
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 function git(root: string, args: string[]): string | undefined {
   try {
@@ -45,7 +44,7 @@ function workingTree(root: string): RepoFiles {
     paths: [...new Set(paths)].sort(),
     read: (p) => {
       const st = lstatSync(join(root, p));
-      if (st.size > MAX_FILE_BYTES) throw new Error(`${p} is larger than 4 MiB`);
+      if (st.size > MAX_MANIFEST_BYTES) throw new Error(`${p} is larger than ${MAX_MANIFEST_BYTES} bytes`);
       return readFileSync(join(root, p), 'utf8');
     },
   };

@@ -8,12 +8,12 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, normalize, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { normalizeGitURL } from './repo-url.js';
 import { isObj } from './types.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MANIFEST = /\.(ya?ml|json)$/;
-const MAX_BYTES = 4 * 1024 * 1024;
 
 export interface Reach {
   /** Repo-relative files Argo CD (or the person bootstrapping) applies, in visiting order. */
@@ -40,7 +40,7 @@ export function reachableFiles(root: string, entry: string, repoURLs: string[], 
   const stat = (rel: string) => lstatSync(join(root, rel), { throwIfNoEntry: false });
   const readText = (rel: string): string | undefined => {
     const st = stat(rel);
-    return st?.isFile() && st.size <= MAX_BYTES ? readFileSync(join(root, rel), 'utf8') : undefined;
+    return st?.isFile() && st.size <= MAX_MANIFEST_BYTES ? readFileSync(join(root, rel), 'utf8') : undefined;
   };
 
   const visitFile = (rel: string): void => {

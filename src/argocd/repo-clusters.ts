@@ -5,11 +5,10 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { clusterFromSecret } from './cluster-secrets.js';
 import { loadDocuments } from './fast-yaml.js';
 import type { Cluster } from './types.js';
-
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 /** YAML files under a folder, sorted, symlinks and hidden folders skipped. */
 export function yamlFiles(dir: string): string[] {
@@ -19,7 +18,7 @@ export function yamlFiles(dir: string): string[] {
       const p = join(dir, n);
       const st = lstatSync(p);
       if (st.isDirectory()) return n.startsWith('.') || n === 'node_modules' ? [] : yamlFiles(p);
-      return st.isFile() && st.size <= MAX_FILE_BYTES && ['.yaml', '.yml'].includes(extname(n)) ? [p] : [];
+      return st.isFile() && st.size <= MAX_MANIFEST_BYTES && ['.yaml', '.yml'].includes(extname(n)) ? [p] : [];
     });
 }
 
