@@ -43,12 +43,13 @@ function modelClusters(root: string): { clusters: Cluster[]; repoURL?: string } 
 /** Where clusters and repository files come from: flags first, else the checkout around the file. */
 function context(file: string, o: { clusterSecrets?: string; repo?: string }): { clusters: Cluster[]; repo?: GitSource } {
   const around = checkoutRoot(dirname(resolve(file)));
+  // Read once: its clusters and its repoURL both serve below.
+  const model = around ? modelClusters(around) : { clusters: [] };
   let clusters: Cluster[] = [];
   if (o.clusterSecrets) {
     if (!statSync(o.clusterSecrets, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--cluster-secrets ${o.clusterSecrets} is not a folder`);
     clusters = clustersInFiles(yamlFiles(o.clusterSecrets));
   } else if (around) {
-    const model = modelClusters(around);
     clusters = withClusters(clustersInFiles(yamlFiles(around)), model.clusters);
   }
   if (o.repo) {
@@ -59,7 +60,6 @@ function context(file: string, o: { clusterSecrets?: string; repo?: string }): {
     return { clusters, repo: { at: (_url, revision) => local.at(root, revision) } };
   }
   if (!around) return { clusters };
-  const model = modelClusters(around);
   return { clusters, repo: localGitSource(around, model.repoURL ? [model.repoURL] : []) };
 }
 

@@ -55,11 +55,10 @@ export function cachedSchemas(fleet: Fleet | undefined, env?: NodeJS.ProcessEnv)
   return { files, missing };
 }
 
-/** What the finding for a kind without a schema should tell the user to do. */
-export function schemaHint(apiVersion: string, fleet: Fleet | undefined, env?: NodeJS.ProcessEnv): string {
+/** What the finding for a kind without a schema should tell the user to do; `missing` from cachedSchemas. */
+export function schemaHint(apiVersion: string, missing: CatalogueSource[]): string {
   const group = apiVersion.split('/')[0];
-  if (cachedSchemas(fleet, env).missing.some((s) => s.group === group))
-    return 'run calisti-gitops schemas pull (needs network once), or pass its CRD with --crds';
+  if (missing.some((s) => s.group === group)) return 'run calisti-gitops schemas pull (needs network once), or pass its CRD with --crds';
   return 'pass its CRD with --crds';
 }
 

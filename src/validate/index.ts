@@ -91,7 +91,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const { fleet, clusters } = readModel(root, findings);
   const argo = reachableArgoObjects(root, opts.root ?? BOOTSTRAP_DIR, fleet, findings);
   const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? defaultCacheDir(root));
-  const crds = loadCrds(root, [...cachedSchemas(fleet).files, ...opts.crds], cacheDir);
+  const catalogue = cachedSchemas(fleet);
+  const crds = loadCrds(root, [...catalogue.files, ...opts.crds], cacheDir);
   const hasArgoCrds = crds.get('argoproj.io/v1alpha1', 'Application') !== undefined;
   // Without Argo CD's CRDs, its kinds are checked by @kubernetes-models/argo-cd (no unknown-field check).
   const argoModels = hasArgoCrds ? undefined : await import('./argo-models.js');
@@ -239,7 +240,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
         ),
       );
   }
-  for (const k of [...unknownKinds].sort()) findings.push(finding('schema/unknown-kind', `no schema for ${k}: not checked (${schemaHint(k, fleet)})`));
+  for (const k of [...unknownKinds].sort())
+    findings.push(finding('schema/unknown-kind', `no schema for ${k}: not checked (${schemaHint(k, catalogue.missing)})`));
   if (opts.shard) {
     // Per-cluster version checks ran above for this shard's clusters; fleet rules wait for --merge.
     if (fleet && !repoWide) findings.push(...versionFindings(fleet, renderOf(root, fleet), [], sortedViews));

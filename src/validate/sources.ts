@@ -148,7 +148,8 @@ export function reachableArgoObjects(root: string, entry: string, fleet: Fleet |
   const reach = reachableFiles(root, entry, [...remoteURLs(root), ...(fleet ? [fleet.git.repoURL] : [])], fleet?.git.path);
   for (const p of reach.problems) findings.push(finding('argocd/unreachable', p, { file: p.split(':')[0] }));
   const reached = new Set(reach.files);
-  const files = [...scanned, ...reach.files.filter((f) => !scanned.includes(f) && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f))];
+  const inScan = new Set(scanned);
+  const files = [...scanned, ...reach.files.filter((f) => !inScan.has(f) && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f))];
   const all = readArgoObjects(root, findings, files);
   const keep = <T extends Located<Record<string, any>>>(list: T[]): T[] => list.filter((d) => reached.has(d.file));
   const stray = new Set([...all.applications, ...all.applicationSets, ...all.projects].filter((d) => !reached.has(d.file)).map((d) => d.file));
