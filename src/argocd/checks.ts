@@ -32,45 +32,52 @@ export function destinationProblem(destination: unknown, clusters: Cluster[]): s
   return server ? `error getting cluster by server "${server}": ${notFound}` : `error getting cluster by URL: ${notFound}`;
 }
 
+/** Which of Argo's checks an Application fails, for callers that report them apart. */
+export type RejectionKind = 'name' | 'duplicate' | 'project' | 'destination';
+export interface Problem {
+  kind: RejectionKind;
+  reason: string;
+}
+
 /** Per-Application problems, keyed by index into `apps`. */
-export function checkApplications(apps: Obj[], appSetName: string, ctx: EngineContext): Map<number, string> {
-  const problems = new Map<number, string>();
+export function checkApplications(apps: Obj[], appSetName: string, ctx: EngineContext): Map<number, Problem> {
+  const problems = new Map<number, Problem>();
   const firstByName = new Map<string, number>();
   apps.forEach((app, i) => {
     const meta = isObj(app.metadata) ? app.metadata : {};
     const spec = isObj(app.spec) ? app.spec : {};
     const name = str(meta.name);
     if (!name) {
-      problems.set(
-        i,
-        `ApplicationSet ${appSetName} contains an application with no name; a name must be set in the template's metadata.name or via a templatePatch (generateName is not supported)`,
-      );
+      problems.set(i, {
+        kind: 'name',
+        reason: `ApplicationSet ${appSetName} contains an application with no name; a name must be set in the template's metadata.name or via a templatePatch (generateName is not supported)`,
+      });
       return;
     }
     const first = firstByName.get(name);
     if (first !== undefined) {
       // Argo keys its errors by name: the first Application of that name is dropped too.
-      const message = `ApplicationSet ${appSetName} contains applications with duplicate name: ${name}`;
-      problems.set(i, message);
-      problems.set(first, message);
+      const problem: Problem = { kind: 'duplicate', reason: `ApplicationSet ${appSetName} contains applications with duplicate name: ${name}` };
+      problems.set(i, problem);
+      problems.set(first, problem);
       return;
     }
     firstByName.set(name, i);
     if (ctx.projects && !ctx.projects.has(str(spec.project))) {
-      problems.set(i, `application references project ${str(spec.project)} which does not exist`);
+      problems.set(i, { kind: 'project', reason: `application references project ${str(spec.project)} which does not exist` });
       return;
     }
     const dest = destinationProblem(spec.destination, ctx.clusters);
     if (dest) {
-      problems.set(i, `application destination spec is invalid: ${dest}`);
+      problems.set(i, { kind: 'destination', reason: `application destination spec is invalid: ${dest}` });
       return;
     }
     if (!isDnsSubdomain(name)) {
       // The API server refuses the object; Argo reports the create error and goes on with the others.
-      problems.set(
-        i,
-        `Application.argoproj.io "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
-      );
+      problems.set(i, {
+        kind: 'name',
+        reason: `Application.argoproj.io "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+      });
     }
   });
   return problems;

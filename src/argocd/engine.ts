@@ -6,7 +6,7 @@
  * Application that fails a check is not created; the others are.
  */
 import { z } from 'zod';
-import { checkApplications } from './checks.js';
+import { checkApplications, type RejectionKind } from './checks.js';
 import { transform } from './generators/index.js';
 import { renderEach } from './render.js';
 import type { Templating } from './replace.js';
@@ -21,6 +21,8 @@ const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 export interface Rejected {
   name: string;
+  /** Which check it fails: the name, a duplicate, its project or its destination. */
+  kind: RejectionKind;
   reason: string;
   /** The Application as generated, which Argo CD does not create. */
   app: Obj;
@@ -153,7 +155,7 @@ export function expand(appset: unknown, ctx: EngineContext): Result {
   generated.forEach((app, i) => {
     const problem = problems.get(i);
     const appName = String((app.metadata as Obj).name ?? '');
-    if (problem) result.rejected.push({ name: appName, reason: problem, app: application(app, namespace) });
+    if (problem) result.rejected.push({ name: appName, ...problem, app: application(app, namespace) });
     else result.apps.push(application(app, namespace));
   });
   result.errors.push(...[...new Set(result.rejected.map((r) => `${r.name || '(no name)'}: ${r.reason}`))]);

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RejectionKind } from '../argocd/checks.js';
 import { clusterFromSecret, expand, type Cluster, type EngineContext } from '../argocd/engine.js';
 import { localGitSource } from '../argocd/local-repo.js';
 import { withClusters } from '../argocd/repo-clusters.js';
@@ -39,12 +40,12 @@ function leftTag(v: unknown): string | undefined {
   return undefined;
 }
 
-function rejectionRule(reason: string): RuleId {
-  if (/duplicate name/.test(reason)) return 'app/duplicate-name';
-  if (/no name|RFC 1123 subdomain/.test(reason)) return 'app/invalid-name';
-  if (/destination spec is invalid/.test(reason)) return 'app/destination-unknown';
-  return 'appset/rejected';
-}
+const REJECTION_RULE: Record<RejectionKind, RuleId> = {
+  duplicate: 'app/duplicate-name',
+  name: 'app/invalid-name',
+  destination: 'app/destination-unknown',
+  project: 'appset/rejected',
+};
 
 /** Applications as Argo CD would have them: the plain ones, then what each ApplicationSet creates. */
 export function expandApplications(argo: ArgoObjects, ctx: EngineContext, findings: Finding[]): App[] {
@@ -57,7 +58,7 @@ export function expandApplications(argo: ArgoObjects, ctx: EngineContext, findin
     for (const m of r.skipped) findings.push(finding('appset/generator-unsupported', m, where));
     for (const rej of r.rejected)
       findings.push(
-        finding(rejectionRule(rej.reason), `Argo CD does not create Application "${rej.name}": ${rej.reason}`, {
+        finding(REJECTION_RULE[rej.kind], `Argo CD does not create Application "${rej.name}": ${rej.reason}`, {
           ...where,
           application: rej.name || where.application,
         }),
