@@ -3,15 +3,13 @@
  * removed and changed (field paths), from kustomize builds of the tree before and after. Secret
  * values are never printed. Builds share the validate cache, so unchanged overlays are not rebuilt.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { parseFleet, readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
-import { BOOTSTRAP_DIR, MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
+import { MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs } from '../repo/fs.js';
 import { mergeBases } from '../repo/generate.js';
@@ -19,15 +17,13 @@ import { committedFile, isRepoRoot } from '../repo/git.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { basesNeeded, planGenerate, type Plan } from '../repo/plan.js';
 import { parseState } from '../repo/state.js';
-import { deployments, engineContext, expandApplications } from '../validate/deploy.js';
-import type { Finding } from '../validate/findings.js';
-import type { ClusterView } from '../validate/mesh.js';
-import { clusterInfo, reachableArgoObjects, sourceRootOf } from '../validate/sources.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
 import { unifiedDiff } from './files.js';
 import { keptHandEdits, type HandEdit } from './hand-edits.js';
+import { ProposedTree } from './proposed.js';
 import { diffClusters, type ClusterDiff } from './resources.js';
+import { touchedDeployments } from './touched.js';
 
 export interface FileChange {
   path: string;
@@ -110,26 +106,20 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   };
   if (!report.changed) return report;
 
-  const tmp = mkdtempSync(join(tmpdir(), 'calisti-diff-'));
+  const proposed = new ProposedTree(root, plan.writes, plan.deletes, after.git.path);
   try {
-    // A tree in a monorepo folder keeps that folder in the copy: Argo CD's paths start above it.
-    const tree = after.git.path ? join(tmp, ...after.git.path.split('/')) : tmp;
-    cpSync(root, tree, { recursive: true, filter: (src) => !src.startsWith(join(root, '.git')) });
-    const next = new RepoFs(tree);
-    for (const w of plan.writes) next.write(w.path, w.content, w.executable);
-    for (const d of plan.deletes) next.remove(d);
     const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? buildCacheDir(root));
-    const a = await collect(root, before, cacheDir);
-    const b = await collect(tree, after, cacheDir);
+    const changed = [...plan.writes.map((w) => w.path), ...plan.deletes];
+    const { before: a, after: b } = await touchedDeployments({ root, before, after, changed, proposed, tool: findKustomize(), cacheDir });
     report.clusters = diffClusters(a.views, b.views);
     report.applications = { added: [...b.apps].filter((n) => !a.apps.has(n)).sort(), removed: [...a.apps].filter((n) => !b.apps.has(n)).sort() };
     report.builds = a.builds + b.builds;
     Object.defineProperty(report, 'graphs', {
-      value: { before: fleetGraph(before.clusters.map(clusterInfo), a.views), after: fleetGraph(after.clusters.map(clusterInfo), b.views) },
+      value: { before: fleetGraph(a.clusters, a.views), after: fleetGraph(b.clusters, b.views) },
       enumerable: false,
     });
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    proposed.dispose();
   }
   return report;
 }
@@ -143,17 +133,4 @@ function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileC
   }
   for (const d of plan.deletes) out.push({ path: d, action: 'delete', diff: unifiedDiff(d, read(d), undefined) });
   return out;
-}
-
-async function collect(
-  root: string,
-  fleet: Fleet,
-  cacheDir: string | undefined,
-): Promise<{ views: Map<string, ClusterView>; builds: number; apps: Set<string> }> {
-  const findings: Finding[] = [];
-  const clusters = fleet.clusters.map(clusterInfo);
-  const argo = reachableArgoObjects(root, BOOTSTRAP_DIR, fleet, findings);
-  const apps = expandApplications(argo, engineContext(root, argo, fleet), findings);
-  const d = await deployments({ root: sourceRootOf(root, fleet), apps, clusters, fleet, tool: findKustomize(), cacheDir });
-  return { views: d.views, builds: d.builds, apps: new Set(apps.map((x) => String(x.obj.metadata?.name ?? ''))) };
 }

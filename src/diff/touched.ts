@@ -1,0 +1,198 @@
+/**
+ * What the clusters a change touches receive, before and after: Applications are expanded on both
+ * sides, but only those deploying to a touched cluster are built, the current ones in the working
+ * tree, the proposed ones in a scratch folder holding only what they read. A cluster is touched when
+ * an Application of it reads a changed file, appears, disappears or changes, or when its entry in
+ * the model changes; every other cluster receives the same before and after, so leaving it out
+ * changes neither the per-cluster diff nor the picture of clusters that change shape.
+ */
+import { existsSync, lstatSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { Cluster } from '../argocd/engine.js';
+import { normalizeGitURL } from '../argocd/repo-url.js';
+import type { KustomizeTool } from '../kustomize/build.js';
+import type { Fleet } from '../model/schema.js';
+import { APPS_DIR, BOOTSTRAP_DIR } from '../render/layout.js';
+import { deployments, destinationCluster, engineContext, expandApplications, sourcesOf, type App } from '../validate/deploy.js';
+import { kustomizationFile, kustomizationInputs } from '../validate/inputs.js';
+import type { ClusterView } from '../validate/mesh.js';
+import { clusterInfo, reachableArgoObjects, sourceRootOf, type ArgoObjects } from '../validate/sources.js';
+import { KUSTOMIZATION_NAMES, type ProposedTree } from './proposed.js';
+
+export interface Side {
+  views: Map<string, ClusterView>;
+  builds: number;
+  apps: Set<string>;
+  clusters: Cluster[];
+}
+
+export interface TouchedOptions {
+  /** The working tree (the repo as it is). */
+  root: string;
+  before: Fleet;
+  after: Fleet;
+  /** Tree paths generate writes or deletes. */
+  changed: string[];
+  proposed: ProposedTree;
+  tool: KustomizeTool;
+  cacheDir: string | undefined;
+}
+
+const MISSING = '#missing';
+const CHART = 'Chart.yaml';
+
+/** Whether any changed source-root-relative path is `p`, lies under it, or is a file it decides on. */
+function hits(changed: Set<string>, under: string[], p: string): boolean {
+  if (changed.has(p)) return true;
+  const prefix = p === '.' || p === '' ? '' : `${p}/`;
+  return prefix === '' ? under.length > 0 : under.some((c) => c.startsWith(prefix));
+}
+
+/** The files (source-root-relative) a local source reads, as far as a change could alter them; undefined: unknown. */
+interface Reads {
+  /** Source-root-relative files. */
+  exact: string[];
+  /** Folders anything under which counts (a file there may appear). */
+  folders: string[];
+}
+
+function sourceReads(root: string, path: string, files: Map<string, Buffer>): Reads | undefined {
+  const abs = join(root, path);
+  const folder = posix.normalize(path).replace(/\/$/, '');
+  const deciding = [CHART, ...KUSTOMIZATION_NAMES].map((f) => posix.join(folder, f));
+  if (!existsSync(abs) || !lstatSync(abs).isDirectory() || existsSync(join(abs, CHART))) return { exact: deciding, folders: [folder] };
+  if (!kustomizationFile(abs)) return { exact: deciding, folders: [folder] };
+  const inputs = kustomizationInputs(root, path, new Set(), files);
+  if (!inputs) return undefined;
+  const exact = new Set(deciding);
+  const folders: string[] = [];
+  for (const f of inputs) {
+    if (f.endsWith(MISSING)) folders.push(f.slice(0, -MISSING.length));
+    else {
+      exact.add(f);
+      // A kustomization's folder may gain a second kustomization file, which kustomize refuses.
+      if (KUSTOMIZATION_NAMES.includes(posix.basename(f))) for (const k of KUSTOMIZATION_NAMES) exact.add(posix.join(posix.dirname(f), k));
+    }
+  }
+  return { exact: [...exact], folders };
+}
+
+const localSources = (app: App, repoURL: string) =>
+  sourcesOf(app.obj).filter(
+    (s) =>
+      s.chart === undefined &&
+      typeof s.path === 'string' &&
+      !(typeof s.repoURL === 'string' && s.repoURL.startsWith('oci://')) &&
+      normalizeGitURL(String(s.repoURL ?? '')) === normalizeGitURL(repoURL),
+  );
+
+/**
+ * Files that decide which Argo CD objects a tree holds: bootstrap/ and apps/ whole, what the bootstrap
+ * kustomization reads, and what plain Applications point at (the reachability walk follows those).
+ */
+function argoReads(root: string, argo: ArgoObjects, repoURL: string, toSource: (p: string) => string, files: Map<string, Buffer>): Reads | undefined {
+  const exact: string[] = [];
+  const folders = [toSource(BOOTSTRAP_DIR), toSource(APPS_DIR)];
+  for (const d of [...argo.applications, ...argo.applicationSets, ...argo.projects, ...argo.others]) exact.push(toSource(d.file));
+  const boot = sourceReads(root, toSource(BOOTSTRAP_DIR), files);
+  if (!boot) return undefined;
+  exact.push(...boot.exact);
+  folders.push(...boot.folders);
+  for (const a of argo.applications)
+    for (const s of localSources(a, repoURL)) {
+      // A plain folder of manifests may be recursed: all of it.
+      const r = sourceReads(root, String(s.path), files);
+      if (!r) return undefined;
+      exact.push(...r.exact);
+      folders.push(...r.folders, String(s.path));
+    }
+  return { exact, folders };
+}
+
+/** ApplicationSets that read the clusters' labels or annotations (a clusters generator, anywhere in them). */
+const readsClusterMeta = (argo: ArgoObjects) => argo.applicationSets.some((d) => /"clusters"|"clusterDecisionResource"/.test(JSON.stringify(d.obj.spec?.generators ?? [])));
+
+const sameJSON = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+export async function touchedDeployments(o: TouchedOptions): Promise<{ before: Side; after: Side }> {
+  const { root, before, after, proposed } = o;
+  const repoURL = before.git.repoURL;
+  const srcA = sourceRootOf(root, before);
+  const folder = after.git.path;
+  const toSource = (p: string) => (folder ? posix.join(folder, p) : p);
+  const changed = new Set(o.changed.map(toSource));
+  const under = [...changed];
+  const hit = (r: Reads | undefined) => !r || r.exact.some((p) => changed.has(p)) || r.folders.some((f) => hits(changed, under, f));
+  const files = new Map<string, Buffer>();
+
+  const clustersA = before.clusters.map(clusterInfo);
+  const clustersB = after.clusters.map(clusterInfo);
+  const argoA = reachableArgoObjects(root, BOOTSTRAP_DIR, before, []);
+  const appsA = expandApplications(argoA, engineContext(root, argoA, before), []);
+
+  // The proposed Argo CD objects: the current ones when nothing they are read from changes.
+  const argoChanged = before.git.repoURL !== after.git.repoURL || before.git.path !== after.git.path || hit(argoReads(srcA, argoA, repoURL, toSource, files));
+  let argoB = argoA;
+  if (argoChanged) {
+    proposed.addSource(toSource(BOOTSTRAP_DIR), true);
+    proposed.addSource(toSource(APPS_DIR), true);
+    for (let more = true; more; ) {
+      argoB = reachableArgoObjects(proposed.tree, BOOTSTRAP_DIR, after, []);
+      // The walk follows plain Applications: what they point at, then walk again.
+      more = argoB.applications.flatMap((a) => localSources(a, after.git.repoURL)).some((s) => proposed.addSource(String(s.path), true));
+    }
+  }
+  // Cluster generators see labels; every ApplicationSet sees the clusters' names and servers.
+  const sameClusters = sameJSON(clustersA, clustersB) || (!readsClusterMeta(argoB) && sameJSON(clustersA.map(nameServer), clustersB.map(nameServer)));
+  const appsB = !argoChanged && sameClusters ? appsA : expandApplications(argoB, engineContext(proposed.tree, argoB, after), []);
+
+  // Touched clusters: an Application that differs, moves or reads a changed file; a model entry that changes.
+  const destA = (a: App) => destinationCluster(a.obj, clustersA) ?? '(unknown)';
+  const destB = (a: App) => destinationCluster(a.obj, clustersB) ?? '(unknown)';
+  const namedA = byName(appsA);
+  const namedB = byName(appsB);
+  const reads = new Map<string, boolean>();
+  const readsChange = (a: App) =>
+    localSources(a, repoURL).some((s) => {
+      const path = String(s.path);
+      if (!reads.has(path)) reads.set(path, hit(sourceReads(srcA, path, files)));
+      return reads.get(path)!;
+    });
+  const touched = new Set<string>();
+  for (const name of new Set([...namedA.keys(), ...namedB.keys()])) {
+    const la = namedA.get(name) ?? [];
+    const lb = namedB.get(name) ?? [];
+    const same = la.length === lb.length && la.every((a, i) => sameJSON(a.obj, lb[i]!.obj) && destA(a) === destB(lb[i]!));
+    if (same && !la.some(readsChange)) continue;
+    for (const a of la) touched.add(destA(a));
+    for (const b of lb) touched.add(destB(b));
+  }
+  const infoA = new Map(clustersA.map((c) => [c.fleetName ?? c.name, JSON.stringify(c)]));
+  const infoB = new Map(clustersB.map((c) => [c.fleetName ?? c.name, JSON.stringify(c)]));
+  for (const n of new Set([...infoA.keys(), ...infoB.keys()])) if (infoA.get(n) !== infoB.get(n)) touched.add(n);
+
+  const buildA = appsA.filter((a) => touched.has(destA(a)));
+  const buildB = appsB.filter((a) => touched.has(destB(a)));
+  for (const a of buildB) for (const s of localSources(a, after.git.repoURL)) proposed.addSource(String(s.path));
+
+  const a = await deployments({ root: srcA, apps: buildA, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir });
+  const b = await deployments({ root: proposed.sourceRoot, apps: buildB, clusters: clustersB, fleet: after, tool: o.tool, cacheDir: o.cacheDir });
+  const names = (apps: App[]) => new Set(apps.map((x) => String(x.obj.metadata?.name ?? '')));
+  return {
+    before: { views: a.views, builds: a.builds, apps: names(appsA), clusters: clustersA },
+    after: { views: b.views, builds: b.builds, apps: names(appsB), clusters: clustersB },
+  };
+}
+
+const nameServer = (c: Cluster) => ({ name: c.name, server: c.server, fleetName: c.fleetName });
+
+function byName(apps: App[]): Map<string, App[]> {
+  const m = new Map<string, App[]>();
+  for (const a of apps) {
+    const n = String(a.obj.metadata?.name ?? '');
+    const list = m.get(n);
+    if (list) list.push(a);
+    else m.set(n, [a]);
+  }
+  return m;
+}
