@@ -85,13 +85,16 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   const bases = await mergeBases(root, basesNeeded(rendered, previous, read));
   const plan = planGenerate({ rendered, previous, read, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));
-  const forced = planGenerate({ rendered, previous, read, force: true });
+  // What --force would write, for the files generate refuses (planned only when there are some).
+  const forced = conflicts.size > 0 ? planGenerate({ rendered, previous, read, force: true }) : undefined;
   const files = [
     ...fileChanges(plan, read),
-    ...fileChanges(
-      { ...forced, writes: forced.writes.filter((w) => conflicts.has(w.path)), deletes: forced.deletes.filter((d) => conflicts.has(d)) },
-      read,
-    ).map((f) => ({ ...f, conflict: true })),
+    ...(forced
+      ? fileChanges(
+          { ...forced, writes: forced.writes.filter((w) => conflicts.has(w.path)), deletes: forced.deletes.filter((d) => conflicts.has(d)) },
+          read,
+        ).map((f) => ({ ...f, conflict: true }))
+      : []),
   ].sort((x, y) => (x.path < y.path ? -1 : 1));
   const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files), ...rendered.keys()]), read);
   const report: DiffReport = {

@@ -54,15 +54,27 @@ export function kustomizationInputs(root: string, dir: string, seen = new Set<st
   return result;
 }
 
+/** Kustomizations parsed by text: a fleet's overlays share a few texts (the parse is read, never changed). */
+const parsed = new WeakMap<Map<string, Buffer>, Map<string, Record<string, any> | undefined>>();
+
+function parsedKustomization(cache: Map<string, Buffer>, text: string): Record<string, any> | undefined {
+  let byText = parsed.get(cache);
+  if (!byText) parsed.set(cache, (byText = new Map()));
+  if (!byText.has(text)) {
+    try {
+      byText.set(text, parse(text) ?? {});
+    } catch {
+      byText.set(text, undefined);
+    }
+  }
+  return byText.get(text);
+}
+
 function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<string, Buffer>): string[] | undefined {
   const file = kustomizationFile(join(root, dir));
   if (!file) return undefined;
-  let k: Record<string, any>;
-  try {
-    k = parse(readCached(cache, root, posix.join(dir, file)).toString('utf8')) ?? {};
-  } catch {
-    return undefined;
-  }
+  const k = parsedKustomization(cache, readCached(cache, root, posix.join(dir, file)).toString('utf8'));
+  if (!k) return undefined;
   const files = [posix.join(dir, file)];
   const add = (p: unknown): boolean => {
     if (typeof p !== 'string') return true;
