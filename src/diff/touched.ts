@@ -162,7 +162,7 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   for (const name of new Set([...namedA.keys(), ...namedB.keys()])) {
     const la = namedA.get(name) ?? [];
     const lb = namedB.get(name) ?? [];
-    const same = la.length === lb.length && la.every((a, i) => sameJSON(a.obj, lb[i]!.obj) && destA(a) === destB(lb[i]!));
+    const same = la.length === lb.length && la.every((a, i) => (a.obj === lb[i]!.obj || sameJSON(a.obj, lb[i]!.obj)) && destA(a) === destB(lb[i]!));
     if (same && !la.some(readsChange)) continue;
     for (const a of la) touched.add(destA(a));
     for (const b of lb) touched.add(destB(b));
