@@ -163,6 +163,14 @@ export class ProposedTree {
     return this.add(this.subtree('.'));
   }
 
+  /** A folder (source-root-relative) whole, and what its kustomization reads: bootstrap/ and apps/, which validate scans whole. */
+  addWholeFolder(source: string): boolean {
+    const dir = this.treePath(source);
+    if (dir === undefined) return false;
+    const added = this.addFolder(dir, true);
+    return this.addSource(source) || added;
+  }
+
   /**
    * What a source (source-root-relative, as an Application names it) is read from, as deploy reads it:
    * a chart folder whole, a kustomization's inputs, else the manifests of the folder (`recurse`: and

@@ -48,7 +48,7 @@ function hits(changed: Set<string>, under: string[], p: string): boolean {
   return prefix === '' ? under.length > 0 : under.some((c) => c.startsWith(prefix));
 }
 
-/** The files (source-root-relative) a local source reads, as far as a change could alter them; undefined: unknown. */
+/** What something reads, as far as a change could alter it. */
 interface Reads {
   /** Source-root-relative files. */
   exact: string[];
@@ -56,6 +56,7 @@ interface Reads {
   folders: string[];
 }
 
+/** What a local source (source-root-relative) reads: a kustomization's inputs, else its whole folder; undefined: unknown. */
 function sourceReads(root: string, path: string, files: Map<string, Buffer>): Reads | undefined {
   const abs = join(root, path);
   const folder = posix.normalize(path).replace(/\/$/, '');
@@ -77,14 +78,17 @@ function sourceReads(root: string, path: string, files: Map<string, Buffer>): Re
   return { exact: [...exact], folders };
 }
 
-const localSources = (app: App, repoURL: string) =>
-  sourcesOf(app.obj).filter(
+/** Sources in this repository with a path, as deploy builds them. */
+function localSources(app: App, repoURL: string): Record<string, any>[] {
+  const repo = normalizeGitURL(repoURL);
+  return sourcesOf(app.obj).filter(
     (s) =>
       s.chart === undefined &&
       typeof s.path === 'string' &&
       !(typeof s.repoURL === 'string' && s.repoURL.startsWith('oci://')) &&
-      normalizeGitURL(String(s.repoURL ?? '')) === normalizeGitURL(repoURL),
+      (s.repoURL === repoURL || normalizeGitURL(String(s.repoURL ?? '')) === repo),
   );
+}
 
 /**
  * Files that decide which Argo CD objects a tree holds: bootstrap/ and apps/ whole, what the bootstrap
@@ -134,8 +138,8 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const argoChanged = before.git.repoURL !== after.git.repoURL || before.git.path !== after.git.path || hit(argoReads(srcA, argoA, repoURL, toSource, files));
   let argoB = argoA;
   if (argoChanged) {
-    proposed.addSource(toSource(BOOTSTRAP_DIR), true);
-    proposed.addSource(toSource(APPS_DIR), true);
+    proposed.addWholeFolder(toSource(BOOTSTRAP_DIR));
+    proposed.addWholeFolder(toSource(APPS_DIR));
     for (let more = true; more; ) {
       argoB = reachableArgoObjects(proposed.tree, BOOTSTRAP_DIR, after, []);
       // The walk follows plain Applications: what they point at, then walk again.
@@ -147,8 +151,8 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const appsB = !argoChanged && sameClusters ? appsA : expandApplications(argoB, engineContext(proposed.tree, argoB, after), []);
 
   // Touched clusters: an Application that differs, moves or reads a changed file; a model entry that changes.
-  const destA = (a: App) => destinationCluster(a.obj, clustersA) ?? '(unknown)';
-  const destB = (a: App) => destinationCluster(a.obj, clustersB) ?? '(unknown)';
+  const destA = destinations(clustersA);
+  const destB = destinations(clustersB);
   const namedA = byName(appsA);
   const namedB = byName(appsB);
   const reads = new Map<string, boolean>();
@@ -181,6 +185,16 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   return {
     before: { views: a.views, builds: a.builds, apps: names(appsA), clusters: clustersA },
     after: { views: b.views, builds: b.builds, apps: names(appsB), clusters: clustersB },
+  };
+}
+
+/** Each Application's view key, looked up once (a lookup scans the fleet's clusters). */
+function destinations(clusters: Cluster[]): (a: App) => string {
+  const memo = new Map<App, string>();
+  return (a) => {
+    let d = memo.get(a);
+    if (d === undefined) memo.set(a, (d = destinationCluster(a.obj, clusters) ?? '(unknown)'));
+    return d;
   };
 }
 
