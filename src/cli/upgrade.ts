@@ -96,22 +96,28 @@ export function registerUpgrade(program: Command, io: Io): void {
     .requiredOption('--namespace <names>', 'comma-separated namespaces')
     .option('--to <revision>', 'target control plane, e.g. cp-v115x')
     .option('--rollback', 'move back to the older control plane', false)
+    .option('--cluster <names>', 'comma-separated clusters: move the namespaces there only; the other clusters keep their control plane')
+    .option('--ring <name>', "move the namespaces on this ring's clusters only (calisti.yaml rings)")
     .addOption(dirOption())
     .option('--no-commit', 'write the files but do not commit')
     .addOption(formatOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback',
+      '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x --ring canary   # then --ring rest, or every cluster without --ring\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback',
     )
-    .action(async (o: { namespace: string; to?: string; rollback: boolean; dir: string; commit: boolean; output: string }) => {
-      const r = await (await import('../upgrade/istio.js')).runMigrate({
-        dir: o.dir,
-        namespaces: o.namespace
+    .action(async (o: { namespace: string; to?: string; rollback: boolean; cluster?: string; ring?: string; dir: string; commit: boolean; output: string }) => {
+      const list = (v: string) =>
+        v
           .split(',')
           .map((s) => s.trim())
-          .filter(Boolean),
+          .filter(Boolean);
+      const r = await (await import('../upgrade/istio.js')).runMigrate({
+        dir: o.dir,
+        namespaces: list(o.namespace),
         to: o.to,
         rollback: o.rollback,
+        clusters: o.cluster === undefined ? undefined : list(o.cluster),
+        ring: o.ring,
         commit: o.commit,
       });
       report(io, o.output, r);
@@ -132,7 +138,7 @@ export function registerUpgrade(program: Command, io: Io): void {
 function report(io: Io, format: string, r: IstioResult): void {
   if (format === 'json') return printJson(io, r);
   if (!r.changed) return io.err('no change');
-  for (const m of r.moved) io.err(`moved namespace ${m.namespace} (${m.what}): ${m.from} -> ${m.to}`);
+  for (const m of r.moved) io.err(`moved namespace ${m.namespace} (${m.what}) on ${m.clusters.join(', ')}: ${m.from} -> ${m.to}`);
   for (const p of r.pruned) io.err(`removed control plane ${p}`);
   io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed');
   if (r.followUps.length) io.err(`then, on the clusters (GitOps cannot restart pods):\n${r.followUps.map((f) => `  ${f}`).join('\n')}`);
