@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { refString } from '../validate/findings.js';
 import type { IstioResult } from '../upgrade/istio.js';
+import type { RingStatus } from '../upgrade/rollout.js';
 import type { UpgradeResult } from '../upgrade/index.js';
 import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
@@ -70,21 +71,12 @@ export function registerUpgrade(program: Command, io: Io): void {
     .action(async (o: { dir: string; output: string }) => {
       const r = await (await import('../upgrade/outdated.js')).runOutdated(o.dir);
       if (o.output === 'json') return printJson(io, r);
-      const rows = [['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])];
-      const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-      io.out(
-        rows
-          .map((row) =>
-            row
-              .map((c, i) => c.padEnd(width[i]!))
-              .join('  ')
-              .trimEnd(),
-          )
-          .join('\n'),
-      );
+      io.out(table([['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])]));
+      if (r.rings.length) io.out(`\n${table([['ring', 'clusters', 'calisti', 'istio', 'next'], ...r.rings.map(ringRow)])}`);
       for (const d of r.deployed)
         io.err(`the repo deploys ${d.deployed} where calisti.yaml says ${d.model} (${d.file} ${d.path}); validate fails on it (version/mismatch)`);
-      if (r.next) io.err(`next: calisti-gitops upgrade --to ${r.next}`);
+      if (r.nextRing) io.err(`next: ${r.nextRing.command}${r.nextRing.name === null ? ' (the clusters in no ring)' : ''}`);
+      else if (r.next && !r.rings.length) io.err(`next: calisti-gitops upgrade --to ${r.next}`);
       if (r.pendingRevisions.length)
         io.err(`older Istio control planes still running: ${r.pendingRevisions.join(', ')} (finish with istio migrate, then istio prune)`);
     });
@@ -134,6 +126,21 @@ export function registerUpgrade(program: Command, io: Io): void {
       report(io, o.output, await (await import('../upgrade/istio.js')).runPrune({ dir: o.dir, revision: o.revision, commit: o.commit }));
     });
 }
+
+/** Columns padded to their widest cell. */
+function table(rows: string[][]): string {
+  const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(width[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const ringRow = (x: RingStatus) => [x.name ?? '(no ring)', x.clusters.join(', '), x.calisti, x.revision, x.next ?? '-'];
 
 function report(io: Io, format: string, r: IstioResult): void {
   if (format === 'json') return printJson(io, r);
