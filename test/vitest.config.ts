@@ -32,6 +32,9 @@ const UNIT = [
   'test/validate/inputs.test.ts',
   'test/validate/istio-schemas.test.ts',
   'test/validate/rules/mesh-rules.test.ts',
+  'test/validate/rules/rolling-sync.test.ts',
+  'test/upgrade/migrate-plan.test.ts',
+  'test/upgrade/rollout.test.ts',
   'test/validate/structural.test.ts',
 ];
 
