@@ -46,9 +46,7 @@ export function meshWorkloads(fleet: FleetRevisions): MeshWorkload[] {
   const out: MeshWorkload[] = [];
   const demo = fleet.demoApp;
   if (demo) out.push({ namespace: demo.namespace, what: 'demo app', path: ['demoApp'], clusters: demo.placement.map((p) => p.cluster), ...pick(demo) });
-  fleet.gateways.forEach((g, i) =>
-    out.push({ namespace: g.namespace, what: `gateway ${g.name}`, path: ['gateways', i], clusters: g.clusters, ...pick(g) }),
-  );
+  fleet.gateways.forEach((g, i) => out.push({ namespace: g.namespace, what: `gateway ${g.name}`, path: ['gateways', i], clusters: g.clusters, ...pick(g) }));
   fleet.namespaces.forEach((n, i) =>
     out.push({ namespace: n.name, what: 'namespace', path: ['namespaces', i], clusters: n.clusters ?? fleet.clusters.map((c) => c.name), ...pick(n) }),
   );

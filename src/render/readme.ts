@@ -75,10 +75,7 @@ function ringRows(fleet: Fleet) {
   if (fleet.rings.length === 0) return { rings: undefined };
   const inRing = new Set(fleet.rings.flatMap((r) => r.clusters));
   const rest = fleet.clusters.filter((c) => !inRing.has(c.name)).map((c) => c.name);
-  const rows = [
-    ...fleet.rings.map((r) => ({ name: r.name, clusters: r.clusters })),
-    ...(rest.length ? [{ name: '(no ring)', clusters: rest }] : []),
-  ];
+  const rows = [...fleet.rings.map((r) => ({ name: r.name, clusters: r.clusters })), ...(rest.length ? [{ name: '(no ring)', clusters: rest }] : [])];
   return {
     rings: rows.map((r, i) => ({ order: String(i + 1), name: r.name, clusters: r.clusters.join(', '), version: versionOf(fleet, r.clusters[0]!) })),
     firstRing: fleet.rings[0]!.name,

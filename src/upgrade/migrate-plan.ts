@@ -44,7 +44,8 @@ export function scopeClusters(fleet: Fleet, req: Pick<MigrateRequest, 'clusters'
   const known = fleet.clusters.map((c) => c.name);
   if (req.clusters) {
     const unknown = req.clusters.filter((c) => !known.includes(c));
-    if (unknown.length) throw new UserError(`--cluster: no cluster ${unknown.map((c) => `"${c}"`).join(', ')} in calisti.yaml`, `clusters are: ${known.join(', ')}`);
+    if (unknown.length)
+      throw new UserError(`--cluster: no cluster ${unknown.map((c) => `"${c}"`).join(', ')} in calisti.yaml`, `clusters are: ${known.join(', ')}`);
     if (req.clusters.length === 0) throw new UsageError('--cluster: name at least one cluster');
     return { clusters: req.clusters, scope: `on ${req.clusters.join(', ')}` };
   }

@@ -39,7 +39,10 @@ export function rollout(fleet: Fleet): Rollout {
   const target = ahead[ahead.length - 1] ?? nextMinor ?? latestPatch ?? null;
   const inRing = new Set(fleet.rings.flatMap((r) => r.clusters));
   const rest = fleet.clusters.map((c) => c.name).filter((c) => !inRing.has(c));
-  const groups = [...fleet.rings.map((r) => ({ name: r.name as string | null, clusters: r.clusters })), ...(rest.length ? [{ name: null, clusters: rest }] : [])];
+  const groups = [
+    ...fleet.rings.map((r) => ({ name: r.name as string | null, clusters: r.clusters })),
+    ...(rest.length ? [{ name: null, clusters: rest }] : []),
+  ];
   const rings = groups.map(({ name, clusters }): RingStatus => {
     const calisti = versionOf(fleet, clusters[0]!);
     const next = target !== null && compareVersions(target, calisti) > 0 && supported(calisti, target) ? target : null;

@@ -42,7 +42,7 @@ describe('istio migrate plan', () => {
       [{ namespace: 'smm-demo', what: 'demo app', from: 'cp-v113x', to: 'cp-v115x', clusters: ['workload-cluster-1'] }],
     ],
     [
-      'the last ring moves: every cluster on the release\'s own control plane, so the pin goes',
+      "the last ring moves: every cluster on the release's own control plane, so the pin goes",
       fleet('1.11.0', { demo: '  revision: cp-v113x\n  clusterRevisions: { workload-cluster-1: cp-v115x }\n' }),
       req({ to: 'cp-v115x', ring: 'rest' }),
       [
@@ -99,7 +99,14 @@ describe('istio migrate plan', () => {
       '--cluster: no cluster "wc9" in calisti.yaml',
       'clusters are: workload-cluster-1, workload-cluster-2',
     ],
-    ['both flags', mid(), req({ to: 'cp-v115x', ring: 'canary', clusters: ['workload-cluster-1'] }), UsageError, '--cluster and --ring: give one of them', undefined],
+    [
+      'both flags',
+      mid(),
+      req({ to: 'cp-v115x', ring: 'canary', clusters: ['workload-cluster-1'] }),
+      UsageError,
+      '--cluster and --ring: give one of them',
+      undefined,
+    ],
     ['an unknown namespace', mid(), req({ to: 'cp-v115x', ring: 'canary', namespaces: ['shop'] }), UserError, 'unknown namespace(s): shop', expect.any(String)],
   ])('refuses %s, naming it', (_what, f, r, kind, message, hint) => {
     try {

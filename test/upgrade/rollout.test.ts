@@ -6,10 +6,7 @@ import { parseFleet } from '../../src/model/load.js';
 import { examplesDir } from '../../src/toolkit.js';
 import { rollout } from '../../src/upgrade/rollout.js';
 
-const THREE = readFileSync(join(examplesDir, 'multi-cluster', 'calisti.yaml'), 'utf8').replace(
-  'demoApp:\n',
-  '  - { name: wc3, role: passive }\ndemoApp:\n',
-);
+const THREE = readFileSync(join(examplesDir, 'multi-cluster', 'calisti.yaml'), 'utf8').replace('demoApp:\n', '  - { name: wc3, role: passive }\ndemoApp:\n');
 const fleet = (version: string, rings: string, revisions = '') =>
   parseFleet(`${THREE.replace('version: 1.12.0', `version: ${version}`).replace('clusters:\n', `${revisions}clusters:\n`)}rings:\n${rings}`);
 const KEPT = 'istio: { revisions: [cp-v113x] }\n';

@@ -15,7 +15,13 @@ const Expression = z.object({ key: z.string(), operator: z.string(), values: z.a
 const Step = z.object({ matchExpressions: z.array(Expression).nullish() }).loose();
 /** The fields read from a user's ApplicationSet; anything else about it is the schema check's business. */
 const Strategy = z
-  .object({ type: z.string().nullish(), rollingSync: z.object({ steps: z.array(Step).nullish() }).loose().nullish() })
+  .object({
+    type: z.string().nullish(),
+    rollingSync: z
+      .object({ steps: z.array(Step).nullish() })
+      .loose()
+      .nullish(),
+  })
   .loose();
 const Labels = z.record(z.string(), z.string());
 
@@ -33,7 +39,10 @@ export const selectedBy = (step: Step, labels: Record<string, string>) => (step.
 
 /** The steps of a RollingSync the controller acts on (type RollingSync and at least one step); else undefined. */
 export function rollingSteps(appSet: unknown): Step[] | undefined {
-  const spec = z.object({ strategy: Strategy.nullish() }).loose().safeParse((appSet as { spec?: unknown } | undefined)?.spec);
+  const spec = z
+    .object({ strategy: Strategy.nullish() })
+    .loose()
+    .safeParse((appSet as { spec?: unknown } | undefined)?.spec);
   const s = spec.success ? spec.data.strategy : undefined;
   const steps = s?.type === 'RollingSync' ? (s.rollingSync?.steps ?? []) : [];
   return steps.length ? steps : undefined;

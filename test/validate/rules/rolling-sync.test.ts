@@ -51,8 +51,7 @@ describe('RollingSync step selection, as the controller does it', () => {
 });
 
 const multi = readFileSync(join(examplesDir, 'multi-cluster', 'calisti.yaml'), 'utf8');
-const withRings = (rings: string, extraClusters = '') =>
-  parseFleet(`${multi.replace('demoApp:\n', `${extraClusters}demoApp:\n`)}rings:\n${rings}`);
+const withRings = (rings: string, extraClusters = '') => parseFleet(`${multi.replace('demoApp:\n', `${extraClusters}demoApp:\n`)}rings:\n${rings}`);
 const appSetsOf = (fleet: ReturnType<typeof parseFleet>) =>
   [...renderRepo(fleet)].filter(([path]) => path.startsWith('apps/') && path.endsWith('/app-set.yaml')).map(([path, f]) => ({ path, obj: parse(f.content) }));
 
@@ -89,7 +88,12 @@ describe('generated ApplicationSets', () => {
         .map(([, name]) => name.replace(/^.*?-(wc\d|workload-cluster-\d)$/, '$1'));
       const ringOrder = ['wc3', 'workload-cluster-2', 'workload-cluster-1', 'wc4'];
       expect(order, path).toEqual(ringOrder.filter((c) => order.includes(c)));
-      expect(rollingSyncFindings([{ obj, file: path, line: 1 }], r.apps.map((a) => ({ obj: a, file: path, line: 1, from: obj.metadata.name })))).toEqual([]);
+      expect(
+        rollingSyncFindings(
+          [{ obj, file: path, line: 1 }],
+          r.apps.map((a) => ({ obj: a, file: path, line: 1, from: obj.metadata.name })),
+        ),
+      ).toEqual([]);
     }
     const demo = sets.find((s) => s.path === 'apps/demo-app/app-set.yaml')!.obj;
     // The demo app runs on workload-cluster-1 and -2 only: no step for canary's wc3, none for clusters in no ring.

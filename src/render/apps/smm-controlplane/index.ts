@@ -106,7 +106,10 @@ export const smmControlPlane: GeneratedApp = {
     const openshift = cluster.platform === 'openshift' ? sidecarNamespaceSetup(ctx, cluster) : [];
     const oidc = oidcFiles(cluster, sealed);
     const dashboard = dashboardPatch(cluster);
-    const extraPatches: [string, K8sObject][] = [...(dashboard ? [['dashboard.yaml', dashboard] as [string, K8sObject]] : []), ...revisionPatches(ctx, cluster)];
+    const extraPatches: [string, K8sObject][] = [
+      ...(dashboard ? [['dashboard.yaml', dashboard] as [string, K8sObject]] : []),
+      ...revisionPatches(ctx, cluster),
+    ];
     return [
       ['control-plane.yaml', controlPlanePatch(cluster)],
       ...extraPatches,
