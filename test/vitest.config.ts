@@ -25,6 +25,7 @@ const UNIT = [
   'test/render/paths.test.ts',
   'test/render/renovate.test.ts',
   'test/graph/readme-picture.test.ts',
+  'test/graph/rings-picture.test.ts',
   'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
   'test/secrets/layering.test.ts',
