@@ -25,6 +25,7 @@ const UNIT = [
   'test/render/paths.test.ts',
   'test/render/renovate.test.ts',
   'test/graph/readme-picture.test.ts',
+  'test/graph/rings-picture.test.ts',
   'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
   'test/secrets/layering.test.ts',
@@ -32,6 +33,9 @@ const UNIT = [
   'test/validate/inputs.test.ts',
   'test/validate/istio-schemas.test.ts',
   'test/validate/rules/mesh-rules.test.ts',
+  'test/validate/rules/rolling-sync.test.ts',
+  'test/upgrade/migrate-plan.test.ts',
+  'test/upgrade/rollout.test.ts',
   'test/validate/structural.test.ts',
 ];
 
