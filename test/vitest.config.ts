@@ -21,6 +21,7 @@ const UNIT = [
   'test/model/edit.test.ts',
   'test/model/json-schema.test.ts',
   'test/model/load.test.ts',
+  'test/render/app-name.test.ts',
   'test/render/golden.test.ts',
   'test/render/paths.test.ts',
   'test/render/renovate.test.ts',

@@ -3,6 +3,7 @@ import { collapse } from '../graph/collapse.js';
 import { modelGraph } from '../graph/fleet.js';
 import { toMermaid } from '../graph/mermaid.js';
 import { inferredValues } from '../model/blueprint.js';
+import { applicationName } from './app-name.js';
 import { networkOf } from './context.js';
 import { APPS_DIR, BOOTSTRAP_DIR, NS, PLACEHOLDER_ANNOTATION, ROOT_APP, TRUST_SCRIPT, VENDORED_CHART_DIR } from './layout.js';
 import { renderTemplate } from './prose.js';
@@ -54,7 +55,8 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
         order: apps.map(({ app, clusters }) => ({
           wave: app.wave,
           appSet: app.appSetName,
-          applications: clusters.length > 3 ? `${app.appPrefix}-<cluster> (${clusters.length})` : clusters.map((c) => `${app.appPrefix}-${c.name}`).join(', '),
+          applications:
+            clusters.length > 3 ? `${app.appPrefix}-<cluster> (${clusters.length})` : clusters.map((c) => applicationName(app.appPrefix, c.name)).join(', '),
           needs: app.needs,
         })),
       }),
