@@ -32,6 +32,7 @@ const UNIT = [
   'test/validate/builtin.test.ts',
   'test/validate/inputs.test.ts',
   'test/validate/istio-schemas.test.ts',
+  'test/validate/rules/crd-order.test.ts',
   'test/validate/rules/mesh-rules.test.ts',
   'test/validate/structural.test.ts',
 ];
