@@ -105,10 +105,10 @@ export async function runClustersAdd(opts: AddOptions): Promise<AddResult> {
       next: [
         ...(added
           ? [
-              `calisti-gitops seal --cert ${cert} --cluster ${name} --target registry${opts.commit ? ' --commit' : ''}  # the new cluster's registry pull secret`,
+              `calisti-gitops seal --cert ${cert} --cluster ${name} --target registry${opts.commit ? '' : ' --no-commit'}  # the new cluster's registry pull secret`,
             ]
           : []),
-        ...(opts.commit ? [] : ['git commit the changes, or run again with --commit']),
+        ...(opts.commit ? [] : ['review with git diff, then git commit the changes (--no-commit left them uncommitted)']),
       ],
     };
   });

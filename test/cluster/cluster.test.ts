@@ -44,7 +44,6 @@ describeWithConformance('clusters add', () => {
       '--offline',
       '-C',
       dir,
-      '--commit',
       '-o',
       'json',
     );
@@ -213,7 +212,7 @@ describe('clusters list and remove', () => {
     const model = join(dir, 'calisti.yaml');
     writeFileSync(model, readFileSync(model, 'utf8').replace(/ {4}- cluster: workload-cluster-2\n {6}components: \[.*\]\n/, ''));
     execFileSync('git', ['-C', dir, 'commit', '-qam', 'demo app on one cluster']);
-    const r = await cli('clusters', 'remove', 'workload-cluster-2', '--allow-destructive', '--commit', '-C', dir, '-o', 'json');
+    const r = await cli('clusters', 'remove', 'workload-cluster-2', '--allow-destructive', '-C', dir, '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).applications).toContain('smm-operator');
     expect(parseYamlDocs(readFileSync(model, 'utf8'))[0]!.clusters.map((c: { name: string }) => c.name)).toEqual(['workload-cluster-1']);
