@@ -55,7 +55,7 @@ describe('fleet names and paths', () => {
     const d = JSON.parse((await cli('diff', '-C', tree, '-o', 'json')).stdout);
     expect(Object.keys(d.clusters)).toEqual(['workload-cluster-2']);
   });
-  it('63-character cluster names sharing a prefix: every Application name fits 63, one per app and cluster, the same in validate, diff and graph', async () => {
+  it('63-character cluster names sharing a prefix: every Application name fits 63, one per app and cluster, the same in validate, diff, graph and clusters remove', async () => {
     const stem = 'workload-cluster-in-a-long-region-name-eu-west-1-production-';
     const [one, two] = ['01', '02'].map((n) => `${stem}${n}`.padEnd(63, 'x'));
     expect(one).toHaveLength(63);
@@ -78,5 +78,10 @@ describe('fleet names and paths', () => {
     const drawn = graph.networks.flatMap((n) => n.clusters.flatMap((c) => c.applications));
     expect(drawn.length).toBeGreaterThanOrEqual(6);
     expect(names).toEqual(expect.arrayContaining(drawn));
+    // clusters remove names the Applications Argo CD would delete by the same names.
+    const refused = await cli('clusters', 'remove', two!, '-C', dir);
+    const listed = /deletes its Applications \(([^)]*)\)/.exec(refused.stderr)?.[1]?.split(', ') ?? [];
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    expect(names).toEqual(expect.arrayContaining(listed));
   });
 });
