@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 const UNIT = [
   'test/argocd/gotemplate.test.ts',
   'test/argocd/upstream.test.ts',
-  'test/argocd/fast-yaml.test.ts',
+  'test/fast-yaml.test.ts',
   'test/validate/argo-models.test.ts',
   'test/cluster/objects.test.ts',
   'test/cli/hints.test.ts',
