@@ -5,7 +5,7 @@ import { refString } from '../validate/findings.js';
 import type { IstioResult } from '../upgrade/istio.js';
 import type { RingStatus } from '../upgrade/rollout.js';
 import type { UpgradeResult } from '../upgrade/index.js';
-import { dirOption, formatOption } from './options.js';
+import { commitAliasOption, dirOption, formatOption, noCommitOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
 export function registerUpgrade(program: Command, io: Io): void {
@@ -36,13 +36,14 @@ export function registerUpgrade(program: Command, io: Io): void {
     .description('upgrade Calisti one supported step: model, chart, images, and a canary Istio control plane when its minor changes')
     .requiredOption('--to <version>', 'target Calisti version')
     .addOption(dirOption())
-    .option('--commit', 'commit the upgrade as one commit', false)
+    .addOption(noCommitOption())
+    .addOption(commitAliasOption())
     .option('--branch <name>', 'create (or reset to HEAD) this branch and upgrade there')
     .option('--ring <name>', 'upgrade only the clusters of this ring (calisti.yaml rings), canary first; the last ring brings calisti.version along')
     .addOption(formatOption(['text', 'json', 'markdown']))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ calisti-gitops upgrade --to 1.12.0 -C ./calisti-gitops --commit\n  $ calisti-gitops upgrade --to 1.12.0 --commit --branch calisti/upgrade-1.12.0 -o json\n  $ calisti-gitops upgrade --to 1.12.0 --commit -o markdown > comment.md   # the pull-request comment, with the fleet before and after\n  $ calisti-gitops upgrade --to 1.12.0 --ring canary --commit    # then --ring rest, once canary is healthy',
+      '\nExamples:\n  $ calisti-gitops upgrade --to 1.12.0 -C ./calisti-gitops    # one commit\n  $ calisti-gitops upgrade --to 1.12.0 --branch calisti/upgrade-1.12.0 -o json\n  $ calisti-gitops upgrade --to 1.12.0 -o markdown > comment.md   # the pull-request comment, with the fleet before and after\n  $ calisti-gitops upgrade --to 1.12.0 --ring canary    # then --ring rest, once canary is healthy\n  $ calisti-gitops upgrade --to 1.12.0 --no-commit    # leave it in the working tree (Renovate commits itself)',
     )
     .action(async (o: { to: string; dir: string; commit: boolean; branch?: string; ring?: string; output: string }) => {
       const r = await (await import('../upgrade/index.js')).runUpgrade({ dir: o.dir, to: o.to, commit: o.commit, branch: o.branch, ring: o.ring });
@@ -91,7 +92,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .option('--cluster <names>', 'comma-separated clusters: move the namespaces there only; the other clusters keep their control plane')
     .option('--ring <name>', "move the namespaces on this ring's clusters only (calisti.yaml rings)")
     .addOption(dirOption())
-    .option('--no-commit', 'write the files but do not commit')
+    .addOption(noCommitOption())
     .addOption(formatOption())
     .addHelpText(
       'after',
@@ -119,7 +120,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .description('remove older control planes that nothing on any cluster uses any more')
     .option('--revision <revision>', 'only this control plane')
     .addOption(dirOption())
-    .option('--no-commit', 'write the files but do not commit')
+    .addOption(noCommitOption())
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops istio prune -C ./calisti-gitops')
     .action(async (o: { revision?: string; dir: string; commit: boolean; output: string }) => {
@@ -147,7 +148,7 @@ function report(io: Io, format: string, r: IstioResult): void {
   if (!r.changed) return io.err('no change');
   for (const m of r.moved) io.err(`moved namespace ${m.namespace} (${m.what}) on ${m.clusters.join(', ')}: ${m.from} -> ${m.to}`);
   for (const p of r.pruned) io.err(`removed control plane ${p}`);
-  io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed');
+  io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed (--no-commit): review with git diff, then commit');
   if (r.followUps.length) io.err(`then, on the clusters (GitOps cannot restart pods):\n${r.followUps.map((f) => `  ${f}`).join('\n')}`);
 }
 
@@ -159,7 +160,9 @@ function upgradeText(r: UpgradeResult): string {
     for (const a of d.added) lines.push(`      + ${refString(a)}`);
     for (const c of d.changed) lines.push(`      ~ ${refString(c.resource)}`);
   }
-  lines.push(r.commit ? `committed ${r.commit.slice(0, 12)}${r.branch ? ` on ${r.branch}` : ''}` : 'not committed (use --commit)');
+  lines.push(
+    r.commit ? `committed ${r.commit.slice(0, 12)}${r.branch ? ` on ${r.branch}` : ''}` : 'not committed (--no-commit): review with git diff, then commit',
+  );
   if (r.followUps.length) lines.push('follow-ups:', ...r.followUps.map((f) => `  - ${f}`));
   return lines.join('\n');
 }

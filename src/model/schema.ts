@@ -45,11 +45,6 @@ export const KUBERNETES_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-l
 export const SYSTEM_NAMESPACE_PREFIXES = ['kube-', 'openshift-'];
 export const CALISTI_NAMESPACES = ['cert-manager', 'cluster-registry', 'smm-system', 'smm-registry-access'];
 
-/**
- * Argo CD names each Application `<app>-<cluster>` and tracks its resources with that name as a
- * label value (at most 63 characters); `smm-operator-` is the longest prefix.
- */
-export const MAX_CLUSTER_NAME = 63 - 'smm-operator-'.length;
 /** The namespace label `cp-v115x.<istio namespace>` is a label value too. */
 export const MAX_ISTIO_NAMESPACE = 63 - 'cp-v115x.'.length;
 
@@ -62,10 +57,9 @@ const Port = z.number().int().min(1).max(65535);
 const SpecPatch = z.record(z.string(), z.unknown());
 
 export const Cluster = z.strictObject({
-  name: Label.max(
-    MAX_CLUSTER_NAME,
-    `must be at most ${MAX_CLUSTER_NAME} characters, so the Argo CD Application smm-operator-<name> is a valid label value`,
-  ).describe('Cluster name as registered in Argo CD; also the ControlPlane clusterName.'),
+  name: Label.describe(
+    'Cluster name as registered in Argo CD; also the ControlPlane clusterName. Its Applications are <app>-<name>, cut to 63 characters with a hash when longer.',
+  ),
   role: z
     .enum(['active', 'passive'])
     .default('active')

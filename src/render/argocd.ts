@@ -6,6 +6,7 @@
 import { SECRET_TYPE_LABEL } from '../argocd/cluster-secrets.js';
 import { DOCS_SYNC_OPTIONS, type IgnoreDifference } from '../model/argocd.js';
 import type { Cluster, Fleet } from '../model/schema.js';
+import { applicationName } from './app-name.js';
 import { sealedSecret } from './sealed-secret.js';
 import { MANAGEMENT_CLUSTER, type SealedStore } from '../secrets/store.js';
 import type { GeneratedApp } from './apps/types.js';
@@ -17,6 +18,8 @@ const ARGO_API = 'argoproj.io/v1alpha1';
 export const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 /** The destination of a generated Application: the cluster's name in Argo CD (list-generator value). */
 export const DESTINATION = '{{argocdCluster}}';
+/** The list-generator value that holds an Application's name when one in its set had to be cut. */
+const APP_NAME_PARAM = 'application';
 
 export function syncPolicy(fleet: Fleet, options: string[] = DOCS_SYNC_OPTIONS): Record<string, unknown> {
   const sp = fleet.argocd.syncPolicy;
@@ -86,6 +89,8 @@ export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[
   const ignore = ignoreDifferencesOf(fleet, app, ignoreDifferences);
   const preserve = fleet.argocd.preserveResourcesOnDeletion;
   const strategy = ringStrategy(fleet, clusters);
+  // A set with a name cut to fit (./app-name.ts) carries every name in its elements; the others keep the docs' template.
+  const cut = clusters.some((c) => applicationName(app.appPrefix, c.name) !== `${app.appPrefix}-${c.name}`);
   return {
     apiVersion: ARGO_API,
     kind: 'ApplicationSet',
@@ -96,6 +101,7 @@ export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[
           list: {
             elements: clusters.map((c) => ({
               cluster: c.name,
+              ...(cut ? { [APP_NAME_PARAM]: applicationName(app.appPrefix, c.name) } : {}),
               argocdCluster: c.argocd?.name ?? c.name,
               ...(strategy ? { ring: ringOf(fleet, c.name) } : {}),
               ...app.element?.(c, ctx.forCluster(c.name)),
@@ -108,7 +114,7 @@ export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[
       template: {
         // With preserveResourcesOnDeletion the finalizer would still delete everything: Argo CD honours it on its own.
         metadata: {
-          name: `${app.appPrefix}-{{cluster}}`,
+          name: cut ? `{{${APP_NAME_PARAM}}}` : `${app.appPrefix}-{{cluster}}`,
           namespace: fleet.argocd.namespace,
           ...(strategy ? { labels: { [RING_LABEL]: '{{ring}}' } } : {}),
           ...(preserve ? {} : { finalizers: [FINALIZER] }),

@@ -5,6 +5,7 @@ import { toMermaid } from '../graph/mermaid.js';
 import { inferredValues } from '../model/blueprint.js';
 import { versionOf } from '../model/rings.js';
 import type { Fleet } from '../model/schema.js';
+import { applicationName } from './app-name.js';
 import { RING_LABEL } from './argocd.js';
 import { networkOf } from './context.js';
 import { APPS_DIR, BOOTSTRAP_DIR, NS, PLACEHOLDER_ANNOTATION, ROOT_APP, TRUST_SCRIPT, VENDORED_CHART_DIR } from './layout.js';
@@ -58,7 +59,8 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
         order: apps.map(({ app, clusters }) => ({
           wave: app.wave,
           appSet: app.appSetName,
-          applications: clusters.length > 3 ? `${app.appPrefix}-<cluster> (${clusters.length})` : clusters.map((c) => `${app.appPrefix}-${c.name}`).join(', '),
+          applications:
+            clusters.length > 3 ? `${app.appPrefix}-<cluster> (${clusters.length})` : clusters.map((c) => applicationName(app.appPrefix, c.name)).join(', '),
           needs: app.needs,
         })),
       }),

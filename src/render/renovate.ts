@@ -102,7 +102,8 @@ export function renovatePreset(ctx: RenderContext, apps: string[]) {
         allowedVersions: allowedVersions(ctx.fleet.calisti.version),
         commitMessageTopic: 'Calisti',
         postUpgradeTasks: {
-          commands: [`${TOOL} upgrade --to {{{newVersion}}}`],
+          // Renovate commits the task's changes itself.
+          commands: [`${TOOL} upgrade --to {{{newVersion}}} --no-commit`],
           fileFilters: ['**/*'],
           executionMode: 'branch',
         },

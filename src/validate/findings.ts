@@ -149,6 +149,11 @@ export const RULES = {
     summary: 'A VirtualService routes to a host that is no Service of the fleet and no ServiceEntry (2.7.3).',
   },
   'syncwave/order': { severity: 'error', summary: 'A resource syncs before its namespace or before the control plane it needs.' },
+  'syncwave/crd-order': {
+    severity: 'error',
+    summary:
+      "A custom resource syncs before its CRD's source: a CRD, chart or operator in a later wave or Application, or one installing it during the sync without SkipDryRunOnMissingResource.",
+  },
   'secret/plaintext': {
     severity: 'error',
     summary: 'A Secret with data in git, or a Helm parameter or value that looks like a credential with a literal value.',

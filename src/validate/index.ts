@@ -19,6 +19,7 @@ import { finding, refString, resourceRef, RULES, type Finding } from './findings
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { plaintextSecrets } from '../secrets/leak.js';
 import { BOOTSTRAP_DIR, MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
+import { crdOrderFindings } from './rules/crd-order.js';
 import { driftFindings, renderOf } from './rules/drift.js';
 import { networkChangeFindings } from './rules/network-change.js';
 import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
@@ -210,6 +211,10 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     // Reference rules on a cluster whose build failed would only echo the failure.
     if (!view.incomplete && argoComplete) findings.push(...clusterRules(view));
   }
+  if (argoComplete)
+    findings.push(
+      ...crdOrderFindings({ apps, appSets: argo.applicationSets, views: sortedViews, clusterOf: (a) => destinationCluster(a, ctx.clusters), fleet }),
+    );
   // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
   if (fleet && repoWide) {
     const rendered = renderOf(root, fleet);

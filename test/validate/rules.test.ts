@@ -277,6 +277,18 @@ const cases: Case[] = [
     ['syncwave/order'],
   ],
   [
+    "the control plane's ApplicationSet in a wave before the operator's chart (a hand edit)",
+    'multi-cluster',
+    (d) => edit(d, 'apps/smm-controlplane/app-set.yaml', (s) => s.replace('argocd.argoproj.io/sync-wave: "1"', 'argocd.argoproj.io/sync-wave: "-2"')),
+    ['syncwave/crd-order'],
+  ],
+  [
+    'a Gateway in a wave before the IstioControlPlane that installs its CRD',
+    'active-active',
+    (d) => edit(d, 'manifests/smm-controlplane/gateways/smm-demo-gw/demo-gw/gateway.yaml', (s) => s.replace('"20"', '"3"')),
+    ['syncwave/crd-order'],
+  ],
+  [
     'a plaintext password in a Secret',
     'multi-cluster',
     (d) =>
