@@ -115,10 +115,10 @@ async function damaged(dir: string, what: string): Promise<void> {
 async function concurrent(round: number, certFile: string): Promise<void> {
   const dir = await fresh(`concurrent-${round}`, '1.11.0');
   const writers = [
-    run(['seal', '--cert', certFile, '--cluster', 'workload-cluster-1', '--target', 'registry', '--commit', '-C', dir]),
-    run(['seal', '--cert', certFile, '--cluster', 'workload-cluster-2', '--target', 'registry', '--commit', '-C', dir]),
-    run(['seal', '--cert', certFile, '--target', 'chart-repository', '--commit', '-C', dir]),
-    run(['upgrade', '--to', '1.12.0', '--commit', '-C', dir]),
+    run(['seal', '--cert', certFile, '--cluster', 'workload-cluster-1', '--target', 'registry', '-C', dir]),
+    run(['seal', '--cert', certFile, '--cluster', 'workload-cluster-2', '--target', 'registry', '-C', dir]),
+    run(['seal', '--cert', certFile, '--target', 'chart-repository', '-C', dir]),
+    run(['upgrade', '--to', '1.12.0', '-C', dir]),
     run(['generate', '-C', dir]),
   ];
   const results = await Promise.all(writers);

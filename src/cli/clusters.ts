@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 /** The cluster commands load @kubernetes/client-node and the writer only when they run. */
 const commands = () => import('../cluster/commands.js');
-import { dirOption, formatOption } from './options.js';
+import { commitAliasOption, dirOption, formatOption, noCommitOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
 function contextMap(pairs: string[]): Record<string, string> {
@@ -29,11 +29,12 @@ export function registerClusters(program: Command, io: Io): void {
     .option('--network <name>', 'Istio network')
     .option('--offline', "do not touch the cluster: seal the context's own credentials (refused for exec plugins and expiring tokens)", false)
     .addOption(dirOption())
-    .option('--commit', 'commit', false)
+    .addOption(noCommitOption())
+    .addOption(commitAliasOption())
     .addOption(formatOption())
     .addHelpText(
       'after',
-      "\nBy default a ServiceAccount argocd-manager (kube-system) with a cluster-admin binding and a long-lived\ntoken Secret is created on the cluster, as `argocd cluster add` does, and that token is sealed.\nEKS contexts (`aws eks get-token`) get Argo CD's awsAuthConfig instead.\n\nExample:\n  $ calisti-gitops clusters add --context workload-cluster-3 --role passive --cert mgmt-cert.pem --commit",
+      "\nBy default a ServiceAccount argocd-manager (kube-system) with a cluster-admin binding and a long-lived\ntoken Secret is created on the cluster, as `argocd cluster add` does, and that token is sealed.\nEKS contexts (`aws eks get-token`) get Argo CD's awsAuthConfig instead.\n\nExample:\n  $ calisti-gitops clusters add --context workload-cluster-3 --role passive --cert mgmt-cert.pem    # one commit",
     )
     .action(
       async (o: {
@@ -105,9 +106,10 @@ export function registerClusters(program: Command, io: Io): void {
     .description('remove a cluster from calisti.yaml with its overlays and sealed secrets (Argo CD then deletes what its Applications installed)')
     .option('--allow-destructive', 'consent to the deletion Argo CD will do', false)
     .addOption(dirOption())
-    .option('--commit', 'commit', false)
+    .addOption(noCommitOption())
+    .addOption(commitAliasOption())
     .addOption(formatOption())
-    .addHelpText('after', '\nExample:\n  $ calisti-gitops clusters remove workload-cluster-3 --allow-destructive --commit')
+    .addHelpText('after', '\nExample:\n  $ calisti-gitops clusters remove workload-cluster-3 --allow-destructive    # one commit')
     .action(async (name: string, o: { allowDestructive: boolean; dir: string; commit: boolean; output: string }) => {
       const r = await (await commands()).runClustersRemove({ dir: o.dir, name, allowDestructive: o.allowDestructive, commit: o.commit });
       if (o.output === 'json') return printJson(io, r);

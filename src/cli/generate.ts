@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { GenerateResult } from '../repo/generate.js';
 import { EXAMPLES } from '../toolkit.js';
 import { printJson, type Format, type Io } from './output.js';
-import { dirOption, formatOption } from './options.js';
+import { dirOption, formatOption, noCommitOption } from './options.js';
 import { terminalProgress } from './progress.js';
 
 function report(io: Io, format: Format, r: GenerateResult, verb: string): void {
@@ -61,7 +61,7 @@ export function registerGenerate(program: Command, io: Io): void {
     .description('render the repo from calisti.yaml, merging hand edits; refuses conflicting ones unless --force')
     .addOption(dirOption())
     .option('-f, --file <model>', 'model to use (copied to calisti.yaml); default: <repo>/calisti.yaml')
-    .option('--no-commit', 'write the files but do not commit')
+    .addOption(noCommitOption())
     .option('--force', "take the model's version of every hand-edited generated file", false)
     .option(
       '--allow-destructive',

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UsageError, UserError } from '../errors.js';
 import type { Scope } from '../secrets/crypto.js';
 import { SEAL_TARGETS, type SealTarget } from '../secrets/targets.js';
-import { dirOption, formatOption } from './options.js';
+import { commitAliasOption, dirOption, formatOption, noCommitOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
 async function readStdin(): Promise<string> {
@@ -37,11 +37,12 @@ export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = 
     .option('--scope <scope>', 'strict, namespace-wide or cluster-wide', 'strict')
     .option('--password-stdin', 'read the password (with --target oidc alone: the OIDC client secret) from stdin', false)
     .option('--password-file <file>', 'read the password (with --target oidc alone: the OIDC client secret) from a file')
-    .option('--commit', 'commit the sealed values', false)
+    .addOption(noCommitOption())
+    .addOption(commitAliasOption())
     .addOption(formatOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  $ calisti-gitops seal --cert cert.pem --commit    # CALISTI_USERNAME and CALISTI_PASSWORD exported, never arguments\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target registry --password-stdin < pw.txt\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target oidc --commit    # CALISTI_OIDC_CLIENT_SECRET exported\n  $ calisti-gitops seal --cert management.pem --target git-repository --commit    # CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD (a read token)',
+      '\nExamples:\n  $ calisti-gitops seal --cert cert.pem    # CALISTI_USERNAME and CALISTI_PASSWORD exported, never arguments; one commit\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target registry --password-stdin < pw.txt\n  $ calisti-gitops seal --cert wc1.pem --cluster workload-cluster-1 --target oidc    # CALISTI_OIDC_CLIENT_SECRET exported\n  $ calisti-gitops seal --cert management.pem --target git-repository --no-commit    # CALISTI_GIT_USERNAME and CALISTI_GIT_PASSWORD (a read token); review before committing',
     )
     .action(
       async (o: {
@@ -112,7 +113,7 @@ export function registerSeal(program: Command, io: Io, env: NodeJS.ProcessEnv = 
         });
         if (o.output === 'json') return printJson(io, r);
         for (const s of r.sealed) io.err(`sealed ${s.namespace}/${s.name} for ${s.cluster} (${s.keys.join(', ')})`);
-        io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed: review with git diff, then commit (or use --commit)');
+        io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed (--no-commit): review with git diff, then commit');
       },
     );
 }

@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { refString } from '../validate/findings.js';
 import type { IstioResult } from '../upgrade/istio.js';
+import type { RingStatus } from '../upgrade/rollout.js';
 import type { UpgradeResult } from '../upgrade/index.js';
-import { dirOption, formatOption } from './options.js';
+import { commitAliasOption, dirOption, formatOption, noCommitOption } from './options.js';
 import { printJson, type Io } from './output.js';
 
 export function registerUpgrade(program: Command, io: Io): void {
@@ -35,13 +36,14 @@ export function registerUpgrade(program: Command, io: Io): void {
     .description('upgrade Calisti one supported step: model, chart, images, and a canary Istio control plane when its minor changes')
     .requiredOption('--to <version>', 'target Calisti version')
     .addOption(dirOption())
-    .option('--commit', 'commit the upgrade as one commit', false)
+    .addOption(noCommitOption())
+    .addOption(commitAliasOption())
     .option('--branch <name>', 'create (or reset to HEAD) this branch and upgrade there')
     .option('--ring <name>', 'upgrade only the clusters of this ring (calisti.yaml rings), canary first; the last ring brings calisti.version along')
     .addOption(formatOption(['text', 'json', 'markdown']))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ calisti-gitops upgrade --to 1.12.0 -C ./calisti-gitops --commit\n  $ calisti-gitops upgrade --to 1.12.0 --commit --branch calisti/upgrade-1.12.0 -o json\n  $ calisti-gitops upgrade --to 1.12.0 --commit -o markdown > comment.md   # the pull-request comment, with the fleet before and after\n  $ calisti-gitops upgrade --to 1.12.0 --ring canary --commit    # then --ring rest, once canary is healthy',
+      '\nExamples:\n  $ calisti-gitops upgrade --to 1.12.0 -C ./calisti-gitops    # one commit\n  $ calisti-gitops upgrade --to 1.12.0 --branch calisti/upgrade-1.12.0 -o json\n  $ calisti-gitops upgrade --to 1.12.0 -o markdown > comment.md   # the pull-request comment, with the fleet before and after\n  $ calisti-gitops upgrade --to 1.12.0 --ring canary    # then --ring rest, once canary is healthy\n  $ calisti-gitops upgrade --to 1.12.0 --no-commit    # leave it in the working tree (Renovate commits itself)',
     )
     .action(async (o: { to: string; dir: string; commit: boolean; branch?: string; ring?: string; output: string }) => {
       const r = await (await import('../upgrade/index.js')).runUpgrade({ dir: o.dir, to: o.to, commit: o.commit, branch: o.branch, ring: o.ring });
@@ -70,21 +72,12 @@ export function registerUpgrade(program: Command, io: Io): void {
     .action(async (o: { dir: string; output: string }) => {
       const r = await (await import('../upgrade/outdated.js')).runOutdated(o.dir);
       if (o.output === 'json') return printJson(io, r);
-      const rows = [['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])];
-      const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-      io.out(
-        rows
-          .map((row) =>
-            row
-              .map((c, i) => c.padEnd(width[i]!))
-              .join('  ')
-              .trimEnd(),
-          )
-          .join('\n'),
-      );
+      io.out(table([['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])]));
+      if (r.rings.length) io.out(`\n${table([['ring', 'clusters', 'calisti', 'istio', 'next'], ...r.rings.map(ringRow)])}`);
       for (const d of r.deployed)
         io.err(`the repo deploys ${d.deployed} where calisti.yaml says ${d.model} (${d.file} ${d.path}); validate fails on it (version/mismatch)`);
-      if (r.next) io.err(`next: calisti-gitops upgrade --to ${r.next}`);
+      if (r.nextRing) io.err(`next: ${r.nextRing.command}${r.nextRing.name === null ? ' (the clusters in no ring)' : ''}`);
+      else if (r.next && !r.rings.length) io.err(`next: calisti-gitops upgrade --to ${r.next}`);
       if (r.pendingRevisions.length)
         io.err(`older Istio control planes still running: ${r.pendingRevisions.join(', ')} (finish with istio migrate, then istio prune)`);
     });
@@ -96,22 +89,28 @@ export function registerUpgrade(program: Command, io: Io): void {
     .requiredOption('--namespace <names>', 'comma-separated namespaces')
     .option('--to <revision>', 'target control plane, e.g. cp-v115x')
     .option('--rollback', 'move back to the older control plane', false)
+    .option('--cluster <names>', 'comma-separated clusters: move the namespaces there only; the other clusters keep their control plane')
+    .option('--ring <name>', "move the namespaces on this ring's clusters only (calisti.yaml rings)")
     .addOption(dirOption())
-    .option('--no-commit', 'write the files but do not commit')
+    .addOption(noCommitOption())
     .addOption(formatOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback',
+      '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x --ring canary   # then --ring rest, or every cluster without --ring\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback',
     )
-    .action(async (o: { namespace: string; to?: string; rollback: boolean; dir: string; commit: boolean; output: string }) => {
-      const r = await (await import('../upgrade/istio.js')).runMigrate({
-        dir: o.dir,
-        namespaces: o.namespace
+    .action(async (o: { namespace: string; to?: string; rollback: boolean; cluster?: string; ring?: string; dir: string; commit: boolean; output: string }) => {
+      const list = (v: string) =>
+        v
           .split(',')
           .map((s) => s.trim())
-          .filter(Boolean),
+          .filter(Boolean);
+      const r = await (await import('../upgrade/istio.js')).runMigrate({
+        dir: o.dir,
+        namespaces: list(o.namespace),
         to: o.to,
         rollback: o.rollback,
+        clusters: o.cluster === undefined ? undefined : list(o.cluster),
+        ring: o.ring,
         commit: o.commit,
       });
       report(io, o.output, r);
@@ -121,7 +120,7 @@ export function registerUpgrade(program: Command, io: Io): void {
     .description('remove older control planes that nothing on any cluster uses any more')
     .option('--revision <revision>', 'only this control plane')
     .addOption(dirOption())
-    .option('--no-commit', 'write the files but do not commit')
+    .addOption(noCommitOption())
     .addOption(formatOption())
     .addHelpText('after', '\nExample:\n  $ calisti-gitops istio prune -C ./calisti-gitops')
     .action(async (o: { revision?: string; dir: string; commit: boolean; output: string }) => {
@@ -129,12 +128,27 @@ export function registerUpgrade(program: Command, io: Io): void {
     });
 }
 
+/** Columns padded to their widest cell. */
+function table(rows: string[][]): string {
+  const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(width[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const ringRow = (x: RingStatus) => [x.name ?? '(no ring)', x.clusters.join(', '), x.calisti, x.revision, x.next ?? '-'];
+
 function report(io: Io, format: string, r: IstioResult): void {
   if (format === 'json') return printJson(io, r);
   if (!r.changed) return io.err('no change');
-  for (const m of r.moved) io.err(`moved namespace ${m.namespace} (${m.what}): ${m.from} -> ${m.to}`);
+  for (const m of r.moved) io.err(`moved namespace ${m.namespace} (${m.what}) on ${m.clusters.join(', ')}: ${m.from} -> ${m.to}`);
   for (const p of r.pruned) io.err(`removed control plane ${p}`);
-  io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed');
+  io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed (--no-commit): review with git diff, then commit');
   if (r.followUps.length) io.err(`then, on the clusters (GitOps cannot restart pods):\n${r.followUps.map((f) => `  ${f}`).join('\n')}`);
 }
 
@@ -146,7 +160,9 @@ function upgradeText(r: UpgradeResult): string {
     for (const a of d.added) lines.push(`      + ${refString(a)}`);
     for (const c of d.changed) lines.push(`      ~ ${refString(c.resource)}`);
   }
-  lines.push(r.commit ? `committed ${r.commit.slice(0, 12)}${r.branch ? ` on ${r.branch}` : ''}` : 'not committed (use --commit)');
+  lines.push(
+    r.commit ? `committed ${r.commit.slice(0, 12)}${r.branch ? ` on ${r.branch}` : ''}` : 'not committed (--no-commit): review with git diff, then commit',
+  );
   if (r.followUps.length) lines.push('follow-ups:', ...r.followUps.map((f) => `  - ${f}`));
   return lines.join('\n');
 }

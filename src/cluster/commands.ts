@@ -10,7 +10,9 @@ import { UserError } from '../errors.js';
 import { findKustomize, kustomizeBuild } from '../kustomize/build.js';
 import { ModelEdit } from '../model/edit.js';
 import { clusterSecretName } from '../render/argocd.js';
-import { renderRepo } from '../render/index.js';
+import { applicationName } from '../render/app-name.js';
+import { APPS } from '../render/apps/registry.js';
+import { renderContext } from '../render/context.js';
 import { BOOTSTRAP_DIR, NS, SEALED_FILE } from '../render/layout.js';
 import { RepoFs } from '../repo/fs.js';
 import { runGenerate } from '../repo/generate.js';
@@ -105,10 +107,10 @@ export async function runClustersAdd(opts: AddOptions): Promise<AddResult> {
       next: [
         ...(added
           ? [
-              `calisti-gitops seal --cert ${cert} --cluster ${name} --target registry${opts.commit ? ' --commit' : ''}  # the new cluster's registry pull secret`,
+              `calisti-gitops seal --cert ${cert} --cluster ${name} --target registry${opts.commit ? '' : ' --no-commit'}  # the new cluster's registry pull secret`,
             ]
           : []),
-        ...(opts.commit ? [] : ['git commit the changes, or run again with --commit']),
+        ...(opts.commit ? [] : ['review with git diff, then git commit the changes (--no-commit left them uncommitted)']),
       ],
     };
   });
@@ -129,19 +131,14 @@ export async function runClustersRemove(opts: {
     if (index < 0) throw new UserError(`no cluster "${opts.name}" in calisti.yaml`, 'calisti-gitops clusters list');
     const fs = new RepoFs(root);
     const store = SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE);
-    // The applications with an overlay for this cluster: what Argo CD will delete.
-    const overlay = /^manifests\/([^/]+)\/overlays\/([^/]+)\//;
-    const apps = [
-      ...new Set(
-        [...renderRepo(fleet, store).keys()]
-          .map((p) => overlay.exec(p))
-          .filter((m) => m?.[2] === opts.name)
-          .map((m) => m![1]!),
-      ),
-    ].sort();
+    // The Applications generated for this cluster, by the names Argo CD knows them: what it will delete.
+    const ctx = renderContext(fleet);
+    const apps = APPS.filter((app) => app.clusters(ctx).some((c) => c.name === opts.name))
+      .map((app) => applicationName(app.appPrefix, opts.name))
+      .sort();
     if (!opts.allowDestructive) {
       throw new UserError(
-        `removing ${opts.name} deletes its Applications (${apps.map((a) => `manifests/${a}/overlays/${opts.name}`).join(', ')}); Argo CD's resources finalizer and prune then delete what they installed on the cluster: the control planes, istio-system, cert-manager, the operator and its CRDs`,
+        `removing ${opts.name} deletes its Applications (${apps.join(', ')}); Argo CD's resources finalizer and prune then delete what they installed on the cluster: the control planes, istio-system, cert-manager, the operator and its CRDs`,
         `calisti-gitops clusters remove ${opts.name} --allow-destructive (if that is intended)`,
       );
     }

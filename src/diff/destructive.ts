@@ -98,9 +98,9 @@ export function destructiveChanges(before: ReadonlyMap<string, string>, after: R
     out.push({ kind: 'Application', name: app, file: `manifests/${name}/overlays/${cluster}/`, deletes });
   }
   const declaredAfter = new Set(yaml(after));
-  // What the tree still declares after: parsed only once a removal is found (most changes remove nothing).
-  let remainingAfter: Set<string> | undefined;
-  const remaining = () => (remainingAfter ??= new Set([...declaredAfter].flatMap((p) => res(after.get(p)).map((r) => `${r.kind}/${r.name}`))));
+  // What the tree after still declares; parsed only when something destructive left a file.
+  let remainingKeys: Set<string> | undefined;
+  const remaining = () => (remainingKeys ??= new Set([...declaredAfter].flatMap((p) => res(after.get(p)).map((r) => `${r.kind}/${r.name}`))));
   for (const p of yaml(before)) {
     const app = overlayOf(p);
     if (app && reported.has(app)) continue; // Reported with its Application.

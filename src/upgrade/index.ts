@@ -87,7 +87,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
       if (beforeBump === undefined && committed !== undefined && committed !== text) {
         const headVersion = parseFleet(committed, `HEAD:${MODEL_FILE}`).calisti.version;
         if (kind === 'none' && headVersion !== from && (opts.commit || opts.branch)) {
-          // An upgrade run earlier without --commit: commit it now (its own change only).
+          // An upgrade run earlier with --no-commit: commit it now (its own change only).
           const r = await runGenerate({ dir: root, commit: true, force: false, message: upgradeMessage(headVersion, opts.to) });
           return {
             ...result,

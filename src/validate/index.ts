@@ -19,10 +19,12 @@ import { finding, refString, resourceRef, RULES, type Finding } from './findings
 import { clusterRules, fleetRules, type Deployed } from './mesh.js';
 import { plaintextSecrets } from '../secrets/leak.js';
 import { BOOTSTRAP_DIR, MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
+import { crdOrderFindings } from './rules/crd-order.js';
 import { driftFindings, renderOf } from './rules/drift.js';
 import { networkChangeFindings } from './rules/network-change.js';
 import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
 import { renovateFindings } from './rules/renovate.js';
+import { rollingSyncFindings } from './rules/rolling-sync.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { reachableArgoObjects, readDocuments, readModel, sourceRootOf, type Located } from './sources.js';
@@ -68,6 +70,8 @@ export interface ValidateReport {
     builds: number;
     cachedBuilds: number;
     sharedBuilds: number;
+    /** Nothing changed since the last run, whose report this is (see memo.ts). */
+    reused?: boolean;
   };
   findings: Finding[];
   /** Set by --shard: which shard, and the resources fleet-wide rules need at merge time. */
@@ -143,6 +147,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     else names.set(`${ns}/${name}`, a);
     findings.push(...helmCredentialFindings(a.obj, where));
   }
+  findings.push(...rollingSyncFindings(argo.applicationSets, allApps));
   for (const d of argo.others) findings.push(...secretFindings(d.obj, { file: d.file, line: d.line }));
 
   // 2. Build what each Application deploys, grouped by destination cluster.
@@ -206,6 +211,10 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     // Reference rules on a cluster whose build failed would only echo the failure.
     if (!view.incomplete && argoComplete) findings.push(...clusterRules(view));
   }
+  if (argoComplete)
+    findings.push(
+      ...crdOrderFindings({ apps, appSets: argo.applicationSets, views: sortedViews, clusterOf: (a) => destinationCluster(a, ctx.clusters), fleet }),
+    );
   // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
   if (fleet && repoWide) {
     const rendered = renderOf(root, fleet);
@@ -278,7 +287,7 @@ export function mergeValidateReports(dir: string, inputs: { file: string; report
   return { dir, ok: summary.errors === 0 && (!merged.strict || summary.warnings === 0), strict: merged.strict, summary, findings: unique };
 }
 
-function defaultCacheDir(root: string): string | undefined {
+export function defaultCacheDir(root: string): string | undefined {
   return existsSync(join(root, '.git')) ? buildCacheDir(root) : undefined;
 }
 

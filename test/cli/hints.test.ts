@@ -56,7 +56,8 @@ describe('hints', () => {
       }
       // Words after the command are its arguments (a cluster name, "init <dir>"), never a subcommand.
       if (cmd.commands.length && rest.length) bad.push(`${m.file}: "${m.text}": no subcommand ${rest[0]} of ${cmd.name()}`);
-      const flags = new Set(cmd.options.flatMap((o) => [o.long?.replace(/^--/, ''), o.negate ? o.long?.replace(/^--no-/, '') : undefined]).filter(Boolean));
+      // `--no-x` alone does not make `--x` an option: commander refuses it.
+      const flags = new Set(cmd.options.map((o) => o.long?.replace(/^--/, '')).filter(Boolean));
       for (const f of m.flags)
         if (!flags.has(f) && f !== 'help' && !(f.startsWith('no-') && flags.has(f.slice(3)))) bad.push(`${m.file}: "${m.text}": ${cmd.name()} has no --${f}`);
     }

@@ -44,7 +44,6 @@ describeWithConformance('clusters add', () => {
       '--offline',
       '-C',
       dir,
-      '--commit',
       '-o',
       'json',
     );
@@ -201,7 +200,7 @@ describe('clusters list and remove', () => {
     const before = snapshot(dir);
     const refused = await cli('clusters', 'remove', 'workload-cluster-2', '-C', dir);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('manifests/smm-operator/overlays/workload-cluster-2');
+    expect(refused.stderr).toContain('deletes its Applications (demo-app-workload-cluster-2, smm-cp-workload-cluster-2, smm-operator-workload-cluster-2)');
     expect(refused.stderr).toMatch(/the operator and its CRDs/);
     expect(refused.stderr).toContain('next: calisti-gitops clusters remove workload-cluster-2 --allow-destructive');
     expect(snapshot(dir)).toEqual(before);
@@ -213,9 +212,9 @@ describe('clusters list and remove', () => {
     const model = join(dir, 'calisti.yaml');
     writeFileSync(model, readFileSync(model, 'utf8').replace(/ {4}- cluster: workload-cluster-2\n {6}components: \[.*\]\n/, ''));
     execFileSync('git', ['-C', dir, 'commit', '-qam', 'demo app on one cluster']);
-    const r = await cli('clusters', 'remove', 'workload-cluster-2', '--allow-destructive', '--commit', '-C', dir, '-o', 'json');
+    const r = await cli('clusters', 'remove', 'workload-cluster-2', '--allow-destructive', '-C', dir, '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).applications).toContain('smm-operator');
+    expect(JSON.parse(r.stdout).applications).toEqual(['smm-cp-workload-cluster-2', 'smm-operator-workload-cluster-2']);
     expect(parseYamlDocs(readFileSync(model, 'utf8'))[0]!.clusters.map((c: { name: string }) => c.name)).toEqual(['workload-cluster-1']);
     expect([...snapshot(dir).keys()].filter((f) => f.includes('workload-cluster-2'))).toEqual([]);
     const missing = await cli('clusters', 'remove', 'nope', '-C', dir);

@@ -233,7 +233,7 @@ describe('parseFleet', () => {
     ],
     ['label value too long', withTop(`namespaces:\n  - name: team-a\n    labels: { team: ${'v'.repeat(64)} }\n`), 'namespaces[0].labels.team', /63/],
     ['label value with a newline', withTop('namespaces:\n  - name: team-a\n    labels: { team: "a\\nb" }\n'), 'namespaces[0].labels.team', /label values/],
-    ['cluster name too long for smm-operator-<name>', base.replace(/workload-cluster-2/g, 'c'.repeat(51)), 'clusters[1].name', /smm-operator-<name>/],
+    ['cluster name longer than an RFC 1123 label', base.replace(/workload-cluster-2/g, 'c'.repeat(64)), 'clusters[1].name', /at most 63 characters/],
     ['Istio namespace too long for cp-vNNNx.<namespace>', withTop(`istio:\n  namespace: ${'n'.repeat(55)}\n`), 'istio.namespace', /cp-vNNNx/],
     ['revision that git reads as an option', base.replace('targetRevision: HEAD', 'targetRevision: --upload-pack=x'), 'git.targetRevision', /git/],
     ['revision with a newline', base.replace('targetRevision: HEAD', 'targetRevision: "main\\nx"'), 'git.targetRevision', /git/],

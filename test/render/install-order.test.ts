@@ -2,7 +2,8 @@
  * The generated repo converges from an empty cluster in one sync round, as Argo CD applies it: the
  * order it declares (ApplicationSet waves in the root app, resource waves and sync options inside
  * each Application) is read back from the rendered, kustomize-built repo and checked by a pure rule
- * set, which a fixture table checks first.
+ * set, which a fixture table checks first (validate's syncwave/crd-order has its own table:
+ * test/validate/rules/crd-order.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { examplesDir } from '../../src/toolkit.js';
 import { fleetModel, renderToDisk } from './mesh/render.js';
+import type { Obj } from '../../src/objects.js';
 import { orderViolations, type Unit } from './install-order.js';
 
-const obj = (apiVersion: string, kind: string, name: string, wave?: number, syncOptions?: string) => ({
+const obj = (apiVersion: string, kind: string, name: string, wave?: number, syncOptions?: string): Obj => ({
   apiVersion,
   kind,
   metadata: {
@@ -23,7 +25,7 @@ const obj = (apiVersion: string, kind: string, name: string, wave?: number, sync
     },
   },
 });
-const unit = (app: string, wave: number, objects: Record<string, any>[], more: Partial<Unit> = {}): Unit => ({
+const unit = (app: string, wave: number, objects: Obj[], more: Partial<Unit> = {}): Unit => ({
   app,
   wave,
   syncOptions: [],
@@ -51,49 +53,12 @@ describe('orderViolations (fixture table)', () => {
       ['smm-operator: Secret/pull (wave 3) does not sync before the smm-operator chart (wave 0)'],
     ],
     [
-      'Istio kinds without SkipDryRunOnMissingResource (the old smm-cp)',
-      [operator(-1), unit('smm-cp', 1, [icp, cp, obj('networking.istio.io/v1beta1', 'VirtualService', 'vs', 20)])],
-      ["smm-cp: VirtualService/vs: its CRDs appear during the sync; Argo CD's dry run fails without SkipDryRunOnMissingResource=true"],
-    ],
-    [
-      'a control plane in the same wave as the chart',
+      'a control plane in the same wave as the chart (validate: syncwave/crd-order)',
       [operator(-1), unit('smm-cp', 0, [icp, cp], {})],
       [
-        "smm-cp (wave 0): IstioControlPlane/cp-v115x needs the smm-operator chart's CRDs, installed by smm-operator in wave 0",
-        "smm-cp (wave 0): ControlPlane/smm needs the smm-operator chart's CRDs, installed by smm-operator in wave 0",
+        "smm-cp: IstioControlPlane cp-v115x needs the smm-operator chart's CRDs, which smm-operator installs in wave 0, not before this Application (wave 0): give smm-cp a later sync wave than 0 (argocd.argoproj.io/sync-wave of its Application)",
+        "smm-cp: ControlPlane smm needs the smm-operator chart's CRDs, which smm-operator installs in wave 0, not before this Application (wave 0): give smm-cp a later sync wave than 0 (argocd.argoproj.io/sync-wave of its Application)",
       ],
-    ],
-    [
-      'a Certificate before the ControlPlane installs cert-manager',
-      [operator(-1), unit('smm-cp', 1, [cp, obj('cert-manager.io/v1', 'Certificate', 'c', 5, 'SkipDryRunOnMissingResource=true')])],
-      ['smm-cp: Certificate/c (wave 5) syncs before ControlPlane/smm (wave 10) installs its CRDs'],
-    ],
-    [
-      'a SealedSecret with no controller installed',
-      [unit('smm-operator', 0, [obj('bitnami.com/v1alpha1', 'SealedSecret', 'pull', -1)], { charts: ['smm-operator'] })],
-      ["smm-operator: SealedSecret/pull needs the sealed-secrets chart's CRDs, which nothing installs on this cluster"],
-    ],
-    [
-      'a SealedSecret after its controller',
-      [
-        unit('sealed-secrets', -1, [], { charts: ['sealed-secrets'] }),
-        unit('smm-operator', 0, [obj('bitnami.com/v1alpha1', 'SealedSecret', 'pull', -1)], { charts: ['smm-operator'] }),
-      ],
-      [],
-    ],
-    [
-      'Istio kinds in a later Application than the control plane',
-      [
-        operator(-1),
-        unit('smm-cp', 1, [icp, cp], { syncOptions: ['SkipDryRunOnMissingResource=true'] }),
-        unit('mesh-policies', 3, [obj('security.istio.io/v1beta1', 'PeerAuthentication', 'default')]),
-      ],
-      [],
-    ],
-    [
-      'Istio kinds with no control plane before them',
-      [operator(-1), unit('mesh-policies', 3, [obj('security.istio.io/v1beta1', 'PeerAuthentication', 'default')])],
-      ['mesh-policies: PeerAuthentication/default needs a IstioControlPlane before it to install its CRDs'],
     ],
     ['a kind of unknown origin', [unit('x', 3, [obj('example.com/v1', 'Widget', 'w')])], ['x: Widget/w: no known source for the CRDs of example.com']],
   ])('%s', (_name, units, expected) => {

@@ -181,7 +181,7 @@ async function scenario(name: string, work: string, userConfig: Json | undefined
     const [major, minor] = version.split('.').map(Number) as [number, number];
     if (c.config.allowedVersions !== `<${major}.${minor + 2}.0`) problems.push(`calisti.yaml: allowedVersions ${c.config.allowedVersions}`);
     const tasks = c.config.postUpgradeTasks as { commands?: string[] } | undefined;
-    if (!tasks?.commands?.some((t) => /calisti-gitops@\S+ upgrade --to \{\{\{newVersion\}\}\}$/.test(t)))
+    if (!tasks?.commands?.some((t) => /calisti-gitops@\S+ upgrade --to \{\{\{newVersion\}\}\} --no-commit$/.test(t)))
       problems.push(`calisti.yaml: postUpgradeTasks ${JSON.stringify(tasks)}`);
   }
   const user = deps.filter((d) => d.file.startsWith('team/'));

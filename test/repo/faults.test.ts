@@ -101,7 +101,7 @@ describe('crash safety of upgrade', () => {
       expect((await cli('init', dir, '-f', model)).code).toBe(0);
       const before = snapshot(dir);
       const head = await headCommit(dir);
-      const r = spawnSync(bin, ['upgrade', '--to', '1.11.0', '--commit', '-C', dir], {
+      const r = spawnSync(bin, ['upgrade', '--to', '1.11.0', '-C', dir], {
         env: { ...process.env, CALISTI_GITOPS_KILL_AFTER_STEPS: String(n) },
         encoding: 'utf8',
       });
@@ -110,7 +110,7 @@ describe('crash safety of upgrade', () => {
       if ((await headCommit(dir)) === head) expect(snapshot(dir)).toEqual(before);
       else expect(readFileSync(join(dir, 'calisti.yaml'), 'utf8')).toContain('version: 1.11.0');
       // The next upgrade finishes the job.
-      expect((await cli('upgrade', '--to', '1.11.0', '--commit', '-C', dir)).code).toBe(0);
+      expect((await cli('upgrade', '--to', '1.11.0', '-C', dir)).code).toBe(0);
       expect((await cli('diff', '-C', dir)).code).toBe(0);
     }
   });
@@ -123,7 +123,7 @@ describeWithConformance('crash safety of seal', () => {
       const before = snapshot(dir);
       const head = await headCommit(dir);
       const env = { ...process.env, CALISTI_USERNAME: 'crash-user', CALISTI_PASSWORD: 'crash-Pa55-word', CALISTI_GITOPS_KILL_AFTER_STEPS: String(n) };
-      const r = spawnSync(bin, ['seal', '--cert', conformance('sealed-secrets', 'cert.pem'), '--commit', '-C', dir], { env, encoding: 'utf8' });
+      const r = spawnSync(bin, ['seal', '--cert', conformance('sealed-secrets', 'cert.pem'), '-C', dir], { env, encoding: 'utf8' });
       expect(r.signal).toBe('SIGKILL');
       await recover(dir);
       if ((await headCommit(dir)) === head) expect(snapshot(dir)).toEqual(before);

@@ -38,12 +38,12 @@ describeWithConformance('seal', () => {
     const dir = join(tempDir(), 'repo');
     expect((await cli('init', dir)).code).toBe(0);
     expect((await cli('validate', '-C', dir, '--strict', ...CRDS)).code).toBe(1);
-    const r = await runSeal('--cert', CERT, '-C', dir, '--commit', '-o', 'json');
+    const r = await runSeal('--cert', CERT, '-C', dir, '-o', 'json');
     expect(r.code, r.out).toBe(0);
     expect(r.out).not.toContain(PASS);
     expect(r.out).not.toContain(USER);
     // Argo CD's credentials for this (private) repository, in a run of their own.
-    const g = await runSeal('--cert', CERT, '-C', dir, '--target', 'git-repository', '--commit');
+    const g = await runSeal('--cert', CERT, '-C', dir, '--target', 'git-repository');
     expect(g.code, g.out).toBe(0);
     expect(g.out).toContain('sealed argocd/calisti-gitops-repository for management');
     const all = everything(dir);
@@ -83,12 +83,10 @@ describeWithConformance('seal', () => {
   it('re-encrypts only what it is asked for, with the scope annotations kubeseal writes', async () => {
     const dir = join(tempDir(), 'repo');
     expect((await cli('init', dir)).code).toBe(0);
-    expect((await runSeal('--cert', CERT, '-C', dir, '--commit')).code).toBe(0);
+    expect((await runSeal('--cert', CERT, '-C', dir)).code).toBe(0);
     const store = () => parse(readFileSync(join(dir, 'sealed-secrets.yaml'), 'utf8')).secrets as { cluster: string; encryptedData: Record<string, string> }[];
     const first = store();
-    expect(
-      (await runSeal('--cert', CERT, '-C', dir, '--cluster', 'workload-cluster-1', '--target', 'registry', '--scope', 'namespace-wide', '--commit')).code,
-    ).toBe(0);
+    expect((await runSeal('--cert', CERT, '-C', dir, '--cluster', 'workload-cluster-1', '--target', 'registry', '--scope', 'namespace-wide')).code).toBe(0);
     const second = store();
     for (const e of second) {
       const old = first.find((f) => f.cluster === e.cluster)!;
@@ -191,11 +189,7 @@ describeWithConformance('seal', () => {
     let printed = '';
     const capture = (t: string) => void (printed += t);
     expect(
-      await run(
-        ['seal', '--cert', CERT, '-C', dir, '--target', 'oidc', '--commit'],
-        { out: capture, err: capture },
-        { CALISTI_OIDC_CLIENT_SECRET: CLIENT_SECRET },
-      ),
+      await run(['seal', '--cert', CERT, '-C', dir, '--target', 'oidc'], { out: capture, err: capture }, { CALISTI_OIDC_CLIENT_SECRET: CLIENT_SECRET }),
       printed,
     ).toBe(0);
     expect(printed).toContain('sealed smm-registry-access/smm-oidc-client-secret for workload-cluster-1');

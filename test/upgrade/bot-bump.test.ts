@@ -40,9 +40,9 @@ describe('a Renovate pull request bumping calisti.version', () => {
     expect((await cli('init', repo, '-f', model)).code).toBe(0);
   }, 120_000);
 
-  it('self-hosted: the post-upgrade task (upgrade --to, nothing committed) makes the whole step from the model before the bump', async () => {
+  it('self-hosted: the post-upgrade task (upgrade --to --no-commit: Renovate commits) makes the whole step from the model before the bump', async () => {
     renovateBump(repo, '1.10.0', '1.11.0');
-    const r = await cli('upgrade', '--to', '1.11.0', '-C', repo, '-o', 'json');
+    const r = await cli('upgrade', '--to', '1.11.0', '-C', repo, '--no-commit', '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { from: string; to: string; changed: boolean };
     expect(out).toMatchObject({ from: '1.10.0', to: '1.11.0', changed: true });
@@ -69,9 +69,9 @@ describe('a Renovate pull request bumping calisti.version', () => {
     const path = (JSON.parse(v.stdout) as Findings).findings.filter((f) => f.rule === 'upgrade/path');
     expect(path).toHaveLength(1);
     expect(path[0]!.message).toContain('calisti.version 1.10.0 -> 1.11.0 was changed alone');
-    expect(path[0]!.message).toContain('calisti-gitops upgrade --to 1.11.0 --commit');
+    expect(path[0]!.message).toContain('calisti-gitops upgrade --to 1.11.0 (one commit)');
 
-    const u = await cli('upgrade', '--to', '1.11.0', '-C', repo, '--commit');
+    const u = await cli('upgrade', '--to', '1.11.0', '-C', repo);
     expect(u.code, u.stderr).toBe(0);
     expect(gitIn(repo, 'status', '--porcelain')).toBe('');
     const after = await cli('validate', '-C', repo, '--base', 'main', '-q', '-o', 'json');

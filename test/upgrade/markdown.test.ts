@@ -23,7 +23,7 @@ async function repoAt(example: string, version: string): Promise<string> {
 describe('upgrade -o markdown', () => {
   it('1.10 -> 1.11 on active-active: steps, follow-ups, and the canary control plane drawn before and after', async () => {
     const dir = await repoAt('active-active', '1.10.0');
-    const r = await cli('upgrade', '--to', '1.11.0', '-C', dir, '-o', 'markdown');
+    const r = await cli('upgrade', '--to', '1.11.0', '-C', dir, '--no-commit', '-o', 'markdown');
     expect(r.code, r.stderr).toBe(0);
     const md = r.stdout;
     const fileDiff = /<details><summary>File diff<\/summary>[\s\S]*?<\/details>\n/;

@@ -41,7 +41,7 @@ const icps = async (dir: string, cluster: string) => {
 describe('rings', () => {
   it('1.10.0 -> 1.11.0 canary first, then the rest; validate passes in between', async () => {
     const dir = await repoAt('1.10.0');
-    const canary = await cli('upgrade', '--to', '1.11.0', '--ring', 'canary', '-C', dir, '--commit', '-o', 'json');
+    const canary = await cli('upgrade', '--to', '1.11.0', '--ring', 'canary', '-C', dir, '-o', 'json');
     expect(canary.code, canary.stderr).toBe(0);
     const out = JSON.parse(canary.stdout);
     expect(out.followUps[0]).toBe('when ring canary is healthy: calisti-gitops upgrade --to 1.11.0 --ring rest');
@@ -66,7 +66,7 @@ describe('rings', () => {
       mid.stderr,
     ).toEqual([]);
 
-    const rest = await cli('upgrade', '--to', '1.11.0', '--ring', 'rest', '-C', dir, '--commit');
+    const rest = await cli('upgrade', '--to', '1.11.0', '--ring', 'rest', '-C', dir);
     expect(rest.code, rest.stderr).toBe(0);
     const done = parse(readFileSync(join(dir, 'calisti.yaml'), 'utf8'));
     expect(done.calisti.version).toBe('1.11.0');

@@ -30,7 +30,7 @@ const log = async (dir: string) => (await git(dir).raw(['log', '--format=%s'])).
 describe('upgrade', () => {
   it('1.11.0 -> 1.12.0: one commit, validates, then up to date, and diff finds nothing', async () => {
     const dir = await repoAt('multi-cluster', '1.11.0');
-    const r = await cli('upgrade', '--to', '1.12.0', '-C', dir, '--commit', '-o', 'json');
+    const r = await cli('upgrade', '--to', '1.12.0', '-C', dir, '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).toEqual(['from', 'to', 'changed', 'commit', 'branch', 'steps', 'files', 'clusters', 'followUps']);
@@ -43,7 +43,7 @@ describe('upgrade', () => {
     expect((await cli('validate', '-C', dir, ...CRDS)).code).toBe(0);
 
     const head = await headCommit(dir);
-    const again = await cli('upgrade', '--to', '1.12.0', '-C', dir, '--commit');
+    const again = await cli('upgrade', '--to', '1.12.0', '-C', dir);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/up to date/);
     expect(await headCommit(dir)).toBe(head);
@@ -53,7 +53,7 @@ describe('upgrade', () => {
   it('1.10.0 -> 1.11.0: a canary control plane; migrate, refuse to prune, migrate all, prune', async () => {
     const dir = await repoAt('active-active', '1.10.0');
     const before = readFileSync(join(dir, 'calisti.yaml'), 'utf8');
-    const r = await cli('upgrade', '--to', '1.11.0', '-C', dir, '--commit', '-o', 'json');
+    const r = await cli('upgrade', '--to', '1.11.0', '-C', dir, '-o', 'json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.followUps.join('\n')).toMatch(/istio migrate --namespace <ns> --to cp-v115x/);
@@ -98,7 +98,7 @@ describe('upgrade', () => {
     const dir = await repoAt('multi-cluster', '1.10.0');
     const files = snapshot(dir);
     const head = await headCommit(dir);
-    const r = await cli('upgrade', '--to', '1.12.0', '-C', dir, '--commit');
+    const r = await cli('upgrade', '--to', '1.12.0', '-C', dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/skips 1\.11\.x/);
     expect(r.stderr).toMatch(/1\.10\.0 -> 1\.11\.0 -> 1\.12\.0/);
@@ -111,7 +111,7 @@ describe('upgrade', () => {
   it('--branch commits on that branch and leaves the current one alone', async () => {
     const dir = await repoAt('single-cluster', '1.11.0');
     const main = await headCommit(dir);
-    const r = await cli('upgrade', '--to', '1.12.0', '-C', dir, '--commit', '--branch', 'calisti/upgrade-1.12.0');
+    const r = await cli('upgrade', '--to', '1.12.0', '-C', dir, '--branch', 'calisti/upgrade-1.12.0');
     expect(r.code, r.stderr).toBe(0);
     expect((await git(dir).raw(['rev-parse', 'main'])).trim()).toBe(main);
     expect((await git(dir).raw(['log', '-1', '--format=%s', 'calisti/upgrade-1.12.0'])).trim()).toBe('chore(calisti): upgrade 1.11.0 -> 1.12.0');
@@ -152,7 +152,7 @@ describe('upgrade of a vendored chart', () => {
     const path = process.env.PATH;
     process.env.PATH = `${bin}:${path}`;
     try {
-      const r = await cli('upgrade', '--to', '1.12.0', '-C', dir, '--commit');
+      const r = await cli('upgrade', '--to', '1.12.0', '-C', dir);
       expect(r.code, r.stderr).toBe(0);
     } finally {
       process.env.PATH = path;
@@ -169,7 +169,7 @@ describe('upgrade of a vendored chart', () => {
     const path = process.env.PATH;
     process.env.PATH = `${bin}:${path}`;
     try {
-      expect((await cli('upgrade', '--to', '1.12.0', '-C', dir, '--commit')).code).toBe(1);
+      expect((await cli('upgrade', '--to', '1.12.0', '-C', dir)).code).toBe(1);
     } finally {
       process.env.PATH = path;
     }
@@ -213,15 +213,15 @@ describe('every path into the repo goes through the upgrade rules', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('upgrade refuses unrelated uncommitted model edits, and --commit later commits a pending upgrade', async () => {
+  it('upgrade refuses unrelated uncommitted model edits, and a later run commits a pending --no-commit upgrade', async () => {
     const dir = await at('1.11.0');
     writeFileSync(join(dir, 'calisti.yaml'), readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('network: network1', 'network: net-7'));
-    const dirty = await cli('upgrade', '--to', '1.12.0', '--commit', '-C', dir);
+    const dirty = await cli('upgrade', '--to', '1.12.0', '-C', dir);
     expect(dirty.code).toBe(1);
     expect(dirty.stderr).toMatch(/calisti\.yaml has uncommitted changes \(line \d+: "network: net-7"\)/);
     execFileSync('git', ['-C', dir, 'checkout', '--', 'calisti.yaml']);
-    expect((await cli('upgrade', '--to', '1.12.0', '-C', dir)).code).toBe(0);
-    const pending = await cli('upgrade', '--to', '1.12.0', '--commit', '-C', dir, '-o', 'json');
+    expect((await cli('upgrade', '--to', '1.12.0', '--no-commit', '-C', dir)).code).toBe(0);
+    const pending = await cli('upgrade', '--to', '1.12.0', '-C', dir, '-o', 'json');
     expect(pending.code, pending.stderr).toBe(0);
     expect(JSON.parse(pending.stdout)).toMatchObject({ from: '1.11.0', to: '1.12.0', changed: true, commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(execFileSync('git', ['-C', dir, 'log', '-1', '--format=%s'], { encoding: 'utf8' }).trim()).toBe('chore(calisti): upgrade 1.11.0 -> 1.12.0');

@@ -1,9 +1,10 @@
 /**
  * validate, diff and graph on fleets whose names or paths are not the plain ones: a cluster Argo CD knows
- * by another name, the sealed-secrets chart from an HTTP Helm repository, a tree in a monorepo folder.
+ * by another name, the sealed-secrets chart from an HTTP Helm repository, a tree in a monorepo folder,
+ * cluster names of 63 characters.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers.js';
@@ -53,5 +54,34 @@ describe('fleet names and paths', () => {
     writeFileSync(join(tree, 'calisti.yaml'), readFileSync(join(tree, 'calisti.yaml'), 'utf8').replace('network: workload-cluster-2', 'network: net2'));
     const d = JSON.parse((await cli('diff', '-C', tree, '-o', 'json')).stdout);
     expect(Object.keys(d.clusters)).toEqual(['workload-cluster-2']);
+  });
+  it('63-character cluster names sharing a prefix: every Application name fits 63, one per app and cluster, the same in validate, diff, graph and clusters remove', async () => {
+    const stem = 'workload-cluster-in-a-long-region-name-eu-west-1-production-';
+    const [one, two] = ['01', '02'].map((n) => `${stem}${n}`.padEnd(63, 'x'));
+    expect(one).toHaveLength(63);
+    const dir = await repoWith(`${example().replaceAll('workload-cluster-1', one!).replaceAll('workload-cluster-2', two!)}sealedSecrets:\n  install: true\n`);
+    const names: string[] = [];
+    for (const app of readdirSync(join(dir, 'apps'), { withFileTypes: true }).filter((e) => e.isDirectory())) {
+      const r = await cli('appset', 'generate', join(dir, 'apps', app.name, 'app-set.yaml'), '-o', 'json');
+      expect(r.code, r.stderr).toBe(0);
+      names.push(...(JSON.parse(r.stdout) as { metadata: { name: string } }[]).map((a) => a.metadata.name));
+    }
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    for (const n of names) expect(n.length, n).toBeLessThanOrEqual(63);
+    expect(new Set(names).size).toBe(names.length);
+    const v = JSON.parse((await cli('validate', '-C', dir, '-o', 'json')).stdout);
+    expect(v.summary.errors, JSON.stringify(v.findings.filter((f: { severity: string }) => f.severity === 'error'))).toBe(0);
+    expect(rules(JSON.stringify(v))).not.toContain('app/name-too-long');
+    expect(v.summary.applications).toBeGreaterThanOrEqual(names.length); // and the root app, the management cluster's sealed-secrets
+    expect((await cli('diff', '-C', dir, '-o', 'json')).code).toBe(0);
+    const graph = JSON.parse((await cli('graph', '-C', dir, '-o', 'json')).stdout) as { networks: { clusters: { applications: string[] }[] }[] };
+    const drawn = graph.networks.flatMap((n) => n.clusters.flatMap((c) => c.applications));
+    expect(drawn.length).toBeGreaterThanOrEqual(6);
+    expect(names).toEqual(expect.arrayContaining(drawn));
+    // clusters remove names the Applications Argo CD would delete by the same names.
+    const refused = await cli('clusters', 'remove', two!, '-C', dir);
+    const listed = /deletes its Applications \(([^)]*)\)/.exec(refused.stderr)?.[1]?.split(', ') ?? [];
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    expect(names).toEqual(expect.arrayContaining(listed));
   });
 });

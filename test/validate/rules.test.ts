@@ -277,6 +277,18 @@ const cases: Case[] = [
     ['syncwave/order'],
   ],
   [
+    "the control plane's ApplicationSet in a wave before the operator's chart (a hand edit)",
+    'multi-cluster',
+    (d) => edit(d, 'apps/smm-controlplane/app-set.yaml', (s) => s.replace('argocd.argoproj.io/sync-wave: "1"', 'argocd.argoproj.io/sync-wave: "-2"')),
+    ['syncwave/crd-order'],
+  ],
+  [
+    'a Gateway in a wave before the IstioControlPlane that installs its CRD',
+    'active-active',
+    (d) => edit(d, 'manifests/smm-controlplane/gateways/smm-demo-gw/demo-gw/gateway.yaml', (s) => s.replace('"20"', '"3"')),
+    ['syncwave/crd-order'],
+  ],
+  [
     'a plaintext password in a Secret',
     'multi-cluster',
     (d) =>
@@ -342,6 +354,18 @@ const cases: Case[] = [
     'multi-cluster',
     (d) => edit(d, 'apps/kustomization.yaml', (s) => s.replace('  - demo-app/app-set.yaml\n', '')),
     ['argocd/unreachable'],
+  ],
+  [
+    'an Application no RollingSync step selects (Argo CD never syncs it)',
+    'multi-cluster',
+    (d) =>
+      edit(d, 'apps/demo-app/app-set.yaml', (s) =>
+        s.replace(
+          '  template:\n',
+          '  strategy:\n    type: RollingSync\n    rollingSync:\n      steps:\n        - matchExpressions: [{ key: calisti.io/ring, operator: In, values: [canary] }]\n  template:\n',
+        ),
+      ),
+    ['appset/rolling-sync-unmatched'],
   ],
   [
     'a generator that cannot be expanded offline',

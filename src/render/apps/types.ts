@@ -32,7 +32,7 @@ export interface GeneratedApp {
   name: string;
   /** The ApplicationSet's metadata.name. */
   appSetName: string;
-  /** Generated Applications are named `<appPrefix>-<cluster>`. */
+  /** Generated Applications are named `<appPrefix>-<cluster>` (../app-name.ts: cut with a hash past 63 characters). */
   appPrefix: string;
   /** Argo CD sync wave of the ApplicationSet: operator, then control plane, then what uses it. */
   wave: string;

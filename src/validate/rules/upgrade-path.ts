@@ -56,7 +56,7 @@ export function upgradePathFindings(base: { ref: string; text: string }, fleet: 
     return [
       finding(
         'upgrade/path',
-        `against ${base.ref}: calisti.version ${bump.from} -> ${bump.to} was changed alone, without the upgrade it needs (control planes, chart, images; a Renovate pull request from hosted Renovate, which cannot run post-upgrade tasks): on this branch run calisti-gitops upgrade --to ${bump.to} --commit, then push`,
+        `against ${base.ref}: calisti.version ${bump.from} -> ${bump.to} was changed alone, without the upgrade it needs (control planes, chart, images; a Renovate pull request from hosted Renovate, which cannot run post-upgrade tasks): on this branch run calisti-gitops upgrade --to ${bump.to} (one commit), then push`,
         { file: MODEL_FILE },
       ),
     ];

@@ -93,9 +93,9 @@ describe('version bumps outside upgrade', () => {
     }
   }, 120_000);
 
-  it('upgrade run without --commit, then re-run with it, commits the pending upgrade', async () => {
-    expect((await cli('upgrade', '-C', repo, '--to', '1.11.0')).code).toBe(0);
-    const r = await cli('upgrade', '-C', repo, '--to', '1.11.0', '--commit');
+  it('upgrade run with --no-commit, then re-run without it, commits the pending upgrade', async () => {
+    expect((await cli('upgrade', '-C', repo, '--to', '1.11.0', '--no-commit')).code).toBe(0);
+    const r = await cli('upgrade', '-C', repo, '--to', '1.11.0');
     expect(r.code).toBe(0);
     expect(gitIn(repo, 'log', '-1', '--format=%s')).toContain('upgrade 1.10.0 -> 1.11.0');
     expect(gitIn(repo, 'status', '--porcelain')).toBe('');
