@@ -4,11 +4,10 @@
  * values are never printed. Builds share the validate cache, so unchanged overlays are not rebuilt.
  */
 import { join, resolve } from 'node:path';
-import { loadDocuments } from '../argocd/fast-yaml.js';
 import { UserError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
-import { MAX_MODEL_BYTES, parseFleet, readModelText } from '../model/load.js';
-import { fleetSchema, type Fleet } from '../model/schema.js';
+import { parseFleet, readModelText } from '../model/load.js';
+import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
 import { MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { SealedStore } from '../secrets/store.js';
@@ -69,12 +68,12 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   let before: Fleet = after;
   for (const text of [await committedFile(root, MODEL_FILE), fs.read(MODEL_FILE)]) {
     if (text === undefined) continue;
-    const fleet = text === modelText ? after : committedFleet(text);
-    if (fleet) {
-      before = fleet;
+    try {
+      before = text === modelText ? after : parseFleet(text, MODEL_FILE);
       break;
+    } catch {
+      // An invalid model: try the next, else compare with the new model's clusters.
     }
-    // An invalid model: try the next, else compare with the new model's clusters.
   }
   const rendered = renderRepo(after, SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(fs.read(STATE_FILE));
@@ -126,28 +125,6 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     proposed.dispose();
   }
   return report;
-}
-
-/**
- * A model generate already accepted, read without source positions (no error is shown for it):
- * js-yaml and the schema, else the located parser, so what fails and what passes is as parseFleet says.
- */
-function committedFleet(text: string): Fleet | undefined {
-  // Merge keys, anchors and aliases (alias bombs), odd bytes and sizes: the located parser's limits apply.
-  if (!/[<&*\uFFFD]/.test(text) && Buffer.byteLength(text) <= MAX_MODEL_BYTES) {
-    try {
-      const docs = loadDocuments(text);
-      const r = docs.length === 1 ? fleetSchema().safeParse(docs[0]) : undefined;
-      if (r?.success) return r.data;
-    } catch {
-      // the located parser decides
-    }
-  }
-  try {
-    return parseFleet(text, MODEL_FILE);
-  } catch {
-    return undefined;
-  }
 }
 
 function fileChanges(plan: Plan, read: (p: string) => string | undefined): FileChange[] {
