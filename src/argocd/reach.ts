@@ -48,7 +48,8 @@ export function reachableFiles(root: string, entry: string, repoURLs: string[], 
     seen.add(rel);
     files.push(rel);
     const text = readText(rel);
-    if (!text || !text.includes('Application')) return;
+    // Only a file that names the kind is parsed (an ApplicationSet of thousands of elements is not one).
+    if (!text || !/Application(?!Set)/.test(text)) return;
     for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length) continue;
       const obj: unknown = doc.toJS();
