@@ -4,7 +4,20 @@
  * What a walk needs is found by the walkers themselves (kustomizationInputs names every file a
  * kustomization reads, `#missing` for those absent), run again until nothing new is asked for.
  */
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { kustomizationInputs } from '../validate/inputs.js';
@@ -50,7 +63,12 @@ export class ProposedTree {
     this.realRoot = realpathSync(root);
     this.sourceRoot = mkdtempSync(join(tmpdir(), 'calisti-diff-'));
     this.tree = folder ? join(this.sourceRoot, ...folder.split('/')) : this.sourceRoot;
-    mkdirSync(this.tree, { recursive: true });
+    try {
+      mkdirSync(this.tree, { recursive: true });
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
   }
 
   dispose(): void {
@@ -60,7 +78,8 @@ export class ProposedTree {
   /** A source-root-relative path (as Argo CD and kustomize name it) as a tree path, or undefined outside the tree. */
   treePath(source: string): string | undefined {
     const p = posix.normalize(source).replace(/\/$/, '');
-    if (!this.folder) return p === '' || p === '.' ? '.' : p.startsWith('../') || p === '..' ? undefined : p;
+    if (p.startsWith('/') || p === '..' || p.startsWith('../')) return undefined;
+    if (!this.folder) return p === '' || p === '.' ? '.' : p;
     if (p === this.folder) return '.';
     return p.startsWith(`${this.folder}/`) ? p.slice(this.folder.length + 1) : undefined;
   }
@@ -82,7 +101,7 @@ export class ProposedTree {
   private subtree(dir: string): string[] {
     const out: string[] = [];
     const walk = (d: string) => {
-      let entries: import('node:fs').Dirent[] = [];
+      let entries: Dirent[] = [];
       try {
         entries = readdirSync(join(this.root, d), { withFileTypes: true });
       } catch {
@@ -125,7 +144,8 @@ export class ProposedTree {
     if (st.isSymbolicLink()) symlinkSync(readlinkSync(src), dest);
     else if (st.isFile()) copyFileSync(src, dest);
     else return false;
-    // A folder's kustomization comes with any file of it: kustomize reads the folder as a whole.
+    // A folder made for this file gets its kustomization too: the input walker takes a folder
+    // without one for an input it cannot know.
     for (const k of KUSTOMIZATION_NAMES) this.put(path.includes('/') ? `${dirname(path)}/${k}` : k);
     return true;
   }

@@ -79,7 +79,7 @@ function sourceReads(root: string, path: string, files: Map<string, Buffer>): Re
 }
 
 /** Sources in this repository with a path, as deploy builds them. */
-function localSources(app: App, repoURL: string): Record<string, any>[] {
+function localSources(app: App, repoURL: string): Record<string, unknown>[] {
   const repo = normalizeGitURL(repoURL);
   return sourcesOf(app.obj).filter(
     (s) =>
@@ -114,7 +114,8 @@ function argoReads(root: string, argo: ArgoObjects, repoURL: string, toSource: (
 }
 
 /** ApplicationSets that read the clusters' labels or annotations (a clusters generator, anywhere in them). */
-const readsClusterMeta = (argo: ArgoObjects) => argo.applicationSets.some((d) => /"clusters"|"clusterDecisionResource"/.test(JSON.stringify(d.obj.spec?.generators ?? [])));
+const readsClusterMeta = (argo: ArgoObjects) =>
+  argo.applicationSets.some((d) => /"clusters"|"clusterDecisionResource"/.test(JSON.stringify(d.obj.spec?.generators ?? [])));
 
 const sameJSON = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 

@@ -22,7 +22,8 @@ import { cli, tempDir } from '../helpers.js';
 
 const CLUSTERS = 6;
 const model = fleetModel(CLUSTERS);
-const network = (m: string) => m.replace('name: cluster-0002\n    role: active\n    network: net-0', 'name: cluster-0002\n    role: active\n    network: net-x');
+const network = (m: string) =>
+  m.replace('name: cluster-0002\n    role: active\n    network: net-0', 'name: cluster-0002\n    role: active\n    network: net-x');
 const overlay = (app: string, cluster: string) => `manifests/${app}/overlays/${cluster}`;
 
 /** What each case changes: the model given to diff, and hand edits in the working tree. */
@@ -37,7 +38,10 @@ const CASES: Record<string, { model: string; from?: string; edit?: (dir: string)
     edit: (dir) => {
       const k = join(dir, overlay('smm-controlplane', 'cluster-0002'), 'kustomization.yaml');
       writeFileSync(k, readFileSync(k, 'utf8').replace('resources:\n', 'resources:\n  - extra.yaml\n'));
-      writeFileSync(join(dir, overlay('smm-controlplane', 'cluster-0002'), 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: istio-system\n');
+      writeFileSync(
+        join(dir, overlay('smm-controlplane', 'cluster-0002'), 'extra.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: istio-system\n',
+      );
       appendFileSync(join(dir, overlay('smm-controlplane', 'cluster-0002'), 'istio-cp-v115x.yaml'), '  handField: x\n');
     },
   },
