@@ -1,7 +1,7 @@
 /**
  * runDiff: what `generate` would change, as file diffs and, per cluster, as resources added,
- * removed and changed (field paths), from kustomize builds of the tree before and after. Secret
- * values are never printed. Builds share the validate cache, so unchanged overlays are not rebuilt.
+ * removed and changed (field paths), from kustomize builds of the clusters the change touches,
+ * before and after (touched.ts). Secret values are never printed. Builds share the validate cache.
  */
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
