@@ -6,7 +6,7 @@
  * the model changes; every other cluster receives the same before and after, so leaving it out
  * changes neither the per-cluster diff nor the picture of clusters that change shape.
  */
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Cluster } from '../argocd/engine.js';
 import { normalizeGitURL } from '../argocd/repo-url.js';
@@ -61,10 +61,10 @@ function sourceReads(root: string, path: string, files: Map<string, Buffer>): Re
   const abs = join(root, path);
   const folder = posix.normalize(path).replace(/\/$/, '');
   const deciding = [CHART, ...KUSTOMIZATION_NAMES].map((f) => posix.join(folder, f));
-  if (!existsSync(abs) || !lstatSync(abs).isDirectory() || existsSync(join(abs, CHART))) return { exact: deciding, folders: [folder] };
-  if (!kustomizationFile(abs)) return { exact: deciding, folders: [folder] };
+  // Most sources are kustomizations: their inputs first, the other kinds only when there are none.
   const inputs = kustomizationInputs(root, path, new Set(), files);
-  if (!inputs) return undefined;
+  if (inputs === undefined && kustomizationFile(abs)) return undefined;
+  if (inputs === undefined || existsSync(join(abs, CHART))) return { exact: deciding, folders: [folder] };
   const exact = new Set(deciding);
   const folders: string[] = [];
   for (const f of inputs) {
