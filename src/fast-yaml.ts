@@ -35,6 +35,11 @@ export function loadDocuments(text: string): unknown[] {
   return loadAll(text, undefined, { schema: CORE_WITH_MERGE, json: false });
 }
 
+/** Every document of a tool's output (kustomize, helm): as `yaml` reads it, a repeated key's last value winning. */
+export function loadOutput(text: string): unknown[] {
+  return loadAll(text, undefined, { schema: CORE, json: true });
+}
+
 /** One document, as `yaml` reads it with default options (no merge keys); throws on bad syntax or a duplicate key. */
 export function loadDocument(text: string): unknown {
   return load(text, { schema: CORE, json: false });

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { loadOutput } from '../fast-yaml.js';
 import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
 import { leaksIn } from '../secrets/detect.js';
 import { buildKey } from './inputs.js';
@@ -336,11 +337,9 @@ function withOrigins(yaml: string, wrapperDir: string, sourceDir: string): Cache
   });
 }
 
+/** kustomize's output needs no source positions: the fast reader (test/fast-yaml.test.ts keeps it `yaml`'s equal). */
 function parseBuilt(yaml: string): Record<string, any>[] {
   const out: Record<string, any>[] = [];
-  for (const doc of parseAllDocuments(yaml, { uniqueKeys: false })) {
-    const v = doc.toJS({ maxAliasCount: -1 });
-    if (v && typeof v === 'object') out.push(v as Record<string, any>);
-  }
+  for (const v of loadOutput(yaml)) if (v && typeof v === 'object') out.push(v as Record<string, any>);
   return out;
 }
