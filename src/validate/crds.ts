@@ -4,17 +4,17 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
-import { list, map } from './objects.js';
+import { field, list, map } from './objects.js';
 import type { JsonSchema } from './structural.js';
 
 /** The fields of a CustomResourceDefinition (v1, or v1beta1's one `validation`) the registry reads. */
 const Crd = z.looseObject({
-  kind: z.unknown(),
+  kind: field,
   spec: map({
-    group: z.unknown(),
-    names: map({ kind: z.unknown() }),
-    versions: list(map({ name: z.unknown(), schema: map({ openAPIV3Schema: z.unknown() }) })),
-    validation: map({ openAPIV3Schema: z.unknown() }),
+    group: field,
+    names: map({ kind: field }),
+    versions: list(map({ name: field, schema: map({ openAPIV3Schema: field }) })),
+    validation: map({ openAPIV3Schema: field }),
   }),
 });
 

@@ -9,7 +9,7 @@ import { join, normalize, posix, relative } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { isObj } from '../objects.js';
-import { list, map } from './objects.js';
+import { field, list, map } from './objects.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -28,25 +28,24 @@ export const PATH_LIST_FIELDS = [
 export const PATH_OBJECT_FIELDS = ['patches', 'patchesJson6902', 'replacements'] as const;
 
 const fields = <K extends string, S extends z.ZodType>(keys: readonly K[], schema: S) => Object.fromEntries(keys.map((k) => [k, schema])) as Record<K, S>;
-const paths = list(z.unknown());
-const generators = list(map({ files: paths, envs: paths, env: z.unknown() }));
+const paths = list(field);
+const generators = list(map({ files: paths, envs: paths, env: field }));
 
 /** The fields of a kustomization (written by others) that name the files it reads. */
 const Kustomization = z.looseObject({
   ...fields(PATH_LIST_FIELDS, paths),
-  ...fields(PATH_OBJECT_FIELDS, list(map({ path: z.unknown() }))),
+  ...fields(PATH_OBJECT_FIELDS, list(map({ path: field }))),
   configMapGenerator: generators,
   secretGenerator: generators,
-  openapi: map({ path: z.unknown() }),
-  helmCharts: list(map({ repo: z.unknown(), name: z.unknown() })),
-  helmChartInflationGenerator: z.unknown(),
+  openapi: map({ path: field }),
+  helmCharts: list(map({ repo: field, name: field })),
+  helmChartInflationGenerator: field,
 });
 
-/** A kustomization's text read through Kustomization (a YAML error throws; anything but a map reads as empty). */
-export function readKustomization(text: string): z.infer<typeof Kustomization> {
-  const doc: unknown = parse(text);
-  return Kustomization.parse(isObj(doc) ? doc : {});
-}
+export type Kustomization = z.infer<typeof Kustomization>;
+
+/** A parsed kustomization file read through Kustomization; anything but a map reads as empty. */
+export const kustomizationOf = (doc: unknown): Kustomization => Kustomization.parse(isObj(doc) ? doc : {});
 
 export function kustomizationFile(absDir: string): string | undefined {
   return KUSTOMIZATION_FILES.find((f) => existsSync(join(absDir, f)));
@@ -81,12 +80,13 @@ export function kustomizationInputs(root: string, dir: string, seen = new Set<st
 function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<string, Buffer>): string[] | undefined {
   const file = kustomizationFile(join(root, dir));
   if (!file) return undefined;
-  let k: z.infer<typeof Kustomization>;
+  let doc: unknown;
   try {
-    k = readKustomization(readCached(cache, root, posix.join(dir, file)).toString('utf8'));
+    doc = parse(readCached(cache, root, posix.join(dir, file)).toString('utf8'));
   } catch {
     return undefined;
   }
+  const k = kustomizationOf(doc);
   const files = [posix.join(dir, file)];
   const add = (p: unknown): boolean => {
     if (typeof p !== 'string') return true;
@@ -144,12 +144,13 @@ export function buildHazards(root: string, dir: string, maxBytes: number, seen =
   const name = kustomizationFile(join(root, dir));
   if (!name) return [];
   const file = posix.join(dir, name);
-  let k: z.infer<typeof Kustomization>;
+  let doc: unknown;
   try {
-    k = readKustomization(readFileSync(join(root, file), 'utf8'));
+    doc = parse(readFileSync(join(root, file), 'utf8'));
   } catch {
     return []; // the build reports it
   }
+  const k = kustomizationOf(doc);
   const out: Hazard[] = [];
   const check = (p: unknown): void => {
     if (typeof p !== 'string' || p.includes('\n')) return;

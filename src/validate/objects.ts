@@ -24,38 +24,36 @@ export const metaName = (o: Obj): string | undefined => {
   return name === undefined || name === null ? undefined : String(name);
 };
 
+/** A field read as it is. Optional: zod 4 rejects a missing key unless its schema is optional, even `z.unknown()`. */
+export const field = z.unknown().optional();
 /** A map: named fields read through their schemas, other keys kept; anything else is absent. */
 export const map = <S extends z.core.$ZodLooseShape>(shape: S) => z.preprocess((v) => (isObj(v) ? v : undefined), z.looseObject(shape).optional());
 /** A list: anything else is absent (items read through `item`: a `map` item that is not a map is absent). */
 export const list = <T extends z.ZodType>(item: T) => z.preprocess((v) => (Array.isArray(v) ? v : undefined), z.array(item).optional());
-/** A map of strings as label and selector maps hold; its values are not trusted either. */
-const stringMap = z.preprocess((v) => (isObj(v) ? v : undefined), z.record(z.string(), z.unknown()).optional());
+/** A label or selector map; its values are not trusted either. */
+const stringMap = z.preprocess((v) => (isObj(v) ? v : undefined), z.record(z.string(), field).optional());
 
-/** `spec` of `o` read through `schema`; never fails: a spec that is not a map reads as `{}`. */
-export function specOf<S extends z.ZodType<object>>(schema: S, o: Obj): z.infer<S> {
-  const r = schema.safeParse(asMap(o.spec));
-  // Unreachable with the schemas below (every field is optional and lenient); kept total for the types.
-  return r.success ? r.data : schema.parse({});
-}
+/** `spec` of `o` read through `schema` (a spec that is not a map reads as `{}`); the schemas here accept any input. */
+export const specOf = <S extends z.ZodType<object>>(schema: S, o: Obj): z.infer<S> => schema.parse(asMap(o.spec));
 
-const ref = map({ name: z.unknown(), namespace: z.unknown() });
+const ref = map({ name: field, namespace: field });
 
 // Argo CD (argoproj.io/v1alpha1) --------------------------------------------------------------------
 
 /** One source of an Application: where it comes from and how Argo CD renders it. */
 export const AppSource = z.looseObject({
-  repoURL: z.unknown(),
-  path: z.unknown(),
-  chart: z.unknown(),
-  targetRevision: z.unknown(),
+  repoURL: field,
+  path: field,
+  chart: field,
+  targetRevision: field,
   kustomize: map({}),
   helm: map({
-    releaseName: z.unknown(),
-    valueFiles: list(z.unknown()),
-    parameters: list(map({ name: z.unknown(), value: z.unknown(), forceString: z.unknown() })),
-    fileParameters: list(map({ name: z.unknown(), path: z.unknown() })),
-    values: z.unknown(),
-    valuesObject: z.unknown(),
+    releaseName: field,
+    valueFiles: list(field),
+    parameters: list(map({ name: field, value: field, forceString: field })),
+    fileParameters: list(map({ name: field, path: field })),
+    values: field,
+    valuesObject: field,
   }),
 });
 export type AppSource = z.infer<typeof AppSource>;
@@ -63,8 +61,9 @@ export type AppSource = z.infer<typeof AppSource>;
 export const AppSpec = z.looseObject({
   source: map(AppSource.shape),
   sources: list(map(AppSource.shape)),
-  destination: map({ name: z.unknown(), server: z.unknown(), namespace: z.unknown() }),
+  destination: map({ name: field, server: field, namespace: field }),
 });
+export type AppSpec = z.infer<typeof AppSpec>;
 
 /** An Application's sources: `spec.sources`, else `spec.source`. */
 export function appSources(app: Obj): AppSource[] {
@@ -74,39 +73,49 @@ export function appSources(app: Obj): AppSource[] {
 
 // Calisti (servicemesh.cisco.com, smm.cisco.com) -------------------------------------------------
 
-export const IstioControlPlaneSpec = z.looseObject({ mode: z.unknown(), version: z.unknown(), meshID: z.unknown(), networkName: z.unknown() });
+export const IstioControlPlaneSpec = z.looseObject({ mode: field, version: field, meshID: field, networkName: field });
+export type IstioControlPlaneSpec = z.infer<typeof IstioControlPlaneSpec>;
 export const IstioMeshGatewaySpec = z.looseObject({
   istioControlPlane: ref,
-  type: z.unknown(),
+  type: field,
   deployment: map({ metadata: map({ labels: stringMap }) }),
 });
+export type IstioMeshGatewaySpec = z.infer<typeof IstioMeshGatewaySpec>;
 export const ControlPlaneSpec = z.looseObject({
-  role: z.unknown(),
-  clusterName: z.unknown(),
+  role: field,
+  clusterName: field,
   meshManager: map({ istio: map({ istioCRRef: ref }) }),
-  smm: map({ istio: map({ revision: z.unknown() }) }),
+  smm: map({ istio: map({ revision: field }) }),
 });
+export type ControlPlaneSpec = z.infer<typeof ControlPlaneSpec>;
 export const DemoApplicationSpec = z.looseObject({
-  istio: map({ revision: z.unknown() }),
+  istio: map({ revision: field }),
   controlPlaneRef: ref,
-  enabledComponents: z.unknown(),
+  enabledComponents: field,
 });
+export type DemoApplicationSpec = z.infer<typeof DemoApplicationSpec>;
 
 // Istio (networking.istio.io, security.istio.io) --------------------------------------------------
 
-const tls = map({ mode: z.unknown() });
+const tls = map({ mode: field });
 const trafficPolicy = map({ tls, portLevelSettings: list(map({ tls })) });
-export const DestinationRuleSpec = z.looseObject({ host: z.unknown(), trafficPolicy, subsets: list(map({ trafficPolicy })) });
-export const PeerAuthenticationSpec = z.looseObject({ selector: z.unknown(), mtls: map({ mode: z.unknown() }) });
+export const DestinationRuleSpec = z.looseObject({ host: field, trafficPolicy, subsets: list(map({ trafficPolicy })) });
+export type DestinationRuleSpec = z.infer<typeof DestinationRuleSpec>;
+export const PeerAuthenticationSpec = z.looseObject({ selector: field, mtls: map({ mode: field }) });
+export type PeerAuthenticationSpec = z.infer<typeof PeerAuthenticationSpec>;
 export const GatewaySpec = z.looseObject({
   selector: stringMap,
-  servers: list(map({ port: map({ number: z.unknown(), protocol: z.unknown() }), tls: map({ credentialName: z.unknown() }) })),
+  servers: list(map({ port: map({ number: field, protocol: field }), tls: map({ credentialName: field }) })),
 });
-const route = map({ route: list(map({ destination: map({ host: z.unknown() }) })), mirror: map({ host: z.unknown() }) });
-export const VirtualServiceSpec = z.looseObject({ gateways: list(z.unknown()), http: list(route), tcp: list(route), tls: list(route) });
-export const ServiceEntrySpec = z.looseObject({ hosts: list(z.unknown()) });
+export type GatewaySpec = z.infer<typeof GatewaySpec>;
+const route = map({ route: list(map({ destination: map({ host: field }) })), mirror: map({ host: field }) });
+export const VirtualServiceSpec = z.looseObject({ gateways: list(field), http: list(route), tcp: list(route), tls: list(route) });
+export type VirtualServiceSpec = z.infer<typeof VirtualServiceSpec>;
+export const ServiceEntrySpec = z.looseObject({ hosts: list(field) });
+export type ServiceEntrySpec = z.infer<typeof ServiceEntrySpec>;
 
 // Kubernetes ---------------------------------------------------------------------------------------
 
 /** Deployment, StatefulSet, DaemonSet: the labels their pods get. */
 export const WorkloadSpec = z.looseObject({ template: map({ metadata: map({ labels: stringMap }) }) });
+export type WorkloadSpec = z.infer<typeof WorkloadSpec>;

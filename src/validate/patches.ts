@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { LineCounter, parse, parseAllDocuments } from 'yaml';
 import { isObj } from '../objects.js';
-import { kustomizationFile, readKustomization } from './inputs.js';
+import { kustomizationFile, kustomizationOf } from './inputs.js';
 import { meta, type KubeObject } from './objects.js';
 
 /** `spec.ports[0].name` -> ['spec', 'ports', 0, 'name'] */
@@ -35,7 +35,7 @@ export class PatchLocator {
     found = [];
     try {
       const kfile = kustomizationFile(join(this.root, source));
-      const k = kfile ? readKustomization(readFileSync(join(this.root, source, kfile), 'utf8')) : undefined;
+      const k = kfile ? kustomizationOf(parse(readFileSync(join(this.root, source, kfile), 'utf8'))) : undefined;
       const paths: string[] = [...(k?.patches ?? []).map((p) => p?.path), ...(k?.patchesStrategicMerge ?? [])].filter(
         (p): p is string => typeof p === 'string' && !p.includes('\n'),
       );

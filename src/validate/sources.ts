@@ -80,8 +80,8 @@ export function readDocuments(root: string, file: string, findings: Finding[]): 
       findings.push(finding('yaml/invalid', (e as Error).message, { file, line: 1 }));
       continue;
     }
-    if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
-      out.push({ obj: obj as Record<string, any>, file, line: lines.linePos(doc.contents?.range?.[0] ?? 0).line });
+    if (isObj(obj)) {
+      out.push({ obj, file, line: lines.linePos(doc.contents?.range?.[0] ?? 0).line });
     }
   }
   return out;
