@@ -33,8 +33,17 @@ export const list = <T extends z.ZodType>(item: T) => z.preprocess((v) => (Array
 /** A label or selector map; its values are not trusted either. */
 const stringMap = z.preprocess((v) => (isObj(v) ? v : undefined), z.record(z.string(), field).optional());
 
+/** Specs already read, per schema: several rules read the same kinds on every cluster. */
+const specs = new WeakMap<z.ZodType, WeakMap<Obj, unknown>>();
+
 /** `spec` of `o` read through `schema` (a spec that is not a map reads as `{}`); the schemas here accept any input. */
-export const specOf = <S extends z.ZodType<object>>(schema: S, o: Obj): z.infer<S> => schema.parse(asMap(o.spec));
+export function specOf<S extends z.ZodType<object>>(schema: S, o: Obj): z.infer<S> {
+  if (!isObj(o.spec)) return schema.parse({});
+  let read = specs.get(schema);
+  if (!read) specs.set(schema, (read = new WeakMap()));
+  if (!read.has(o.spec)) read.set(o.spec, schema.parse(o.spec));
+  return read.get(o.spec) as z.infer<S>;
+}
 
 const ref = map({ name: field, namespace: field });
 
