@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../errors.js';
 import type { Scope } from '../secrets/crypto.js';
-import { SEAL_TARGETS, type SealTarget } from '../repo/seal.js';
+import { SEAL_TARGETS, type SealTarget } from '../secrets/targets.js';
 import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
 

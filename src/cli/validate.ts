@@ -67,14 +67,13 @@ export function registerValidate(program: Command, io: Io): void {
         if (o.installHook) return installHook(io, o.dir, o.crds);
         if (o.shard && o.merge) throw new UsageError('--shard and --merge are separate steps: run the shards, then merge their JSON');
         const { formatText, toJson, toSarif } = await import('../validate/report.js');
-        const validate = await import('../validate/index.js');
         let report: import('../validate/index.js').ValidateReport;
-        if (o.merge) report = validate.mergeValidateReports(resolve(o.dir), await readShards(o.merge));
+        if (o.merge) report = (await import('../validate/index.js')).mergeValidateReports(resolve(o.dir), await readShards(o.merge));
         else {
           const shard = o.shard ? (await import('../validate/shard.js')).parseShard(o.shard) : undefined;
           const progress = terminalProgress({ quiet: o.quiet, format: o.output });
-          report = await validate
-            .runValidate({
+          report = await (await import('../validate/memo.js'))
+            .validateRepo({
               dir: o.dir,
               strict: o.strict,
               crds: o.crds,

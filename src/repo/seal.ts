@@ -14,9 +14,7 @@ import { runGenerate, type GenerateResult } from './generate.js';
 import { withRepoModel } from '../upgrade/apply.js';
 import { oaepLabel, publicKeyFromCert, seal, type Scope } from '../secrets/crypto.js';
 import { MANAGEMENT_CLUSTER, SealedStore, type SealedEntry } from '../secrets/store.js';
-
-export type SealTarget = 'registry' | 'chart-repository' | 'git-repository' | 'oidc';
-export const SEAL_TARGETS: readonly SealTarget[] = ['registry', 'chart-repository', 'git-repository', 'oidc'];
+import type { SealTarget } from '../secrets/targets.js';
 
 export interface Credentials {
   /** The Calisti registry's, for registry and chart-repository. */

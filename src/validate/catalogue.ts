@@ -5,12 +5,12 @@
  * then reads offline. Without the cache, validate says which command fills it.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.js';
 import { blueprintFor } from '../model/blueprint.js';
 import type { Fleet } from '../model/schema.js';
+import { schemaCacheDir } from './cache-root.js';
 
 export interface CatalogueSource {
   name: string;
@@ -31,13 +31,8 @@ export const CATALOGUE: CatalogueSource[] = [
   },
 ];
 
-/** `$CALISTI_GITOPS_CACHE`, else `$XDG_CACHE_HOME/calisti-gitops`, else `~/.cache/calisti-gitops`. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.CALISTI_GITOPS_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'calisti-gitops'));
-}
-
 const cachedFile = (source: CatalogueSource, ref: string, env?: NodeJS.ProcessEnv) =>
-  join(cacheRoot(env), 'schemas', source.name, `${ref.replace(/[^A-Za-z0-9._-]/g, '_')}.yaml`);
+  join(schemaCacheDir(env), source.name, `${ref.replace(/[^A-Za-z0-9._-]/g, '_')}.yaml`);
 
 /** The cached schema files the fleet's release needs, and the sources still missing from the cache. */
 export function cachedSchemas(fleet: Fleet | undefined, env?: NodeJS.ProcessEnv): { files: string[]; missing: CatalogueSource[] } {

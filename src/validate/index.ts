@@ -69,6 +69,8 @@ export interface ValidateReport {
     builds: number;
     cachedBuilds: number;
     sharedBuilds: number;
+    /** Nothing changed since the last run, whose report this is (see memo.ts). */
+    reused?: boolean;
   };
   findings: Finding[];
   /** Set by --shard: which shard, and the resources fleet-wide rules need at merge time. */
@@ -279,7 +281,7 @@ export function mergeValidateReports(dir: string, inputs: { file: string; report
   return { dir, ok: summary.errors === 0 && (!merged.strict || summary.warnings === 0), strict: merged.strict, summary, findings: unique };
 }
 
-function defaultCacheDir(root: string): string | undefined {
+export function defaultCacheDir(root: string): string | undefined {
   return existsSync(join(root, '.git')) ? buildCacheDir(root) : undefined;
 }
 

@@ -47,7 +47,7 @@ export function formatText(r: ValidateReport, verbose = false, quiet = false, pa
   const s = r.summary;
   lines.push(
     `${r.ok ? paint('green', 'ok') : paint('red', 'failed')}: ${s.errors} error(s), ${s.warnings} warning(s)${s.infos ? `, ${s.infos} note(s)${verbose ? '' : ' (-v shows them)'}` : ''}; ` +
-      `${s.applications} applications on ${s.clusters} clusters, ${s.builds} kustomize builds (${s.cachedBuilds} from cache)` +
+      `${s.applications} applications on ${s.clusters} clusters, ${s.reused ? 'unchanged since the last validate: its findings stand (--no-cache checks again)' : `${s.builds} kustomize builds (${s.cachedBuilds} from cache)`}` +
       (r.strict && s.warnings ? ' [--strict: warnings fail]' : ''),
   );
   return lines.join('\n');

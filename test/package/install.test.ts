@@ -20,6 +20,8 @@ describe('the npm package', () => {
     }[];
     const paths = packed!.files.map((f) => f.path);
     expect(paths).toContain('dist/src/cli/main.js');
+    // The bundle bin/ starts from (npm run build).
+    expect(paths).toContain('dist/cli/main.js');
     expect(paths.some((p) => p.startsWith('test/') || p.startsWith('dist/test/') || p.endsWith('.ts'))).toBe(false);
 
     const app = tempDir('calisti-install-');

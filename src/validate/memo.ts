@@ -1,0 +1,180 @@
+/**
+ * A warm validate: the last report, reused when nothing it was computed from has changed. The key
+ * covers every input validate reads:
+ * - the repo, as git sees it: HEAD, every ref (a base may be any of them), and the content of each
+ *   file `git status` lists as changed or untracked (git's index answers from size and mtime, and
+ *   hashes when they disagree);
+ * - the toolkit (its code, blueprints, overlays and schemas, by path, size and mtime), the kustomize
+ *   binary, the schema catalogue's cache and any --crds files;
+ * - the options that change findings.
+ * Files git ignores are not part of the key: Argo CD never sees them either.
+ * Runs that fetch remote bases are never reused (their input is the network).
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, type Hash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { toolkitRoot } from '../toolkit.js';
+import { findKustomize } from '../kustomize/build.js';
+import { buildCacheDir } from '../repo/lock.js';
+import { schemaCacheDir } from './cache-root.js';
+import type { ValidateOptions, ValidateReport } from './index.js';
+
+/**
+ * `runValidate`, unless nothing changed since the last run with the same options: then that run's
+ * report, without loading the validator (most of a warm run's time was loading it).
+ */
+export async function validateRepo(opts: ValidateOptions): Promise<ValidateReport> {
+  const root = resolve(opts.dir);
+  const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? (existsSync(join(root, '.git')) ? buildCacheDir(root) : undefined));
+  const key = cacheDir && !opts.allowRemote ? memoKey(memoInputs(root, opts)) : undefined;
+  const last = key ? readMemo<ValidateReport>(cacheDir!, key) : undefined;
+  if (last) {
+    const s = last.summary;
+    return { ...last, dir: root, summary: { ...s, builds: 0, cachedBuilds: s.builds + s.cachedBuilds, reused: true } };
+  }
+  const report = await (await import('./index.js')).runValidate({ ...opts, cacheDir: cacheDir ?? null });
+  if (key) writeMemo(cacheDir!, key, report);
+  return report;
+}
+
+/** What a report depends on besides the repo and the toolkit. */
+interface MemoInputs {
+  root: string;
+  strict: boolean;
+  crds: string[];
+  base?: string;
+  validateRoot?: string;
+  shard?: { index: number; count: number };
+  shareShapes?: boolean;
+  kustomize: string;
+}
+
+function memoInputs(root: string, opts: ValidateOptions): MemoInputs | undefined {
+  const { strict, crds, base, root: validateRoot, shard, shareShapes } = opts;
+  let kustomize: string;
+  try {
+    kustomize = findKustomize().command;
+  } catch {
+    // runValidate says what is missing.
+    return undefined;
+  }
+  return { root, kustomize, strict, crds, base, validateRoot, shard, shareShapes };
+}
+
+/** Bump when the report's shape or the key's recipe changes. */
+const RECIPE = 'validate-memo/1';
+
+/** Size and mtime of every file under `dir` (sorted), into the hash; a missing folder adds its absence. */
+function statTree(h: Hash, dir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+  } catch {
+    h.update(`absent ${dir}\n`);
+    return;
+  }
+  for (const e of entries) {
+    const s = statSync(join(dir, e), { throwIfNoEntry: false });
+    if (s?.isFile()) h.update(`${e} ${s.size} ${s.mtimeMs}\n`);
+  }
+}
+
+/** The toolkit's code and data, once per process (it does not change under a running CLI). */
+let toolkitPrint: string | undefined;
+function toolkitFingerprint(): string {
+  if (toolkitPrint) return toolkitPrint;
+  const h = createHash('sha256');
+  for (const d of ['dist/cli', 'dist/src', 'src', 'blueprints', 'overlays', 'schemas', 'package.json']) {
+    const p = join(toolkitRoot, d);
+    const s = statSync(p, { throwIfNoEntry: false });
+    if (s?.isFile()) h.update(`${d} ${s.size} ${s.mtimeMs}\n`);
+    else statTree(h, p);
+  }
+  toolkitPrint = h.digest('hex');
+  return toolkitPrint;
+}
+
+const git = (root: string, args: string[]) =>
+  execFileSync('git', ['-C', root, ...args], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 });
+
+/**
+ * The key of a validate run over `root`, or undefined when git cannot say what the tree holds (not a
+ * repository, git missing): then nothing is reused.
+ */
+function memoKey(inputs: MemoInputs | undefined): string | undefined {
+  if (!inputs) return undefined;
+  const h = createHash('sha256');
+  h.update(`${RECIPE}\n${toolkitFingerprint()}\n`);
+  const { root, kustomize, crds, ...options } = inputs;
+  h.update(`${JSON.stringify(options)}\n`);
+  const tool = statSync(kustomize, { throwIfNoEntry: false });
+  h.update(`${kustomize} ${tool?.size} ${tool?.mtimeMs}\n`);
+  statTree(h, schemaCacheDir());
+  for (const c of crds) {
+    const p = resolve(c);
+    const s = statSync(p, { throwIfNoEntry: false });
+    if (s?.isFile()) h.update(`${p} ${s.size} ${s.mtimeMs}\n`);
+    else statTree(h, p);
+  }
+  let status: Buffer;
+  try {
+    h.update(git(root, ['for-each-ref', '--format=%(objectname) %(refname)']));
+    // HEAD's commit and branch, then one NUL-terminated entry per changed or untracked path.
+    status = git(root, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--no-renames']);
+  } catch {
+    return undefined;
+  }
+  h.update(status);
+  for (const entry of status.toString('utf8').split('\0')) {
+    if (!entry || entry.startsWith('#')) continue;
+    // The path is the last field: after 8 fields for changes, 10 for conflicts, 1 for untracked.
+    const fields = entry.split(' ');
+    const skip = entry[0] === '1' ? 8 : entry[0] === 'u' ? 10 : 1;
+    const path = fields.slice(skip).join(' ');
+    try {
+      h.update(`${path}\0`).update(readFileSync(join(root, path)));
+    } catch {
+      h.update(`${path}\0gone`);
+    }
+  }
+  return h.digest('hex');
+}
+
+const memoFile = (cacheDir: string, key: string) => join(cacheDir, 'reports', `${key}.json`);
+
+/** The report stored under `key`, if any. */
+function readMemo<T>(cacheDir: string, key: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(memoFile(cacheDir, key), 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stores `report` under `key`, keeping the KEEP newest (a few branches, worktrees and shards). Written to a temp file and renamed, so a concurrent reader sees all or nothing.
+ * A cache that cannot be written is only a slower next run.
+ */
+function writeMemo(cacheDir: string, key: string, report: unknown): void {
+  const dir = join(cacheDir, 'reports');
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = join(dir, `.${key}.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(report));
+    renameSync(tmp, memoFile(cacheDir, key));
+    prune(dir);
+  } catch {
+    rmSync(join(dir, `.${key}.${process.pid}.tmp`), { force: true });
+  }
+}
+
+const KEEP = 16;
+
+function prune(dir: string): void {
+  const reports = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ f, t: statSync(join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of reports.slice(KEEP)) rmSync(join(dir, f), { force: true });
+}
