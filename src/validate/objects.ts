@@ -12,7 +12,8 @@ import { isObj, type Obj } from '../objects.js';
 /** An object from a manifest: any fields, none trusted. */
 export type KubeObject = Obj;
 
-const asMap = (v: unknown): Obj => (isObj(v) ? v : {});
+/** `v` when it is a map, else an empty one. */
+export const asMap = (v: unknown): Obj => (isObj(v) ? v : {});
 
 /** `metadata`, or an empty map. */
 export const meta = (o: Obj): Obj => asMap(o.metadata);
