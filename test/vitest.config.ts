@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 const UNIT = [
   'test/argocd/gotemplate.test.ts',
   'test/argocd/upstream.test.ts',
-  'test/argocd/fast-yaml.test.ts',
+  'test/fast-yaml.test.ts',
   'test/validate/argo-models.test.ts',
   'test/cluster/objects.test.ts',
   'test/cli/hints.test.ts',
@@ -25,6 +25,7 @@ const UNIT = [
   'test/render/paths.test.ts',
   'test/render/renovate.test.ts',
   'test/graph/readme-picture.test.ts',
+  'test/graph/rings-picture.test.ts',
   'test/repo/merge3.test.ts',
   'test/secrets/crypto.test.ts',
   'test/secrets/layering.test.ts',
@@ -33,6 +34,9 @@ const UNIT = [
   'test/validate/objects.test.ts',
   'test/validate/istio-schemas.test.ts',
   'test/validate/rules/mesh-rules.test.ts',
+  'test/validate/rules/rolling-sync.test.ts',
+  'test/upgrade/migrate-plan.test.ts',
+  'test/upgrade/rollout.test.ts',
   'test/validate/structural.test.ts',
 ];
 

@@ -7,7 +7,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { clusterFromSecret } from './cluster-secrets.js';
-import { loadDocuments } from './fast-yaml.js';
+import { loadDocuments } from '../fast-yaml.js';
 import type { Cluster } from './types.js';
 
 /** YAML files under a folder, sorted, symlinks and hidden folders skipped. */

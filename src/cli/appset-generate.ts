@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { expand, type Cluster, type GitSource } from '../argocd/engine.js';
-import { loadDocuments } from '../argocd/fast-yaml.js';
+import { loadDocuments } from '../fast-yaml.js';
 import { checkoutRoot, localGitSource } from '../argocd/local-repo.js';
 import { clustersInFiles, withClusters, yamlFiles } from '../argocd/repo-clusters.js';
 import { ExitCode, UsageError, UserError } from '../errors.js';

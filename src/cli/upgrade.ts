@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../errors.js';
 import { refString } from '../validate/findings.js';
 import type { IstioResult } from '../upgrade/istio.js';
+import type { RingStatus } from '../upgrade/rollout.js';
 import type { UpgradeResult } from '../upgrade/index.js';
 import { dirOption, formatOption } from './options.js';
 import { printJson, type Io } from './output.js';
@@ -70,21 +71,12 @@ export function registerUpgrade(program: Command, io: Io): void {
     .action(async (o: { dir: string; output: string }) => {
       const r = await (await import('../upgrade/outdated.js')).runOutdated(o.dir);
       if (o.output === 'json') return printJson(io, r);
-      const rows = [['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])];
-      const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-      io.out(
-        rows
-          .map((row) =>
-            row
-              .map((c, i) => c.padEnd(width[i]!))
-              .join('  ')
-              .trimEnd(),
-          )
-          .join('\n'),
-      );
+      io.out(table([['component', 'current', 'wanted', 'latest'], ...r.rows.map((x) => [x.component, x.current, x.wanted, x.latest])]));
+      if (r.rings.length) io.out(`\n${table([['ring', 'clusters', 'calisti', 'istio', 'next'], ...r.rings.map(ringRow)])}`);
       for (const d of r.deployed)
         io.err(`the repo deploys ${d.deployed} where calisti.yaml says ${d.model} (${d.file} ${d.path}); validate fails on it (version/mismatch)`);
-      if (r.next) io.err(`next: calisti-gitops upgrade --to ${r.next}`);
+      if (r.nextRing) io.err(`next: ${r.nextRing.command}${r.nextRing.name === null ? ' (the clusters in no ring)' : ''}`);
+      else if (r.next && !r.rings.length) io.err(`next: calisti-gitops upgrade --to ${r.next}`);
       if (r.pendingRevisions.length)
         io.err(`older Istio control planes still running: ${r.pendingRevisions.join(', ')} (finish with istio migrate, then istio prune)`);
     });
@@ -96,22 +88,28 @@ export function registerUpgrade(program: Command, io: Io): void {
     .requiredOption('--namespace <names>', 'comma-separated namespaces')
     .option('--to <revision>', 'target control plane, e.g. cp-v115x')
     .option('--rollback', 'move back to the older control plane', false)
+    .option('--cluster <names>', 'comma-separated clusters: move the namespaces there only; the other clusters keep their control plane')
+    .option('--ring <name>', "move the namespaces on this ring's clusters only (calisti.yaml rings)")
     .addOption(dirOption())
     .option('--no-commit', 'write the files but do not commit')
     .addOption(formatOption())
     .addHelpText(
       'after',
-      '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback',
+      '\nExamples:\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x\n  $ calisti-gitops istio migrate --namespace smm-demo --to cp-v115x --ring canary   # then --ring rest, or every cluster without --ring\n  $ calisti-gitops istio migrate --namespace smm-demo --rollback',
     )
-    .action(async (o: { namespace: string; to?: string; rollback: boolean; dir: string; commit: boolean; output: string }) => {
-      const r = await (await import('../upgrade/istio.js')).runMigrate({
-        dir: o.dir,
-        namespaces: o.namespace
+    .action(async (o: { namespace: string; to?: string; rollback: boolean; cluster?: string; ring?: string; dir: string; commit: boolean; output: string }) => {
+      const list = (v: string) =>
+        v
           .split(',')
           .map((s) => s.trim())
-          .filter(Boolean),
+          .filter(Boolean);
+      const r = await (await import('../upgrade/istio.js')).runMigrate({
+        dir: o.dir,
+        namespaces: list(o.namespace),
         to: o.to,
         rollback: o.rollback,
+        clusters: o.cluster === undefined ? undefined : list(o.cluster),
+        ring: o.ring,
         commit: o.commit,
       });
       report(io, o.output, r);
@@ -129,10 +127,25 @@ export function registerUpgrade(program: Command, io: Io): void {
     });
 }
 
+/** Columns padded to their widest cell. */
+function table(rows: string[][]): string {
+  const width = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(width[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+const ringRow = (x: RingStatus) => [x.name ?? '(no ring)', x.clusters.join(', '), x.calisti, x.revision, x.next ?? '-'];
+
 function report(io: Io, format: string, r: IstioResult): void {
   if (format === 'json') return printJson(io, r);
   if (!r.changed) return io.err('no change');
-  for (const m of r.moved) io.err(`moved namespace ${m.namespace} (${m.what}): ${m.from} -> ${m.to}`);
+  for (const m of r.moved) io.err(`moved namespace ${m.namespace} (${m.what}) on ${m.clusters.join(', ')}: ${m.from} -> ${m.to}`);
   for (const p of r.pruned) io.err(`removed control plane ${p}`);
   io.err(r.commit ? `committed ${r.commit.slice(0, 12)}` : 'not committed');
   if (r.followUps.length) io.err(`then, on the clusters (GitOps cannot restart pods):\n${r.followUps.map((f) => `  ${f}`).join('\n')}`);

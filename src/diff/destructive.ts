@@ -98,7 +98,9 @@ export function destructiveChanges(before: ReadonlyMap<string, string>, after: R
     out.push({ kind: 'Application', name: app, file: `manifests/${name}/overlays/${cluster}/`, deletes });
   }
   const declaredAfter = new Set(yaml(after));
-  const remaining = new Set([...declaredAfter].flatMap((p) => res(after.get(p)).map((r) => `${r.kind}/${r.name}`)));
+  // What the tree after still declares; parsed only when something destructive left a file.
+  let remainingKeys: Set<string> | undefined;
+  const remaining = () => (remainingKeys ??= new Set([...declaredAfter].flatMap((p) => res(after.get(p)).map((r) => `${r.kind}/${r.name}`))));
   for (const p of yaml(before)) {
     const app = overlayOf(p);
     if (app && reported.has(app)) continue; // Reported with its Application.
@@ -106,7 +108,7 @@ export function destructiveChanges(before: ReadonlyMap<string, string>, after: R
     for (const r of res(before.get(p))) {
       const key = `${r.kind}/${r.name}`;
       // A resource that moved to another file is not removed; one declared twice is reported once.
-      if (!DESTRUCTIVE_KINDS.has(r.kind) || remaining.has(key) || reported.has(key)) continue;
+      if (!DESTRUCTIVE_KINDS.has(r.kind) || reported.has(key) || remaining().has(key)) continue;
       reported.add(key);
       out.push({ kind: r.kind as Destructive['kind'], name: r.name, file: p });
     }

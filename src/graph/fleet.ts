@@ -2,6 +2,7 @@
  * The fleet graph from the model alone, for the generated README: render is pure (no kustomize), so this
  * reads what the renderers would place, not what was built. `graph` draws the built repo instead.
  */
+import { revisionOn } from '../model/revisions.js';
 import { labelOf, networkOf, type RenderContext } from '../render/context.js';
 import type { ClusterNode, FleetGraph } from './model.js';
 
@@ -9,23 +10,25 @@ export function modelGraph(ctx: RenderContext, demoClusters: string[]): FleetGra
   const { fleet } = ctx;
   const networks = new Map<string, ClusterNode[]>();
   for (const c of fleet.clusters) {
+    // Mid-rollout a ring runs its own release's control planes.
+    const own = ctx.forCluster(c.name);
     const demo = demoClusters.includes(c.name) && fleet.demoApp ? fleet.demoApp : undefined;
     const nsOn = (label: string) => [
-      ...fleet.namespaces.filter((n) => (n.clusters ?? [c.name]).includes(c.name) && labelOf(ctx, n.revision) === label).map((n) => n.name),
-      ...(demo && labelOf(ctx, demo.revision) === label ? [demo.namespace] : []),
+      ...fleet.namespaces.filter((n) => (n.clusters ?? [c.name]).includes(c.name) && labelOf(own, revisionOn(n, c.name)) === label).map((n) => n.name),
+      ...(demo && labelOf(own, revisionOn(demo, c.name)) === label ? [demo.namespace] : []),
     ];
     const node: ClusterNode = {
       name: c.name,
       role: c.role,
       platform: c.platform,
-      revisions: ctx.revisions
+      revisions: own.revisions
         .map((r) => ({
           revision: r.label,
           version: r.istio.version,
           mode: c.role === 'passive' ? 'PASSIVE' : 'ACTIVE',
           namespaces: [...new Set(nsOn(r.label))].sort(),
           gateways: fleet.gateways
-            .filter((g) => g.clusters.includes(c.name) && labelOf(ctx, g.revision) === r.label)
+            .filter((g) => g.clusters.includes(c.name) && labelOf(own, revisionOn(g, c.name)) === r.label)
             .map((g) => `${g.namespace}/${g.name}`)
             .sort(),
         }))

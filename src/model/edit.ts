@@ -7,18 +7,26 @@ import { parseFleet } from './load.js';
 import type { Fleet } from './schema.js';
 
 export class ModelEdit {
-  private readonly doc: Document.Parsed;
+  private parsed: Document.Parsed | undefined;
+  /** Whether any edit was made: an untouched model is its original text, byte for byte. */
+  private edited = false;
 
-  constructor(readonly original: string) {
-    this.doc = parseDocument(original, { keepSourceTokens: false });
+  constructor(readonly original: string) {}
+
+  /** Parsed on first use: a 10,000-cluster model takes a second to parse with positions. */
+  private get doc(): Document.Parsed {
+    this.parsed ??= parseDocument(this.original, { keepSourceTokens: false });
+    return this.parsed;
   }
 
   set(path: (string | number)[], value: unknown): this {
+    this.edited = true;
     this.doc.setIn(path, value);
     return this;
   }
 
   delete(path: (string | number)[]): this {
+    this.edited = true;
     if (this.doc.hasIn(path)) this.doc.deleteIn(path);
     // Drop a map or list the deletion emptied, so no `demoApp: {}` is left behind.
     for (let p = path.slice(0, -1); p.length > 0; p = p.slice(0, -1)) {
@@ -31,6 +39,7 @@ export class ModelEdit {
 
   /** Appends to a list, creating it in flow style (`[a, b]`) when missing. */
   append(path: (string | number)[], value: unknown): this {
+    this.edited = true;
     const node = this.doc.getIn(path, true);
     if (isSeq(node)) node.add(this.doc.createNode(value));
     else {
@@ -46,6 +55,7 @@ export class ModelEdit {
   }
 
   text(): string {
+    if (!this.edited) return this.original;
     return this.doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   }
 

@@ -7,6 +7,7 @@ import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, typ
 import type { z } from 'zod';
 import { formatFieldPath, ModelError, UserError, type Located } from '../errors.js';
 import { fleetSchema, type Fleet } from './schema.js';
+import { loadDocument } from '../fast-yaml.js';
 
 /** Refuse inputs that could only be hostile or broken before spending time on them. */
 // A 10,000-cluster fleet written out in full is about 3 MB; anything much larger is not a fleet model.
@@ -25,6 +26,12 @@ export function parseModelDocument<S extends z.ZodType>(text: string, file: stri
   }
   if (text.includes('\uFFFD')) {
     throw new ModelError([{ file, line: 1, col: 1, path: '', message: 'is not valid UTF-8' }]);
+  }
+  // Most models are valid: read them without the source positions that only errors need.
+  const fast = plainYaml(text) ? fastData(text) : undefined;
+  if (fast !== undefined) {
+    const result = schema.safeParse(fast);
+    if (result.success) return result.data as z.infer<S>;
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
@@ -50,6 +57,20 @@ export function parseModelDocument<S extends z.ZodType>(text: string, file: stri
   const result = schema.safeParse(data);
   if (result.success) return result.data as z.infer<S>;
   throw new ModelError(locateIssues(result.error.issues, doc, lines, file));
+}
+
+/**
+ * Text both parsers read alike for certain: no anchors or aliases (`yaml` caps their expansion),
+ * tags, directives, complex keys or merge keys. Anything else takes the located path.
+ */
+const plainYaml = (text: string) => !/[&*!%?\t]|<</.test(text);
+
+function fastData(text: string): unknown {
+  try {
+    return loadDocument(text) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A model file's text; bytes that are not UTF-8 become U+FFFD, which parseFleet then reports. */

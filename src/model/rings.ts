@@ -14,6 +14,12 @@ export const Ring = (versions: [string, ...string[]]) =>
       .enum(versions, { error: () => `unknown Calisti version; supported: ${versions.join(', ')}` })
       .optional()
       .describe('Calisti release this ring runs while an upgrade rolls out (set by upgrade --ring). Default: calisti.version.'),
+    maxUpdate: z
+      .union([z.number().int().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/, 'must be a percentage from 0% to 100%')])
+      .optional()
+      .describe(
+        "How many of this ring's Applications (per ApplicationSet) Argo CD syncs at once, a number or a percentage (RollingSync maxUpdate); 0: none, they wait for a manual sync. Default: all.",
+      ),
   });
 
 interface RingsOf {

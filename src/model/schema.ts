@@ -8,6 +8,7 @@ import { ArgoCdExtras, ClusterArgoCd } from './argocd.js';
 import { README, README_BESIDE } from '../render/layout.js';
 import { SealedSecrets } from './bootstrap.js';
 import { checkRings, Ring, versionsInUse } from './rings.js';
+import { checkRevisions, ClusterRevisions, Revision } from './revisions.js';
 import { checkUpgrade } from '../upgrade/path.js';
 import { blueprintFor, defaultRevision, knownVersions, revisionName } from './blueprint.js';
 import { resourceCredentials } from '../secrets/detect.js';
@@ -53,7 +54,6 @@ export const MAX_CLUSTER_NAME = 63 - 'smm-operator-'.length;
 export const MAX_ISTIO_NAMESPACE = 63 - 'cp-v115x.'.length;
 
 const Label = DnsLabel;
-const Revision = z.string().regex(/^cp-v\d+x$/, 'must be an Istio revision name like cp-v115x');
 const PortName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be lowercase letters, digits and "-"')
@@ -142,6 +142,7 @@ export const Gateway = z.strictObject({
   ports: z.array(GatewayPort).min(1).describe('Ports the gateway listens on.'),
   routes: z.array(GatewayRoute).default([]).describe('Each route becomes one VirtualService bound to this gateway.'),
   revision: Revision.optional().describe("Istio control plane this gateway runs on. Default: the release's control plane."),
+  clusterRevisions: ClusterRevisions,
   ...GatewayExtras,
 });
 export type Gateway = z.infer<typeof Gateway>;
@@ -180,6 +181,7 @@ export const DemoApp = z.strictObject({
     .describe('The load generator (DemoApplication spec.load).'),
   placement: z.array(DemoPlacement).min(1).describe('Which demo services run on which cluster.'),
   revision: Revision.optional().describe("Istio control plane of the demo namespace. Default: the release's control plane."),
+  clusterRevisions: ClusterRevisions,
 });
 export type DemoApp = z.infer<typeof DemoApp>;
 
@@ -187,6 +189,7 @@ export const MeshNamespace = z.strictObject({
   name: Label.describe('Namespace name.'),
   clusters: z.array(Label).min(1).optional().describe('Clusters that get this namespace. Default: every cluster.'),
   revision: Revision.optional().describe("Istio control plane its workloads use (istio.io/rev). Default: the release's control plane."),
+  clusterRevisions: ClusterRevisions,
   labels: Labels.default({}).describe('Other labels of the namespace (Kubernetes label keys and values).'),
 });
 export type MeshNamespace = z.infer<typeof MeshNamespace>;
@@ -360,15 +363,7 @@ export function fleetSchema() {
             ctx.addIssue({ code: 'custom', path: ['istio', 'revisions', i], message: `Calisti ${b.calisti} ships no ${r}; it runs ${shipped.join(', ')}` });
         }
       });
-      const runningOn = inUse.map((b) => new Set([defaultRevision(b), ...fleet.istio.revisions]));
-      const running = new Set([...runningOn[0]!].filter((r) => runningOn.every((s) => s.has(r))));
-      const checkRevision = (r: string | undefined, path: PropertyKey[]) => {
-        if (r !== undefined && !running.has(r))
-          ctx.addIssue({ code: 'custom', path, message: `control plane ${r} is not running; running: ${[...running].join(', ')} (add it to istio.revisions)` });
-      };
-      fleet.gateways.forEach((g, i) => checkRevision(g.revision, ['gateways', i, 'revision']));
-      fleet.namespaces.forEach((n, i) => checkRevision(n.revision, ['namespaces', i, 'revision']));
-      if (fleet.demoApp) checkRevision(fleet.demoApp.revision, ['demoApp', 'revision']);
+      checkRevisions(fleet, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
       /** Reports a namespace the fleet may not use this way; true when it did. */
       const reserved = (ns: string, use: NamespaceUse, path: PropertyKey[]) => {
         const owner = namespaceOwner(ns, use, fleet);

@@ -52,6 +52,32 @@ export function gitSource(fleet: Fleet, path: string): Record<string, unknown> {
   return { repoURL: fleet.git.repoURL, targetRevision: fleet.git.targetRevision, path: fleet.git.path ? `${fleet.git.path}/${path}` : path };
 }
 
+/** The label every generated Application carries with its cluster's ring, when the fleet has rings. */
+export const RING_LABEL = 'calisti.io/ring';
+
+/**
+ * Ring order as Argo CD's ApplicationSet controller follows it (progressive syncs, RollingSync): one
+ * step per ring the set's clusters are in, in rollout order, then one for clusters in no ring (whose
+ * label is empty), so no Application is left out; the controller syncs a step once the previous
+ * one is Healthy. It also turns off the Applications' automated sync: it triggers their syncs itself.
+ */
+export function ringStrategy(fleet: Fleet, clusters: Cluster[]): Record<string, unknown> | undefined {
+  if (fleet.rings.length === 0) return undefined;
+  const names = new Set(clusters.map((c) => c.name));
+  const steps: Record<string, unknown>[] = fleet.rings
+    .filter((r) => r.clusters.some((c) => names.has(c)))
+    .map((r) => ({
+      matchExpressions: [{ key: RING_LABEL, operator: 'In', values: [r.name] }],
+      ...(r.maxUpdate !== undefined ? { maxUpdate: r.maxUpdate } : {}),
+    }));
+  if (clusters.some((c) => ringOf(fleet, c.name) === ''))
+    steps.push({ matchExpressions: [{ key: RING_LABEL, operator: 'NotIn', values: fleet.rings.map((r) => r.name) }] });
+  return { type: 'RollingSync', rollingSync: { steps } };
+}
+
+/** A cluster's ring name, '' for none. */
+const ringOf = (fleet: Fleet, cluster: string) => fleet.rings.find((r) => r.clusters.includes(cluster))?.name ?? '';
+
 /** An application's ApplicationSet: a list generator over the clusters it runs on, each synced from its overlay. */
 export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[]): K8sObject {
   const { fleet } = ctx;
@@ -59,6 +85,7 @@ export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[
   const { ignoreDifferences, ...spec } = app.spec(ctx, overlay);
   const ignore = ignoreDifferencesOf(fleet, app, ignoreDifferences);
   const preserve = fleet.argocd.preserveResourcesOnDeletion;
+  const strategy = ringStrategy(fleet, clusters);
   return {
     apiVersion: ARGO_API,
     kind: 'ApplicationSet',
@@ -66,13 +93,26 @@ export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[
     spec: {
       generators: [
         {
-          list: { elements: clusters.map((c) => ({ cluster: c.name, argocdCluster: c.argocd?.name ?? c.name, ...app.element?.(c, ctx.forCluster(c.name)) })) },
+          list: {
+            elements: clusters.map((c) => ({
+              cluster: c.name,
+              argocdCluster: c.argocd?.name ?? c.name,
+              ...(strategy ? { ring: ringOf(fleet, c.name) } : {}),
+              ...app.element?.(c, ctx.forCluster(c.name)),
+            })),
+          },
         },
       ],
+      ...(strategy ? { strategy } : {}),
       ...(preserve ? { syncPolicy: { preserveResourcesOnDeletion: true } } : {}),
       template: {
         // With preserveResourcesOnDeletion the finalizer would still delete everything: Argo CD honours it on its own.
-        metadata: { name: `${app.appPrefix}-{{cluster}}`, namespace: fleet.argocd.namespace, ...(preserve ? {} : { finalizers: [FINALIZER] }) },
+        metadata: {
+          name: `${app.appPrefix}-{{cluster}}`,
+          namespace: fleet.argocd.namespace,
+          ...(strategy ? { labels: { [RING_LABEL]: '{{ring}}' } } : {}),
+          ...(preserve ? {} : { finalizers: [FINALIZER] }),
+        },
         spec: {
           project: fleet.argocd.project,
           ...spec,

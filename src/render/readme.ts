@@ -3,6 +3,9 @@ import { collapse } from '../graph/collapse.js';
 import { modelGraph } from '../graph/fleet.js';
 import { toMermaid } from '../graph/mermaid.js';
 import { inferredValues } from '../model/blueprint.js';
+import { versionOf } from '../model/rings.js';
+import type { Fleet } from '../model/schema.js';
+import { RING_LABEL } from './argocd.js';
 import { networkOf } from './context.js';
 import { APPS_DIR, BOOTSTRAP_DIR, NS, PLACEHOLDER_ANNOTATION, ROOT_APP, TRUST_SCRIPT, VENDORED_CHART_DIR } from './layout.js';
 import { renderTemplate } from './prose.js';
@@ -51,6 +54,7 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
         inferred: inferredValues(blueprint),
         sealedSecrets: fleet.sealedSecrets.install,
         renamed: fleet.clusters.some((c) => c.argocd?.name !== undefined),
+        ...ringRows(fleet),
         order: apps.map(({ app, clusters }) => ({
           wave: app.wave,
           appSet: app.appSetName,
@@ -65,3 +69,16 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
   }
   return files;
 };
+
+/** The rings in rollout order, and the clusters in no ring as the last step (Argo CD's RollingSync steps). */
+function ringRows(fleet: Fleet) {
+  if (fleet.rings.length === 0) return { rings: undefined };
+  const inRing = new Set(fleet.rings.flatMap((r) => r.clusters));
+  const rest = fleet.clusters.filter((c) => !inRing.has(c.name)).map((c) => c.name);
+  const rows = [...fleet.rings.map((r) => ({ name: r.name, clusters: r.clusters })), ...(rest.length ? [{ name: '(no ring)', clusters: rest }] : [])];
+  return {
+    rings: rows.map((r, i) => ({ order: String(i + 1), name: r.name, clusters: r.clusters.join(', '), version: versionOf(fleet, r.clusters[0]!) })),
+    firstRing: fleet.rings[0]!.name,
+    ringLabel: RING_LABEL,
+  };
+}

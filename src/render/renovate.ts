@@ -132,12 +132,12 @@ export const renovateFiles: RepoFiles = ({ ctx, apps }) => [
  * rest of the text stays byte for byte; unchanged when a `# renovate:` comment is already there.
  */
 export function withRenovateComment(model: string, ctx: Pick<RenderContext, 'blueprint'>): string {
-  const doc = parseDocument(model);
-  const calisti = doc.get('calisti', true);
+  const block = calistiBlock(model);
+  const calisti = parseDocument(model.slice(block.start, block.end)).get('calisti', true);
   if (!isMap(calisti)) return model;
   const pair = calisti.items.find((p) => isScalar(p.key) && p.key.value === 'version');
   if (!pair || !isScalar(pair.key) || !pair.key.range) return model;
-  const at = pair.key.range[0];
+  const at = block.start + pair.key.range[0];
   const lineStart = model.lastIndexOf('\n', at - 1) + 1;
   const indent = model.slice(lineStart, at);
   // A flow map (`calisti: { version: 1.12.0 }`) has no line of its own for the comment.
@@ -145,4 +145,17 @@ export function withRenovateComment(model: string, ctx: Pick<RenderContext, 'blu
   const above = model.slice(model.lastIndexOf('\n', lineStart - 2) + 1, lineStart);
   if (/^\s*#\s*renovate:/.test(above)) return model;
   return `${model.slice(0, lineStart)}${indent}# ${renovateComment(ctx)}\n${model.slice(lineStart)}`;
+}
+
+/**
+ * Where the top-level `calisti:` block is (to its next top-level line), so a fleet of thousands of
+ * clusters is not parsed to find one key; the whole text when the block is not plainly written.
+ */
+function calistiBlock(model: string): { start: number; end: number } {
+  const head = /^calisti:[ \t]*(?:#.*)?$/m.exec(model);
+  if (!head) return { start: 0, end: model.length };
+  const next = /\n(?=[^\s#])/g;
+  next.lastIndex = head.index + head[0].length;
+  const end = next.exec(model);
+  return { start: head.index, end: end ? end.index + 1 : model.length };
 }

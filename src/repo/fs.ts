@@ -24,6 +24,8 @@ export class RepoFs {
   readonly root: string;
   /** Folders already proven to resolve inside the repo (thousands of files share a few folders). */
   private readonly safeDirs = new Set<string>();
+  /** Folders this instance made or found (one mkdir per folder, not per file). */
+  private readonly madeDirs = new Set<string>();
   constructor(root: string) {
     this.root = realpathSync(root);
   }
@@ -78,7 +80,11 @@ export class RepoFs {
   /** Atomic write: readers see the old or the new file, never half of one. */
   write(path: string, content: string, executable = false): void {
     const abs = this.resolve(path);
-    mkdirSync(dirname(abs), { recursive: true });
+    const dir = dirname(abs);
+    if (!this.madeDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
     const tmp = `${abs}.calisti-tmp-${process.pid}`;
     try {
       writeFileSync(tmp, content, { mode: executable ? 0o755 : 0o644 });
@@ -106,6 +112,7 @@ export class RepoFs {
     let dir = dirname(abs);
     while (dir !== this.root && dir.startsWith(this.root) && existsSync(dir) && readdirSync(dir).length === 0) {
       rmdirSync(dir);
+      this.madeDirs.delete(dir);
       dir = dirname(dir);
     }
   }

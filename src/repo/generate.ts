@@ -23,6 +23,7 @@ import { basesFromCommittedModel, storeRender } from './bases.js';
 import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
 import { isGeneratedPath } from '../render/layout.js';
 import { blobId, parseState } from './state.js';
+import { lastNoop, noopKey, rememberNoop } from './noop.js';
 
 export interface GenerateOptions {
   dir: string;
@@ -79,6 +80,13 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   if (recovered) notice(describeRecovery(recovered));
   const fs = new RepoFs(dir);
   const external = opts.modelText !== undefined || (opts.modelPath !== undefined && resolve(opts.modelPath) !== join(fs.root, MODEL_FILE));
+  // Inputs from outside the repository (a model file, sealed values, a chart) are not in the key.
+  const key =
+    external || opts.sealedText !== undefined || opts.extraPaths?.length
+      ? undefined
+      : noopKey(fs.root, { commit: opts.commit, force: opts.force, allowDestructive: opts.allowDestructive ?? false, message: opts.message ?? null });
+  const last = key ? lastNoop(fs.root, key) : undefined;
+  if (last) return last;
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
   const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
   const fleet = parseFleet(modelText, display);
@@ -165,7 +173,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
     opts.onProgress,
   );
   const by = (a: string) => plan.writes.filter((w) => w.action === a && w.path !== STATE_FILE).map((w) => w.path);
-  return {
+  const result: GenerateResult = {
     dir: fs.root,
     changed: plan.writes.some((w) => w.path !== STATE_FILE) || plan.deletes.length > 0,
     commit: commit ?? null,
@@ -179,6 +187,8 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
     unchanged: plan.unchanged.length,
     warnings,
   };
+  if (key && !commit && !plan.writes.length && !plan.deletes.length) rememberNoop(fs.root, key, result);
+  return result;
 }
 
 /**

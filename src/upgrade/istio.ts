@@ -5,54 +5,34 @@
  */
 import { UserError } from '../errors.js';
 import { ModelEdit } from '../model/edit.js';
+import { revisionsOnCluster } from '../model/revisions.js';
 import { applyModelEdit, withRepoModel } from './apply.js';
-import { primaryRevision, restartCommands, workloads, type Workload } from './workloads.js';
+import { planMigrate, type MigrateRequest, type Move } from './migrate-plan.js';
+import { primaryRevision, revisionsOf, workloadRevisionOn, workloads } from './workloads.js';
 
 export interface IstioResult {
   changed: boolean;
   commit: string | null;
-  moved: { namespace: string; what: string; from: string; to: string }[];
+  moved: Move[];
   pruned: string[];
   followUps: string[];
 }
 
-export async function runMigrate(opts: { dir: string; namespaces: string[]; to?: string; rollback: boolean; commit: boolean }): Promise<IstioResult> {
+export async function runMigrate(opts: MigrateRequest & { dir: string; commit: boolean }): Promise<IstioResult> {
   return withRepoModel(opts.dir, async ({ root, text, fleet }) => {
-    const primary = primaryRevision(fleet);
-    const running = [primary, ...fleet.istio.revisions];
-    let to = opts.to;
-    if (!to && opts.rollback) {
-      if (fleet.istio.revisions.length !== 1)
-        throw new UserError(
-          `--rollback needs --to when ${fleet.istio.revisions.length === 0 ? 'no older' : 'several older'} control planes run (${running.join(', ')})`,
-        );
-      to = fleet.istio.revisions[0]!;
-    }
-    if (!to) throw new UserError('say where to move the namespaces: --to <revision>', `running control planes: ${running.join(', ')}`);
-    if (!running.includes(to)) throw new UserError(`control plane ${to} is not running; running: ${running.join(', ')}`);
-    const all = workloads(fleet);
-    const known = [...new Set(all.map((w) => w.namespace))];
-    const unknown = opts.namespaces.filter((n) => !known.includes(n));
-    if (unknown.length)
-      throw new UserError(
-        `unknown namespace(s): ${unknown.join(', ')}`,
-        `namespaces in the mesh: ${known.join(', ')} (add others under namespaces: in calisti.yaml)`,
-      );
+    const plan = planMigrate(fleet, opts);
+    if (plan.moved.length === 0) return { changed: false, commit: null, moved: [], pruned: [], followUps: [] };
     const edit = new ModelEdit(text);
-    const moved: IstioResult['moved'] = [];
-    const selected: Workload[] = [];
-    for (const w of all.filter((w) => opts.namespaces.includes(w.namespace))) {
-      selected.push(w);
-      if (w.revision === to) continue;
-      // On the release's own control plane a workload follows it; elsewhere it is pinned.
-      if (to === primary) edit.delete(w.path);
-      else edit.set(w.path, to);
-      moved.push({ namespace: w.namespace, what: w.what, from: w.revision, to });
+    for (const c of plan.changes) {
+      if (c.op === 'delete') edit.delete(c.path);
+      else edit.set(c.path, c.value);
     }
-    if (moved.length === 0) return { changed: false, commit: null, moved, pruned: [], followUps: [] };
     const verb = opts.rollback ? 'roll back' : 'move';
-    const r = await applyModelEdit(root, edit, { commit: opts.commit, message: `chore(istio): ${verb} ${opts.namespaces.join(', ')} to ${to}` });
-    return { changed: r.changed, commit: r.commit, moved, pruned: [], followUps: restartCommands(selected) };
+    const r = await applyModelEdit(root, edit, {
+      commit: opts.commit,
+      message: `chore(istio): ${verb} ${opts.namespaces.join(', ')} to ${plan.to}${plan.scope ? ` ${plan.scope}` : ''}`,
+    });
+    return { changed: r.changed, commit: r.commit, moved: plan.moved, pruned: [], followUps: plan.followUps };
   });
 }
 
@@ -64,12 +44,25 @@ export async function runPrune(opts: { dir: string; revision?: string; commit: b
       throw new UserError(`control plane ${opts.revision} is not running; older ones running: ${fleet.istio.revisions.join(', ') || 'none'}`);
     const candidates = opts.revision ? [opts.revision] : fleet.istio.revisions;
     if (candidates.length === 0) return { changed: false, commit: null, moved: [], pruned: [], followUps: [] };
-    const users = workloads(fleet).filter((w) => candidates.includes(w.revision));
+    // Mid-rollout, calisti.version's own control plane is kept for the rings upgraded already.
+    const own = candidates.filter((r) => fleet.clusters.some((c) => revisionsOnCluster(fleet, c.name)[0] === r));
+    if (own.length > 0) {
+      const on = fleet.clusters.filter((c) => own.includes(revisionsOnCluster(fleet, c.name)[0]!)).map((c) => c.name);
+      throw new UserError(
+        `${own.join(', ')} is still the own control plane of Calisti ${fleet.calisti.version} on ${on.join(', ')}, not pruned`,
+        'finish the rollout first: calisti-gitops outdated names the next ring to upgrade',
+      );
+    }
+    const users = workloads(fleet).flatMap((w) =>
+      revisionsOf(w)
+        .filter((r) => candidates.includes(r))
+        .map((r) => ({ w, r, on: w.clusters.filter((c) => workloadRevisionOn(w, c) === r) })),
+    );
     if (users.length > 0) {
-      const list = users.map((w) => `  ${w.revision}: namespace ${w.namespace} (${w.what}) on ${w.clusters.join(', ')}`).join('\n');
+      const list = users.map(({ w, r, on }) => `  ${r}: namespace ${w.namespace} (${w.what}) on ${on.join(', ')}`).join('\n');
       throw new UserError(
         `still in use, not pruned:\n${list}`,
-        `move them first: calisti-gitops istio migrate --namespace ${[...new Set(users.map((w) => w.namespace))].join(',')} --to ${primary}`,
+        `move them first: calisti-gitops istio migrate --namespace ${[...new Set(users.map(({ w }) => w.namespace))].join(',')} --to ${primary}`,
       );
     }
     const keep = fleet.istio.revisions.filter((r) => !candidates.includes(r));

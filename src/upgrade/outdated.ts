@@ -4,6 +4,7 @@ import { loadRepoModel } from './apply.js';
 import { nextVersions } from './path.js';
 import { primaryRevision } from './workloads.js';
 import { deployedVersions, type DeployedVersion } from './deployed.js';
+import { rollout, type RingStatus, type Rollout } from './rollout.js';
 
 export interface OutdatedRow {
   component: string;
@@ -22,6 +23,10 @@ export interface OutdatedReport {
   pendingRevisions: string[];
   /** Versions the repo deploys that differ from what calisti.yaml says (a bump outside upgrade). */
   deployed: DeployedVersion[];
+  /** With rings in the model, each ring in rollout order (clusters in none last, name null); else empty. */
+  rings: RingStatus[];
+  /** The ring to upgrade next, with its command; null without rings or when none can move. */
+  nextRing: Rollout['nextRing'];
 }
 
 export async function runOutdated(dir: string): Promise<OutdatedReport> {
@@ -32,6 +37,7 @@ export async function runOutdated(dir: string): Promise<OutdatedReport> {
   const cur = blueprintFor(current);
   const want = blueprintFor(next ?? current);
   const last = blueprintFor(latest);
+  const plan = fleet.rings.length ? rollout(fleet) : undefined;
   return {
     calisti: current,
     next,
@@ -48,5 +54,7 @@ export async function runOutdated(dir: string): Promise<OutdatedReport> {
     ],
     pendingRevisions: fleet.istio.revisions,
     deployed: deployedVersions(root, fleet),
+    rings: plan?.rings ?? [],
+    nextRing: plan?.nextRing ?? null,
   };
 }

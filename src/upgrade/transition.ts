@@ -3,19 +3,16 @@
  * upgrade, a person, a bot): a supported Calisti step, and no Istio control plane swapped or
  * dropped under workloads that still use it. Pure: the same rules gate `generate` and `validate`.
  */
-import { blueprintFor, defaultRevision } from '../model/blueprint.js';
 import { versionOf } from '../model/rings.js';
+import { revisionsOnCluster } from '../model/revisions.js';
 import type { Fleet } from '../model/schema.js';
 import { checkUpgrade } from './path.js';
-import { primaryRevision, workloads } from './workloads.js';
+import { primaryRevision, workloadRevisionOn, workloads } from './workloads.js';
 
 export interface TransitionProblem {
   message: string;
   hint: string;
 }
-
-/** The control planes a cluster runs: its release's own (its ring's, mid-upgrade) and the older ones the fleet keeps. */
-const revisionsOn = (f: Fleet, cluster: string) => new Set([defaultRevision(blueprintFor(versionOf(f, cluster))), ...f.istio.revisions]);
 
 export function checkTransition(before: Fleet, after: Fleet): TransitionProblem[] {
   const problems: TransitionProblem[] = [];
@@ -48,9 +45,13 @@ export function checkTransition(before: Fleet, after: Fleet): TransitionProblem[
   // removal with no canary. `upgrade` keeps the old one; `istio migrate` moves workloads first.
   const used = new Map<string, string[]>();
   for (const w of workloads(before)) {
-    const gone = w.clusters.filter((c) => after.clusters.some((a) => a.name === c) && !revisionsOn(after, c).has(w.revision));
-    if (gone.length)
-      used.set(w.revision, [...(used.get(w.revision) ?? []), `${w.what} (${w.namespace}${gone.length < w.clusters.length ? ` on ${gone.join(', ')}` : ''})`]);
+    const gone = new Map<string, string[]>();
+    for (const c of w.clusters) {
+      const r = workloadRevisionOn(w, c);
+      if (after.clusters.some((a) => a.name === c) && !revisionsOnCluster(after, c).includes(r)) gone.set(r, [...(gone.get(r) ?? []), c]);
+    }
+    for (const [r, on] of gone)
+      used.set(r, [...(used.get(r) ?? []), `${w.what} (${w.namespace}${on.length < w.clusters.length ? ` on ${on.join(', ')}` : ''})`]);
   }
   for (const [revision, users] of used) {
     problems.push({

@@ -1,5 +1,6 @@
 /** The mesh workloads a model places on Istio control planes, with where their revision lives. */
 import { blueprintFor, defaultRevision } from '../model/blueprint.js';
+import { meshWorkloads } from '../model/revisions.js';
 import type { Fleet } from '../model/schema.js';
 
 export interface Workload {
@@ -8,50 +9,34 @@ export interface Workload {
   /** Path of its `revision` field in calisti.yaml. */
   path: (string | number)[];
   clusters: string[];
-  /** The control plane it uses now. */
+  /** The control plane it uses now, where no cluster names another. */
   revision: string;
   /** Whether calisti.yaml names the revision (false: it follows the release's own). */
   pinned: boolean;
+  /** Clusters on another control plane than `revision` (clusterRevisions, a migration rolling out). */
+  byCluster: Record<string, string>;
 }
 
 export const primaryRevision = (fleet: Fleet) => defaultRevision(blueprintFor(fleet.calisti.version));
 
 export function workloads(fleet: Fleet): Workload[] {
   const primary = primaryRevision(fleet);
-  const all = fleet.clusters.map((c) => c.name);
-  const out: Workload[] = [];
-  if (fleet.demoApp) {
-    out.push({
-      namespace: fleet.demoApp.namespace,
-      what: 'demo app',
-      path: ['demoApp', 'revision'],
-      clusters: fleet.demoApp.placement.map((p) => p.cluster),
-      revision: fleet.demoApp.revision ?? primary,
-      pinned: fleet.demoApp.revision !== undefined,
-    });
-  }
-  fleet.gateways.forEach((g, i) =>
-    out.push({
-      namespace: g.namespace,
-      what: `gateway ${g.name}`,
-      path: ['gateways', i, 'revision'],
-      clusters: g.clusters,
-      revision: g.revision ?? primary,
-      pinned: g.revision !== undefined,
-    }),
-  );
-  fleet.namespaces.forEach((n, i) =>
-    out.push({
-      namespace: n.name,
-      what: 'namespace',
-      path: ['namespaces', i, 'revision'],
-      clusters: n.clusters ?? all,
-      revision: n.revision ?? primary,
-      pinned: n.revision !== undefined,
-    }),
-  );
-  return out;
+  return meshWorkloads(fleet).map((w) => ({
+    namespace: w.namespace,
+    what: w.what,
+    path: [...w.path, 'revision'],
+    clusters: w.clusters,
+    revision: w.revision ?? primary,
+    pinned: w.revision !== undefined,
+    byCluster: { ...w.clusterRevisions },
+  }));
 }
+
+/** The control plane a workload uses on one of its clusters. */
+export const workloadRevisionOn = (w: Workload, cluster: string): string => w.byCluster[cluster] ?? w.revision;
+
+/** Every control plane a workload uses, on any of its clusters. */
+export const revisionsOf = (w: Workload): string[] => [...new Set(w.clusters.map((c) => workloadRevisionOn(w, c)))];
 
 /** `kubectl rollout restart` per cluster and namespace: what GitOps cannot do (docs 2.4.5, 2.4.7). */
 export function restartCommands(list: Workload[]): string[] {

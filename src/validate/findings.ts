@@ -43,6 +43,11 @@ export const RULES = {
     summary: 'Argo CD would reject the ApplicationSet (a generator or template error) and create none of its Applications.',
   },
   'appset/generator-unsupported': { severity: 'warning', summary: 'A generator that cannot be expanded offline; its Applications were not checked.' },
+  'appset/rolling-sync-unmatched': {
+    severity: 'warning',
+    summary:
+      "An ApplicationSet's RollingSync strategy selects an Application in none of its steps: Argo CD turns the Application's automated sync off and never syncs it.",
+  },
   'app/duplicate-name': { severity: 'error', summary: 'Two Applications (from any ApplicationSets) share a name; one overwrites the other.' },
   'app/invalid-name': { severity: 'error', summary: 'An Application name is not a DNS-1123 subdomain.' },
   'app/name-too-long': {

@@ -23,6 +23,7 @@ import { driftFindings, renderOf } from './rules/drift.js';
 import { networkChangeFindings } from './rules/network-change.js';
 import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
 import { renovateFindings } from './rules/renovate.js';
+import { rollingSyncFindings } from './rules/rolling-sync.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { reachableArgoObjects, readDocuments, readModel, sourceRootOf, type Located } from './sources.js';
@@ -146,6 +147,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     else names.set(`${ns}/${name}`, a);
     findings.push(...helmCredentialFindings(a.obj, where));
   }
+  findings.push(...rollingSyncFindings(argo.applicationSets, allApps));
   for (const d of argo.others) findings.push(...secretFindings(d.obj, { file: d.file, line: d.line }));
 
   // 2. Build what each Application deploys, grouped by destination cluster.

@@ -10,12 +10,11 @@
  * Files git ignores are not part of the key: Argo CD never sees them either.
  * Runs that fetch remote bases are never reused (their input is the network).
  */
-import { execFileSync } from 'node:child_process';
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { toolkitRoot } from '../toolkit.js';
 import { findKustomize } from '../kustomize/build.js';
+import { repoFingerprint, statTree, toolkitFingerprint } from '../repo/fingerprint.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { schemaCacheDir } from './cache-root.js';
 import type { ValidateOptions, ValidateReport } from './index.js';
@@ -65,39 +64,6 @@ function memoInputs(root: string, opts: ValidateOptions): MemoInputs | undefined
 /** Bump when the report's shape or the key's recipe changes. */
 const RECIPE = 'validate-memo/1';
 
-/** Size and mtime of every file under `dir` (sorted), into the hash; a missing folder adds its absence. */
-function statTree(h: Hash, dir: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
-  } catch {
-    h.update(`absent ${dir}\n`);
-    return;
-  }
-  for (const e of entries) {
-    const s = statSync(join(dir, e), { throwIfNoEntry: false });
-    if (s?.isFile()) h.update(`${e} ${s.size} ${s.mtimeMs}\n`);
-  }
-}
-
-/** The toolkit's code and data, once per process (it does not change under a running CLI). */
-let toolkitPrint: string | undefined;
-function toolkitFingerprint(): string {
-  if (toolkitPrint) return toolkitPrint;
-  const h = createHash('sha256');
-  for (const d of ['dist/cli', 'dist/src', 'src', 'blueprints', 'overlays', 'schemas', 'package.json']) {
-    const p = join(toolkitRoot, d);
-    const s = statSync(p, { throwIfNoEntry: false });
-    if (s?.isFile()) h.update(`${d} ${s.size} ${s.mtimeMs}\n`);
-    else statTree(h, p);
-  }
-  toolkitPrint = h.digest('hex');
-  return toolkitPrint;
-}
-
-const git = (root: string, args: string[]) =>
-  execFileSync('git', ['-C', root, ...args], { encoding: 'buffer', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 });
-
 /**
  * The key of a validate run over `root`, or undefined when git cannot say what the tree holds (not a
  * repository, git missing): then nothing is reused.
@@ -117,27 +83,9 @@ function memoKey(inputs: MemoInputs | undefined): string | undefined {
     if (s?.isFile()) h.update(`${p} ${s.size} ${s.mtimeMs}\n`);
     else statTree(h, p);
   }
-  let status: Buffer;
-  try {
-    h.update(git(root, ['for-each-ref', '--format=%(objectname) %(refname)']));
-    // HEAD's commit and branch, then one NUL-terminated entry per changed or untracked path.
-    status = git(root, ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--no-renames']);
-  } catch {
-    return undefined;
-  }
-  h.update(status);
-  for (const entry of status.toString('utf8').split('\0')) {
-    if (!entry || entry.startsWith('#')) continue;
-    // The path is the last field: after 8 fields for changes, 10 for conflicts, 1 for untracked.
-    const fields = entry.split(' ');
-    const skip = entry[0] === '1' ? 8 : entry[0] === 'u' ? 10 : 1;
-    const path = fields.slice(skip).join(' ');
-    try {
-      h.update(`${path}\0`).update(readFileSync(join(root, path)));
-    } catch {
-      h.update(`${path}\0gone`);
-    }
-  }
+  const repo = repoFingerprint(root);
+  if (!repo) return undefined;
+  h.update(repo);
   return h.digest('hex');
 }
 

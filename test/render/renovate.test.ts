@@ -31,6 +31,17 @@ describe('the # renovate: comment on calisti.version', () => {
   });
 
   it.each([
+    ['the block is last', 'git:\n  repoURL: x\ncalisti:\n  version: 1.12.0'],
+    ['comments and blank lines sit inside it', 'calisti:   # the release\n\n  # pinned\n  chart: oci\n  version: 1.12.0\nclusters: []\n'],
+    ['it is deeper', 'calisti:\n    chart: oci\n    version: 1.12.0\n# end\nclusters:\n- name: a\n  version: 9\n'],
+    ['it is quoted', '"calisti":\n  version: 1.12.0\n'],
+  ])('finds the version line when %s', (_, text) => {
+    const marked = withRenovateComment(text, ctx);
+    expect(marked.replace(/^ *# renovate: .*\n/m, '')).toBe(text);
+    expect(marked).toMatch(/# renovate: .*\n +version: 1\.12\.0/);
+  });
+
+  it.each([
     ['a flow map has no line for it', 'calisti: { version: 1.12.0 }\n'],
     ['no calisti block', 'kind: Fleet\n'],
   ])('leaves the model alone when %s', (_, text) => expect(withRenovateComment(text, ctx)).toBe(text));

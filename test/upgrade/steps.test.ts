@@ -61,4 +61,26 @@ describe('upgrade steps', () => {
       version: blueprintFor('1.12.0').chart.version,
     });
   });
+
+  it('a ring upgrade names the ring in its istio migrate follow-ups: the new control plane runs on its clusters only', () => {
+    const rings = `${multi.replace('version: 1.12.0', 'version: 1.10.0')}rings: [{ name: canary, clusters: [workload-cluster-1] }]\n`;
+    const fleet = parseFleet(rings);
+    const p = istioCanaryPlan(fleet);
+    expect(p.followUps).toEqual([
+      'when cp-v115x is healthy on the clusters of ring canary, move namespaces there one at a time: calisti-gitops istio migrate --namespace <ns> --to cp-v115x --ring canary (namespaces: smm-demo)',
+      'after each move, restart its workloads: kubectl --context workload-cluster-1 rollout restart deployment -n smm-demo',
+      'roll a namespace back with: calisti-gitops istio migrate --namespace <ns> --rollback --ring canary',
+      'once nothing uses cp-v113x: calisti-gitops istio prune',
+    ]);
+  });
 });
+
+const istioCanaryPlan = (fleet: ReturnType<typeof parseFleet>) =>
+  UPGRADE_STEPS.find((s) => s.id === 'istio-canary')!.plan({
+    fleet,
+    from: '1.10.0',
+    to: '1.11.0',
+    fromBp: blueprintFor('1.10.0'),
+    toBp: blueprintFor('1.11.0'),
+    ring: { index: 0, name: 'canary' },
+  });

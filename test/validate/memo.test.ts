@@ -3,7 +3,7 @@
  * (committed, changed, untracked), its refs, the options, the schema cache.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers.js';
@@ -78,6 +78,17 @@ describe('validate: the last report, while nothing changed', () => {
     } finally {
       if (before === undefined) delete process.env.CALISTI_GITOPS_CACHE;
       else process.env.CALISTI_GITOPS_CACHE = before;
+    }
+  });
+
+  it('never reads what an untracked symlink points at, nor a FIFO (a hostile tree must not hang or fill memory)', async () => {
+    symlinkSync('/dev/zero', join(dir, 'zero.yaml'));
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    try {
+      await validate();
+      expect((await validate()).summary.reused).toBe(true);
+    } finally {
+      git('clean', '-fq');
     }
   });
 

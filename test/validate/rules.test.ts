@@ -344,6 +344,18 @@ const cases: Case[] = [
     ['argocd/unreachable'],
   ],
   [
+    'an Application no RollingSync step selects (Argo CD never syncs it)',
+    'multi-cluster',
+    (d) =>
+      edit(d, 'apps/demo-app/app-set.yaml', (s) =>
+        s.replace(
+          '  template:\n',
+          '  strategy:\n    type: RollingSync\n    rollingSync:\n      steps:\n        - matchExpressions: [{ key: calisti.io/ring, operator: In, values: [canary] }]\n  template:\n',
+        ),
+      ),
+    ['appset/rolling-sync-unmatched'],
+  ],
+  [
     'a generator that cannot be expanded offline',
     'multi-cluster',
     (d) => edit(d, 'apps/demo-app/app-set.yaml', (s) => s.replace('  generators:\n', '  generators:\n    - scmProvider: {}\n')),

@@ -41,12 +41,19 @@ export const istioCanary: UpgradeStep = {
       plan.changes.push({ op: 'set', path: w.path, value: oldPrimary });
       plan.steps.push(`namespace ${w.namespace} (${w.what}) stays on ${oldPrimary}`);
     }
-    const namespaces = [...new Set(all.map((w) => w.namespace))];
+    // A ring runs the new control plane on its own clusters only: its namespaces move there.
+    const ringClusters = ring ? fleet.rings[ring.index]!.clusters : undefined;
+    const here = ringClusters
+      ? all.map((w) => ({ ...w, clusters: w.clusters.filter((c) => ringClusters.includes(c)) })).filter((w) => w.clusters.length > 0)
+      : all;
+    const namespaces = [...new Set(here.map((w) => w.namespace))];
     if (namespaces.length) {
       plan.followUps.push(
-        `when ${newPrimary} is healthy on every cluster, move namespaces one at a time: calisti-gitops istio migrate --namespace <ns> --to ${newPrimary} (namespaces: ${namespaces.join(', ')})`,
-        ...restartCommands(all).map((c) => `after each move, restart its workloads: ${c}`),
-        `roll a namespace back with: calisti-gitops istio migrate --namespace <ns> --rollback`,
+        ring
+          ? `when ${newPrimary} is healthy on the clusters of ring ${ring.name}, move namespaces there one at a time: calisti-gitops istio migrate --namespace <ns> --to ${newPrimary} --ring ${ring.name} (namespaces: ${namespaces.join(', ')})`
+          : `when ${newPrimary} is healthy on every cluster, move namespaces one at a time: calisti-gitops istio migrate --namespace <ns> --to ${newPrimary} (namespaces: ${namespaces.join(', ')})`,
+        ...restartCommands(here).map((c) => `after each move, restart its workloads: ${c}`),
+        `roll a namespace back with: calisti-gitops istio migrate --namespace <ns> --rollback${ring ? ` --ring ${ring.name}` : ''}`,
       );
     }
     plan.followUps.push(`once nothing uses ${oldPrimary}: calisti-gitops istio prune`);

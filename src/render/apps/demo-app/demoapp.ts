@@ -41,8 +41,8 @@ export function demoApplication(ctx: RenderContext, demo: DemoApp): K8sObject {
   };
 }
 
-/** The per-cluster patch: which services run here, and whether load and Istio/SLO resources do. */
-export function demoApplicationPatch(demo: DemoApp, placement: Placement): K8sObject {
+/** The per-cluster patch: which services run here, whether load and Istio/SLO resources do, and its own control plane mid-migration. */
+export function demoApplicationPatch(demo: DemoApp, placement: Placement, revisionLabel?: string): K8sObject {
   const entry = placement.components.includes('frontpage');
   const load = placement.load ?? entry;
   return {
@@ -53,6 +53,7 @@ export function demoApplicationPatch(demo: DemoApp, placement: Placement): K8sOb
       deployIstioResources: placement.istioResources ?? entry,
       deploySLOResources: placement.sloResources ?? entry,
       enabledComponents: placement.components,
+      ...(revisionLabel ? { istio: { revision: revisionLabel } } : {}),
       ...(load ? { load: { enabled: true, ...demo.load } } : {}),
     },
   };

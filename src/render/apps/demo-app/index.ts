@@ -1,5 +1,8 @@
 /** demo-app (docs 2.3.6, 2.3.7): the DemoApplication, on the clusters its placement names. */
+import { revisionOn } from '../../../model/revisions.js';
 import { DESTINATION } from '../../argocd.js';
+import { labelOf } from '../../context.js';
+import { namespaceRevisionPatch } from '../../revision-patches.js';
 import { kustomization } from '../../kustomize.js';
 import { relativeTo } from '../../layout.js';
 import type { Files, GeneratedApp } from '../types.js';
@@ -30,14 +33,24 @@ export const demoApp: GeneratedApp = {
     const extra: Files =
       cluster.platform === 'openshift'
         ? [
-            ['network-attachment.yaml', cniAttachment(ctx, demo.namespace, demo.revision)],
+            ['network-attachment.yaml', cniAttachment(ctx, demo.namespace, revisionOn(demo, cluster.name))],
             ['scc-nonroot-v2.yaml', nonrootSccBinding(demo.namespace)],
           ]
         : [];
+    // A migration rolling out cluster by cluster: this cluster's demo app on its own control plane.
+    const own = demo.clusterRevisions?.[cluster.name];
+    const revision: Files = own ? [['revision-namespace.yaml', namespaceRevisionPatch(demo.namespace, labelOf(ctx, own))]] : [];
     return [
       ...extra,
-      ['demo-app.yaml', demoApplicationPatch(demo, placement)],
-      ['kustomization.yaml', kustomization({ resources: [relativeTo(dir, base), ...extra.map(([f]) => f)], patches: [{ path: 'demo-app.yaml' }] })],
+      ['demo-app.yaml', demoApplicationPatch(demo, placement, own && labelOf(ctx, own))],
+      ...revision,
+      [
+        'kustomization.yaml',
+        kustomization({
+          resources: [relativeTo(dir, base), ...extra.map(([f]) => f)],
+          patches: [{ path: 'demo-app.yaml' }, ...revision.map(([path]) => ({ path }))],
+        }),
+      ],
     ];
   },
 };

@@ -2,6 +2,7 @@
  * smm-controlplane (docs 2.3.7): the Istio and Calisti control planes in base, per-cluster patches
  * and Components in the overlays, plus the mesh namespaces and gateways each overlay picks.
  */
+import { revisionOn } from '../../../model/revisions.js';
 import type { Cluster } from '../../../model/schema.js';
 import { DESTINATION } from '../../argocd.js';
 import { componentFiles } from '../../components.js';
@@ -23,6 +24,7 @@ import {
 } from './controlplane.js';
 import { oidcFiles } from './oidc.js';
 import { acmeCertificates, acmeIssuer, egressRoute, istioGateway, meshGateway, virtualServices } from './gateways.js';
+import { meshGatewayRevisionPatch, namespaceRevisionPatch } from '../../revision-patches.js';
 
 const NAME = 'smm-controlplane';
 const gatewayNamespaceDir = (namespace: string) => `${appDir(NAME)}/gateways/${namespace}`;
@@ -39,12 +41,30 @@ const meshNamespacesOn = (ctx: RenderContext, c: Cluster) => ctx.fleet.namespace
 function sidecarNamespaceSetup(ctx: RenderContext, c: Cluster): [string, K8sObject][] {
   const revisions = new Map<string, Set<string | undefined>>();
   const add = (ns: string, rev: string | undefined) => revisions.set(ns, (revisions.get(ns) ?? new Set()).add(rev ?? ctx.revision));
-  for (const n of meshNamespacesOn(ctx, c)) add(n.name, n.revision);
-  for (const g of gatewaysOn(ctx, c)) add(g.namespace, g.revision);
+  for (const n of meshNamespacesOn(ctx, c)) add(n.name, revisionOn(n, c.name));
+  for (const g of gatewaysOn(ctx, c)) add(g.namespace, revisionOn(g, c.name));
   return [...revisions].flatMap(([ns, revs]) => [
     ...[...revs].map((r): [string, K8sObject] => [`network-attachment-${ns}-${r}.yaml`, cniAttachment(ctx, ns, r)]),
     [`scc-nonroot-v2-${ns}.yaml`, nonrootSccBinding(ns)] as [string, K8sObject],
   ]);
+}
+
+/**
+ * A migration rolling out cluster by cluster (clusterRevisions): this cluster's mesh namespaces and
+ * gateways on another control plane than the fleet's, as patches over the shared folders.
+ */
+function revisionPatches(ctx: RenderContext, c: Cluster): [string, K8sObject][] {
+  const istioNs = ctx.fleet.istio.namespace;
+  return [
+    ...meshNamespacesOn(ctx, c).flatMap((n): [string, K8sObject][] => {
+      const r = n.clusterRevisions?.[c.name];
+      return r ? [[`revision-namespace-${n.name}.yaml`, namespaceRevisionPatch(n.name, labelOf(ctx, r))]] : [];
+    }),
+    ...gatewaysOn(ctx, c).flatMap((g): [string, K8sObject][] => {
+      const r = g.clusterRevisions?.[c.name];
+      return r ? [[`revision-gateway-${g.namespace}-${g.name}.yaml`, meshGatewayRevisionPatch(g, r, istioNs)]] : [];
+    }),
+  ];
 }
 
 /** `<prefix>-<object name>.yaml`: one file per object. */
@@ -86,7 +106,10 @@ export const smmControlPlane: GeneratedApp = {
     const openshift = cluster.platform === 'openshift' ? sidecarNamespaceSetup(ctx, cluster) : [];
     const oidc = oidcFiles(cluster, sealed);
     const dashboard = dashboardPatch(cluster);
-    const extraPatches: [string, K8sObject][] = dashboard ? [['dashboard.yaml', dashboard]] : [];
+    const extraPatches: [string, K8sObject][] = [
+      ...(dashboard ? [['dashboard.yaml', dashboard] as [string, K8sObject]] : []),
+      ...revisionPatches(ctx, cluster),
+    ];
     return [
       ['control-plane.yaml', controlPlanePatch(cluster)],
       ...extraPatches,

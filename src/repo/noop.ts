@@ -1,0 +1,46 @@
+/**
+ * A generate that found nothing to do, remembered: while the toolkit, the repository (HEAD, refs,
+ * every changed or untracked file) and the options are the same, the next run would find nothing
+ * either, so it answers at once instead of rendering and comparing thousands of files.
+ * Only runs that wrote nothing and committed nothing are remembered, so the stored result is
+ * exactly what the next run would return.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoFingerprint, toolkitFingerprint } from './fingerprint.js';
+import { stateDir } from './lock.js';
+import type { GenerateResult } from './generate.js';
+
+const RECIPE = 'generate-noop/1';
+const file = (root: string) => join(stateDir(root), 'last-noop.json');
+
+/** The key of a generate over `root` with these options; undefined when git cannot describe the tree. */
+export function noopKey(root: string, options: Record<string, unknown>): string | undefined {
+  const repo = repoFingerprint(root);
+  if (!repo) return undefined;
+  return createHash('sha256')
+    .update(`${RECIPE}\n${toolkitFingerprint()}\n${JSON.stringify(options)}\n${repo}`)
+    .digest('hex');
+}
+
+/** The last no-op's result when it was computed under `key`. */
+export function lastNoop(root: string, key: string): GenerateResult | undefined {
+  try {
+    const stored = JSON.parse(readFileSync(file(root), 'utf8')) as { key?: unknown; result?: GenerateResult };
+    return stored.key === key ? stored.result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remembers a no-op (temp file and rename: a concurrent reader sees all or nothing); best effort. */
+export function rememberNoop(root: string, key: string, result: GenerateResult): void {
+  const tmp = `${file(root)}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, JSON.stringify({ key, result }));
+    renameSync(tmp, file(root));
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}

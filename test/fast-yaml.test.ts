@@ -1,0 +1,74 @@
+/** The position-free reader gives the data `yaml` gives, scalar for scalar. */
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadDocument, loadDocuments } from '../src/fast-yaml.js';
+import { examplesDir } from '../src/toolkit.js';
+
+/** `yaml` as the model loader calls it; `undefined` when it refuses the text. */
+function slow(text: string): unknown {
+  const docs = parseAllDocuments(text, { uniqueKeys: true, strict: true });
+  if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length) return undefined;
+  return docs[0]!.toJS({ maxAliasCount: 1000 });
+}
+
+/** The fast reader's data, or `slow`'s when it refuses the text: the model loader then takes the located path. */
+function fastOrSlow(text: string): unknown {
+  try {
+    return loadDocument(text);
+  } catch {
+    return slow(text);
+  }
+}
+
+const SCALARS = [
+  ...['1', '-1', '+12', '017', '0o17', '0x1F', '0X1F', '0b101', '1_000', '0o8', '0xG', '-0x1', '+0o7'],
+  ...['.5', '+.5', '-.5', '1.', '1.0', '1e3', '1E-3', '+1e+3', '.1e1', '1.5e', 'e3', '.', '-'],
+  ...['.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', '-.nan', 'inf', 'nan'],
+  ...['~', 'null', 'Null', 'NULL', 'nULL', '', 'true', 'True', 'TRUE', 'tRUE', 'false', 'yes', 'no', 'on', 'off', 'y', 'n'],
+  ...['2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30', '1:20:30', '0:0', '!!str 1', '"1"', "'true'", '1.12.0', 'v1.12'],
+];
+
+describe('the fast YAML reader', () => {
+  it.each(SCALARS)('resolves %j as `yaml` does', (s) => {
+    const text = `a: ${s}\n`;
+    expect(fastOrSlow(text)).toEqual(slow(text));
+  });
+
+  it('resolves any short scalar of number-like characters as `yaml` does', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789+-.eEoxXabfinINF_'), maxLength: 8 }), (s) => {
+        const text = `a: ${s}\n`;
+        const expected = slow(text);
+        if (expected !== undefined) expect(fastOrSlow(text)).toEqual(expected);
+        // What `yaml` refuses, the fast reader must refuse too: no model may pass on one path only.
+        else expect(() => loadDocument(text)).toThrow();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads every example model exactly as `yaml` does', () => {
+    for (const ex of readdirSync(examplesDir)) {
+      const text = readFileSync(join(examplesDir, ex, 'calisti.yaml'), 'utf8');
+      expect(loadDocument(text)).toEqual(parse(text));
+    }
+  });
+
+  it('refuses a duplicate key, as the model loader does', () => {
+    expect(() => loadDocument('a: 1\na: 2\n')).toThrow(/duplicated mapping key/);
+  });
+
+  it('applies merge keys in Kubernetes-style documents; no timestamps', () => {
+    expect(loadDocuments('a: &x {k: 1}\nb:\n  <<: *x\n  j: 2\nd: 2024-01-01\ne: yes\nf: 0o17\n---\ng: ~\n')).toEqual([
+      { a: { k: 1 }, b: { k: 1, j: 2 }, d: '2024-01-01', e: 'yes', f: 15 },
+      { g: null },
+    ]);
+  });
+
+  it('throws with a position on a syntax error', () => {
+    expect(() => loadDocuments('a: [1,\n')).toThrow(/\(2:1\)/);
+  });
+});
