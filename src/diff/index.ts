@@ -22,6 +22,7 @@ import { parseState } from '../repo/state.js';
 import { deployments, engineContext, expandApplications } from '../validate/deploy.js';
 import type { Finding } from '../validate/findings.js';
 import type { ClusterView } from '../validate/mesh.js';
+import { meta } from '../validate/objects.js';
 import { clusterInfo, reachableArgoObjects, sourceRootOf } from '../validate/sources.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
@@ -155,5 +156,5 @@ async function collect(
   const argo = reachableArgoObjects(root, BOOTSTRAP_DIR, fleet, findings);
   const apps = expandApplications(argo, engineContext(root, argo, fleet), findings);
   const d = await deployments({ root: sourceRootOf(root, fleet), apps, clusters, fleet, tool: findKustomize(), cacheDir });
-  return { views: d.views, builds: d.builds, apps: new Set(apps.map((x) => String(x.obj.metadata?.name ?? ''))) };
+  return { views: d.views, builds: d.builds, apps: new Set(apps.map((x) => String(meta(x.obj).name ?? ''))) };
 }

@@ -9,7 +9,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { isScalar, parse, parseAllDocuments, stringify, visit, type Document } from 'yaml';
+import { isObj } from '../objects.js';
 import { kustomizationFile, kustomizationInputs, PATH_LIST_FIELDS, PATH_OBJECT_FIELDS } from './inputs.js';
+import { asMap } from './objects.js';
 
 /** Keys whose values steer merging or patching; a varying value there is never tokenized. */
 const PROTECTED_KEYS = new Set([
@@ -51,7 +53,7 @@ export function overlayShape(root: string, dir: string, extra: string): ShapeMem
   const kfile = kustomizationFile(join(root, dir));
   if (!kfile) return undefined;
   const kustomization = readFileSync(join(root, dir, kfile), 'utf8');
-  const k = parse(kustomization) ?? {};
+  const k = asMap(parse(kustomization));
   // Generators name objects by content hash; keep them out of shared builds.
   if (k.configMapGenerator || k.secretGenerator || k.generators || k.transformers || k.helmCharts) return undefined;
   const h = createHash('sha256').update(extra).update('\0').update(kustomization).update('\0');
@@ -126,10 +128,15 @@ export function templateFiles(
     });
     files.set(rel, out.join('---\n'));
   }
-  const k = parse(member.kustomization) ?? {};
-  for (const field of PATH_LIST_FIELDS) if (Array.isArray(k[field])) k[field] = k[field].map((p: unknown) => (typeof p === 'string' ? rewritePath(p) : p));
-  for (const field of PATH_OBJECT_FIELDS)
-    if (Array.isArray(k[field])) for (const o of k[field]) if (o && typeof o.path === 'string') o.path = rewritePath(o.path);
+  const k = asMap(parse(member.kustomization));
+  for (const field of PATH_LIST_FIELDS) {
+    const paths = k[field];
+    if (Array.isArray(paths)) k[field] = paths.map((p: unknown) => (typeof p === 'string' ? rewritePath(p) : p));
+  }
+  for (const field of PATH_OBJECT_FIELDS) {
+    const entries = k[field];
+    if (Array.isArray(entries)) for (const o of entries) if (isObj(o) && typeof o.path === 'string') o.path = rewritePath(o.path);
+  }
   files.set('kustomization.yaml', stringify(k));
   return files;
 }
