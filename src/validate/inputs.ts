@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, normalize, posix, relative } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '../fast-yaml.js';
 import { z } from 'zod';
 import { isObj } from '../objects.js';
 import { field, list, map } from './objects.js';
@@ -82,7 +82,7 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
   if (!file) return undefined;
   let doc: unknown;
   try {
-    doc = parse(readCached(cache, root, posix.join(dir, file)).toString('utf8'));
+    doc = parseYaml(readCached(cache, root, posix.join(dir, file)).toString('utf8'));
   } catch {
     return undefined;
   }
@@ -146,7 +146,7 @@ export function buildHazards(root: string, dir: string, maxBytes: number, seen =
   const file = posix.join(dir, name);
   let doc: unknown;
   try {
-    doc = parse(readFileSync(join(root, file), 'utf8'));
+    doc = parseYaml(readFileSync(join(root, file), 'utf8'));
   } catch {
     return []; // the build reports it
   }
