@@ -150,13 +150,26 @@ async function main(): Promise<void> {
           'name: cluster-0002\n    role: active\n    network: net-x',
         ),
       );
+      const generateOnce = () => runOnce({ file: '', args: ['generate', '-C', dir, '-q'] }, { cli: true });
       const warmUp = () => {
         const r = runOnce({ file: '', args: ['validate', '-C', dir, '-q', '-o', 'json'] }, { cli: true });
         return { ...r, status: r.status === 1 ? 0 : r.status };
       };
       const rest = interleave(
         {
-          noopGenerate: { run: cli('generate', '-C', dir, '-q') },
+          // A no-op right after another (remembered: see src/repo/noop.ts), and one that compares every
+          // file because nothing is remembered (the first no-op after a change).
+          noopGenerate: {
+            prepare: () => {
+              rmSync(join(dir, 'NOTES.md'), { force: true });
+              must(generateOnce(), 'generate');
+            },
+            run: cli('generate', '-C', dir, '-q'),
+          },
+          noopGenerateFull: {
+            prepare: () => rmSync(join(dir, '.git', 'calisti-gitops', 'last-noop.json'), { force: true }),
+            run: cli('generate', '-C', dir, '-q'),
+          },
           parseFloor: { run: cmd(process.execPath, floorParse, dir) },
           validateCold: { prepare: () => rmSync(cache, { recursive: true, force: true }), run: cli('validate', '-C', dir, '-q', '-o', 'json', '--no-cache') },
           // Warm: a run before it filled the caches (the cold case above empties them). Nothing changed

@@ -5,6 +5,7 @@
  * give the same data for the same text; test/fast-yaml.test.ts holds them to it.
  */
 import { FAILSAFE_SCHEMA, load, loadAll, Type } from 'js-yaml';
+import { parse } from 'yaml';
 
 const scalar = (tag: string, test: RegExp, construct: (s: string) => unknown) =>
   new Type(`tag:yaml.org,2002:${tag}`, {
@@ -35,7 +36,26 @@ export function loadDocuments(text: string): unknown[] {
   return loadAll(text, undefined, { schema: CORE_WITH_MERGE, json: false });
 }
 
+/** Every document of a tool's output (kustomize, helm): as `yaml` reads it, a repeated key's last value winning. */
+export function loadOutput(text: string): unknown[] {
+  return loadAll(text, undefined, { schema: CORE, json: true });
+}
+
+/** Every document, as `yaml` reads them with default options; throws on bad syntax or a duplicate key. */
+export function loadStrictDocuments(text: string): unknown[] {
+  return loadAll(text, undefined, { schema: CORE, json: false });
+}
+
 /** One document, as `yaml` reads it with default options (no merge keys); throws on bad syntax or a duplicate key. */
 export function loadDocument(text: string): unknown {
   return load(text, { schema: CORE, json: false });
+}
+
+/** One document, fast; what the fast reader refuses goes to `yaml`, which accepts or throws as it always did. */
+export function parseYaml(text: string): unknown {
+  try {
+    return loadDocument(text);
+  } catch {
+    return parse(text);
+  }
 }

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadDocument, loadDocuments } from '../src/fast-yaml.js';
+import { loadDocument, loadDocuments, loadOutput } from '../src/fast-yaml.js';
 import { examplesDir } from '../src/toolkit.js';
 
 /** `yaml` as the model loader calls it; `undefined` when it refuses the text. */
@@ -55,6 +55,11 @@ describe('the fast YAML reader', () => {
       const text = readFileSync(join(examplesDir, ex, 'calisti.yaml'), 'utf8');
       expect(loadDocument(text)).toEqual(parse(text));
     }
+  });
+
+  it('reads tool output as `yaml` does without unique keys: the last value of a repeated key wins', () => {
+    const text = 'a: 1\na: 2\nb: [x, 0x10]\n---\nc: ~\n';
+    expect(loadOutput(text)).toEqual(parseAllDocuments(text, { uniqueKeys: false }).map((d) => d.toJS()));
   });
 
   it('refuses a duplicate key, as the model loader does', () => {

@@ -32,6 +32,7 @@ const UNIT = [
   'test/secrets/layering.test.ts',
   'test/validate/builtin.test.ts',
   'test/validate/inputs.test.ts',
+  'test/validate/objects.test.ts',
   'test/validate/istio-schemas.test.ts',
   'test/validate/rules/crd-order.test.ts',
   'test/validate/rules/mesh-rules.test.ts',

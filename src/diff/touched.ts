@@ -16,6 +16,7 @@ import { APPS_DIR, BOOTSTRAP_DIR } from '../render/layout.js';
 import { deployments, destinationCluster, engineContext, expandApplications, sourcesOf, type App } from '../validate/deploy.js';
 import { kustomizationFile, kustomizationInputs } from '../validate/inputs.js';
 import type { ClusterView } from '../validate/mesh.js';
+import { asMap, meta } from '../validate/objects.js';
 import { clusterInfo, reachableArgoObjects, sourceRootOf, type ArgoObjects } from '../validate/sources.js';
 import { KUSTOMIZATION_NAMES, type ProposedTree } from './proposed.js';
 
@@ -115,7 +116,7 @@ function argoReads(root: string, argo: ArgoObjects, repoURL: string, toSource: (
 
 /** ApplicationSets that read the clusters' labels or annotations (a clusters generator, anywhere in them). */
 const readsClusterMeta = (argo: ArgoObjects) =>
-  argo.applicationSets.some((d) => /"clusters"|"clusterDecisionResource"/.test(JSON.stringify(d.obj.spec?.generators ?? [])));
+  argo.applicationSets.some((d) => /"clusters"|"clusterDecisionResource"/.test(JSON.stringify(asMap(d.obj.spec).generators ?? [])));
 
 const sameJSON = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -182,7 +183,7 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
 
   const a = await deployments({ root: srcA, apps: buildA, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir });
   const b = await deployments({ root: proposed.sourceRoot, apps: buildB, clusters: clustersB, fleet: after, tool: o.tool, cacheDir: o.cacheDir });
-  const names = (apps: App[]) => new Set(apps.map((x) => String(x.obj.metadata?.name ?? '')));
+  const names = (apps: App[]) => new Set(apps.map((x) => String(meta(x.obj).name ?? '')));
   return {
     before: { views: a.views, builds: a.builds, apps: names(appsA), clusters: clustersA },
     after: { views: b.views, builds: b.builds, apps: names(appsB), clusters: clustersB },
@@ -204,7 +205,7 @@ const nameServer = (c: Cluster) => ({ name: c.name, server: c.server, fleetName:
 function byName(apps: App[]): Map<string, App[]> {
   const m = new Map<string, App[]>();
   for (const a of apps) {
-    const n = String(a.obj.metadata?.name ?? '');
+    const n = String(meta(a.obj).name ?? '');
     const list = m.get(n);
     if (list) list.push(a);
     else m.set(n, [a]);

@@ -4,6 +4,7 @@
  */
 import type { Cluster as ClusterInfo } from '../argocd/engine.js';
 import type { ClusterView } from '../validate/mesh.js';
+import { IstioControlPlaneSpec, IstioMeshGatewaySpec, labelsOf, meta, specOf, type KubeObject } from '../validate/objects.js';
 
 export interface RevisionNode {
   /** `<name>.<namespace>`, the value of the istio.io/rev label. */
@@ -28,29 +29,32 @@ export interface FleetGraph {
   networks: { name: string; clusters: ClusterNode[] }[];
 }
 
-type Obj = Record<string, any>;
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
 /** One cluster's node from the objects it receives. */
 export function clusterNode(info: ClusterInfo, view: ClusterView | undefined): ClusterNode {
-  const objs: Obj[] = (view?.resources ?? []).map((d) => d.obj);
+  const objs: KubeObject[] = (view?.resources ?? []).map((d) => d.obj);
   const kind = (k: string) => objs.filter((o) => o.kind === k);
   const revisions: RevisionNode[] = kind('IstioControlPlane').map((o) => {
-    const revision = `${o.metadata?.name}.${o.metadata?.namespace ?? 'default'}`;
+    const revision = `${meta(o).name}.${meta(o).namespace ?? 'default'}`;
+    const spec = specOf(IstioControlPlaneSpec, o);
     return {
       revision,
-      version: String(o.spec?.version ?? '?'),
-      mode: String(o.spec?.mode ?? 'ACTIVE'),
+      version: String(spec.version ?? '?'),
+      mode: String(spec.mode ?? 'ACTIVE'),
       namespaces: sorted(
         kind('Namespace')
-          .filter((n) => n.metadata?.labels?.['istio.io/rev'] === revision)
-          .map((n) => String(n.metadata.name)),
+          .filter((n) => labelsOf(n)['istio.io/rev'] === revision)
+          .map((n) => String(meta(n).name)),
       ),
       gateways: sorted(
         kind('IstioMeshGateway')
-          .filter((g) => `${g.spec?.istioControlPlane?.name}.${g.spec?.istioControlPlane?.namespace ?? 'default'}` === revision)
-          .map((g) => `${g.metadata?.namespace ?? 'default'}/${g.metadata?.name}`),
+          .filter((g) => {
+            const ref = specOf(IstioMeshGatewaySpec, g).istioControlPlane;
+            return `${ref?.name}.${ref?.namespace ?? 'default'}` === revision;
+          })
+          .map((g) => `${meta(g).namespace ?? 'default'}/${meta(g).name}`),
       ),
     };
   });
@@ -60,7 +64,7 @@ export function clusterNode(info: ClusterInfo, view: ClusterView | undefined): C
     role: info.labels['calisti.io/role'] ?? 'active',
     platform: info.labels['calisti.io/platform'] ?? 'kubernetes',
     revisions,
-    demo: sorted(kind('DemoApplication').map((o) => String(o.metadata?.namespace ?? 'default'))),
+    demo: sorted(kind('DemoApplication').map((o) => String(meta(o).namespace ?? 'default'))),
     applications: sorted((view?.resources ?? []).map((d) => d.application)),
   };
 }

@@ -7,23 +7,26 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { loadOutput } from '../fast-yaml.js';
 import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
+import { isObj, type Obj } from '../objects.js';
 import { leaksIn } from '../secrets/detect.js';
 import { buildKey } from './inputs.js';
+import type { KubeObject } from './objects.js';
 import { overlayShape, substitute, templateFiles, type ShapeMember } from './shapes.js';
 
 export interface BuildRequest {
   /** Repo-relative path of the kustomization. */
   path: string;
   /** spec.source.kustomize of the Application. */
-  options?: Record<string, any>;
+  options?: Obj;
 }
 
 export interface BuildOutput {
   ok: boolean;
   /** Rendered objects, each with the repo-relative file it came from (origin annotation). */
-  objects: { obj: Record<string, any>; file?: string }[];
+  objects: { obj: KubeObject; file?: string }[];
   stderr: string;
   cached: boolean;
   /** Options of spec.source.kustomize that cannot be applied offline. */
@@ -45,7 +48,7 @@ const SUPPORTED_OPTIONS = [
 ];
 
 /** The wrapper kustomization: the Application's options around the source, plus origin annotations. */
-function wrapper(sourceRel: string, options: Record<string, any> = {}): Record<string, unknown> {
+function wrapper(sourceRel: string, options: Obj = {}): Record<string, unknown> {
   const k: Record<string, unknown> = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -88,7 +91,7 @@ interface CacheEntry {
   ok: boolean;
   stderr: string;
   /** Objects with their origin file relative to the built folder. */
-  objects: { obj: Record<string, any>; origin?: string }[];
+  objects: { obj: KubeObject; origin?: string }[];
 }
 
 export class Builder {
@@ -226,7 +229,7 @@ export class Builder {
       const replace = (s: string) => (s.includes('zcgshape') ? s.replace(new RegExp(`zcgshape${salt}t\\d+z`, 'g'), (t) => values.get(t) ?? t) : s);
       const memberAbs = join(this.root, g.req.path);
       const objects = template.map(({ obj, origin }) => {
-        const out: CacheEntry['objects'][number] = { obj: substitute(obj, replace) as Record<string, any> };
+        const out: CacheEntry['objects'][number] = { obj: substitute(obj, replace) as KubeObject };
         if (origin !== undefined) {
           const abs = resolve(dir, origin);
           const inTemplate = !relative(dir, abs).startsWith('..');
@@ -325,22 +328,21 @@ export class Builder {
  */
 function withOrigins(yaml: string, wrapperDir: string, sourceDir: string): CacheEntry['objects'] {
   return parseBuilt(yaml).map((obj) => {
-    const annotations = obj.metadata?.annotations;
-    const origin = annotations?.[ORIGIN] as string | undefined;
-    if (origin === undefined) return { obj };
+    const metadata = obj.metadata;
+    if (!isObj(metadata) || !isObj(metadata.annotations) || metadata.annotations[ORIGIN] === undefined) return { obj };
+    const annotations = metadata.annotations;
+    const origin = String(annotations[ORIGIN]);
     delete annotations[ORIGIN];
-    if (Object.keys(annotations).length === 0) delete obj.metadata.annotations;
+    if (Object.keys(annotations).length === 0) delete metadata.annotations;
     const m = /^path: (.*)$/m.exec(origin);
     if (!m || /^(https?|git|ssh):/.test(m[1]!)) return { obj };
     return { obj, origin: relative(sourceDir, resolve(wrapperDir, m[1]!.trim())) };
   });
 }
 
-function parseBuilt(yaml: string): Record<string, any>[] {
-  const out: Record<string, any>[] = [];
-  for (const doc of parseAllDocuments(yaml, { uniqueKeys: false })) {
-    const v = doc.toJS({ maxAliasCount: -1 });
-    if (v && typeof v === 'object') out.push(v as Record<string, any>);
-  }
+/** kustomize's output needs no source positions: the fast reader (test/fast-yaml.test.ts keeps it `yaml`'s equal). */
+function parseBuilt(yaml: string): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const v of loadOutput(yaml)) if (isObj(v)) out.push(v);
   return out;
 }

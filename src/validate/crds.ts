@@ -3,7 +3,20 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { z } from 'zod';
+import { field, list, map } from './objects.js';
 import type { JsonSchema } from './structural.js';
+
+/** The fields of a CustomResourceDefinition (v1, or v1beta1's one `validation`) the registry reads. */
+const Crd = z.looseObject({
+  kind: field,
+  spec: map({
+    group: field,
+    names: map({ kind: field }),
+    versions: list(map({ name: field, schema: map({ openAPIV3Schema: field }) })),
+    validation: map({ openAPIV3Schema: field }),
+  }),
+});
 
 export interface CrdIndex {
   get(apiVersion: string, kind: string): JsonSchema | undefined;
@@ -18,13 +31,12 @@ export class CrdRegistry implements CrdIndex {
   addText(text: string): this {
     for (const doc of parseAllDocuments(text, { uniqueKeys: false })) {
       if ('errors' in doc && doc.errors.length > 0) continue;
-      const crd = doc.toJS({ maxAliasCount: 100 }) as Record<string, any> | null;
-      if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
-      const group: string = crd.spec?.group;
-      const kind: string = crd.spec?.names?.kind;
-      for (const v of crd.spec?.versions ?? []) {
-        const schema = v.schema?.openAPIV3Schema ?? crd.spec?.validation?.openAPIV3Schema;
-        if (schema) this.schemas.set(`${group}/${v.name}|${kind}`, schema);
+      const crd = Crd.safeParse(doc.toJS({ maxAliasCount: 100 }));
+      if (!crd.success || crd.data.kind !== 'CustomResourceDefinition') continue;
+      const spec = crd.data.spec;
+      for (const v of spec?.versions ?? []) {
+        const schema = v?.schema?.openAPIV3Schema ?? spec?.validation?.openAPIV3Schema;
+        if (schema) this.schemas.set(`${spec?.group}/${v?.name}|${spec?.names?.kind}`, schema as JsonSchema);
       }
     }
     return this;

@@ -10,6 +10,7 @@ import { localGitSource } from '../argocd/local-repo.js';
 import { withClusters } from '../argocd/repo-clusters.js';
 import { normalizeGitURL } from '../argocd/repo-url.js';
 import { which, type KustomizeTool } from '../kustomize/build.js';
+import { isObj } from '../objects.js';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import type { Fleet } from '../model/schema.js';
 import { Builder } from './builds.js';
@@ -17,9 +18,10 @@ import { finding, resourceRef, type Finding, type RuleId } from './findings.js';
 import { helmTemplate } from './helm.js';
 import { buildHazards, kustomizationFile, type Hazard } from './inputs.js';
 import type { ClusterView, Deployed } from './mesh.js';
+import { appSources, AppSpec, meta, metaName, specOf, type AppSource, type KubeObject } from './objects.js';
 import { clusterInfo, readDocuments, type ArgoObjects, type Located } from './sources.js';
 
-export type App = Located<Record<string, any>> & { from?: string };
+export type App = Located<KubeObject> & { from?: string };
 
 /** What the engine knows of a repo: its cluster Secrets and the fleet's clusters, and the checkout for git generators. */
 export function engineContext(root: string, argo: ArgoObjects, fleet: Fleet | undefined): EngineContext {
@@ -51,7 +53,7 @@ const REJECTION_RULE: Record<RejectionKind, RuleId> = {
 export function expandApplications(argo: ArgoObjects, ctx: EngineContext, findings: Finding[]): App[] {
   const apps: App[] = [...argo.applications];
   for (const d of argo.applicationSets) {
-    const where = { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line };
+    const where = { application: metaName(d.obj), resource: resourceRef(d.obj), file: d.file, line: d.line };
     const r = expand(d.obj, ctx);
     const setErrors = r.rejected.length ? [] : r.errors;
     for (const m of setErrors) findings.push(finding('appset/rejected', `Argo CD creates no Application from this ApplicationSet: ${m}`, where));
@@ -64,16 +66,16 @@ export function expandApplications(argo: ArgoObjects, ctx: EngineContext, findin
         }),
       );
     for (const a of [...r.apps, ...r.rejected.map((x) => x.app)]) {
-      const tag = d.obj.spec?.goTemplate === true ? undefined : leftTag(a);
+      const tag = isObj(d.obj.spec) && d.obj.spec.goTemplate === true ? undefined : leftTag(a);
       if (tag)
         findings.push(
           finding('appset/unknown-parameter', `${tag} is left as written: no generator gives that parameter`, {
             ...where,
-            application: String((a.metadata as Record<string, unknown>).name),
+            application: String(meta(a).name),
           }),
         );
     }
-    for (const a of r.apps) apps.push({ obj: a, file: d.file, line: d.line, from: d.obj.metadata?.name });
+    for (const a of r.apps) apps.push({ obj: a, file: d.file, line: d.line, from: metaName(d.obj) });
   }
   return apps;
 }
@@ -100,7 +102,7 @@ export interface Deployments {
   sharedBuilds: number;
 }
 
-export const sourcesOf = (app: Record<string, any>): Record<string, any>[] => app.spec?.sources ?? (app.spec?.source ? [app.spec.source] : []);
+export const sourcesOf = appSources;
 
 export async function deployments(opts: DeployOptions): Promise<Deployments> {
   const { root, apps, clusters, fleet, tool } = opts;
@@ -112,7 +114,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
   const repoURL = fleet?.git.repoURL;
   const helm = which('helm');
   // The same repository however it is spelled (case, .git, trailing slash, scp-style ssh), as Argo CD compares them.
-  const local = (src: Record<string, any>) =>
+  const local = (src: AppSource) =>
     src.chart === undefined &&
     !(typeof src.repoURL === 'string' && src.repoURL.startsWith('oci://')) &&
     (repoURL === undefined || normalizeGitURL(String(src.repoURL ?? '')) === normalizeGitURL(repoURL));
@@ -127,7 +129,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
       sourcesOf(a.obj)
         .filter((src) => local(src) && typeof src.path === 'string')
         .filter((src) => {
-          const abs = join(root, src.path);
+          const abs = join(root, String(src.path));
           return abs.startsWith(root) && existsSync(abs) && kustomizationFile(abs) !== undefined && blocking(String(src.path)).length === 0;
         })
         .map((src) => ({ path: String(src.path), options: src.kustomize })),
@@ -142,7 +144,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
     );
     async function deployOne(a: App): Promise<void> {
       {
-        const name = String(a.obj.metadata?.name ?? '');
+        const name = String(meta(a.obj).name ?? '');
         const where = { application: name, file: a.file, line: a.line };
         const cluster = destinationCluster(a.obj, clusters);
         const known = cluster !== undefined && (cluster === 'in-cluster' || !fleet || knownClusters.has(cluster));
@@ -231,15 +233,17 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
   return { views, findings, builds: builder.builds, cachedBuilds, sharedBuilds: builder.sharedBuilds };
 }
 
-export function destinationCluster(app: Record<string, any>, clusters: Cluster[]): string | undefined {
-  const dest = app.spec?.destination ?? {};
+export function destinationCluster(app: KubeObject, clusters: Cluster[]): string | undefined {
+  const dest = specOf(AppSpec, app).destination;
+  const name = dest?.name;
+  const server = dest?.server;
   // Argo CD may know a fleet cluster by another name (clusters[].argocd.name): views use the fleet's.
-  if (dest.name) return clusters.find((c) => c.name === dest.name)?.fleetName ?? dest.name;
-  if (dest.server === 'https://kubernetes.default.svc') return 'in-cluster';
-  return clusters.find((c) => c.server === dest.server)?.name ?? dest.server;
+  if (name) return clusters.find((c) => c.name === name)?.fleetName ?? String(name);
+  if (server === 'https://kubernetes.default.svc') return 'in-cluster';
+  return clusters.find((c) => c.server === server)?.name ?? (server === undefined || server === null ? undefined : String(server));
 }
 
-function ociChartFindings(src: Record<string, any>, where: Record<string, unknown>): Finding[] {
+function ociChartFindings(src: AppSource, where: Record<string, unknown>): Finding[] {
   const out: Finding[] = [];
   const repo = String(src.repoURL ?? '');
   // A Helm repository over HTTP(S) (the sealed-secrets chart) is not an OCI reference.

@@ -29,6 +29,7 @@ import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
 import { reachableArgoObjects, readDocuments, readModel, sourceRootOf, type Located } from './sources.js';
 import { checkResource } from './structural.js';
+import { meta, metaName, type KubeObject } from './objects.js';
 import { PatchLocator } from './patches.js';
 
 export interface ValidateOptions {
@@ -110,17 +111,17 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
 
   // An Argo CD file that does not parse hides Applications: cross-resource rules would only guess.
   const argoComplete = !findings.some((f) => f.rule === 'yaml/invalid');
-  const schemaCheck = (d: Located<Record<string, any>>) => {
-    const schema = crds.get(d.obj.apiVersion, d.obj.kind);
+  const schemaCheck = (d: Located<KubeObject>) => {
+    const schema = crds.get(String(d.obj.apiVersion), String(d.obj.kind));
     if (!schema) {
       for (const p of argoModels?.argoModelProblems(d.obj) ?? []) {
-        findings.push(finding('argocd/schema', p, { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line }));
+        findings.push(finding('argocd/schema', p, { application: metaName(d.obj), resource: resourceRef(d.obj), file: d.file, line: d.line }));
       }
       return;
     }
     for (const p of checkResource(d.obj, schema)) {
       findings.push(
-        finding('argocd/schema', `${p.path}: ${p.message}`, { application: d.obj.metadata?.name, resource: resourceRef(d.obj), file: d.file, line: d.line }),
+        finding('argocd/schema', `${p.path}: ${p.message}`, { application: metaName(d.obj), resource: resourceRef(d.obj), file: d.file, line: d.line }),
       );
     }
   };
@@ -130,18 +131,18 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const ctx = engineContext(root, argo, fleet);
   const allApps = expandApplications(argo, ctx, findings);
   // A shard builds whole clusters: every Application of a cluster lands in the same shard.
-  const apps = opts.shard ? allApps.filter((a) => inShard(destinationCluster(a.obj, ctx.clusters) ?? String(a.obj.metadata?.name), opts.shard!)) : allApps;
+  const apps = opts.shard ? allApps.filter((a) => inShard(destinationCluster(a.obj, ctx.clusters) ?? String(meta(a.obj).name), opts.shard!)) : allApps;
   const repoWide = !opts.shard || opts.shard.index === 1;
-  const names = new Map<string, Located<Record<string, any>>>();
+  const names = new Map<string, Located<KubeObject>>();
   for (const a of allApps) {
-    const name = String(a.obj.metadata?.name ?? '');
+    const name = String(meta(a.obj).name ?? '');
     const where = { application: name, file: a.file, line: a.line };
     schemaCheck(a);
     if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) findings.push(finding('app/invalid-name', `"${name}" is not a DNS-1123 subdomain`, where));
     // Argo CD tracks resources by a label holding the Application name: at most 63 characters.
     else if (name.length > 63)
       findings.push(finding('app/name-too-long', `"${name}" has ${name.length} characters; Argo CD's tracking label takes at most 63`, where));
-    const ns = a.obj.metadata?.namespace ?? '';
+    const ns = meta(a.obj).namespace ?? '';
     const prev = names.get(`${ns}/${name}`);
     if (prev) findings.push(finding('app/duplicate-name', `Application ${name} is also defined in ${prev.file}:${prev.line}`, where));
     else names.set(`${ns}/${name}`, a);
@@ -182,7 +183,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     for (const d of view.resources) {
       if (d.file && d.line === undefined) d.line = lines.lineOf(d.file, d.obj);
       const where = { cluster: view.cluster, application: d.application, resource: resourceRef(d.obj), file: d.file, line: d.line };
-      const key = `${d.obj.apiVersion?.split('/')[0]}|${refString(resourceRef(d.obj))}`;
+      const key = `${String(d.obj.apiVersion).split('/')[0]}|${refString(resourceRef(d.obj))}`;
       const other = seen.get(key);
       if (other && other.application !== d.application && !view.incomplete)
         findings.push(finding('resource/duplicate', `also deployed by Application ${other.application}`, where));
@@ -194,7 +195,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
       const hash = createHash('sha1').update(text).digest('hex');
       let problems = schemaResults.get(hash);
       if (!schemaResults.has(hash)) {
-        const schema = crds.get(d.obj.apiVersion, d.obj.kind);
+        const schema = crds.get(String(d.obj.apiVersion), String(d.obj.kind));
         problems = schema ? checkResource(d.obj, schema) : isBuiltin(String(d.obj.apiVersion)) ? checkBuiltin(models, d.obj) : undefined;
         schemaResults.set(hash, problems);
       }
@@ -309,9 +310,9 @@ export function loadCrds(root: string, extra: string[], cacheDir: string | undef
 
 /** Finds the line of an object inside the file it came from, by kind and name. */
 class LineIndex {
-  private readonly files = new Map<string, Located<Record<string, any>>[]>();
+  private readonly files = new Map<string, Located<KubeObject>[]>();
   constructor(private readonly root: string) {}
-  lineOf(file: string, obj: Record<string, any>): number | undefined {
+  lineOf(file: string, obj: KubeObject): number | undefined {
     let docs = this.files.get(file);
     if (!docs) {
       try {
@@ -322,7 +323,7 @@ class LineIndex {
       }
       this.files.set(file, docs);
     }
-    const match = docs.find((d) => d.obj.kind === obj.kind && d.obj.metadata?.name === obj.metadata?.name) ?? (docs.length === 1 ? docs[0] : undefined);
+    const match = docs.find((d) => d.obj.kind === obj.kind && meta(d.obj).name === meta(obj).name) ?? (docs.length === 1 ? docs[0] : undefined);
     return match?.line;
   }
 }

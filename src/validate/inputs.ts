@@ -6,7 +6,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, normalize, posix, relative } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '../fast-yaml.js';
+import { z } from 'zod';
+import { isObj } from '../objects.js';
+import { field, list, map } from './objects.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -21,8 +24,28 @@ export const PATH_LIST_FIELDS = [
   'generators',
   'transformers',
   'validators',
-];
-export const PATH_OBJECT_FIELDS = ['patches', 'patchesJson6902', 'replacements'];
+] as const;
+export const PATH_OBJECT_FIELDS = ['patches', 'patchesJson6902', 'replacements'] as const;
+
+const fields = <K extends string, S extends z.ZodType>(keys: readonly K[], schema: S) => Object.fromEntries(keys.map((k) => [k, schema])) as Record<K, S>;
+const paths = list(field);
+const generators = list(map({ files: paths, envs: paths, env: field }));
+
+/** The fields of a kustomization (written by others) that name the files it reads. */
+const Kustomization = z.looseObject({
+  ...fields(PATH_LIST_FIELDS, paths),
+  ...fields(PATH_OBJECT_FIELDS, list(map({ path: field }))),
+  configMapGenerator: generators,
+  secretGenerator: generators,
+  openapi: map({ path: field }),
+  helmCharts: list(map({ repo: field, name: field })),
+  helmChartInflationGenerator: field,
+});
+
+export type Kustomization = z.infer<typeof Kustomization>;
+
+/** A parsed kustomization file read through Kustomization; anything but a map reads as empty. */
+export const kustomizationOf = (doc: unknown): Kustomization => Kustomization.parse(isObj(doc) ? doc : {});
 
 export function kustomizationFile(absDir: string): string | undefined {
   return KUSTOMIZATION_FILES.find((f) => existsSync(join(absDir, f)));
@@ -54,18 +77,21 @@ export function kustomizationInputs(root: string, dir: string, seen = new Set<st
   return result;
 }
 
-/** Kustomizations parsed by text: a fleet's overlays share a few texts (the parse is read, never changed). */
-const parsed = new WeakMap<Map<string, Buffer>, Map<string, Record<string, any> | undefined>>();
+/** Kustomizations read by text: a fleet's overlays share a few texts (what is read is never changed). */
+const parsed = new WeakMap<Map<string, Buffer>, Map<string, Kustomization | undefined>>();
 
-function parsedKustomization(cache: Map<string, Buffer>, text: string): Record<string, any> | undefined {
+function parsedKustomization(cache: Map<string, Buffer>, text: string): Kustomization | undefined {
   let byText = parsed.get(cache);
   if (!byText) parsed.set(cache, (byText = new Map()));
   if (!byText.has(text)) {
+    let doc: unknown;
     try {
-      byText.set(text, parse(text) ?? {});
+      doc = parseYaml(text);
     } catch {
       byText.set(text, undefined);
+      return undefined;
     }
+    byText.set(text, kustomizationOf(doc));
   }
   return byText.get(text);
 }
@@ -97,7 +123,7 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
   for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) if (typeof p === 'string' && !p.includes('\n') && !add(p)) return undefined;
   for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) if (o?.path && !add(o.path)) return undefined;
   for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
-    for (const f of [...(gen.files ?? []), ...(gen.envs ?? []), ...(gen.env ? [gen.env] : [])]) {
+    for (const f of [...(gen?.files ?? []), ...(gen?.envs ?? []), ...(gen?.env ? [gen.env] : [])]) {
       const path = String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f;
       if (!add(path)) return undefined;
     }
@@ -132,12 +158,13 @@ export function buildHazards(root: string, dir: string, maxBytes: number, seen =
   const name = kustomizationFile(join(root, dir));
   if (!name) return [];
   const file = posix.join(dir, name);
-  let k: Record<string, any>;
+  let doc: unknown;
   try {
-    k = parse(readFileSync(join(root, file), 'utf8')) ?? {};
+    doc = parseYaml(readFileSync(join(root, file), 'utf8'));
   } catch {
     return []; // the build reports it
   }
+  const k = kustomizationOf(doc);
   const out: Hazard[] = [];
   const check = (p: unknown): void => {
     if (typeof p !== 'string' || p.includes('\n')) return;
@@ -174,7 +201,7 @@ export function buildHazards(root: string, dir: string, maxBytes: number, seen =
   for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) check(p);
   for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) check(o?.path);
   for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
-    for (const f of [...(gen.files ?? []), ...(gen.envs ?? []), ...(gen.env ? [gen.env] : [])])
+    for (const f of [...(gen?.files ?? []), ...(gen?.envs ?? []), ...(gen?.env ? [gen.env] : [])])
       check(String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f);
   }
   if (k.openapi?.path) check(k.openapi.path);

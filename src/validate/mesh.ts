@@ -4,10 +4,22 @@
  */
 import { SYNC_WAVE } from '../render/layout.js';
 import { finding, resourceRef, type Finding } from './findings.js';
+import {
+  annotationsOf,
+  ControlPlaneSpec,
+  DemoApplicationSpec,
+  IstioControlPlaneSpec,
+  IstioMeshGatewaySpec,
+  labelsOf,
+  meta,
+  specOf,
+  VirtualServiceSpec,
+  type KubeObject,
+} from './objects.js';
 import { MESH_RULES } from './rules/registry.js';
 
 export interface Deployed {
-  obj: Record<string, any>;
+  obj: KubeObject;
   application: string;
   file?: string;
   line?: number;
@@ -23,8 +35,8 @@ export interface ClusterView {
 }
 
 const ISTIO_API = 'servicemesh.cisco.com/v1alpha1';
-const is = (o: Record<string, any>, kind: string, group?: string) => o.kind === kind && (!group || String(o.apiVersion).startsWith(`${group}/`));
-const wave = (o: Record<string, any>) => Number(o.metadata?.annotations?.[SYNC_WAVE] ?? 0) || 0;
+const is = (o: KubeObject, kind: string, group?: string) => o.kind === kind && (!group || String(o.apiVersion).startsWith(`${group}/`));
+const wave = (o: KubeObject) => Number(annotationsOf(o)[SYNC_WAVE] ?? 0) || 0;
 
 function at(view: ClusterView, d: Deployed) {
   return { cluster: view.cluster, application: d.application, resource: resourceRef(d.obj), file: d.file, line: d.line };
@@ -34,13 +46,13 @@ export function clusterRules(view: ClusterView): Finding[] {
   const out: Finding[] = [];
   const of = (kind: string, group?: string) => view.resources.filter((d) => is(d.obj, kind, group));
   const icps = of('IstioControlPlane', 'servicemesh.cisco.com');
-  const icpKey = (name: string, ns: string) => `${ns}/${name}`;
-  const icpByKey = new Map(icps.map((d) => [icpKey(d.obj.metadata.name, d.obj.metadata.namespace ?? 'default'), d]));
-  const revisionLabels = new Set(icps.map((d) => `${d.obj.metadata.name}.${d.obj.metadata.namespace ?? 'default'}`));
-  const namespaces = new Map(of('Namespace').map((d) => [d.obj.metadata.name as string, d]));
+  const icpKey = (name: unknown, ns: unknown) => `${ns}/${name}`;
+  const icpByKey = new Map(icps.map((d) => [icpKey(meta(d.obj).name, meta(d.obj).namespace ?? 'default'), d]));
+  const revisionLabels = new Set<unknown>(icps.map((d) => `${meta(d.obj).name}.${meta(d.obj).namespace ?? 'default'}`));
+  const namespaces = new Map<unknown, Deployed>(of('Namespace').map((d) => [meta(d.obj).name, d]));
 
   for (const d of namespaces.values()) {
-    const rev = d.obj.metadata?.labels?.['istio.io/rev'];
+    const rev = labelsOf(d.obj)['istio.io/rev'];
     if (rev !== undefined && !revisionLabels.has(rev)) {
       out.push(
         finding(
@@ -54,7 +66,7 @@ export function clusterRules(view: ClusterView): Finding[] {
 
   const controlPlanes = of('ControlPlane', 'smm.cisco.com');
   for (const d of controlPlanes) {
-    const spec = d.obj.spec ?? {};
+    const spec = specOf(ControlPlaneSpec, d.obj);
     const ref = spec.meshManager?.istio?.istioCRRef;
     if (ref?.name && !icpByKey.has(icpKey(ref.name, ref.namespace ?? 'istio-system'))) {
       out.push(
@@ -76,12 +88,12 @@ export function clusterRules(view: ClusterView): Finding[] {
     }
     // A passive SMM may run on a primary (ACTIVE) or a remote (PASSIVE) Istio cluster; an active one needs a primary (docs 2.7.1).
     const referenced = ref?.name ? icpByKey.get(icpKey(ref.name, ref.namespace ?? 'istio-system')) : undefined;
-    const mode = referenced?.obj.spec?.mode ?? 'ACTIVE';
+    const mode = referenced ? (specOf(IstioControlPlaneSpec, referenced.obj).mode ?? 'ACTIVE') : 'ACTIVE';
     if (referenced && (spec.role ?? 'active') === 'active' && mode === 'PASSIVE') {
       out.push(
         finding(
           'controlplane/role-mismatch',
-          `an active Service Mesh Manager needs a primary Istio cluster, but IstioControlPlane ${referenced.obj.metadata.name} runs mode PASSIVE: set role: passive, or make the Istio control plane ACTIVE`,
+          `an active Service Mesh Manager needs a primary Istio cluster, but IstioControlPlane ${meta(referenced.obj).name} runs mode PASSIVE: set role: passive, or make the Istio control plane ACTIVE`,
           at(view, d),
         ),
       );
@@ -89,8 +101,8 @@ export function clusterRules(view: ClusterView): Finding[] {
   }
 
   for (const d of of('IstioMeshGateway', 'servicemesh.cisco.com')) {
-    const ref = d.obj.spec?.istioControlPlane;
-    if (!ref?.name || !icpByKey.has(icpKey(ref.name, ref.namespace ?? d.obj.metadata.namespace ?? 'default'))) {
+    const ref = specOf(IstioMeshGatewaySpec, d.obj).istioControlPlane;
+    if (!ref?.name || !icpByKey.has(icpKey(ref.name, ref.namespace ?? meta(d.obj).namespace ?? 'default'))) {
       out.push(
         finding(
           'meshgateway/controlplane-missing',
@@ -101,22 +113,20 @@ export function clusterRules(view: ClusterView): Finding[] {
     }
   }
 
-  const cpNames = new Set(controlPlanes.map((d) => d.obj.metadata.name));
+  const cpNames = new Set(controlPlanes.map((d) => meta(d.obj).name));
   for (const d of of('DemoApplication', 'smm.cisco.com')) {
-    const rev = d.obj.spec?.istio?.revision;
-    const nsRev = namespaces.get(d.obj.metadata.namespace)?.obj.metadata?.labels?.['istio.io/rev'];
+    const spec = specOf(DemoApplicationSpec, d.obj);
+    const rev = spec.istio?.revision;
+    const ns = namespaces.get(meta(d.obj).namespace);
+    const nsRev = ns ? labelsOf(ns.obj)['istio.io/rev'] : undefined;
     if (rev !== undefined && !revisionLabels.has(rev)) {
       out.push(finding('demoapp/revision-mismatch', `istio.revision "${rev}" names no IstioControlPlane on ${view.cluster}`, at(view, d)));
     } else if (rev !== undefined && nsRev !== undefined && rev !== nsRev) {
       out.push(
-        finding(
-          'demoapp/revision-mismatch',
-          `istio.revision "${rev}" but namespace ${d.obj.metadata.namespace} is labelled istio.io/rev "${nsRev}"`,
-          at(view, d),
-        ),
+        finding('demoapp/revision-mismatch', `istio.revision "${rev}" but namespace ${meta(d.obj).namespace} is labelled istio.io/rev "${nsRev}"`, at(view, d)),
       );
     }
-    const cpRef = d.obj.spec?.controlPlaneRef?.name;
+    const cpRef = spec.controlPlaneRef?.name;
     if (cpRef !== undefined && !cpNames.has(cpRef)) {
       out.push(finding('demoapp/controlplane-missing', `controlPlaneRef "${cpRef}" names no ControlPlane on ${view.cluster}`, at(view, d)));
     }
@@ -130,10 +140,10 @@ export function clusterRules(view: ClusterView): Finding[] {
 
 function gatewayRules(view: ClusterView, gateways: Deployed[], virtualServices: Deployed[]): Finding[] {
   const out: Finding[] = [];
-  const names = new Set(gateways.map((d) => `${d.obj.metadata.namespace ?? 'default'}/${d.obj.metadata.name}`));
+  const names = new Set(gateways.map((d) => `${meta(d.obj).namespace ?? 'default'}/${meta(d.obj).name}`));
   for (const d of virtualServices) {
-    const ns = d.obj.metadata.namespace ?? 'default';
-    for (const g of d.obj.spec?.gateways ?? []) {
+    const ns = meta(d.obj).namespace ?? 'default';
+    for (const g of specOf(VirtualServiceSpec, d.obj).gateways ?? []) {
       if (g === 'mesh') continue;
       const key = String(g).includes('/') ? String(g) : `${ns}/${g}`;
       if (!names.has(key)) out.push(finding('virtualservice/gateway-missing', `gateway "${g}" is not a Gateway on ${view.cluster}`, at(view, d)));
@@ -142,26 +152,27 @@ function gatewayRules(view: ClusterView, gateways: Deployed[], virtualServices: 
   return out;
 }
 
-function syncWaveRules(view: ClusterView, namespaces: Map<string, Deployed>, icps: Map<string, Deployed>): Finding[] {
+function syncWaveRules(view: ClusterView, namespaces: Map<unknown, Deployed>, icps: Map<string, Deployed>): Finding[] {
   const out: Finding[] = [];
   for (const d of view.resources) {
     const o = d.obj;
     if (o.kind === 'Namespace') continue;
     // Only ordering inside one Application is defined; across Applications sync waves do not apply.
-    const ns = o.metadata?.namespace ? namespaces.get(o.metadata.namespace) : undefined;
+    const namespace = meta(o).namespace;
+    const ns = namespace ? namespaces.get(namespace) : undefined;
     if (ns && ns.application === d.application && wave(o) < wave(ns.obj)) {
-      out.push(finding('syncwave/order', `syncs in wave ${wave(o)}, before its namespace ${o.metadata.namespace} (wave ${wave(ns.obj)})`, at(view, d)));
+      out.push(finding('syncwave/order', `syncs in wave ${wave(o)}, before its namespace ${namespace} (wave ${wave(ns.obj)})`, at(view, d)));
     }
     const ref =
       o.apiVersion === ISTIO_API && o.kind === 'IstioMeshGateway'
-        ? o.spec?.istioControlPlane
+        ? specOf(IstioMeshGatewaySpec, o).istioControlPlane
         : o.kind === 'ControlPlane'
-          ? o.spec?.meshManager?.istio?.istioCRRef
+          ? specOf(ControlPlaneSpec, o).meshManager?.istio?.istioCRRef
           : undefined;
     const icp = ref?.name ? icps.get(`${ref.namespace ?? 'istio-system'}/${ref.name}`) : undefined;
     if (icp && icp.application === d.application && wave(o) < wave(icp.obj)) {
       out.push(
-        finding('syncwave/order', `syncs in wave ${wave(o)}, before IstioControlPlane ${icp.obj.metadata.name} (wave ${wave(icp.obj)}) it needs`, at(view, d)),
+        finding('syncwave/order', `syncs in wave ${wave(o)}, before IstioControlPlane ${meta(icp.obj).name} (wave ${wave(icp.obj)}) it needs`, at(view, d)),
       );
     }
   }
@@ -173,12 +184,12 @@ export function fleetRules(views: ClusterView[]): Finding[] {
   const out = MESH_RULES.flatMap((rule) => rule.fleet?.(views) ?? []);
   const icps = views.flatMap((v) => v.resources.filter((d) => is(d.obj, 'IstioControlPlane', 'servicemesh.cisco.com')).map((d) => ({ v, d })));
   if (icps.length === 0) return out;
-  if (!icps.some(({ d }) => (d.obj.spec?.mode ?? 'ACTIVE') === 'ACTIVE')) {
+  if (!icps.some(({ d }) => (specOf(IstioControlPlaneSpec, d.obj).mode ?? 'ACTIVE') === 'ACTIVE')) {
     out.push(finding('multicluster/no-active', `none of the ${icps.length} IstioControlPlanes in the fleet is ACTIVE; passive clusters need an active one`));
   }
-  const meshIDs = new Map<string, string[]>();
+  const meshIDs = new Map<unknown, string[]>();
   for (const { v, d } of icps) {
-    const id = d.obj.spec?.meshID ?? '(unset)';
+    const id = specOf(IstioControlPlaneSpec, d.obj).meshID ?? '(unset)';
     meshIDs.set(id, [...(meshIDs.get(id) ?? []), v.cluster]);
   }
   if (meshIDs.size > 1) {
@@ -191,7 +202,8 @@ export function fleetRules(views: ClusterView[]): Finding[] {
   }
   if (views.length > 1) {
     for (const { v, d } of icps) {
-      if (!d.obj.spec?.networkName) out.push(finding('multicluster/network-missing', 'no networkName in a multi-cluster mesh', at(v, d)));
+      if (!specOf(IstioControlPlaneSpec, d.obj).networkName)
+        out.push(finding('multicluster/network-missing', 'no networkName in a multi-cluster mesh', at(v, d)));
     }
   }
   return out;

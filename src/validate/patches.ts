@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { LineCounter, parse, parseAllDocuments } from 'yaml';
-import { kustomizationFile } from './inputs.js';
+import { isObj } from '../objects.js';
+import { kustomizationFile, kustomizationOf } from './inputs.js';
+import { meta, type KubeObject } from './objects.js';
 
 /** `spec.ports[0].name` -> ['spec', 'ports', 0, 'name'] */
 export function fieldSegments(path: string): (string | number)[] {
@@ -23,7 +25,7 @@ export function fieldSegments(path: string): (string | number)[] {
 export class PatchLocator {
   private readonly cache = new Map<
     string,
-    { file: string; docs: { kind?: string; name?: string; doc: ReturnType<typeof parseAllDocuments>[number] }[]; lines: LineCounter }[]
+    { file: string; docs: { kind?: unknown; name?: unknown; doc: ReturnType<typeof parseAllDocuments>[number] }[]; lines: LineCounter }[]
   >();
   constructor(private readonly root: string) {}
 
@@ -33,16 +35,16 @@ export class PatchLocator {
     found = [];
     try {
       const kfile = kustomizationFile(join(this.root, source));
-      const k = kfile ? (parse(readFileSync(join(this.root, source, kfile), 'utf8')) ?? {}) : {};
-      const paths: string[] = [...(k.patches ?? []).map((p: { path?: string }) => p?.path), ...(k.patchesStrategicMerge ?? [])].filter(
+      const k = kfile ? kustomizationOf(parse(readFileSync(join(this.root, source, kfile), 'utf8'))) : undefined;
+      const paths: string[] = [...(k?.patches ?? []).map((p) => p?.path), ...(k?.patchesStrategicMerge ?? [])].filter(
         (p): p is string => typeof p === 'string' && !p.includes('\n'),
       );
       for (const p of paths) {
         const file = posix.normalize(posix.join(source, p));
         const lines = new LineCounter();
         const docs = parseAllDocuments(readFileSync(join(this.root, file), 'utf8'), { lineCounter: lines }).map((doc) => {
-          const o = doc.toJS() as Record<string, any> | null;
-          return { kind: o?.kind, name: o?.metadata?.name, doc };
+          const o: unknown = doc.toJS();
+          return isObj(o) ? { kind: o.kind, name: meta(o).name, doc } : { doc };
         });
         found.push({ file, docs, lines });
       }
@@ -54,12 +56,12 @@ export class PatchLocator {
   }
 
   /** The overlay patch file and line that set `field` of `obj`, if one does. */
-  locate(source: string, obj: Record<string, any>, field: string): { file: string; line: number } | undefined {
+  locate(source: string, obj: KubeObject, field: string): { file: string; line: number } | undefined {
     const segments = fieldSegments(field);
     if (segments.length === 0) return undefined;
     for (const p of this.patchesOf(source)) {
       for (const d of p.docs) {
-        if (d.kind !== obj.kind || d.name !== obj.metadata?.name) continue;
+        if (d.kind !== obj.kind || d.name !== meta(obj).name) continue;
         // The field's key in the patch, so the line is where it is written.
         const parent = d.doc.getIn(segments.slice(0, -1), true) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
         const key = parent?.items?.find((i) => i.key?.value === segments[segments.length - 1]);

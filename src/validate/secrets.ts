@@ -1,6 +1,7 @@
 /** Secrets in git: plaintext values are errors; placeholders wait for `calisti-gitops seal`. */
 import { helmCredentials, isPlaceholder, isSecret, PLACEHOLDER_ANNOTATION, plaintextKeys, resourceCredentials } from '../secrets/detect.js';
 import { finding, resourceRef, type Finding } from './findings.js';
+import { annotationsOf, type KubeObject } from './objects.js';
 
 interface Where {
   cluster?: string;
@@ -9,7 +10,7 @@ interface Where {
   line?: number;
 }
 
-export function secretFindings(obj: Record<string, any>, where: Where): Finding[] {
+export function secretFindings(obj: KubeObject, where: Where): Finding[] {
   const fields = resourceCredentials(obj);
   if (fields.length)
     return [
@@ -31,7 +32,7 @@ export function secretFindings(obj: Record<string, any>, where: Where): Finding[
     ];
   if (isPlaceholder(obj)) {
     return [
-      finding('secret/unsealed-placeholder', `placeholder: ${obj.metadata.annotations[PLACEHOLDER_ANNOTATION]} (run calisti-gitops seal)`, {
+      finding('secret/unsealed-placeholder', `placeholder: ${annotationsOf(obj)[PLACEHOLDER_ANNOTATION]} (run calisti-gitops seal)`, {
         ...where,
         resource: ref,
       }),
@@ -41,6 +42,6 @@ export function secretFindings(obj: Record<string, any>, where: Where): Finding[
 }
 
 /** Helm parameters and values of an Application that look like credentials with a literal value. */
-export function helmCredentialFindings(app: Record<string, any>, where: Where): Finding[] {
+export function helmCredentialFindings(app: KubeObject, where: Where): Finding[] {
   return helmCredentials(app).map((what) => finding('secret/plaintext', `${what} has a literal value; credentials do not belong in git`, where));
 }

@@ -8,8 +8,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { isScalar, parse, parseAllDocuments, stringify, visit, type Document } from 'yaml';
+import { isScalar, parse, parseAllDocuments, stringify, visit } from 'yaml';
+import { loadStrictDocuments, parseYaml } from '../fast-yaml.js';
+import { isObj } from '../objects.js';
 import { kustomizationFile, kustomizationInputs, PATH_LIST_FIELDS, PATH_OBJECT_FIELDS } from './inputs.js';
+import { asMap } from './objects.js';
 
 /** Keys whose values steer merging or patching; a varying value there is never tokenized. */
 const PROTECTED_KEYS = new Set([
@@ -39,8 +42,8 @@ export interface ShapeMember {
   shapeKey: string;
   /** Tokenizable string values, in document order, of the overlay's own non-kustomization files. */
   values: string[];
-  /** The overlay's own files: repo-relative path from the overlay -> parsed documents. */
-  local: Map<string, Document.Parsed[]>;
+  /** The overlay's own files: path relative to the overlay -> text (parsed again only for a template). */
+  local: Map<string, string>;
   kustomization: string;
 }
 
@@ -51,12 +54,12 @@ export function overlayShape(root: string, dir: string, extra: string): ShapeMem
   const kfile = kustomizationFile(join(root, dir));
   if (!kfile) return undefined;
   const kustomization = readFileSync(join(root, dir, kfile), 'utf8');
-  const k = parse(kustomization) ?? {};
+  const k = asMap(parseYaml(kustomization));
   // Generators name objects by content hash; keep them out of shared builds.
   if (k.configMapGenerator || k.secretGenerator || k.generators || k.transformers || k.helmCharts) return undefined;
   const h = createHash('sha256').update(extra).update('\0').update(kustomization).update('\0');
   const values: string[] = [];
-  const local = new Map<string, Document.Parsed[]>();
+  const local = new Map<string, string>();
   for (const f of [...new Set(inputs)].sort()) {
     const rel = posix.relative(dir, f);
     const text = readFileSync(join(root, f), 'utf8');
@@ -65,36 +68,47 @@ export function overlayShape(root: string, dir: string, extra: string): ShapeMem
       continue;
     }
     if (rel === kfile) continue;
-    const docs = parseAllDocuments(text);
-    if (docs.some((d) => d.errors.length > 0)) return undefined;
-    local.set(rel, docs as Document.Parsed[]);
+    // Anchors and aliases would be walked once per use here but once in the template: no sharing.
+    if (/[&*]|<</.test(text)) return undefined;
+    let docs: unknown[];
+    try {
+      docs = loadStrictDocuments(text);
+    } catch {
+      return undefined;
+    }
+    local.set(rel, text);
     h.update(`${rel}\0`);
     for (const d of docs) h.update(skeleton(d, values)).update('\0');
   }
   return { dir, shapeKey: h.digest('hex'), values, local, kustomization };
 }
 
-/** The document with tokenizable strings replaced by a marker; their values are appended to `values`. */
-function skeleton(doc: Document.Parsed, values: string[]): string {
-  const clone = doc.clone();
-  visit(clone, {
-    Pair(_, pair) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (isScalar(pair.value) && typeof pair.value.value === 'string' && !PROTECTED_KEYS.has(key)) {
-        values.push(pair.value.value);
-        pair.value.value = '\u0000';
-      }
-    },
-    Seq(_, seq) {
-      for (const item of seq.items) {
-        if (isScalar(item) && typeof item.value === 'string') {
-          values.push(item.value);
-          item.value = '\u0000';
-        }
-      }
-    },
-  });
-  return clone.toString();
+/**
+ * The document with tokenizable strings replaced by a marker, as JSON; their values are appended to
+ * `values` in the order templateFiles visits them: a map's pairs in order (a string value, then what
+ * is nested under the pair), a list's string items first, then what is nested in its items.
+ */
+function skeleton(doc: unknown, values: string[]): string {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) {
+      const items = node.map((item) => {
+        if (typeof item !== 'string') return item;
+        values.push(item);
+        return '\u0000';
+      });
+      return items.map((item) => (item !== null && typeof item === 'object' ? walk(item) : item));
+    }
+    if (!isObj(node)) return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (typeof value === 'string' && !PROTECTED_KEYS.has(key)) {
+        values.push(value);
+        out[key] = '\u0000';
+      } else out[key] = value !== null && typeof value === 'object' ? walk(value) : value;
+    }
+    return out;
+  };
+  return JSON.stringify(walk(doc));
 }
 
 /** Writes the shape's template: varying values become tokens; everything else stays as written. */
@@ -106,8 +120,8 @@ export function templateFiles(
 ): Map<string, string> {
   const files = new Map<string, string>();
   let index = 0;
-  for (const [rel, docs] of member.local) {
-    const out = docs.map((doc) => {
+  for (const [rel, text] of member.local) {
+    const out = parseAllDocuments(text).map((doc) => {
       const clone = doc.clone();
       const swap = (node: { value: unknown }) => {
         if (varying.has(index)) node.value = token(index);
@@ -126,10 +140,15 @@ export function templateFiles(
     });
     files.set(rel, out.join('---\n'));
   }
-  const k = parse(member.kustomization) ?? {};
-  for (const field of PATH_LIST_FIELDS) if (Array.isArray(k[field])) k[field] = k[field].map((p: unknown) => (typeof p === 'string' ? rewritePath(p) : p));
-  for (const field of PATH_OBJECT_FIELDS)
-    if (Array.isArray(k[field])) for (const o of k[field]) if (o && typeof o.path === 'string') o.path = rewritePath(o.path);
+  const k = asMap(parse(member.kustomization));
+  for (const field of PATH_LIST_FIELDS) {
+    const paths = k[field];
+    if (Array.isArray(paths)) k[field] = paths.map((p: unknown) => (typeof p === 'string' ? rewritePath(p) : p));
+  }
+  for (const field of PATH_OBJECT_FIELDS) {
+    const entries = k[field];
+    if (Array.isArray(entries)) for (const o of entries) if (isObj(o) && typeof o.path === 'string') o.path = rewritePath(o.path);
+  }
   files.set('kustomization.yaml', stringify(k));
   return files;
 }

@@ -13,8 +13,10 @@ import { APPS_DIR, BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
 import { normalizeName, type Cluster } from '../argocd/engine.js';
 import { remoteURLs } from '../argocd/local-repo.js';
 import { reachableFiles } from '../argocd/reach.js';
+import { isObj } from '../objects.js';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { finding, type Finding } from './findings.js';
+import type { KubeObject } from './objects.js';
 
 export interface Located<T> {
   obj: T;
@@ -23,11 +25,11 @@ export interface Located<T> {
 }
 
 export interface ArgoObjects {
-  applications: Located<Record<string, any>>[];
-  applicationSets: Located<Record<string, any>>[];
-  projects: Located<Record<string, any>>[];
+  applications: Located<KubeObject>[];
+  applicationSets: Located<KubeObject>[];
+  projects: Located<KubeObject>[];
   /** Every object read from those folders (Secrets in bootstrap/ are checked too). */
-  others: Located<Record<string, any>>[];
+  others: Located<KubeObject>[];
 }
 
 const YAML_FILE = /\.ya?ml$/;
@@ -50,7 +52,7 @@ function yamlFiles(root: string, dir: string): string[] {
 }
 
 /** Parses a multi-document YAML file with each document's first line. */
-export function readDocuments(root: string, file: string, findings: Finding[]): Located<Record<string, any>>[] {
+export function readDocuments(root: string, file: string, findings: Finding[]): Located<KubeObject>[] {
   const st = lstatSync(join(root, file));
   if (!st.isFile()) {
     findings.push(finding('yaml/invalid', 'not a regular file (a symlink or device): not read', { file }));
@@ -62,7 +64,7 @@ export function readDocuments(root: string, file: string, findings: Finding[]): 
   }
   const text = readFileSync(join(root, file), 'utf8');
   const lines = new LineCounter();
-  const out: Located<Record<string, any>>[] = [];
+  const out: Located<KubeObject>[] = [];
   for (const doc of parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true })) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
@@ -78,8 +80,8 @@ export function readDocuments(root: string, file: string, findings: Finding[]): 
       findings.push(finding('yaml/invalid', (e as Error).message, { file, line: 1 }));
       continue;
     }
-    if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
-      out.push({ obj: obj as Record<string, any>, file, line: lines.linePos(doc.contents?.range?.[0] ?? 0).line });
+    if (isObj(obj)) {
+      out.push({ obj, file, line: lines.linePos(doc.contents?.range?.[0] ?? 0).line });
     }
   }
   return out;
@@ -151,7 +153,7 @@ export function reachableArgoObjects(root: string, entry: string, fleet: Fleet |
   const inScan = new Set(scanned);
   const files = [...scanned, ...reach.files.filter((f) => !inScan.has(f) && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f))];
   const all = readArgoObjects(root, findings, files);
-  const keep = <T extends Located<Record<string, any>>>(list: T[]): T[] => list.filter((d) => reached.has(d.file));
+  const keep = <T extends Located<KubeObject>>(list: T[]): T[] => list.filter((d) => reached.has(d.file));
   const stray = new Set([...all.applications, ...all.applicationSets, ...all.projects].filter((d) => !reached.has(d.file)).map((d) => d.file));
   for (const file of stray)
     findings.push(finding('argocd/unreachable', `holds Argo CD objects that nothing applies (no kustomization from ${entry} lists it): not checked`, { file }));

@@ -17,6 +17,7 @@ import { loadFleet, parseFleet } from '../../src/model/load.js';
 import type { Fleet } from '../../src/model/schema.js';
 import { BOOTSTRAP_DIR } from '../../src/render/layout.js';
 import { deployments, engineContext, expandApplications } from '../../src/validate/deploy.js';
+import { meta } from '../../src/validate/objects.js';
 import { clusterInfo, reachableArgoObjects, sourceRootOf } from '../../src/validate/sources.js';
 import { cli, tempDir } from '../helpers.js';
 
@@ -63,7 +64,7 @@ async function fullBuild(root: string, fleet: Fleet) {
   const apps = expandApplications(argo, engineContext(root, argo, fleet), []);
   const clusters = fleet.clusters.map(clusterInfo);
   const d = await deployments({ root: sourceRootOf(root, fleet), apps, clusters, fleet, tool: findKustomize(), cacheDir: undefined });
-  return { views: d.views, builds: d.builds, apps: new Set(apps.map((a) => String(a.obj.metadata?.name ?? ''))), graph: fleetGraph(clusters, d.views) };
+  return { views: d.views, builds: d.builds, apps: new Set(apps.map((a) => String(meta(a.obj).name ?? ''))), graph: fleetGraph(clusters, d.views) };
 }
 
 const json = (r: DiffReport) => JSON.stringify({ ...r, builds: undefined, graphs: undefined }, null, 2);

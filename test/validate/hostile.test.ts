@@ -12,6 +12,7 @@ import { findKustomize } from '../../src/kustomize/build.js';
 import { Builder } from '../../src/validate/builds.js';
 import { runValidate } from '../../src/validate/index.js';
 import { buildKey } from '../../src/validate/inputs.js';
+import { meta } from '../../src/validate/objects.js';
 import { normalizeGitURL } from '../../src/argocd/repo-url.js';
 import { cli, tempDir } from '../helpers.js';
 
@@ -149,11 +150,11 @@ describe('the build cache', () => {
         b.dispose();
       }
     };
-    expect((await build()).objects[0]!.obj.metadata.name).toBe('p-a');
+    expect(meta((await build()).objects[0]!.obj).name).toBe('p-a');
     write('k/conf.yaml', 'namePrefix:\n  - path: metadata/name\n    kind: Deployment\n');
     const second = await build();
     expect(second.cached).toBe(false);
-    expect(second.objects[0]!.obj.metadata.name).toBe('a');
+    expect(meta(second.objects[0]!.obj).name).toBe('a');
   });
 
   it('never keeps a clear Secret value on disk; builds without one are cached', async () => {

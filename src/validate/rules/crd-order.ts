@@ -91,7 +91,9 @@ export function crdOrderProblems(units: readonly OrderUnit[], external: Readonly
       const names = isObj(spec.names) ? spec.names : {};
       if (r.obj.kind !== 'CustomResourceDefinition' || typeof spec.group !== 'string' || typeof names.kind !== 'string') continue;
       const key = crdKey(spec.group, names.kind);
-      crds.set(key, [...(crds.get(key) ?? []), { unit: u, wave: waveOf(r.obj), obj: r.obj }]);
+      const list = crds.get(key) ?? [];
+      list.push({ unit: u, wave: waveOf(r.obj), obj: r.obj });
+      crds.set(key, list);
     }
   for (const u of units)
     for (const r of u.resources) {
@@ -189,24 +191,34 @@ export function crdOrderFindings({ apps, appSets, views, clusterOf, fleet }: Crd
   const charts = Object.values(CRD_SOURCES).flatMap((s) => ('chart' in s ? [s.chart] : []));
   const external = new Set(fleet ? (fleet.sealedSecrets.install ? [] : ['sealed-secrets']) : charts);
   const out: Finding[] = [];
+  // Applications by destination, once: a fleet has thousands of clusters and of Applications.
+  const appsOf = new Map<string | undefined, ExpandedApp[]>();
+  for (const a of apps) {
+    const c = clusterOf(a.obj);
+    const list = appsOf.get(c);
+    if (list) list.push(a);
+    else appsOf.set(c, [a]);
+  }
   for (const view of views) {
     if (view.incomplete) continue;
     const resources = new Map<string, Placed[]>();
-    for (const d of view.resources) resources.set(d.application, [...(resources.get(d.application) ?? []), d]);
-    const units = apps
-      .filter((a) => clusterOf(a.obj) === view.cluster)
-      .map((a): OrderUnit => {
-        const name = String(meta(a.obj).name);
-        const waved = (a.from === undefined ? undefined : setByName.get(a.from)) ?? a;
-        return {
-          app: name,
-          wave: waveOf(waved.obj),
-          waveFile: waved.file,
-          syncOptions: syncOptionsOf(a.obj),
-          charts: chartsOf(a.obj),
-          resources: resources.get(name) ?? [],
-        };
-      });
+    for (const d of view.resources) {
+      const list = resources.get(d.application);
+      if (list) list.push(d);
+      else resources.set(d.application, [d]);
+    }
+    const units = (appsOf.get(view.cluster) ?? []).map((a): OrderUnit => {
+      const name = String(meta(a.obj).name);
+      const waved = (a.from === undefined ? undefined : setByName.get(a.from)) ?? a;
+      return {
+        app: name,
+        wave: waveOf(waved.obj),
+        waveFile: waved.file,
+        syncOptions: syncOptionsOf(a.obj),
+        charts: chartsOf(a.obj),
+        resources: resources.get(name) ?? [],
+      };
+    });
     for (const p of crdOrderProblems(units, external))
       out.push(
         finding('syncwave/crd-order', p.message, {

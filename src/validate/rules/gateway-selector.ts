@@ -4,6 +4,7 @@
  * nothing (docs 2.7.3, selectors that resolve to nothing).
  */
 import { finding, type Finding } from '../findings.js';
+import { GatewaySpec, specOf } from '../objects.js';
 import { podLabels } from './gateway-workloads.js';
 import type { MeshRule } from './types.js';
 import { ofKind, selects, where } from './view.js';
@@ -14,7 +15,7 @@ export const gatewaySelector: MeshRule = {
     const out: Finding[] = [];
     const pods = podLabels(view);
     for (const d of ofKind(view, 'Gateway', 'networking.istio.io')) {
-      const selector = (d.obj.spec?.selector ?? {}) as Record<string, string>;
+      const selector = specOf(GatewaySpec, d.obj).selector ?? {};
       if (Object.keys(selector).length === 0 || pods.some((p) => selects(selector, p.labels))) continue;
       const labels = Object.entries(selector)
         .map(([k, v]) => `${k}=${v}`)

@@ -7,26 +7,29 @@
  * larger one selects is selected by both.
  */
 import type { ClusterView, Deployed } from '../mesh.js';
+import { GatewaySpec, IstioMeshGatewaySpec, meta, specOf, WorkloadSpec } from '../objects.js';
 import { isKind, ofKind, selects, type Obj } from './view.js';
 
-const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+const WORKLOAD_KINDS = new Set<unknown>(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 /** The pod labels of every gateway and workload a cluster receives, with a name to report. */
-export function podLabels(view: ClusterView): { name: string; labels: Record<string, string> }[] {
-  const out: { name: string; labels: Record<string, string> }[] = [];
+export function podLabels(view: ClusterView): { name: string; labels: Obj }[] {
+  const out: { name: string; labels: Obj }[] = [];
   for (const d of view.resources) {
     const o = d.obj;
-    const name = `${o.kind} ${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`;
+    const name = `${o.kind} ${meta(o).namespace ?? 'default'}/${meta(o).name}`;
     if (isKind(o, 'IstioMeshGateway', 'servicemesh.cisco.com')) {
-      out.push({ name, labels: { ...o.spec?.deployment?.metadata?.labels, 'gateway-name': String(o.metadata?.name), 'gateway-type': String(o.spec?.type) } });
-    } else if (WORKLOAD_KINDS.includes(o.kind) && o.spec?.template?.metadata?.labels) {
-      out.push({ name, labels: o.spec.template.metadata.labels });
+      const spec = specOf(IstioMeshGatewaySpec, o);
+      out.push({ name, labels: { ...spec.deployment?.metadata?.labels, 'gateway-name': String(meta(o).name), 'gateway-type': String(spec.type) } });
+    } else if (WORKLOAD_KINDS.has(o.kind)) {
+      const labels = specOf(WorkloadSpec, o).template?.metadata?.labels;
+      if (labels) out.push({ name, labels });
     }
   }
   return out;
 }
 
-const selectorOf = (d: Deployed): Record<string, string> => (d.obj.spec?.selector as Record<string, string> | undefined) ?? {};
+const selectorOf = (d: Deployed): Obj => specOf(GatewaySpec, d.obj).selector ?? {};
 const within = (a: Obj, b: Obj) => Object.entries(a).every(([k, v]) => b[k] === v);
 
 /** Every pair of Gateways on one cluster that configure a common gateway, in file order. */

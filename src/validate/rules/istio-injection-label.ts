@@ -4,6 +4,7 @@
  * `istio.io/rev` it even turns the revision's injection off (docs 2.7.2.8).
  */
 import { finding, type Finding } from '../findings.js';
+import { labelsOf, meta } from '../objects.js';
 import type { MeshRule } from './types.js';
 import { ofKind, where } from './view.js';
 
@@ -11,11 +12,9 @@ export const istioInjectionLabel: MeshRule = {
   id: 'namespace/istio-injection-label',
   cluster(view) {
     const out: Finding[] = [];
-    const revisions = ofKind(view, 'IstioControlPlane', 'servicemesh.cisco.com').map(
-      (d) => `${d.obj.metadata?.name}.${d.obj.metadata?.namespace ?? 'istio-system'}`,
-    );
+    const revisions = ofKind(view, 'IstioControlPlane', 'servicemesh.cisco.com').map((d) => `${meta(d.obj).name}.${meta(d.obj).namespace ?? 'istio-system'}`);
     for (const d of ofKind(view, 'Namespace')) {
-      const labels = d.obj.metadata?.labels ?? {};
+      const labels = labelsOf(d.obj);
       const value = labels['istio-injection'];
       if (value === undefined || (value === 'disabled' && labels['istio.io/rev'] === undefined)) continue;
       const fix = `label it istio.io/rev=${revisions[0] ?? '<revision>'} instead (docs 2.7.2.8; calisti.yaml namespaces[] does this)`;

@@ -4,6 +4,7 @@
  * (an ACTIVE IstioControlPlane).
  */
 import { finding, type Finding } from '../findings.js';
+import { ControlPlaneSpec, specOf } from '../objects.js';
 import type { MeshRule } from './types.js';
 import { ofKind, where } from './view.js';
 
@@ -13,7 +14,7 @@ export const multipleActive: MeshRule = {
   fleet(views) {
     const active = views.flatMap((v) =>
       ofKind(v, 'ControlPlane', 'smm.cisco.com')
-        .filter((d) => (d.obj.spec?.role ?? 'active') === 'active')
+        .filter((d) => (specOf(ControlPlaneSpec, d.obj).role ?? 'active') === 'active')
         .map((d) => ({ v, d })),
     );
     if (active.length < 2) return [];

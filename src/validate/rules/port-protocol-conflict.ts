@@ -5,12 +5,13 @@
  */
 import { finding, type Finding } from '../findings.js';
 import type { Deployed } from '../mesh.js';
+import { GatewaySpec, specOf } from '../objects.js';
 import { gatewaysSharingPods } from './gateway-workloads.js';
 import type { MeshRule } from './types.js';
-import { nameOf, where, type Obj } from './view.js';
+import { nameOf, where } from './view.js';
 
 const ports = (d: Deployed) =>
-  new Map<number, string>((d.obj.spec?.servers ?? []).map((s: Obj) => [s.port?.number, String(s.port?.protocol ?? '').toUpperCase()]));
+  new Map<unknown, string>((specOf(GatewaySpec, d.obj).servers ?? []).map((s) => [s?.port?.number, String(s?.port?.protocol ?? '').toUpperCase()]));
 
 export const portProtocolConflict: MeshRule = {
   id: 'gateway/port/protocol-conflict',

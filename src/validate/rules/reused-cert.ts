@@ -5,12 +5,13 @@
  */
 import { finding, type Finding } from '../findings.js';
 import type { Deployed } from '../mesh.js';
+import { GatewaySpec, specOf } from '../objects.js';
 import { gatewaysSharingPods } from './gateway-workloads.js';
 import type { MeshRule } from './types.js';
-import { nameOf, where, type Obj } from './view.js';
+import { nameOf, where } from './view.js';
 
 const certs = (d: Deployed) =>
-  new Set<string>((d.obj.spec?.servers ?? []).map((s: Obj) => s.tls?.credentialName).filter((c: unknown): c is string => typeof c === 'string'));
+  new Set<string>((specOf(GatewaySpec, d.obj).servers ?? []).map((s) => s?.tls?.credentialName).filter((c): c is string => typeof c === 'string'));
 
 export const reusedCert: MeshRule = {
   id: 'gateway/reused-cert',

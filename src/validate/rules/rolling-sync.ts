@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { App } from '../deploy.js';
 import { finding, resourceRef, type Finding } from '../findings.js';
+import { labelsOf, meta } from '../objects.js';
 import type { Located } from '../sources.js';
 
 const Expression = z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).nullish() }).loose();
@@ -55,10 +56,10 @@ export function rollingSyncFindings(appSets: Located<Record<string, unknown>>[],
     if (!steps) continue;
     const name = String((set.obj.metadata as { name?: unknown } | undefined)?.name ?? '');
     for (const a of apps.filter((x) => x.from === name && x.file === set.file)) {
-      const parsed = Labels.safeParse(a.obj.metadata?.labels ?? {});
+      const parsed = Labels.safeParse(labelsOf(a.obj));
       const labels = parsed.success ? parsed.data : {};
       if (steps.some((s) => selectedBy(s, labels))) continue;
-      const app = String(a.obj.metadata?.name ?? '');
+      const app = String(meta(a.obj).name ?? '');
       out.push(
         finding(
           'appset/rolling-sync-unmatched',

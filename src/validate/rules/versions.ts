@@ -9,6 +9,7 @@ import type { Fleet } from '../../model/schema.js';
 import type { RenderedTree } from '../../render/index.js';
 import { finding, resourceRef, type Finding } from '../findings.js';
 import type { ClusterView } from '../mesh.js';
+import { appSources, AppSpec, IstioControlPlaneSpec, meta, metaName, specOf, type KubeObject } from '../objects.js';
 
 /** Every `image` string and IstioControlPlane `version` the render itself contains. */
 function rendered(tree: RenderedTree): { images: Set<string>; versions: Map<string, string> } {
@@ -28,12 +29,7 @@ function imagesIn(v: unknown, out: string[] = []): string[] {
   return out;
 }
 
-export function versionFindings(
-  fleet: Fleet,
-  tree: RenderedTree,
-  apps: { obj: Record<string, any>; file?: string; line?: number }[],
-  views: ClusterView[],
-): Finding[] {
+export function versionFindings(fleet: Fleet, tree: RenderedTree, apps: { obj: KubeObject; file?: string; line?: number }[], views: ClusterView[]): Finding[] {
   const fix = `calisti-gitops generate --force puts back what calisti.yaml ${fleet.calisti.version} says; to move to a newer release: calisti-gitops upgrade --to <version>`;
   const out: Finding[] = [];
   // Mid-rollout each cluster runs its ring's release.
@@ -42,13 +38,13 @@ export function versionFindings(
     return c ? versionOf(fleet, c.name) : fleet.calisti.version;
   };
   for (const a of apps) {
-    const version = releaseOf(a.obj.spec?.destination?.name);
+    const version = releaseOf(specOf(AppSpec, a.obj).destination?.name);
     const bp = blueprintFor(version);
-    for (const src of a.obj.spec?.sources ?? (a.obj.spec?.source ? [a.obj.spec.source] : [])) {
-      if (src?.chart === bp.chart.name && String(src.targetRevision) !== bp.chart.version) {
+    for (const src of appSources(a.obj)) {
+      if (src.chart === bp.chart.name && String(src.targetRevision) !== bp.chart.version) {
         out.push(
           finding('version/mismatch', `chart ${bp.chart.name} ${src.targetRevision}, but Calisti ${version} (calisti.yaml) ships ${bp.chart.version}: ${fix}`, {
-            application: a.obj.metadata?.name,
+            application: metaName(a.obj),
             file: a.file,
             line: a.line,
           }),
@@ -61,21 +57,15 @@ export function versionFindings(
     for (const d of view.resources) {
       if (d.obj.kind !== 'IstioControlPlane') continue;
       const where = { cluster: view.cluster, application: d.application, resource: resourceRef(d.obj), file: d.file, line: d.line };
-      const expected = want.versions.get(String(d.obj.metadata?.name));
-      if (expected !== undefined && String(d.obj.spec?.version) !== expected) {
-        out.push(
-          finding('version/mismatch', `spec.version ${d.obj.spec?.version}, but calisti.yaml gives ${d.obj.metadata?.name} Istio ${expected}: ${fix}`, where),
-        );
+      const name = meta(d.obj).name;
+      const version = specOf(IstioControlPlaneSpec, d.obj).version;
+      const expected = want.versions.get(String(name));
+      if (expected !== undefined && String(version) !== expected) {
+        out.push(finding('version/mismatch', `spec.version ${version}, but calisti.yaml gives ${name} Istio ${expected}: ${fix}`, where));
       }
       for (const image of imagesIn(d.obj.spec)) {
         if (!want.images.has(image))
-          out.push(
-            finding(
-              'version/mismatch',
-              `image ${image} is not one Calisti ${fleet.calisti.version} (calisti.yaml) ships for ${d.obj.metadata?.name}: ${fix}`,
-              where,
-            ),
-          );
+          out.push(finding('version/mismatch', `image ${image} is not one Calisti ${fleet.calisti.version} (calisti.yaml) ships for ${name}: ${fix}`, where));
       }
     }
   }

@@ -1,8 +1,10 @@
 /** What the mesh rules ask of a cluster's resources: objects of a kind, and where to report. */
 import { resourceRef } from '../findings.js';
 import type { ClusterView, Deployed } from '../mesh.js';
+import { meta, type KubeObject } from '../objects.js';
 
-export type Obj = Record<string, any>;
+/** A resource as the rules get it: read its spec through its kind's schema (../objects.ts `specOf`). */
+export type Obj = KubeObject;
 
 export const isKind = (o: Obj, kind: string, group?: string) => o.kind === kind && (!group || String(o.apiVersion).startsWith(`${group}/`));
 
@@ -16,13 +18,13 @@ export const where = (view: ClusterView, d: Deployed) => ({
   line: d.line,
 });
 
-export const nameOf = (o: Obj) => `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`;
+export const nameOf = (o: Obj) => `${meta(o).namespace ?? 'default'}/${meta(o).name}`;
 
 /** The Istio root namespace of a cluster: where its IstioControlPlane lives (mesh-wide policies go there). */
 export const rootNamespaces = (view: ClusterView): Set<string> => {
   const icps = ofKind(view, 'IstioControlPlane', 'servicemesh.cisco.com');
-  return new Set(icps.length ? icps.map((d) => String(d.obj.metadata?.namespace ?? 'istio-system')) : ['istio-system']);
+  return new Set(icps.length ? icps.map((d) => String(meta(d.obj).namespace ?? 'istio-system')) : ['istio-system']);
 };
 
 /** Every label of `selector` is on `labels`; an empty selector selects everything. */
-export const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+export const selects = (selector: Obj, labels: Obj) => Object.entries(selector).every(([k, v]) => labels[k] === v);

@@ -7,39 +7,42 @@
  */
 import { finding, type Finding } from '../findings.js';
 import type { ClusterView } from '../mesh.js';
+import { DemoApplicationSpec, meta, ServiceEntrySpec, specOf, VirtualServiceSpec } from '../objects.js';
 import type { MeshRule } from './types.js';
-import { ofKind, where, type Obj } from './view.js';
+import { ofKind, where } from './view.js';
 
 const LOCAL = /^([^.]+)\.([^.]+)\.svc\.cluster\.local$/;
 
 /** Istio's reading of a destination host: a short name is in the VirtualService's namespace. */
-const fqdn = (host: string, namespace: string) => (host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`);
+const fqdn = (host: string, namespace: unknown) => (host.includes('.') ? host : `${host}.${namespace}.svc.cluster.local`);
 
 /** Services by namespace across the fleet, and the ServiceEntry hosts. */
-function registry(views: ClusterView[]): { services: Map<string, Set<string>>; entries: string[] } {
-  const services = new Map<string, Set<string>>();
-  const add = (ns: string, name: string) => services.set(ns, (services.get(ns) ?? new Set()).add(name));
-  const entries: string[] = [];
+function registry(views: ClusterView[]): { services: Map<string, Set<unknown>>; entries: unknown[] } {
+  const services = new Map<string, Set<unknown>>();
+  const add = (ns: string, name: unknown) => services.set(ns, (services.get(ns) ?? new Set()).add(name));
+  const entries: unknown[] = [];
   for (const v of views) {
     for (const { obj } of v.resources) {
-      const ns = String(obj.metadata?.namespace ?? 'default');
-      if (obj.kind === 'Service' && obj.apiVersion === 'v1') add(ns, obj.metadata?.name);
-      else if (obj.kind === 'IstioMeshGateway') add(ns, obj.metadata?.name);
-      else if (obj.kind === 'DemoApplication' && Array.isArray(obj.spec?.enabledComponents)) obj.spec.enabledComponents.forEach((c: string) => add(ns, c));
-      else if (obj.kind === 'ServiceEntry') entries.push(...(obj.spec?.hosts ?? []));
+      const ns = String(meta(obj).namespace ?? 'default');
+      if (obj.kind === 'Service' && obj.apiVersion === 'v1') add(ns, meta(obj).name);
+      else if (obj.kind === 'IstioMeshGateway') add(ns, meta(obj).name);
+      else if (obj.kind === 'DemoApplication') {
+        const components = specOf(DemoApplicationSpec, obj).enabledComponents;
+        if (Array.isArray(components)) components.forEach((c) => add(ns, c));
+      } else if (obj.kind === 'ServiceEntry') entries.push(...(specOf(ServiceEntrySpec, obj).hosts ?? []));
     }
   }
   return { services, entries };
 }
 
-const matchesEntry = (host: string, entry: string) => entry === host || (entry.startsWith('*.') && host.endsWith(entry.slice(1)));
+const matchesEntry = (host: string, entry: unknown) => entry === host || (typeof entry === 'string' && entry.startsWith('*.') && host.endsWith(entry.slice(1)));
 
 /** Every destination of a VirtualService's http, tcp and tls routes, with its path. */
-function destinations(spec: Obj): [string, string][] {
+function destinations(spec: VirtualServiceSpec): [string, string][] {
   const out: [string, string][] = [];
-  for (const kind of ['http', 'tcp', 'tls']) {
-    (spec[kind] ?? []).forEach((r: Obj, i: number) => {
-      (r?.route ?? []).forEach((d: Obj, j: number) => d?.destination?.host && out.push([`${kind}[${i}].route[${j}]`, String(d.destination.host)]));
+  for (const kind of ['http', 'tcp', 'tls'] as const) {
+    (spec[kind] ?? []).forEach((r, i) => {
+      (r?.route ?? []).forEach((d, j) => d?.destination?.host && out.push([`${kind}[${i}].route[${j}]`, String(d.destination.host)]));
       if (r?.mirror?.host) out.push([`${kind}[${i}].mirror`, String(r.mirror.host)]);
     });
   }
@@ -54,8 +57,8 @@ export const virtualServiceDestination: MeshRule = {
     const out: Finding[] = [];
     for (const v of views) {
       for (const d of ofKind(v, 'VirtualService', 'networking.istio.io')) {
-        for (const [path, host] of destinations(d.obj.spec ?? {})) {
-          const full = fqdn(host, d.obj.metadata?.namespace ?? 'default');
+        for (const [path, host] of destinations(specOf(VirtualServiceSpec, d.obj))) {
+          const full = fqdn(host, meta(d.obj).namespace ?? 'default');
           if (entries.some((e) => matchesEntry(full, e) || matchesEntry(host, e))) continue;
           const local = LOCAL.exec(full);
           if (local) {
