@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '../fast-yaml.js';
 import { z } from 'zod';
 import { formatFieldPath } from '../errors.js';
 import { blueprintsDir } from '../toolkit.js';
@@ -98,7 +98,7 @@ export function blueprints(): Map<string, Blueprint> {
       const provenance: Record<string, string> = {};
       let values: unknown;
       try {
-        values = unwrap(parse(readFileSync(join(blueprintsDir, f), 'utf8')), [], provenance);
+        values = unwrap(parseYaml(readFileSync(join(blueprintsDir, f), 'utf8')), [], provenance);
       } catch (e) {
         throw new Error(`blueprints/${f}: ${(e as Error).message}`);
       }

@@ -4,6 +4,10 @@
  */
 import {
   chmodSync,
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -52,20 +56,25 @@ export class RepoFs {
 
   read(path: string): string | undefined {
     const abs = this.resolve(path);
+    // Opened without following a link or blocking on a FIFO: one open answers what a stat would.
+    let fd: number;
     try {
-      const st = lstatSync(abs);
-      if (st.isSymbolicLink()) {
-        // A symlink where we keep a generated file may only point inside the repo.
-        const rel = relative(this.root, realpathSync(abs));
-        if (rel.startsWith('..') || isAbsolute(rel))
-          throw new UserError(`refusing ${path}: a symlink that leads outside the repository`, `replace it with a regular file, or remove it`);
-      } else if (!st.isFile()) {
-        throw new UserError(`refusing ${path}: not a regular file`);
-      }
-      return readFileSync(abs, 'utf8');
+      fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      if (code !== 'ELOOP') throw e;
+      // A symlink where we keep a generated file may only point inside the repo.
+      const rel = relative(this.root, realpathSync(abs));
+      if (rel.startsWith('..') || isAbsolute(rel))
+        throw new UserError(`refusing ${path}: a symlink that leads outside the repository`, `replace it with a regular file, or remove it`);
+      return readFileSync(abs, 'utf8');
+    }
+    try {
+      if (!fstatSync(fd).isFile()) throw new UserError(`refusing ${path}: not a regular file`);
+      return readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
     }
   }
 

@@ -5,6 +5,7 @@
  * that carry real values, and credentials custom resources hold as literal fields. Used by the leak guard, validate, diff redaction and the build cache.
  */
 import { parseAllDocuments } from 'yaml';
+import { loadDocuments } from '../fast-yaml.js';
 import { isObj, type Obj } from '../objects.js';
 
 /** Marks a Secret whose values still have to be sealed; `validate` reports it. */
@@ -155,6 +156,13 @@ export function parseDocuments(path: string, text: string): unknown[] {
     } catch {
       return [undefined];
     }
+  }
+  // Without anchors or aliases (whose expansion `yaml` caps) the fast reader gives the same data;
+  // anything it refuses, `yaml` judges document by document, as it always did.
+  if (!/[&*]/.test(text)) {
+    try {
+      return loadDocuments(text);
+    } catch {}
   }
   // Merge keys (`<<: *base`) as Kubernetes' YAML reader resolves them.
   return parseAllDocuments(text, { merge: true }).map((d) => {

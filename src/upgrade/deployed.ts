@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { loadStrictDocuments } from '../fast-yaml.js';
 import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
 import { SEALED_FILE } from '../render/layout.js';
@@ -31,9 +32,16 @@ const read = (root: string, path: string): string | undefined => {
 };
 
 function docs(text: string): Doc[] | undefined {
-  const all = parseAllDocuments(text);
-  if (!Array.isArray(all) || all.some((d) => d.errors.length > 0)) return undefined;
-  return all.map((d) => d.toJS() as unknown).filter((d): d is Doc => typeof d === 'object' && d !== null && !Array.isArray(d));
+  let values: unknown[];
+  try {
+    values = loadStrictDocuments(text);
+  } catch {
+    // What the fast reader refuses, `yaml` judges, as it always did.
+    const all = parseAllDocuments(text);
+    if (!Array.isArray(all) || all.some((d) => d.errors.length > 0)) return undefined;
+    values = all.map((d) => d.toJS() as unknown);
+  }
+  return values.filter((d): d is Doc => typeof d === 'object' && d !== null && !Array.isArray(d));
 }
 
 /** Leaves of a rendered resource that carry a blueprint version. */

@@ -29,8 +29,11 @@ export function checkTransition(before: Fleet, after: Fleet): TransitionProblem[
     return problems;
   }
   // Each cluster, ring by ring: a supported step from the release it ran.
+  // Name sets: a fleet has thousands of clusters, and each is looked up once per workload.
+  const wasThere = new Set(before.clusters.map((b) => b.name));
+  const isThere = new Set(after.clusters.map((a) => a.name));
   for (const c of after.clusters) {
-    if (!before.clusters.some((b) => b.name === c.name)) continue;
+    if (!wasThere.has(c.name)) continue;
     const [was, is] = [versionOf(before, c.name), versionOf(after, c.name)];
     if (was === from && is === to) continue;
     try {
@@ -48,7 +51,7 @@ export function checkTransition(before: Fleet, after: Fleet): TransitionProblem[
     const gone = new Map<string, string[]>();
     for (const c of w.clusters) {
       const r = workloadRevisionOn(w, c);
-      if (after.clusters.some((a) => a.name === c) && !revisionsOnCluster(after, c).includes(r)) gone.set(r, [...(gone.get(r) ?? []), c]);
+      if (isThere.has(c) && !revisionsOnCluster(after, c).includes(r)) gone.set(r, [...(gone.get(r) ?? []), c]);
     }
     for (const [r, on] of gone)
       used.set(r, [...(used.get(r) ?? []), `${w.what} (${w.namespace}${on.length < w.clusters.length ? ` on ${on.join(', ')}` : ''})`]);

@@ -147,3 +147,15 @@ describe('commands against the corpus', () => {
     expect(r.stdout).not.toContain('leak-md-1');
   });
 });
+
+describe('the detector reads every document', () => {
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: hunter2-in-clear\n';
+  it.each([
+    ['after a broken one', `a: [1,\n---\n${secret}`],
+    ['after a duplicate key', `a: 1\na: 2\n---\n${secret}`],
+    ['with anchors', `base: &b {x: 1}\n---\n${secret}`],
+    ['plain', secret],
+  ])('finds a Secret in clear %s', (_, text) => {
+    expect(leaksInText('f.yaml', text)).toEqual([{ what: 'Secret/s', keys: ['password'] }]);
+  });
+});
