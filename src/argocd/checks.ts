@@ -2,13 +2,14 @@
  * What Argo CD checks on each generated Application before creating it. A failing Application is not
  * created (and, sharing its name, neither is a duplicate); the others still are.
  */
+import { clusterIndex } from './cluster-index.js';
 import { isDnsSubdomain } from './names.js';
 import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, isObj, type Cluster, type EngineContext, type Obj } from './types.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function serversByName(name: string, clusters: Cluster[]): string[] {
-  const servers = clusters.filter((c) => c.name === name).map((c) => c.server);
+  const servers = (clusterIndex(clusters).byName.get(name) ?? []).map((c) => c.server);
   if (servers.length === 0 && name === IN_CLUSTER_NAME) return [IN_CLUSTER_SERVER];
   return servers;
 }
@@ -27,7 +28,7 @@ export function destinationProblem(destination: unknown, clusters: Cluster[]): s
     if (urls.length > 1) return `there are ${urls.length} clusters with the same name: [${urls.join(' ')}]`;
     url = urls[0]!;
   } else return 'Destination server missing from app spec';
-  if (url === IN_CLUSTER_SERVER || clusters.some((c) => c.server === url)) return undefined;
+  if (url === IN_CLUSTER_SERVER || clusterIndex(clusters).byServer.has(url)) return undefined;
   const notFound = `rpc error: code = NotFound desc = cluster "${url}" not found`;
   return server ? `error getting cluster by server "${server}": ${notFound}` : `error getting cluster by URL: ${notFound}`;
 }

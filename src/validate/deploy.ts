@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RejectionKind } from '../argocd/checks.js';
+import { clusterIndex } from '../argocd/cluster-index.js';
 import { clusterFromSecret, expand, type Cluster, type EngineContext } from '../argocd/engine.js';
 import { localGitSource } from '../argocd/local-repo.js';
 import { withClusters } from '../argocd/repo-clusters.js';
@@ -238,9 +239,12 @@ export function destinationCluster(app: KubeObject, clusters: Cluster[]): string
   const name = dest?.name;
   const server = dest?.server;
   // Argo CD may know a fleet cluster by another name (clusters[].argocd.name): views use the fleet's.
-  if (name) return clusters.find((c) => c.name === name)?.fleetName ?? String(name);
+  const index = clusterIndex(clusters);
+  if (name) return (typeof name === 'string' ? index.byName.get(name)?.[0]?.fleetName : undefined) ?? String(name);
   if (server === 'https://kubernetes.default.svc') return 'in-cluster';
-  return clusters.find((c) => c.server === server)?.name ?? (server === undefined || server === null ? undefined : String(server));
+  return (
+    (typeof server === 'string' ? index.byServer.get(server)?.[0]?.name : undefined) ?? (server === undefined || server === null ? undefined : String(server))
+  );
 }
 
 function ociChartFindings(src: AppSource, where: Record<string, unknown>): Finding[] {
