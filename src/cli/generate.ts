@@ -72,6 +72,10 @@ export function registerGenerate(program: Command, io: Io): void {
     .addOption(formatOption())
     .addHelpText('after', '\nExamples:\n  $ calisti-gitops generate -C ./calisti-gitops\n  $ calisti-gitops generate -C ./calisti-gitops --no-commit -o json')
     .action(async (o: { dir: string; file?: string; commit: boolean; force: boolean; allowDestructive: boolean; quiet: boolean; output: Format }) => {
+      // Nothing changed since a generate that found nothing to do: answer before loading the writer.
+      const noop = await import('../repo/noop.js');
+      const remembered = o.file ? undefined : noop.rememberedNoop(o.dir, noop.noopOptions(o));
+      if (remembered) return report(io, o.output, remembered, 'generate');
       const progress = terminalProgress({ quiet: o.quiet, format: o.output });
       const r = await (await import('../repo/generate.js'))
         .runGenerate({ dir: o.dir, modelPath: o.file, commit: o.commit, force: o.force, allowDestructive: o.allowDestructive, onProgress: progress.report })

@@ -23,7 +23,7 @@ import { basesFromCommittedModel, storeRender } from './bases.js';
 import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
 import { isGeneratedPath } from '../render/layout.js';
 import { blobId, parseState } from './state.js';
-import { lastNoop, noopKey, rememberNoop } from './noop.js';
+import { lastNoop, noopKey, noopOptions, rememberNoop } from './noop.js';
 
 export interface GenerateOptions {
   dir: string;
@@ -81,10 +81,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const fs = new RepoFs(dir);
   const external = opts.modelText !== undefined || (opts.modelPath !== undefined && resolve(opts.modelPath) !== join(fs.root, MODEL_FILE));
   // Inputs from outside the repository (a model file, sealed values, a chart) are not in the key.
-  const key =
-    external || opts.sealedText !== undefined || opts.extraPaths?.length
-      ? undefined
-      : noopKey(fs.root, { commit: opts.commit, force: opts.force, allowDestructive: opts.allowDestructive ?? false, message: opts.message ?? null });
+  const key = external || opts.sealedText !== undefined || opts.extraPaths?.length ? undefined : noopKey(fs.root, noopOptions(opts));
   const last = key ? lastNoop(fs.root, key) : undefined;
   if (last) return last;
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);

@@ -10,7 +10,7 @@ import { RepoFs, type SavedFile } from './fs.js';
 import { resetIndexPaths } from './commit.js';
 import { headCommit } from './git.js';
 import { UserError, osReason } from '../errors.js';
-import { stateDir } from './lock.js';
+import { journalPath } from './lock.js';
 
 interface Saved {
   path: string;
@@ -22,8 +22,6 @@ interface JournalFile {
   head: string | null;
   files: Saved[];
 }
-
-const journalPath = (root: string) => join(stateDir(root), 'journal.json');
 
 /** Saves what the paths hold now, on disk; returns the same for an in-process rollback. */
 export function writeJournal(fs: RepoFs, head: string | undefined, paths: string[]): SavedFile[] {

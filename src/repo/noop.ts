@@ -6,14 +6,35 @@
  * exactly what the next run would return.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { repoFingerprint, toolkitFingerprint } from './fingerprint.js';
-import { stateDir } from './lock.js';
+import { journalPath, stateDir } from './lock.js';
 import type { GenerateResult } from './generate.js';
 
 const RECIPE = 'generate-noop/1';
 const file = (root: string) => join(stateDir(root), 'last-noop.json');
+
+/** The options a no-op depends on, as generate and the CLI's quick check both name them. */
+export function noopOptions(o: { commit: boolean; force: boolean; allowDestructive?: boolean; message?: string }): Record<string, unknown> {
+  return { commit: o.commit, force: o.force, allowDestructive: o.allowDestructive ?? false, message: o.message ?? null };
+}
+
+/**
+ * The CLI's check before it loads the writer: the remembered no-op of the repo at `dir`, unless an
+ * interrupted run's journal waits to be finished or undone (then the writer runs, and recovers).
+ */
+export function rememberedNoop(dir: string, options: Record<string, unknown>): GenerateResult | undefined {
+  let root: string;
+  try {
+    root = realpathSync(resolve(dir));
+  } catch {
+    return undefined;
+  }
+  if (existsSync(journalPath(root))) return undefined;
+  const key = noopKey(root, options);
+  return key ? lastNoop(root, key) : undefined;
+}
 
 /** The key of a generate over `root` with these options; undefined when git cannot describe the tree. */
 export function noopKey(root: string, options: Record<string, unknown>): string | undefined {
