@@ -18,9 +18,14 @@ export function clusterIndex(clusters: readonly Cluster[]): ClusterIndex {
   const known = indexes.get(clusters);
   if (known && known.length === clusters.length) return known.index;
   const index: ClusterIndex = { byName: new Map(), byServer: new Map() };
+  const add = (m: Map<string, Cluster[]>, k: string, c: Cluster) => {
+    const list = m.get(k);
+    if (list) list.push(c);
+    else m.set(k, [c]);
+  };
   for (const c of clusters) {
-    index.byName.set(c.name, [...(index.byName.get(c.name) ?? []), c]);
-    index.byServer.set(c.server, [...(index.byServer.get(c.server) ?? []), c]);
+    add(index.byName, c.name, c);
+    add(index.byServer, c.server, c);
   }
   indexes.set(clusters, { length: clusters.length, index });
   return index;

@@ -8,7 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import { CREDENTIAL_NAME, helmCredentials, mayHoldSecret, objectsOf, parseDocuments, resourceCredentials } from '../secrets/detect.js';
-import { isObj, type Obj } from '../objects.js';
+import { isObj } from '../objects.js';
 
 const RUN_KEY = randomBytes(32);
 const SECRET_KINDS = new Set(['Secret', 'SealedSecret']);

@@ -5,12 +5,32 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { toolkitRoot } from '../toolkit.js';
 
+/** A file's size and mtime, or those of every file under a folder, into the hash; a missing path adds its absence. */
+export function statPath(h: Hash, path: string): void {
+  const s = statSync(path, { throwIfNoEntry: false });
+  if (s?.isFile()) h.update(`${path} ${s.size} ${s.mtimeMs}\n`);
+  else statTree(h, path);
+}
+
 /** Size and mtime of every file under `dir` (sorted), into the hash; a missing folder adds its absence. */
-export function statTree(h: Hash, dir: string): void {
+function statTree(h: Hash, dir: string): void {
   let entries: string[];
   try {
     entries = readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
@@ -29,12 +49,7 @@ let toolkitPrint: string | undefined;
 export function toolkitFingerprint(): string {
   if (toolkitPrint) return toolkitPrint;
   const h = createHash('sha256');
-  for (const d of ['dist/cli', 'dist/src', 'src', 'blueprints', 'overlays', 'schemas', 'package.json']) {
-    const p = join(toolkitRoot, d);
-    const s = statSync(p, { throwIfNoEntry: false });
-    if (s?.isFile()) h.update(`${d} ${s.size} ${s.mtimeMs}\n`);
-    else statTree(h, p);
-  }
+  for (const d of ['dist/cli', 'dist/src', 'src', 'blueprints', 'overlays', 'schemas', 'package.json']) statPath(h, join(toolkitRoot, d));
   toolkitPrint = h.digest('hex');
   return toolkitPrint;
 }
@@ -103,5 +118,22 @@ function readLink(abs: string): string {
     return readlinkSync(abs);
   } catch {
     return '?';
+  }
+}
+
+/**
+ * Writes a remembered result: a temp file renamed into place, so a concurrent reader sees all or
+ * nothing. Best effort: a result that cannot be written only makes the next run slower.
+ */
+export function rememberFile(file: string, text: string): boolean {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    rmSync(tmp, { force: true });
+    return false;
   }
 }

@@ -23,7 +23,7 @@ import { basesFromCommittedModel, storeRender } from './bases.js';
 import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
 import { isGeneratedPath } from '../render/layout.js';
 import { blobId, parseState } from './state.js';
-import { lastNoop, noopKey, noopOptions, rememberNoop } from './noop.js';
+import { noopOptions, rememberNoop } from './noop.js';
 
 export interface GenerateOptions {
   dir: string;
@@ -80,10 +80,6 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   if (recovered) notice(describeRecovery(recovered));
   const fs = new RepoFs(dir);
   const external = opts.modelText !== undefined || (opts.modelPath !== undefined && resolve(opts.modelPath) !== join(fs.root, MODEL_FILE));
-  // Inputs from outside the repository (a model file, sealed values, a chart) are not in the key.
-  const key = external || opts.sealedText !== undefined || opts.extraPaths?.length ? undefined : noopKey(fs.root, noopOptions(opts));
-  const last = key ? lastNoop(fs.root, key) : undefined;
-  if (last) return last;
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
   const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
   const fleet = parseFleet(modelText, display);
@@ -184,7 +180,9 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
     unchanged: plan.unchanged.length,
     warnings,
   };
-  if (key && !commit && !plan.writes.length && !plan.deletes.length) rememberNoop(fs.root, key, result);
+  // Inputs from outside the repository (a model file, sealed values, a chart) are not in the key.
+  const inRepo = !external && opts.sealedText === undefined && !opts.extraPaths?.length;
+  if (inRepo && !commit && !plan.writes.length && !plan.deletes.length) rememberNoop(fs.root, noopOptions(opts), result);
   return result;
 }
 

@@ -5,7 +5,6 @@
  * Either way the repo is whole: as before, or as after.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { RepoFs, type SavedFile } from './fs.js';
 import { resetIndexPaths } from './commit.js';
 import { headCommit } from './git.js';

@@ -3,12 +3,13 @@
  * every changed or untracked file) and the options are the same, the next run would find nothing
  * either, so it answers at once instead of rendering and comparing thousands of files.
  * Only runs that wrote nothing and committed nothing are remembered, so the stored result is
- * exactly what the next run would return.
+ * exactly what the next run would return. The CLI asks before it loads the writer; the writer only
+ * records.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { repoFingerprint, toolkitFingerprint } from './fingerprint.js';
+import { rememberFile, repoFingerprint, toolkitFingerprint } from './fingerprint.js';
 import { journalPath, stateDir } from './lock.js';
 import type { GenerateResult } from './generate.js';
 
@@ -37,7 +38,7 @@ export function rememberedNoop(dir: string, options: Record<string, unknown>): G
 }
 
 /** The key of a generate over `root` with these options; undefined when git cannot describe the tree. */
-export function noopKey(root: string, options: Record<string, unknown>): string | undefined {
+function noopKey(root: string, options: Record<string, unknown>): string | undefined {
   const repo = repoFingerprint(root);
   if (!repo) return undefined;
   return createHash('sha256')
@@ -46,7 +47,7 @@ export function noopKey(root: string, options: Record<string, unknown>): string 
 }
 
 /** The last no-op's result when it was computed under `key`. */
-export function lastNoop(root: string, key: string): GenerateResult | undefined {
+function lastNoop(root: string, key: string): GenerateResult | undefined {
   try {
     const stored = JSON.parse(readFileSync(file(root), 'utf8')) as { key?: unknown; result?: GenerateResult };
     return stored.key === key ? stored.result : undefined;
@@ -55,13 +56,11 @@ export function lastNoop(root: string, key: string): GenerateResult | undefined 
   }
 }
 
-/** Remembers a no-op (temp file and rename: a concurrent reader sees all or nothing); best effort. */
-export function rememberNoop(root: string, key: string, result: GenerateResult): void {
-  const tmp = `${file(root)}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, JSON.stringify({ key, result }));
-    renameSync(tmp, file(root));
-  } catch {
-    rmSync(tmp, { force: true });
-  }
+/**
+ * Remembers a run that wrote and committed nothing, keyed on the tree as it leaves it (which is the
+ * tree it found). Best effort.
+ */
+export function rememberNoop(root: string, options: Record<string, unknown>, result: GenerateResult): void {
+  const key = noopKey(root, options);
+  if (key) rememberFile(file(root), JSON.stringify({ key, result }));
 }

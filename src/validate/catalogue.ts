@@ -5,7 +5,7 @@
  * then reads offline. Without the cache, validate says which command fills it.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../errors.js';
 import { blueprintFor } from '../model/blueprint.js';

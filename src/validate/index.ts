@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
-import { buildCacheDir } from '../repo/lock.js';
+import { defaultCacheDir } from './memo.js';
 import { deployments, destinationCluster, engineContext, expandApplications } from './deploy.js';
 import { cachedSchemas, schemaHint } from './catalogue.js';
 import { fleetFacts, inShard, mergeShards, type FleetFacts, type Shard, type ShardReport } from './shard.js';
@@ -286,10 +286,6 @@ export function mergeValidateReports(dir: string, inputs: { file: string; report
   const count = (s: string) => unique.filter((f) => f.severity === s).length;
   const summary = { errors: count('error'), warnings: count('warning'), infos: count('info'), ...merged.summary };
   return { dir, ok: summary.errors === 0 && (!merged.strict || summary.warnings === 0), strict: merged.strict, summary, findings: unique };
-}
-
-export function defaultCacheDir(root: string): string | undefined {
-  return existsSync(join(root, '.git')) ? buildCacheDir(root) : undefined;
 }
 
 /** CRDs for a repo: this project's schemas, each vendored chart's crds folder, and the extra paths. */

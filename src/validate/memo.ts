@@ -11,10 +11,10 @@
  * Runs that fetch remote bases are never reused (their input is the network).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findKustomize } from '../kustomize/build.js';
-import { repoFingerprint, statTree, toolkitFingerprint } from '../repo/fingerprint.js';
+import { rememberFile, repoFingerprint, statPath, toolkitFingerprint } from '../repo/fingerprint.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { schemaCacheDir } from './cache-root.js';
 import type { ValidateOptions, ValidateReport } from './index.js';
@@ -25,7 +25,7 @@ import type { ValidateOptions, ValidateReport } from './index.js';
  */
 export async function validateRepo(opts: ValidateOptions): Promise<ValidateReport> {
   const root = resolve(opts.dir);
-  const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? (existsSync(join(root, '.git')) ? buildCacheDir(root) : undefined));
+  const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? defaultCacheDir(root));
   const key = cacheDir && !opts.allowRemote ? memoKey(memoInputs(root, opts)) : undefined;
   const last = key ? readMemo<ValidateReport>(cacheDir!, key) : undefined;
   if (last) {
@@ -35,6 +35,11 @@ export async function validateRepo(opts: ValidateOptions): Promise<ValidateRepor
   const report = await (await import('./index.js')).runValidate({ ...opts, cacheDir: cacheDir ?? null });
   if (key) writeMemo(cacheDir!, key, report);
   return report;
+}
+
+/** The build cache of a repository checkout (shared by its worktrees); none outside git. */
+export function defaultCacheDir(root: string): string | undefined {
+  return existsSync(join(root, '.git')) ? buildCacheDir(root) : undefined;
 }
 
 /** What a report depends on besides the repo and the toolkit. */
@@ -74,15 +79,9 @@ function memoKey(inputs: MemoInputs | undefined): string | undefined {
   h.update(`${RECIPE}\n${toolkitFingerprint()}\n`);
   const { root, kustomize, crds, ...options } = inputs;
   h.update(`${JSON.stringify(options)}\n`);
-  const tool = statSync(kustomize, { throwIfNoEntry: false });
-  h.update(`${kustomize} ${tool?.size} ${tool?.mtimeMs}\n`);
-  statTree(h, schemaCacheDir());
-  for (const c of crds) {
-    const p = resolve(c);
-    const s = statSync(p, { throwIfNoEntry: false });
-    if (s?.isFile()) h.update(`${p} ${s.size} ${s.mtimeMs}\n`);
-    else statTree(h, p);
-  }
+  statPath(h, kustomize);
+  statPath(h, schemaCacheDir());
+  for (const c of crds) statPath(h, resolve(c));
   const repo = repoFingerprint(root);
   if (!repo) return undefined;
   h.update(repo);
@@ -100,21 +99,9 @@ function readMemo<T>(cacheDir: string, key: string): T | undefined {
   }
 }
 
-/**
- * Stores `report` under `key`, keeping the KEEP newest (a few branches, worktrees and shards). Written to a temp file and renamed, so a concurrent reader sees all or nothing.
- * A cache that cannot be written is only a slower next run.
- */
+/** Stores `report` under `key`, keeping the KEEP newest (a few branches, worktrees and shards). */
 function writeMemo(cacheDir: string, key: string, report: unknown): void {
-  const dir = join(cacheDir, 'reports');
-  try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `.${key}.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(report));
-    renameSync(tmp, memoFile(cacheDir, key));
-    prune(dir);
-  } catch {
-    rmSync(join(dir, `.${key}.${process.pid}.tmp`), { force: true });
-  }
+  if (rememberFile(memoFile(cacheDir, key), JSON.stringify(report))) prune(join(cacheDir, 'reports'));
 }
 
 const KEEP = 16;

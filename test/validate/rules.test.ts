@@ -3,7 +3,7 @@
  * give exactly the expected rule IDs (beyond the clean repo's own findings), with exit status 1
  * when any of them is an error. The clean repos themselves are the passing side of every rule.
  */
-import { cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runValidate, type ValidateReport } from '../../src/validate/index.js';
