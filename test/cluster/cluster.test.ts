@@ -30,23 +30,9 @@ describeWithConformance('clusters add', () => {
     const dir = await repo();
     const token = 'tok-4e1c-very-secret';
     const kc = writeKubeconfig(kubeconfig([{ name: 'wc-3.example:prod', server: 'https://10.0.0.3:6443', token }]));
-    const r = await cli(
-      'clusters',
-      'add',
-      '--context',
-      'wc-3.example:prod',
-      '--kubeconfig',
-      kc,
-      '--cert',
-      CERT,
-      '--role',
-      'passive',
-      '--offline',
-      '-C',
-      dir,
-      '-o',
-      'json',
-    );
+    const add = () =>
+      cli('clusters', 'add', '--context', 'wc-3.example:prod', '--kubeconfig', kc, '--cert', CERT, '--role', 'passive', '--offline', '-C', dir, '-o', 'json');
+    const r = await add();
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ cluster: 'wc-3-example-prod', added: true });
     expect(r.stdout + r.stderr).not.toContain(token);
@@ -68,23 +54,7 @@ describeWithConformance('clusters add', () => {
     expect(all).not.toContain(token);
     // New cluster gets its overlays; running again only reseals.
     expect(readFileSync(join(dir, 'apps/smm-controlplane/app-set.yaml'), 'utf8')).toContain('cluster: wc-3-example-prod');
-    const again = await cli(
-      'clusters',
-      'add',
-      '--context',
-      'wc-3.example:prod',
-      '--kubeconfig',
-      kc,
-      '--cert',
-      CERT,
-      '--role',
-      'passive',
-      '--offline',
-      '-C',
-      dir,
-      '-o',
-      'json',
-    );
+    const again = await add();
     expect(JSON.parse(again.stdout).added).toBe(false);
     expect(readFileSync(join(dir, 'calisti.yaml'), 'utf8').match(/wc-3-example-prod/g)).toHaveLength(1);
   });

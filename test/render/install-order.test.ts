@@ -12,19 +12,8 @@ import { parse } from 'yaml';
 import { examplesDir } from '../../src/toolkit.js';
 import { fleetModel, renderToDisk } from './mesh/render.js';
 import type { Obj } from '../../src/objects.js';
-import { orderViolations, type Unit } from './install-order.js';
+import { orderViolations, waved as obj, type Unit } from './install-order.js';
 
-const obj = (apiVersion: string, kind: string, name: string, wave?: number, syncOptions?: string): Obj => ({
-  apiVersion,
-  kind,
-  metadata: {
-    name,
-    annotations: {
-      ...(wave === undefined ? {} : { 'argocd.argoproj.io/sync-wave': String(wave) }),
-      ...(syncOptions ? { 'argocd.argoproj.io/sync-options': syncOptions } : {}),
-    },
-  },
-});
 const unit = (app: string, wave: number, objects: Obj[], more: Partial<Unit> = {}): Unit => ({
   app,
   wave,

@@ -22,6 +22,19 @@ export interface Unit {
   objects: Obj[];
 }
 
+/** A resource with its sync wave and sync options, as the fixture tables write them. */
+export const waved = (apiVersion: string, kind: string, name: string, wave?: number, syncOptions?: string): Obj => ({
+  apiVersion,
+  kind,
+  metadata: {
+    name,
+    annotations: {
+      ...(wave === undefined ? {} : { 'argocd.argoproj.io/sync-wave': String(wave) }),
+      ...(syncOptions ? { 'argocd.argoproj.io/sync-options': syncOptions } : {}),
+    },
+  },
+});
+
 const group = (o: Obj) => (String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0]! : '');
 const id = (o: Obj) => {
   const meta = o.metadata as { namespace?: string; name?: string };

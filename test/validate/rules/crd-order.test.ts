@@ -5,18 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { crdOrderProblems, type OrderUnit } from '../../../src/validate/rules/crd-order.js';
 import type { Obj } from '../../../src/objects.js';
+import { waved as obj } from '../../render/install-order.js';
 
-const obj = (apiVersion: string, kind: string, name: string, wave?: number, syncOptions?: string): Obj => ({
-  apiVersion,
-  kind,
-  metadata: {
-    name,
-    annotations: {
-      ...(wave === undefined ? {} : { 'argocd.argoproj.io/sync-wave': String(wave) }),
-      ...(syncOptions ? { 'argocd.argoproj.io/sync-options': syncOptions } : {}),
-    },
-  },
-});
 const crd = (group: string, kind: string, wave?: number): Obj => ({
   ...obj('apiextensions.k8s.io/v1', 'CustomResourceDefinition', `${kind.toLowerCase()}s.${group}`, wave),
   spec: { group, names: { kind } },
