@@ -3,6 +3,7 @@
  * Application, and a fleet has thousands of both. Rebuilt if the list grows (lists are appended to,
  * never edited in place).
  */
+import { pushTo } from '../objects.js';
 import type { Cluster } from './types.js';
 
 export interface ClusterIndex {
@@ -18,14 +19,9 @@ export function clusterIndex(clusters: readonly Cluster[]): ClusterIndex {
   const known = indexes.get(clusters);
   if (known && known.length === clusters.length) return known.index;
   const index: ClusterIndex = { byName: new Map(), byServer: new Map() };
-  const add = (m: Map<string, Cluster[]>, k: string, c: Cluster) => {
-    const list = m.get(k);
-    if (list) list.push(c);
-    else m.set(k, [c]);
-  };
   for (const c of clusters) {
-    add(index.byName, c.name, c);
-    add(index.byServer, c.server, c);
+    pushTo(index.byName, c.name, c);
+    pushTo(index.byServer, c.server, c);
   }
   indexes.set(clusters, { length: clusters.length, index });
   return index;

@@ -19,6 +19,7 @@ import type { ClusterView } from '../validate/mesh.js';
 import { asMap, meta } from '../validate/objects.js';
 import { clusterInfo, reachableArgoObjects, sourceRootOf, type ArgoObjects } from '../validate/sources.js';
 import { KUSTOMIZATION_NAMES, type ProposedTree } from './proposed.js';
+import { pushTo } from '../objects.js';
 
 export interface Side {
   views: Map<string, ClusterView>;
@@ -205,10 +206,7 @@ const nameServer = (c: Cluster) => ({ name: c.name, server: c.server, fleetName:
 function byName(apps: App[]): Map<string, App[]> {
   const m = new Map<string, App[]>();
   for (const a of apps) {
-    const n = String(meta(a.obj).name ?? '');
-    const list = m.get(n);
-    if (list) list.push(a);
-    else m.set(n, [a]);
+    pushTo(m, String(meta(a.obj).name ?? ''), a);
   }
   return m;
 }

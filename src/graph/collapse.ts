@@ -5,6 +5,7 @@
  * nodes and 20 KB of Mermaid.
  */
 import type { ClusterNode, FleetGraph } from './model.js';
+import { pushTo } from '../objects.js';
 
 export const MAX_CLUSTERS = 12;
 const MAX_NETWORKS = 6;
@@ -29,7 +30,7 @@ export function collapse(g: FleetGraph, max = MAX_CLUSTERS): FleetGraph {
     const first = members[0]!;
     const name = members.length === 1 ? first.name : `${members.length} clusters (${first.name} … ${members[members.length - 1]!.name})`;
     const apps = members.length === 1 ? first.applications : [`${first.applications.length} Applications each`];
-    networks.set(net, [...(networks.get(net) ?? []), { ...first, name, applications: apps }]);
+    pushTo(networks, net, { ...first, name, applications: apps });
   }
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return { networks: [...networks].map(([name, clusters]) => ({ name, clusters: clusters.sort(byName) })).sort(byName) };

@@ -5,6 +5,7 @@
 import { revisionOn } from '../model/revisions.js';
 import { labelOf, networkOf, type RenderContext } from '../render/context.js';
 import type { ClusterNode, FleetGraph } from './model.js';
+import { pushTo } from '../objects.js';
 
 export function modelGraph(ctx: RenderContext, demoClusters: string[]): FleetGraph {
   const { fleet } = ctx;
@@ -37,7 +38,7 @@ export function modelGraph(ctx: RenderContext, demoClusters: string[]): FleetGra
       applications: [],
     };
     const net = networkOf(c);
-    networks.set(net, [...(networks.get(net) ?? []), node]);
+    pushTo(networks, net, node);
   }
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return { networks: [...networks].map(([name, clusters]) => ({ name, clusters: clusters.sort(byName) })).sort(byName) };

@@ -5,6 +5,7 @@
 import type { Cluster as ClusterInfo } from '../argocd/engine.js';
 import type { ClusterView } from '../validate/mesh.js';
 import { IstioControlPlaneSpec, IstioMeshGatewaySpec, labelsOf, meta, specOf, type KubeObject } from '../validate/objects.js';
+import { pushTo } from '../objects.js';
 
 export interface RevisionNode {
   /** `<name>.<namespace>`, the value of the istio.io/rev label. */
@@ -74,7 +75,7 @@ export function fleetGraph(clusters: ClusterInfo[], views: Map<string, ClusterVi
   const networks = new Map<string, ClusterNode[]>();
   for (const c of clusters) {
     const net = c.labels['calisti.io/network'] ?? c.name;
-    networks.set(net, [...(networks.get(net) ?? []), clusterNode(c, views.get(c.fleetName ?? c.name))]);
+    pushTo(networks, net, clusterNode(c, views.get(c.fleetName ?? c.name)));
   }
   return {
     networks: [...networks].map(([name, cs]) => ({ name, clusters: cs.sort(byName) })).sort(byName),

@@ -9,6 +9,7 @@ import { revisionsOnCluster } from '../model/revisions.js';
 import type { Fleet } from '../model/schema.js';
 import type { ModelChange } from './steps/types.js';
 import { primaryRevision, restartCommands, workloadRevisionOn, workloads, type Workload } from './workloads.js';
+import { pushTo } from '../objects.js';
 
 export interface MigrateRequest {
   namespaces: string[];
@@ -115,7 +116,7 @@ export function planMigrate(fleet: Fleet, req: MigrateRequest): MigratePlan {
   for (const { w, here } of selected) {
     const next = (c: string) => (here.includes(c) ? to : workloadRevisionOn(w, c));
     const from = new Map<string, string[]>();
-    for (const c of here) if (workloadRevisionOn(w, c) !== to) from.set(workloadRevisionOn(w, c), [...(from.get(workloadRevisionOn(w, c)) ?? []), c]);
+    for (const c of here) if (workloadRevisionOn(w, c) !== to) pushTo(from, workloadRevisionOn(w, c), c);
     if (from.size === 0) continue;
     for (const [r, cs] of from) moved.push({ namespace: w.namespace, what: w.what, from: r, to, clusters: cs });
     restarts.push({ ...w, clusters: [...from.values()].flat() });

@@ -8,6 +8,7 @@ import { revisionsOnCluster } from '../model/revisions.js';
 import type { Fleet } from '../model/schema.js';
 import { checkUpgrade } from './path.js';
 import { primaryRevision, workloadRevisionOn, workloads } from './workloads.js';
+import { pushTo } from '../objects.js';
 
 export interface TransitionProblem {
   message: string;
@@ -51,10 +52,9 @@ export function checkTransition(before: Fleet, after: Fleet): TransitionProblem[
     const gone = new Map<string, string[]>();
     for (const c of w.clusters) {
       const r = workloadRevisionOn(w, c);
-      if (isThere.has(c) && !revisionsOnCluster(after, c).includes(r)) gone.set(r, [...(gone.get(r) ?? []), c]);
+      if (isThere.has(c) && !revisionsOnCluster(after, c).includes(r)) pushTo(gone, r, c);
     }
-    for (const [r, on] of gone)
-      used.set(r, [...(used.get(r) ?? []), `${w.what} (${w.namespace}${on.length < w.clusters.length ? ` on ${on.join(', ')}` : ''})`]);
+    for (const [r, on] of gone) pushTo(used, r, `${w.what} (${w.namespace}${on.length < w.clusters.length ? ` on ${on.join(', ')}` : ''})`);
   }
   for (const [revision, users] of used) {
     problems.push({

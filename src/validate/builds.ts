@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadOutput } from '../fast-yaml.js';
 import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
-import { isObj, type Obj } from '../objects.js';
+import { isObj, type Obj, pushTo } from '../objects.js';
 import { leaksIn } from '../secrets/detect.js';
 import { buildKey } from './inputs.js';
 import type { KubeObject } from './objects.js';
@@ -175,7 +175,7 @@ export class Builder {
     for (const { req, contentKey } of pending.values()) {
       const member = overlayShape(this.root, req.path, `${this.toolId}\0${JSON.stringify(req.options ?? {})}`);
       if (!member) continue;
-      groups.set(member.shapeKey, [...(groups.get(member.shapeKey) ?? []), { member, req, contentKey }]);
+      pushTo(groups, member.shapeKey, { member, req, contentKey });
     }
     const work: Promise<unknown>[] = [];
     for (const group of groups.values()) {

@@ -17,6 +17,7 @@ import {
   type KubeObject,
 } from './objects.js';
 import { MESH_RULES } from './rules/registry.js';
+import { pushTo } from '../objects.js';
 
 export interface Deployed {
   obj: KubeObject;
@@ -190,7 +191,7 @@ export function fleetRules(views: ClusterView[]): Finding[] {
   const meshIDs = new Map<unknown, string[]>();
   for (const { v, d } of icps) {
     const id = specOf(IstioControlPlaneSpec, d.obj).meshID ?? '(unset)';
-    meshIDs.set(id, [...(meshIDs.get(id) ?? []), v.cluster]);
+    pushTo(meshIDs, id, v.cluster);
   }
   if (meshIDs.size > 1) {
     out.push(

@@ -3,6 +3,7 @@ import { plain, type Paint, type Style } from '../cli/colour.js';
 import { toolkitVersion } from '../toolkit.js';
 import { refString, RULES, type Finding } from './findings.js';
 import type { ValidateReport } from './index.js';
+import { pushTo } from '../objects.js';
 
 const MARK = { error: 'ERROR', warning: 'WARN ', info: 'INFO ' } as const;
 const MARK_STYLE: Record<Finding['severity'], Style> = { error: 'red', warning: 'yellow', info: 'dim' };
@@ -22,11 +23,11 @@ export function formatText(r: ValidateReport, verbose = false, quiet = false, pa
   const shown = quiet ? [] : r.findings.filter((f) => verbose || f.severity !== 'info');
   const lines: string[] = [];
   const byKey = new Map<string, Finding[]>();
-  for (const f of shown) byKey.set(sameKey(f), [...(byKey.get(sameKey(f)) ?? []), f]);
+  for (const f of shown) pushTo(byKey, sameKey(f), f);
   const groups = new Map<string, Finding[]>();
   for (const f of shown.filter((f) => byKey.get(sameKey(f))!.length === 1)) {
     const g = f.cluster ? `cluster ${f.cluster}` : 'repository';
-    groups.set(g, [...(groups.get(g) ?? []), f]);
+    pushTo(groups, g, f);
   }
   for (const [group, fs] of [...groups].sort(([a], [b]) => (a === 'repository' ? -1 : b === 'repository' ? 1 : natural(a, b)))) {
     lines.push(`${group}:`);

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { toYaml } from '../render/yaml.js';
 import { schemasDir } from '../toolkit.js';
 import type { JsonSchema } from './structural.js';
+import { pushTo } from '../objects.js';
 
 export const ISTIO_GROUPS = ['networking.istio.io', 'security.istio.io'] as const;
 
@@ -52,7 +53,7 @@ export function istioCrds(group: string): string {
       const { apiVersion: _a, kind: _k, metadata: _m, ...fields } = properties;
       const schema = structural({ ...top, properties: fields, ...(required.filter((r) => !['apiVersion', 'kind'].includes(r)).length ? { required } : {}) });
       const kind = f.slice(0, -'.js'.length);
-      kinds.set(kind, [...(kinds.get(kind) ?? []), { version, schema }]);
+      pushTo(kinds, kind, { version, schema });
     }
   }
   const version = (createRequire(import.meta.url)('@kubernetes-models/istio/package.json') as { version: string }).version;

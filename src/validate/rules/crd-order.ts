@@ -13,7 +13,7 @@
  * A kind whose CRD no Application deploys and that is not in CRD_SOURCES is not judged.
  */
 import type { Fleet } from '../../model/schema.js';
-import { isObj, type Obj } from '../../objects.js';
+import { isObj, type Obj, pushTo } from '../../objects.js';
 import { SYNC_WAVE } from '../../render/layout.js';
 import { isBuiltin } from '../builtin.js';
 import { finding, resourceRef, type Finding } from '../findings.js';
@@ -91,9 +91,7 @@ export function crdOrderProblems(units: readonly OrderUnit[], external: Readonly
       const names = isObj(spec.names) ? spec.names : {};
       if (r.obj.kind !== 'CustomResourceDefinition' || typeof spec.group !== 'string' || typeof names.kind !== 'string') continue;
       const key = crdKey(spec.group, names.kind);
-      const list = crds.get(key) ?? [];
-      list.push({ unit: u, wave: waveOf(r.obj), obj: r.obj });
-      crds.set(key, list);
+      pushTo(crds, key, { unit: u, wave: waveOf(r.obj), obj: r.obj });
     }
   for (const u of units)
     for (const r of u.resources) {
@@ -194,19 +192,12 @@ export function crdOrderFindings({ apps, appSets, views, clusterOf, fleet }: Crd
   // Applications by destination, once: a fleet has thousands of clusters and of Applications.
   const appsOf = new Map<string | undefined, ExpandedApp[]>();
   for (const a of apps) {
-    const c = clusterOf(a.obj);
-    const list = appsOf.get(c);
-    if (list) list.push(a);
-    else appsOf.set(c, [a]);
+    pushTo(appsOf, clusterOf(a.obj), a);
   }
   for (const view of views) {
     if (view.incomplete) continue;
     const resources = new Map<string, Placed[]>();
-    for (const d of view.resources) {
-      const list = resources.get(d.application);
-      if (list) list.push(d);
-      else resources.set(d.application, [d]);
-    }
+    for (const d of view.resources) pushTo(resources, d.application, d);
     const units = (appsOf.get(view.cluster) ?? []).map((a): OrderUnit => {
       const name = String(meta(a.obj).name);
       const waved = (a.from === undefined ? undefined : setByName.get(a.from)) ?? a;
