@@ -18,13 +18,12 @@ const ZERO = '0000000000000000000000000000000000000000';
  * An index line: the file as it is on disk, or a removal when it is gone. Index paths are the
  * repository's; `prefix` is where dir sits in it (git.path), paths are dir's.
  */
-function indexLines(dir: string, prefix: string, paths: string[], ids: Map<string, string>): string {
+function indexLines(prefix: string, paths: string[], files: Map<string, { id: string; executable: boolean }>): string {
   return paths
     .map((p) => {
-      const id = ids.get(p);
-      if (id === undefined) return `0 ${ZERO}\t${prefix}${p}`;
-      const mode = lstatSync(join(dir, p)).mode & 0o111 ? '100755' : '100644';
-      return `${mode} ${id}\t${prefix}${p}`;
+      const f = files.get(p);
+      if (f === undefined) return `0 ${ZERO}\t${prefix}${p}`;
+      return `${f.executable ? '100755' : '100644'} ${f.id}\t${prefix}${p}`;
     })
     .join('\n');
 }
@@ -45,35 +44,46 @@ export function assertIndexUnlocked(dir: string): void {
 
 /**
  * Commits `paths` (repo-relative, present or deleted) as they are on disk. Returns the new commit,
- * or undefined when they hold no change against HEAD.
+ * or undefined when they hold no change against HEAD. `known` gives the blob id of paths whose
+ * content this run wrote or read (under the repo lock): those already in git are not read again.
  */
-export async function commitFiles(dir: string, paths: string[], message: string): Promise<string | undefined> {
+export async function commitFiles(dir: string, paths: string[], message: string, known: Map<string, string> = new Map()): Promise<string | undefined> {
   assertIndexUnlocked(dir);
   const head = await headCommit(dir);
   const unique = [...new Set(await expandFolders(dir, head, paths))].sort();
-  const present = unique.filter((p) => {
+  const executable = new Map<string, boolean>();
+  for (const p of unique) {
     let st: Stats | undefined;
     try {
       st = lstatSync(join(dir, p));
     } catch {
-      return false;
+      continue;
     }
     if (!st.isFile())
       throw new UserError(
         `refusing to commit ${p}: not a regular file (a symlink or folder stands where calisti-gitops keeps a file)`,
         `replace it with a regular file, or remove it`,
       );
-    return true;
-  });
-  // Blobs for what is on disk, in one process; paths on stdin, never on the command line.
+    executable.set(p, (st.mode & 0o111) !== 0);
+  }
+  const present = [...executable.keys()];
+  const ids = new Map<string, string>();
+  const stored = await storedObjects(
+    dir,
+    present.flatMap((p) => known.get(p) ?? []),
+  );
+  for (const p of present) if (stored.has(known.get(p) ?? '')) ids.set(p, known.get(p)!);
+  // Blobs for the rest, from disk, in one process; paths on stdin, never on the command line.
   // Absolute: git reads --stdin-paths from the repository's root, and dir may be a folder of it.
-  const hashed = present.length
-    ? (await gitExec(dir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${present.map((p) => join(dir, p)).join('\n')}\n` }))
+  const unread = present.filter((p) => !ids.has(p));
+  const hashed = unread.length
+    ? (await gitExec(dir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${unread.map((p) => join(dir, p)).join('\n')}\n` }))
         .trim()
         .split('\n')
     : [];
-  const ids = new Map(present.map((p, i) => [p, hashed[i]!]));
-  const lines = `${indexLines(dir, await indexPrefix(dir), unique, ids)}\n`;
+  unread.forEach((p, i) => ids.set(p, hashed[i]!));
+  const files = new Map(present.map((p) => [p, { id: ids.get(p)!, executable: executable.get(p)! }]));
+  const lines = `${indexLines(await indexPrefix(dir), unique, files)}\n`;
 
   const scratch = mkdtempSync(join(gitDir(dir), 'calisti-index-'));
   const env = { GIT_INDEX_FILE: join(scratch, 'index') };
@@ -108,6 +118,14 @@ export async function commitFiles(dir: string, paths: string[], message: string)
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Which of these object ids git has (one `cat-file --batch-check` process). */
+async function storedObjects(dir: string, ids: string[]): Promise<Set<string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Set();
+  const out = await gitExec(dir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: `${unique.join('\n')}\n` });
+  return new Set(out.split('\n').flatMap((l) => (l.endsWith(' blob') ? [l.slice(0, l.indexOf(' '))] : [])));
 }
 
 /**

@@ -32,6 +32,7 @@ export class RepoFs {
   private readonly madeDirs = new Set<string>();
   constructor(root: string) {
     this.root = realpathSync(root);
+    this.safeDirs.add(this.root);
   }
 
   /** Absolute path of a repo-relative path, refusing anything that would leave the repo. */
@@ -41,16 +42,23 @@ export class RepoFs {
       throw new UserError(`refusing path outside the repository: ${JSON.stringify(path)}`);
     }
     const abs = join(this.root, norm);
-    // Every existing ancestor must resolve inside the repo: a symlinked folder must not redirect writes.
+    // Every existing ancestor must resolve inside the repo: a symlinked folder must not redirect
+    // reads or writes. The nearest existing one is checked once; it and the missing folders below
+    // it (which only this writer creates, under the repo lock) are then remembered.
+    const missing: string[] = [];
     let dir = dirname(abs);
-    if (this.safeDirs.has(dir)) return abs;
-    while (!existsSync(dir)) dir = dirname(dir);
-    const real = realpathSync(dir);
-    const rel = relative(this.root, real);
-    if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw new UserError(`refusing to write ${path}: ${relative(this.root, dir) || '.'} leads outside the repository (symlink)`);
+    while (!this.safeDirs.has(dir) && !existsSync(dir)) {
+      missing.push(dir);
+      dir = dirname(dir);
     }
-    if (dir === dirname(abs)) this.safeDirs.add(dir);
+    if (!this.safeDirs.has(dir)) {
+      const rel = relative(this.root, realpathSync.native(dir));
+      if (rel.startsWith('..') || isAbsolute(rel)) {
+        throw new UserError(`refusing to write ${path}: ${relative(this.root, dir) || '.'} leads outside the repository (symlink)`);
+      }
+      this.safeDirs.add(dir);
+    }
+    for (const m of missing) this.safeDirs.add(m);
     return abs;
   }
 
@@ -92,7 +100,9 @@ export class RepoFs {
     const dir = dirname(abs);
     if (!this.madeDirs.has(dir)) {
       mkdirSync(dir, { recursive: true });
+      // resolve() proved the nearest existing ancestor: what mkdir made below it is inside too.
       this.madeDirs.add(dir);
+      this.safeDirs.add(dir);
     }
     const tmp = `${abs}.calisti-tmp-${process.pid}`;
     try {
@@ -122,6 +132,7 @@ export class RepoFs {
     while (dir !== this.root && dir.startsWith(this.root) && existsSync(dir) && readdirSync(dir).length === 0) {
       rmdirSync(dir);
       this.madeDirs.delete(dir);
+      this.safeDirs.delete(dir);
       dir = dirname(dir);
     }
   }

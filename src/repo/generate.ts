@@ -157,14 +157,19 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const owned = [...[...rendered.keys()].filter((p) => !kept.has(p)), ...plan.deletes, STATE_FILE, MODEL_FILE, SEALED_FILE, ...(opts.extraPaths ?? [])];
   // The render itself goes into git (a ref of our own) before anything is written: it is the merge
   // base of every later run, whatever this one commits.
-  if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: blobId(f.content) }])));
-  const commit = await applyPlan(
-    fs,
-    plan,
-    opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined,
-    opts.extraPaths,
-    opts.onProgress,
-  );
+  const renderedIds = new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));
+  if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: renderedIds.get(p)! }])));
+  // What each file holds once the plan is applied, by blob id, as far as this run knows it: the
+  // commit reads from disk only the rest.
+  const known = new Map(plan.unchanged.flatMap((p) => (renderedIds.has(p) ? [[p, renderedIds.get(p)!] as const] : [])));
+  for (const w of plan.writes) known.set(w.path, w.content === rendered.get(w.path)?.content ? renderedIds.get(w.path)! : blobId(w.content));
+  const commit = await applyPlan(fs, plan, {
+    commit: opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined,
+    extraPaths: opts.extraPaths,
+    onProgress: opts.onProgress,
+    read,
+    known,
+  });
   const by = (a: string) => plan.writes.filter((w) => w.action === a && w.path !== STATE_FILE).map((w) => w.path);
   const result: GenerateResult = {
     dir: fs.root,
@@ -214,15 +219,23 @@ export async function refuseUnsupportedChange(dir: string, fleet: Fleet): Promis
 export async function applyPlan(
   fs: RepoFs,
   plan: Plan,
-  commit: { message: string; paths: string[] } | undefined,
-  extraPaths: string[] = [],
-  onProgress?: (phase: string, done?: number, total?: number) => void,
+  opts: {
+    commit?: { message: string; paths: string[] };
+    /** Paths the caller changed itself (a vendored chart), committed with the plan. */
+    extraPaths?: string[];
+    onProgress?: (phase: string, done?: number, total?: number) => void;
+    /** What the plan read of each path (the journal saves it without reading again). */
+    read?: (path: string) => string | undefined;
+    /** Blob ids of what the paths hold once the plan is applied (see commitFiles). */
+    known?: Map<string, string>;
+  },
 ): Promise<string | undefined> {
+  const { commit, extraPaths = [], onProgress } = opts;
   const touched = [...plan.writes.map((w) => w.path), ...plan.deletes];
   if (commit) assertIndexUnlocked(fs.root);
   // Nothing to write: still commit what an earlier --no-commit run left uncommitted.
-  if (touched.length === 0 && extraPaths.length === 0) return commit ? commitFiles(fs.root, commit.paths, commit.message) : undefined;
-  const journal = new Journal(fs, writeJournal(fs, await headCommit(fs.root), touched));
+  if (touched.length === 0 && extraPaths.length === 0) return commit ? commitFiles(fs.root, commit.paths, commit.message, opts.known) : undefined;
+  const journal = new Journal(fs, writeJournal(fs, await headCommit(fs.root), touched, opts.read));
   try {
     let done = 0;
     for (const w of plan.writes) {
@@ -237,7 +250,7 @@ export async function applyPlan(
     let made: string | undefined;
     if (commit) {
       onProgress?.('committing');
-      made = await commitFiles(fs.root, commit.paths, commit.message);
+      made = await commitFiles(fs.root, commit.paths, commit.message, opts.known);
       faultPoint();
     }
     clearJournal(fs.root);

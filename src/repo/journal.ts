@@ -22,10 +22,18 @@ interface JournalFile {
   files: Saved[];
 }
 
-/** Saves what the paths hold now, on disk; returns the same for an in-process rollback. */
-export function writeJournal(fs: RepoFs, head: string | undefined, paths: string[]): SavedFile[] {
+/**
+ * Saves what the paths hold now, on disk; returns the same for an in-process rollback. `read` is
+ * what the caller already read of them (the plan read every file it compares), else the disk.
+ */
+export function writeJournal(
+  fs: RepoFs,
+  head: string | undefined,
+  paths: string[],
+  read: (path: string) => string | undefined = (p) => fs.read(p),
+): SavedFile[] {
   const saved = paths.map((path) => {
-    const content = fs.read(path);
+    const content = read(path);
     return { path, content, executable: content !== undefined && fs.isExecutable(path) };
   });
   const files: Saved[] = saved.map((f) => ({ path: f.path, content: f.content ?? null, executable: f.executable }));
