@@ -2,6 +2,7 @@
  * The fleet graph from the model alone, for the generated README: render is pure (no kustomize), so this
  * reads what the renderers would place, not what was built. `graph` draws the built repo instead.
  */
+import { placedOn } from '../model/membership.js';
 import { revisionOn } from '../model/revisions.js';
 import { labelOf, networkOf, type RenderContext } from '../render/context.js';
 import type { ClusterNode, FleetGraph } from './model.js';
@@ -10,12 +11,15 @@ import { pushTo } from '../objects.js';
 export function modelGraph(ctx: RenderContext, demoClusters: string[]): FleetGraph {
   const { fleet } = ctx;
   const networks = new Map<string, ClusterNode[]>();
+  const demoOn = new Set(demoClusters);
   for (const c of fleet.clusters) {
     // Mid-rollout a ring runs its own release's control planes.
     const own = ctx.forCluster(c.name);
-    const demo = demoClusters.includes(c.name) && fleet.demoApp ? fleet.demoApp : undefined;
+    const demo = demoOn.has(c.name) && fleet.demoApp ? fleet.demoApp : undefined;
     const nsOn = (label: string) => [
-      ...fleet.namespaces.filter((n) => (n.clusters ?? [c.name]).includes(c.name) && labelOf(own, revisionOn(n, c.name)) === label).map((n) => n.name),
+      ...placedOn(fleet.namespaces, c.name, 'all')
+        .filter((n) => labelOf(own, revisionOn(n, c.name)) === label)
+        .map((n) => n.name),
       ...(demo && labelOf(own, revisionOn(demo, c.name)) === label ? [demo.namespace] : []),
     ];
     const node: ClusterNode = {
@@ -28,8 +32,8 @@ export function modelGraph(ctx: RenderContext, demoClusters: string[]): FleetGra
           version: r.istio.version,
           mode: c.role === 'passive' ? 'PASSIVE' : 'ACTIVE',
           namespaces: [...new Set(nsOn(r.label))].sort(),
-          gateways: fleet.gateways
-            .filter((g) => g.clusters.includes(c.name) && labelOf(own, revisionOn(g, c.name)) === r.label)
+          gateways: placedOn(fleet.gateways, c.name)
+            .filter((g) => labelOf(own, revisionOn(g, c.name)) === r.label)
             .map((g) => `${g.namespace}/${g.name}`)
             .sort(),
         }))

@@ -3,6 +3,7 @@
  * run a newer Calisti release than calisti.version, which stays the oldest release the fleet runs;
  * each ring is at most one supported upgrade ahead of it.
  */
+import { placedOn } from './membership.js';
 import { z } from 'zod';
 import { DnsLabel } from './names.js';
 
@@ -30,7 +31,7 @@ interface RingsOf {
 
 /** The Calisti release a cluster runs: its ring's, else the fleet's. */
 export function versionOf(fleet: RingsOf, cluster: string): string {
-  return fleet.rings.find((r) => r.clusters.includes(cluster))?.version ?? fleet.calisti.version;
+  return placedOn(fleet.rings, cluster)[0]?.version ?? fleet.calisti.version;
 }
 
 /** Every release some cluster runs, the fleet's (the oldest) first. */

@@ -3,6 +3,7 @@
  * as in docs 2.3.7), the root "app of apps", the argocd-cm health patch, and an AppProject when
  * the fleet uses its own project.
  */
+import { placedOn } from '../model/membership.js';
 import { SECRET_TYPE_LABEL } from '../argocd/cluster-secrets.js';
 import { DOCS_SYNC_OPTIONS, type IgnoreDifference } from '../model/argocd.js';
 import type { Cluster, Fleet } from '../model/schema.js';
@@ -79,7 +80,7 @@ export function ringStrategy(fleet: Fleet, clusters: Cluster[]): Record<string, 
 }
 
 /** A cluster's ring name, '' for none. */
-const ringOf = (fleet: Fleet, cluster: string) => fleet.rings.find((r) => r.clusters.includes(cluster))?.name ?? '';
+const ringOf = (fleet: Fleet, cluster: string) => placedOn(fleet.rings, cluster)[0]?.name ?? '';
 
 /** An application's ApplicationSet: a list generator over the clusters it runs on, each synced from its overlay. */
 export function appSet(ctx: RenderContext, app: GeneratedApp, clusters: Cluster[]): K8sObject {

@@ -1,4 +1,5 @@
 /** The generated repo's README and, for a multi-cluster fleet, its trust-exchange script. */
+import { findBy, placedOn } from '../model/membership.js';
 import { collapse } from '../graph/collapse.js';
 import { modelGraph } from '../graph/fleet.js';
 import { toMermaid } from '../graph/mermaid.js';
@@ -18,6 +19,7 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
   const { fleet, blueprint } = ctx;
   const names = fleet.clusters.map((c) => c.name);
   const demoClusters = apps.find(({ app }) => app === demoApp)?.clusters.map((c) => c.name) ?? [];
+  const demoOn = new Set(demoClusters);
   const files: AppFile[] = [
     {
       path: fleet.readme,
@@ -38,10 +40,9 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
           role: c.role,
           network: networkOf(c),
           platform: c.platform,
-          demo: demoClusters.includes(c.name) ? fleet.demoApp!.placement.find((p) => p.cluster === c.name)!.components.join(', ') : '-',
+          demo: demoOn.has(c.name) ? findBy(fleet.demoApp!.placement, 'cluster', c.name)!.components.join(', ') : '-',
           gateways:
-            fleet.gateways
-              .filter((g) => g.clusters.includes(c.name))
+            placedOn(fleet.gateways, c.name)
               .map((g) => `${g.namespace}/${g.name}`)
               .join(', ') || '-',
         })),

@@ -1,4 +1,5 @@
 /** demo-app (docs 2.3.6, 2.3.7): the DemoApplication, on the clusters its placement names. */
+import { findBy } from '../../../model/membership.js';
 import { revisionOn } from '../../../model/revisions.js';
 import { DESTINATION } from '../../argocd.js';
 import { labelOf } from '../../context.js';
@@ -17,7 +18,7 @@ export const demoApp: GeneratedApp = {
   needs: 'the control plane that runs the demo application',
   // DemoApplication's CRD comes with the smm-operator chart, in another sync.
   syncOptions: ['SkipDryRunOnMissingResource=true'],
-  clusters: ({ fleet }) => fleet.clusters.filter((c) => fleet.demoApp?.placement.some((p) => p.cluster === c.name)),
+  clusters: ({ fleet }) => fleet.clusters.filter((c) => fleet.demoApp && findBy(fleet.demoApp.placement, 'cluster', c.name)),
   spec: (_ctx, overlay) => ({ source: overlay, destination: { name: DESTINATION } }),
   base(ctx) {
     const demo = ctx.fleet.demoApp!;
@@ -29,7 +30,7 @@ export const demoApp: GeneratedApp = {
   },
   overlay({ ctx, cluster, dir, base }) {
     const demo = ctx.fleet.demoApp!;
-    const placement = demo.placement.find((p) => p.cluster === cluster.name)!;
+    const placement = findBy(demo.placement, 'cluster', cluster.name)!;
     const extra: Files =
       cluster.platform === 'openshift'
         ? [

@@ -3,6 +3,7 @@
  * AuthorizationPolicies, Sidecars, ServiceEntries), each on the clusters it names. Synced after
  * the demo app so the namespaces the policies live in exist.
  */
+import { placedOn } from '../../../model/membership.js';
 import type { Cluster } from '../../../model/schema.js';
 import type { RenderContext } from '../../context.js';
 import type { K8sObject } from '../../yaml.js';
@@ -15,7 +16,7 @@ const NAME = 'mesh-policies';
 /** Every policy object for one cluster, in model order. */
 function objectsOn(ctx: RenderContext, cluster: Cluster): K8sObject[] {
   const p = ctx.fleet.policies;
-  const here = <T extends { clusters?: string[] | undefined }>(list: T[]) => list.filter((o) => !o.clusters || o.clusters.includes(cluster.name));
+  const here = <T extends { clusters?: string[] | undefined }>(list: T[]) => placedOn(list, cluster.name, 'all');
   return [
     ...(p.mtls ? [meshPeerAuthentication(p.mtls, ctx.fleet.istio.namespace)] : []),
     ...here(p.peerAuthentications).map(peerAuthentication),

@@ -3,6 +3,7 @@
  * policies, on active clusters unless an object names its clusters. Needs the ControlPlane's sre
  * CRDs, so it syncs after smm-controlplane.
  */
+import { placedOn } from '../../../model/membership.js';
 import { alertName, type Slos } from '../../../model/mesh/slo.js';
 import type { Cluster } from '../../../model/schema.js';
 import type { RenderContext } from '../../context.js';
@@ -60,8 +61,8 @@ const alertingPolicies = (o: Objective): K8sObject[] =>
   }));
 
 function objectsOn(ctx: RenderContext, cluster: Cluster): K8sObject[] {
-  const here = <T extends { clusters?: string[] | undefined }>(list: T[]) =>
-    list.filter((o) => (o.clusters ? o.clusters.includes(cluster.name) : cluster.role === 'active'));
+  // Without `clusters`, an SLO is on every active cluster.
+  const here = <T extends { clusters?: string[] | undefined }>(list: T[]) => placedOn(list, cluster.name, cluster.role === 'active' ? 'all' : 'none');
   const { slos } = ctx.fleet;
   return [...here(slos.indicatorTemplates).map(indicatorTemplate), ...here(slos.objectives).flatMap((o) => [objective(o), ...alertingPolicies(o)])];
 }

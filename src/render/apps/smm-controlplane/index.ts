@@ -2,6 +2,7 @@
  * smm-controlplane (docs 2.3.7): the Istio and Calisti control planes in base, per-cluster patches
  * and Components in the overlays, plus the mesh namespaces and gateways each overlay picks.
  */
+import { placedOn } from '../../../model/membership.js';
 import { revisionOn } from '../../../model/revisions.js';
 import type { Cluster } from '../../../model/schema.js';
 import { DESTINATION } from '../../argocd.js';
@@ -31,8 +32,8 @@ const gatewayNamespaceDir = (namespace: string) => `${appDir(NAME)}/gateways/${n
 const gatewayDir = (namespace: string, name: string) => `${gatewayNamespaceDir(namespace)}/${name}`;
 const meshNamespaceDir = (name: string) => `${appDir(NAME)}/namespaces/${name}`;
 
-const gatewaysOn = (ctx: RenderContext, c: Cluster) => ctx.fleet.gateways.filter((g) => g.clusters.includes(c.name));
-const meshNamespacesOn = (ctx: RenderContext, c: Cluster) => ctx.fleet.namespaces.filter((n) => !n.clusters || n.clusters.includes(c.name));
+const gatewaysOn = (ctx: RenderContext, c: Cluster) => placedOn(ctx.fleet.gateways, c.name);
+const meshNamespacesOn = (ctx: RenderContext, c: Cluster) => placedOn(ctx.fleet.namespaces, c.name, 'all');
 
 /**
  * OpenShift: every namespace with sidecars on this cluster (mesh namespaces and gateway namespaces)
