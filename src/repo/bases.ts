@@ -6,7 +6,10 @@
  * since the last stored render.
  */
 import { MODEL_FILE, SEALED_FILE } from '../render/layout.js';
-import { committedFile, gitExec, identityEnv } from './git.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { committedFile, gitExec, identityEnv, ZERO_ID } from './git.js';
+import { gitDir } from './gitdir.js';
 import { blobId } from './state.js';
 
 export const BASES_REF = 'refs/calisti-gitops/generated';
@@ -16,10 +19,14 @@ interface RenderFile {
   executable?: boolean;
 }
 
+/** The tip of BASES_REF, or undefined when nothing was stored yet. */
+async function storedTip(dir: string): Promise<string | undefined> {
+  return (await gitExec(dir, ['rev-parse', '--verify', '--quiet', `${BASES_REF}^{commit}`]).catch(() => '')).trim() || undefined;
+}
+
 /** Path -> blob id of the last stored render, or empty when there is none. */
-async function storedTree(dir: string): Promise<Map<string, string>> {
+async function storedTree(dir: string, tip: string | undefined): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const tip = (await gitExec(dir, ['rev-parse', '--verify', '--quiet', `${BASES_REF}^{commit}`]).catch(() => '')).trim();
   if (!tip) return out;
   // --full-tree: this tree is the render's own, whatever folder of the repository dir is.
   for (const entry of (await gitExec(dir, ['ls-tree', '-r', '-z', '--full-tree', tip])).split('\0')) {
@@ -29,19 +36,46 @@ async function storedTree(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
+/**
+ * Up to this many changed paths, fast-import edits the stored tree in one process. It finds each
+ * path by a linear scan of its folder, so a big change (a first run, a release upgrade: thousands of
+ * overlays in one folder) goes through a scratch index instead, where git builds the tree itself.
+ */
+const FEW_CHANGES = 64;
+
+const MESSAGE = 'calisti-gitops: the last generated render (merge bases)';
+
 /** Stores the render (path -> content, with each content's blob id) as the new tip of BASES_REF. */
 export async function storeRender(dir: string, render: Map<string, RenderFile & { blob: string }>): Promise<void> {
-  const stored = await storedTree(dir);
+  const tip = await storedTip(dir);
+  const stored = await storedTree(dir, tip);
   const changed = [...render].filter(([p, f]) => stored.get(p) !== f.blob);
   const gone = [...stored.keys()].filter((p) => !render.has(p));
   if (changed.length === 0 && gone.length === 0 && stored.size > 0) return;
-  const env = await identityEnv(dir);
-  const who = `${env.GIT_COMMITTER_NAME ?? 'calisti-gitops'} <${env.GIT_COMMITTER_EMAIL ?? 'calisti-gitops@users.noreply.localhost'}>`;
-  const chunks: string[] = [`commit ${BASES_REF}\ncommitter ${who} 0 +0000\n`, data('calisti-gitops: the last generated render (merge bases)')];
-  if (stored.size > 0) chunks.push(`from ${BASES_REF}^0\n`);
-  for (const p of gone) chunks.push(`D ${quote(p)}\n`);
-  for (const [p, f] of changed) chunks.push(`M ${f.executable ? '100755' : '100644'} inline ${quote(p)}\n`, data(f.content));
-  await gitExec(dir, ['fast-import', '--quiet', '--force'], { input: `${chunks.join('')}\n`, env: { ...env, GIT_COMMITTER_DATE: '0 +0000' } });
+  const env: NodeJS.ProcessEnv = { ...(await identityEnv(dir)), GIT_COMMITTER_DATE: '@0 +0000', GIT_AUTHOR_DATE: '@0 +0000' };
+  if (changed.length + gone.length <= FEW_CHANGES) {
+    const who = `${env.GIT_COMMITTER_NAME ?? 'calisti-gitops'} <${env.GIT_COMMITTER_EMAIL ?? 'calisti-gitops@users.noreply.localhost'}>`;
+    const chunks: string[] = [`commit ${BASES_REF}\ncommitter ${who} 0 +0000\n`, data(MESSAGE)];
+    if (tip) chunks.push(`from ${BASES_REF}^0\n`);
+    for (const p of gone) chunks.push(`D ${quote(p)}\n`);
+    for (const [p, f] of changed) chunks.push(`M ${f.executable ? '100755' : '100644'} inline ${quote(p)}\n`, data(f.content));
+    await gitExec(dir, ['fast-import', '--quiet', '--force'], { input: `${chunks.join('')}\n`, env });
+    return;
+  }
+  // The blobs in one pack (fast-import deltas each against the one before), then the tree.
+  await gitExec(dir, ['fast-import', '--quiet'], { input: changed.map(([, f]) => `blob\n${data(f.content)}`).join('') });
+  const scratch = mkdtempSync(join(gitDir(dir), 'calisti-render-'));
+  const index = { GIT_INDEX_FILE: join(scratch, 'index') };
+  try {
+    await gitExec(dir, tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env: index });
+    const entries = [...gone.map((p) => `0 ${ZERO_ID}\t${p}`), ...changed.map(([p, f]) => `${f.executable ? '100755' : '100644'} ${f.blob}\t${p}`)];
+    await gitExec(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], { env: index, input: `${entries.join('\0')}\0` });
+    const tree = (await gitExec(dir, ['write-tree'], { env: index })).trim();
+    const commit = (await gitExec(dir, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', MESSAGE], { env })).trim();
+    await gitExec(dir, ['update-ref', BASES_REF, commit]);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** fast-import's `data` command: exact byte count, then the bytes. */

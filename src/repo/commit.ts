@@ -10,9 +10,7 @@ import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { gitDir } from './gitdir.js';
-import { gitExec, headCommit, identityEnv, repoPrefix } from './git.js';
-
-const ZERO = '0000000000000000000000000000000000000000';
+import { gitExec, headCommit, identityEnv, repoPrefix, ZERO_ID } from './git.js';
 
 /**
  * An index line: the file as it is on disk, or a removal when it is gone. Index paths are the
@@ -22,7 +20,7 @@ function indexLines(prefix: string, paths: string[], files: Map<string, { id: st
   return paths
     .map((p) => {
       const f = files.get(p);
-      if (f === undefined) return `0 ${ZERO}\t${prefix}${p}`;
+      if (f === undefined) return `0 ${ZERO_ID}\t${prefix}${p}`;
       return `${f.executable ? '100755' : '100644'} ${f.id}\t${prefix}${p}`;
     })
     .join('\n');
@@ -50,15 +48,12 @@ export function assertIndexUnlocked(dir: string): void {
 export async function commitFiles(dir: string, paths: string[], message: string, known: Map<string, string> = new Map()): Promise<string | undefined> {
   assertIndexUnlocked(dir);
   const head = await headCommit(dir);
-  const unique = [...new Set(await expandFolders(dir, head, paths))].sort();
+  const stats = new Map<string, Stats | undefined>();
+  const unique = [...new Set(await expandFolders(dir, head, paths, stats))].sort();
   const executable = new Map<string, boolean>();
   for (const p of unique) {
-    let st: Stats | undefined;
-    try {
-      st = lstatSync(join(dir, p));
-    } catch {
-      continue;
-    }
+    const st = stats.has(p) ? stats.get(p) : lstatOf(join(dir, p));
+    if (!st) continue;
     if (!st.isFile())
       throw new UserError(
         `refusing to commit ${p}: not a regular file (a symlink or folder stands where calisti-gitops keeps a file)`,
@@ -104,7 +99,7 @@ export async function commitFiles(dir: string, paths: string[], message: string,
       await gitExec(dir, ['commit-tree', tree, ...(head ? ['-p', head] : []), '-F', '-'], { env: await identityEnv(dir), input: finalMessage })
     ).trim();
     try {
-      await gitExec(dir, ['update-ref', '-m', `commit: ${finalMessage.split('\n')[0]}`, 'HEAD', commit, head ?? ZERO]);
+      await gitExec(dir, ['update-ref', '-m', `commit: ${finalMessage.split('\n')[0]}`, 'HEAD', commit, head ?? ZERO_ID]);
     } catch (e) {
       if (!/but expected|cannot lock ref/i.test((e as Error).message)) throw e;
       throw new UserError('HEAD moved while calisti-gitops was committing (another writer?); nothing was committed', 'run the command again');
@@ -131,9 +126,9 @@ async function storedObjects(dir: string, ids: string[]): Promise<Set<string>> {
 /**
  * A folder in `paths` (a vendored chart) stands for every file in it, on disk and in HEAD. Regular
  * files stand for themselves; HEAD is listed once (one git process, not one per path) only when some
- * path is a folder or gone from disk.
+ * path is a folder or gone from disk. `stats` gets each given path's lstat (undefined: gone).
  */
-async function expandFolders(dir: string, head: string | undefined, paths: string[]): Promise<string[]> {
+async function expandFolders(dir: string, head: string | undefined, paths: string[], stats: Map<string, Stats | undefined>): Promise<string[]> {
   const out: string[] = [];
   let headFiles: string[] | undefined;
   const inHead = async (p: string): Promise<string[]> => {
@@ -142,12 +137,8 @@ async function expandFolders(dir: string, head: string | undefined, paths: strin
     return headFiles.filter((f) => f.startsWith(`${p}/`));
   };
   for (const p of paths) {
-    let st: Stats | undefined;
-    try {
-      st = lstatSync(join(dir, p));
-    } catch {
-      // gone: a file or a folder deleted from disk
-    }
+    const st = lstatOf(join(dir, p)); // undefined: a file or a folder deleted from disk
+    stats.set(p, st);
     if (st && !st.isDirectory()) {
       out.push(p);
       continue;
@@ -157,6 +148,14 @@ async function expandFolders(dir: string, head: string | undefined, paths: strin
     else out.push(...before, ...(st ? walkFiles(dir, p) : []));
   }
   return out;
+}
+
+function lstatOf(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function walkFiles(root: string, rel: string): string[] {
@@ -197,6 +196,6 @@ export async function resetIndexPaths(dir: string, paths: string[]): Promise<voi
     }
   }
   const prefix = await indexPrefix(dir);
-  const lines = [...wanted].map((p) => (inHead.has(p) ? `${inHead.get(p)}\t${prefix}${p}` : `0 ${ZERO}\t${prefix}${p}`)).join('\n');
+  const lines = [...wanted].map((p) => (inHead.has(p) ? `${inHead.get(p)}\t${prefix}${p}` : `0 ${ZERO_ID}\t${prefix}${p}`)).join('\n');
   await syncIndex(dir, `${lines}\n`);
 }

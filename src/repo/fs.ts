@@ -30,6 +30,8 @@ export class RepoFs {
   private readonly safeDirs = new Set<string>();
   /** Folders this instance made or found (one mkdir per folder, not per file). */
   private readonly madeDirs = new Set<string>();
+  /** Folders found missing and not made since: nothing to read in them (a first run reads thousands). */
+  private readonly absentDirs = new Set<string>();
   constructor(root: string) {
     this.root = realpathSync(root);
     this.safeDirs.add(this.root);
@@ -47,7 +49,7 @@ export class RepoFs {
     // it (which only this writer creates, under the repo lock) are then remembered.
     const missing: string[] = [];
     let dir = dirname(abs);
-    while (!this.safeDirs.has(dir) && !existsSync(dir)) {
+    while (!this.safeDirs.has(dir) && !exists(dir)) {
       missing.push(dir);
       dir = dirname(dir);
     }
@@ -58,12 +60,16 @@ export class RepoFs {
       }
       this.safeDirs.add(dir);
     }
-    for (const m of missing) this.safeDirs.add(m);
+    for (const m of missing) {
+      this.safeDirs.add(m);
+      this.absentDirs.add(m);
+    }
     return abs;
   }
 
   read(path: string): string | undefined {
     const abs = this.resolve(path);
+    if (this.absentDirs.has(dirname(abs))) return undefined;
     // Opened without following a link or blocking on a FIFO: one open answers what a stat would.
     let fd: number;
     try {
@@ -103,6 +109,7 @@ export class RepoFs {
       // resolve() proved the nearest existing ancestor: what mkdir made below it is inside too.
       this.madeDirs.add(dir);
       this.safeDirs.add(dir);
+      for (let made = dir; this.absentDirs.delete(made); made = dirname(made));
     }
     const tmp = `${abs}.calisti-tmp-${process.pid}`;
     try {
@@ -135,6 +142,15 @@ export class RepoFs {
       this.safeDirs.delete(dir);
       dir = dirname(dir);
     }
+  }
+}
+
+/** Whether a path exists (following links), without the cost of a thrown error when it does not. */
+function exists(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false; // ENOTDIR: a file where a folder would be
   }
 }
 

@@ -29,8 +29,8 @@ export interface GenerateOptions {
   dir: string;
   /** Model file outside the repo; default: <dir>/calisti.yaml. */
   modelPath?: string;
-  /** Model text to store as calisti.yaml (init); wins over modelPath. */
-  modelText?: { text: string; display: string };
+  /** Model text to store as calisti.yaml (init); wins over modelPath. `fleet`: its model, when the caller parsed it. */
+  modelText?: { text: string; display: string; fleet?: Fleet };
   /** Paths changed by the caller that belong in the same commit (a vendored chart). */
   extraPaths?: string[];
   /** New sealed-secrets.yaml content (seal): rendered from and written in the same run. */
@@ -82,7 +82,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const external = opts.modelText !== undefined || (opts.modelPath !== undefined && resolve(opts.modelPath) !== join(fs.root, MODEL_FILE));
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
   const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
-  const fleet = parseFleet(modelText, display);
+  const fleet = opts.modelText?.fleet ?? parseFleet(modelText, display);
   const prefix = (await repoPrefix(dir)) ?? '';
   if ((fleet.git.path ?? '') !== prefix) {
     throw new UserError(
@@ -99,7 +99,9 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   };
   const rendered = renderRepo(fleet, SealedStore.parse(opts.sealedText ?? read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(read(STATE_FILE));
+  const renderedIds = new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));
   const plan = planGenerate({
+    ids: renderedIds,
     rendered,
     previous,
     read,
@@ -108,7 +110,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
       ...(external ? [{ path: MODEL_FILE, content: modelText }] : []),
       ...(opts.sealedText !== undefined ? [{ path: SEALED_FILE, content: opts.sealedText }] : []),
     ],
-    bases: await mergeBases(dir, basesNeeded(rendered, previous, read, opts.force)),
+    bases: await mergeBases(dir, basesNeeded(rendered, previous, read, opts.force, renderedIds)),
   });
   if (plan.conflicts.length > 0) {
     throw new HandEditError(
@@ -157,7 +159,6 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const owned = [...[...rendered.keys()].filter((p) => !kept.has(p)), ...plan.deletes, STATE_FILE, MODEL_FILE, SEALED_FILE, ...(opts.extraPaths ?? [])];
   // The render itself goes into git (a ref of our own) before anything is written: it is the merge
   // base of every later run, whatever this one commits.
-  const renderedIds = new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));
   if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: renderedIds.get(p)! }])));
   // What each file holds once the plan is applied, by blob id, as far as this run knows it: the
   // commit reads from disk only the rest.

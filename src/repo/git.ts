@@ -6,6 +6,9 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
 import { MODEL_FILE } from '../render/layout.js';
 
+/** The id git reads as "no object": a path to remove from an index, a ref that must not exist yet. */
+export const ZERO_ID = '0000000000000000000000000000000000000000';
+
 /** Who commits when the repo has no identity configured (CI runners, PR bots). */
 const FALLBACK_IDENTITY = { name: 'calisti-gitops', email: 'calisti-gitops@users.noreply.localhost' };
 

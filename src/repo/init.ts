@@ -9,6 +9,7 @@ import { normalizeGitURL } from '../argocd/repo-url.js';
 import { blueprintFor } from '../model/blueprint.js';
 import { ModelEdit } from '../model/edit.js';
 import { parseFleet, readModelText } from '../model/load.js';
+import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
 import { MODEL_FILE, README, README_BESIDE, SCHEMA_FILE } from '../render/layout.js';
 import { withRenovateComment } from '../render/renovate.js';
@@ -80,14 +81,25 @@ async function treeDir(opts: InitOptions): Promise<string> {
 
 /**
  * The model text adapted to the repository it goes into: its origin for git.repoURL when the model
- * still names the example's, and the generated README beside a README the repository has.
+ * still names the example's, and the generated README beside a README the repository has. `fleet`
+ * is the text's model (git.path aside); `edited` says whether the returned text's model differs.
  */
-async function adapt(text: string, display: string, dir: string, repo: string, existing: boolean, force: boolean, warnings: string[]): Promise<string> {
+async function adapt(
+  text: string,
+  fleet: Fleet,
+  display: string,
+  dir: string,
+  repo: string,
+  existing: boolean,
+  force: boolean,
+  warnings: string[],
+): Promise<{ text: string; edited: boolean }> {
   const edit = new ModelEdit(text);
-  const fleet = parseFleet(text, display);
+  let edited = false;
   const origin = existing ? await originUrl(repo) : undefined;
   if (fleet.git.repoURL === EXAMPLE_REPO_URL && origin) {
     edit.set(['git', 'repoURL'], origin);
+    edited = true;
     try {
       parseFleet(edit.text(), display);
     } catch {
@@ -103,9 +115,10 @@ async function adapt(text: string, display: string, dir: string, repo: string, e
   }
   if (existing && !force && fleet.readme === README && existsSync(join(dir, README))) {
     edit.set(['readme'], README_BESIDE);
+    edited = true;
     warnings.push(`kept your ${README}; the generated one is ${README_BESIDE} (readme: in ${MODEL_FILE})`);
   }
-  return edit.text();
+  return { text: edit.text(), edited };
 }
 
 export async function runInit(opts: InitOptions): Promise<GenerateResult> {
@@ -134,7 +147,10 @@ export async function runInit(opts: InitOptions): Promise<GenerateResult> {
   const createdRepo = opts.path === undefined && (createdDir || !(await isRepoRoot(dir)));
   const warnings: string[] = [];
   if (opts.path !== undefined) text = new ModelEdit(text).set(['git', 'path'], opts.path).text();
-  text = await adapt(text, display, dir, opts.path === undefined ? dir : resolve(opts.dir), !createdRepo, opts.force ?? false, warnings);
+  const adapted = await adapt(text, fleet, display, dir, opts.path === undefined ? dir : resolve(opts.dir), !createdRepo, opts.force ?? false, warnings);
+  text = adapted.text;
+  // Comments aside, the text is still the model parsed above: generate need not parse it again.
+  const parsed = opts.path === undefined && !adapted.edited ? fleet : undefined;
   if (!createdRepo && !opts.force) {
     // The repo's own files stay its own: nothing is overwritten without --force.
     const taken = [...renderRepo(parseFleet(text, display)).keys()].filter((p) => existsSync(join(dir, p)));
@@ -147,7 +163,7 @@ export async function runInit(opts: InitOptions): Promise<GenerateResult> {
   try {
     mkdirSync(dir, { recursive: true });
     if (createdRepo) await initRepo(dir);
-    const r = await runGenerate({ dir, commit: true, force: opts.force ?? false, message: INIT_MESSAGE, modelText: { text, display } });
+    const r = await runGenerate({ dir, commit: true, force: opts.force ?? false, message: INIT_MESSAGE, modelText: { text, display, fleet: parsed } });
     return { ...r, warnings: [...warnings, ...r.warnings] };
   } catch (e) {
     // runGenerate already restored an existing repo; remove only what init itself created.

@@ -49,6 +49,8 @@ export function planGenerate(opts: {
   inputs?: { path: string; content: string }[];
   /** Last generated contents by blob id, for merging hand edits (see basesNeeded). */
   bases?: Map<string, string>;
+  /** The rendered files' blob ids, when the caller has them already. */
+  ids?: Map<string, string>;
 }): Plan {
   const { rendered, previous, read, force } = opts;
   const plan: Plan = { ignored: [], writes: [], deletes: [], conflicts: [], unchanged: [], kept: [], discarded: [] };
@@ -63,7 +65,7 @@ export function planGenerate(opts: {
   const state: GeneratedState = { files: {} };
 
   for (const [path, file] of rendered) {
-    const next = blobId(file.content);
+    const next = opts.ids?.get(path) ?? blobId(file.content);
     state.files[path] = next;
     const current = read(path);
     const was = previous.files[path];
@@ -132,7 +134,7 @@ export function planGenerate(opts: {
  * Blob ids of the last generated contents a plan will need: to merge hand edits, or (force) to name
  * the hand edits it discards.
  */
-export function basesNeeded(rendered: RenderedTree, previous: GeneratedState, read: ReadCurrent, force = false): string[] {
+export function basesNeeded(rendered: RenderedTree, previous: GeneratedState, read: ReadCurrent, force = false, ids?: Map<string, string>): string[] {
   const out: string[] = [];
   for (const [path, was] of Object.entries(previous.files)) {
     if (!rendered.has(path) && !isGeneratedPath(path)) continue;
@@ -144,7 +146,7 @@ export function basesNeeded(rendered: RenderedTree, previous: GeneratedState, re
       if (force && now !== was) out.push(was);
       continue;
     }
-    const next = blobId(file.content);
+    const next = ids?.get(path) ?? blobId(file.content);
     if (now !== was && now !== next && (force || next !== was)) out.push(was);
   }
   return out;
