@@ -17,6 +17,7 @@ import { committedFile, isRepoRoot } from '../repo/git.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { basesNeeded, planGenerate, type Plan } from '../repo/plan.js';
 import { parseState } from '../repo/state.js';
+import { currentIds, gitView } from '../repo/clean.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
 import { unifiedDiff } from './files.js';
@@ -82,11 +83,12 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
-  const bases = await mergeBases(root, basesNeeded(rendered, previous, read));
-  const plan = planGenerate({ rendered, previous, read, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
+  const idOf = currentIds(await gitView(root), read);
+  const bases = await mergeBases(root, basesNeeded(rendered, previous, idOf));
+  const plan = planGenerate({ rendered, previous, read, idOf, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));
   // What --force would write, for the files generate refuses (planned only when there are some).
-  const forced = conflicts.size > 0 ? planGenerate({ rendered, previous, read, force: true }) : undefined;
+  const forced = conflicts.size > 0 ? planGenerate({ rendered, previous, read, idOf, force: true }) : undefined;
   const files = [
     ...fileChanges(plan, read),
     ...(forced

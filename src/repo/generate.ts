@@ -24,6 +24,7 @@ import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
 import { isGeneratedPath } from '../render/layout.js';
 import { blobId, parseState } from './state.js';
 import { noopOptions, rememberNoop } from './noop.js';
+import { currentIds, gitView, settled } from './clean.js';
 
 export interface GenerateOptions {
   dir: string;
@@ -100,8 +101,12 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const rendered = renderRepo(fleet, SealedStore.parse(opts.sealedText ?? read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(read(STATE_FILE));
   const renderedIds = new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));
+  // Files git knows unchanged are compared by id, never read.
+  const view = await gitView(dir);
+  const idOf = currentIds(view, read);
   const plan = planGenerate({
     ids: renderedIds,
+    idOf,
     rendered,
     previous,
     read,
@@ -110,7 +115,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
       ...(external ? [{ path: MODEL_FILE, content: modelText }] : []),
       ...(opts.sealedText !== undefined ? [{ path: SEALED_FILE, content: opts.sealedText }] : []),
     ],
-    bases: await mergeBases(dir, basesNeeded(rendered, previous, read, opts.force, renderedIds)),
+    bases: await mergeBases(dir, basesNeeded(rendered, previous, idOf, opts.force, renderedIds)),
   });
   if (plan.conflicts.length > 0) {
     throw new HandEditError(
@@ -170,6 +175,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
     onProgress: opts.onProgress,
     read,
     known,
+    settled: (p) => settled(view, p, idOf),
   });
   const by = (a: string) => plan.writes.filter((w) => w.action === a && w.path !== STATE_FILE).map((w) => w.path);
   const result: GenerateResult = {
@@ -229,13 +235,18 @@ export async function applyPlan(
     read?: (path: string) => string | undefined;
     /** Blob ids of what the paths hold once the plan is applied (see commitFiles). */
     known?: Map<string, string>;
+    /** Whether HEAD holds a path as the disk does (see clean.ts): with nothing to write, nothing to commit either. */
+    settled?: (path: string) => boolean;
   },
 ): Promise<string | undefined> {
   const { commit, extraPaths = [], onProgress } = opts;
   const touched = [...plan.writes.map((w) => w.path), ...plan.deletes];
   if (commit) assertIndexUnlocked(fs.root);
   // Nothing to write: still commit what an earlier --no-commit run left uncommitted.
-  if (touched.length === 0 && extraPaths.length === 0) return commit ? commitFiles(fs.root, commit.paths, commit.message, opts.known) : undefined;
+  if (touched.length === 0 && extraPaths.length === 0) {
+    if (!commit || (opts.settled && commit.paths.every(opts.settled))) return undefined;
+    return commitFiles(fs.root, commit.paths, commit.message, opts.known);
+  }
   const journal = new Journal(fs, writeJournal(fs, await headCommit(fs.root), touched, opts.read));
   try {
     let done = 0;

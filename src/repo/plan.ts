@@ -37,6 +37,17 @@ export interface Plan {
 /** Reads a repo file's current content, or undefined when it does not exist. */
 export type ReadCurrent = (path: string) => string | undefined;
 
+/** The blob id of a repo file's current content, or undefined when it does not exist. */
+export type CurrentId = (path: string) => string | undefined;
+
+/** Ids by reading each file (callers that know ids without reading pass their own). */
+export const idsByReading =
+  (read: ReadCurrent): CurrentId =>
+  (path) => {
+    const content = read(path);
+    return content === undefined ? undefined : blobId(content);
+  };
+
 export function planGenerate(opts: {
   rendered: RenderedTree;
   previous: GeneratedState;
@@ -51,8 +62,11 @@ export function planGenerate(opts: {
   bases?: Map<string, string>;
   /** The rendered files' blob ids, when the caller has them already. */
   ids?: Map<string, string>;
+  /** What the repo's files hold now, by blob id; default: read and hash each. A file is read only when it differs. */
+  idOf?: CurrentId;
 }): Plan {
   const { rendered, previous, read, force } = opts;
+  const idOf = opts.idOf ?? idsByReading(read);
   const plan: Plan = { ignored: [], writes: [], deletes: [], conflicts: [], unchanged: [], kept: [], discarded: [] };
   const discard = (path: string, was: string | undefined, current: string) => {
     const base = was === undefined ? undefined : opts.bases?.get(was);
@@ -67,18 +81,18 @@ export function planGenerate(opts: {
   for (const [path, file] of rendered) {
     const next = opts.ids?.get(path) ?? blobId(file.content);
     state.files[path] = next;
-    const current = read(path);
+    const now = idOf(path);
     const was = previous.files[path];
     // A file the user may own instead (their Renovate config): theirs wins, ours is not tracked over it.
-    if (file.unlessPresent && ((was === undefined && current !== undefined) || file.unlessPresent.some((p) => p !== path && read(p) !== undefined))) {
+    if (file.unlessPresent && ((was === undefined && now !== undefined) || file.unlessPresent.some((p) => p !== path && idOf(p) !== undefined))) {
       delete state.files[path];
       continue;
     }
-    const now = current === undefined ? undefined : blobId(current);
     if (now === next) {
       plan.unchanged.push(path);
       continue;
     }
+    const current = now === undefined ? undefined : read(path);
     const write = (action: FileWrite['action'], content = file.content) => plan.writes.push({ path, content, executable: file.executable ?? false, action });
     if (current === undefined) write(was === undefined ? 'create' : 'restore');
     else if (was !== undefined && now === was) write('update');
@@ -106,11 +120,11 @@ export function planGenerate(opts: {
       plan.ignored.push(path);
       continue;
     }
-    const current = read(path);
-    if (current === undefined) continue;
-    if (blobId(current) === was) plan.deletes.push(path);
+    const now = idOf(path);
+    if (now === undefined) continue;
+    if (now === was) plan.deletes.push(path);
     else if (force) {
-      discard(path, was, current);
+      discard(path, was, read(path) ?? '');
       plan.deletes.push(path);
     } else plan.conflicts.push({ path, reason: 'edited' });
   }
@@ -134,13 +148,12 @@ export function planGenerate(opts: {
  * Blob ids of the last generated contents a plan will need: to merge hand edits, or (force) to name
  * the hand edits it discards.
  */
-export function basesNeeded(rendered: RenderedTree, previous: GeneratedState, read: ReadCurrent, force = false, ids?: Map<string, string>): string[] {
+export function basesNeeded(rendered: RenderedTree, previous: GeneratedState, idOf: CurrentId, force = false, ids?: Map<string, string>): string[] {
   const out: string[] = [];
   for (const [path, was] of Object.entries(previous.files)) {
     if (!rendered.has(path) && !isGeneratedPath(path)) continue;
-    const current = read(path);
-    if (current === undefined) continue;
-    const now = blobId(current);
+    const now = idOf(path);
+    if (now === undefined) continue;
     const file = rendered.get(path);
     if (file === undefined) {
       if (force && now !== was) out.push(was);
