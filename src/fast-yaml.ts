@@ -59,3 +59,33 @@ export function parseYaml(text: string): unknown {
     return parse(text);
   }
 }
+
+/**
+ * Every document with the line its content starts on (as `yaml`'s `contents.range` gives it), for
+ * text that needs no more than the fast reader: undefined when the text has anchors, tags,
+ * directives, complex keys, tabs or carriage returns, a `---` line with anything after it, or when
+ * the fast reader refuses a document (bad syntax, a duplicate key). Callers then take `yaml`'s path.
+ */
+export function loadLocatedDocuments(text: string): { data: unknown; line: number }[] | undefined {
+  if (/[&*!%?\t\r]|<</.test(text)) return undefined;
+  const lines = text.split('\n');
+  const out: { data: unknown; line: number }[] = [];
+  let start = 0;
+  for (let i = 0; i <= lines.length; i++) {
+    const l = lines[i];
+    if (l !== undefined && !l.startsWith('---') && !l.startsWith('...')) continue;
+    if (l !== undefined && l !== '---') return undefined;
+    // Lines start..i-1 are one document; its content starts at its first line that is not blank or a comment.
+    let first = -1;
+    for (let j = start; j < i && first < 0; j++) if (!/^\s*(#.*)?$/.test(lines[j]!)) first = j;
+    if (first >= 0) {
+      try {
+        out.push({ data: loadDocument(lines.slice(start, i).join('\n')), line: first + 1 });
+      } catch {
+        return undefined;
+      }
+    }
+    start = i + 1;
+  }
+  return out;
+}

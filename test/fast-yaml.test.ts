@@ -2,10 +2,12 @@
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { LineCounter, parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadDocument, loadDocuments, loadOutput } from '../src/fast-yaml.js';
+import { loadDocument, loadDocuments, loadLocatedDocuments, loadOutput } from '../src/fast-yaml.js';
 import { examplesDir } from '../src/toolkit.js';
+import { parseFleet } from '../src/model/load.js';
+import { renderRepo } from '../src/render/index.js';
 
 /** `yaml` as the model loader calls it; `undefined` when it refuses the text. */
 function slow(text: string): unknown {
@@ -75,5 +77,61 @@ describe('the fast YAML reader', () => {
 
   it('throws with a position on a syntax error', () => {
     expect(() => loadDocuments('a: [1,\n')).toThrow(/\(2:1\)/);
+  });
+});
+
+describe('the fast located reader', () => {
+  /** What `yaml` gives: each document's data and the line its content starts on (documents that are maps, as readers keep them). */
+  const located = (text: string) => {
+    const lines = new LineCounter();
+    return parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true })
+      .map((d) => ({ data: d.toJS() as unknown, line: lines.linePos(d.contents?.range[0] ?? 0).line }))
+      .filter((d) => isMap(d.data));
+  };
+  const fastMaps = (text: string) => loadLocatedDocuments(text)?.filter((d) => isMap(d.data));
+  const isMap = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const TEXTS = [
+    'a: 1\n',
+    '---\na: 1\n',
+    '# head\n\n---\n# about b\nb: 2\n---\n\n  # indented comment\nc: [1, 2]\n---\n',
+    'a: 1\n---\n---\nb: 2\n',
+    'list:\n  - x: 1\n    y: two\n---\n- 1\n- 2\n',
+    'text: |\n  line one\n  line two\nafter: 3\n',
+    '',
+    '# only a comment\n',
+    'a: 1\n...\n',
+    'a: 1\n--- b: 2\n',
+    'a: &x 1\nb: *x\n',
+    'a: 1\r\nb: 2\r\n',
+    'a: 1\na: 2\n',
+    'a: [1\n',
+  ];
+
+  it.each(TEXTS)('gives %j what `yaml` gives, or leaves it to `yaml`', (text) => {
+    const fast = fastMaps(text);
+    if (fast !== undefined) expect(fast).toEqual(located(text));
+  });
+
+  it('takes the common shapes itself and leaves anchors, markers with content, CRLF and bad documents to `yaml`', () => {
+    expect(TEXTS.slice(0, 8).every((t) => loadLocatedDocuments(t) !== undefined)).toBe(true);
+    expect(TEXTS.slice(8).map((t) => loadLocatedDocuments(t))).toEqual(TEXTS.slice(8).map(() => undefined));
+  });
+
+  it('gives every file generated for the examples what `yaml` gives, and reads most of them itself', () => {
+    let files = 0;
+    let fastOnes = 0;
+    for (const example of readdirSync(examplesDir)) {
+      const fleet = parseFleet(readFileSync(join(examplesDir, example, 'calisti.yaml'), 'utf8'));
+      for (const [path, f] of renderRepo(fleet)) {
+        if (!/\.ya?ml$/.test(path)) continue;
+        const fast = fastMaps(f.content);
+        if (fast) {
+          expect(fast, path).toEqual(located(f.content));
+          fastOnes++;
+        }
+        files++;
+      }
+    }
+    expect(fastOnes).toBeGreaterThan(files * 0.8);
   });
 });

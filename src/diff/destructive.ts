@@ -5,7 +5,8 @@
  * leaves the rendered tree. Pure: the tree before (read) against the tree after (writes, deletes).
  */
 import { posix } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { loadDocuments, parseYaml } from '../fast-yaml.js';
 
 /** The kinds whose removal takes more with them than themselves. */
 const DESTRUCTIVE_KINDS = new Set(['Namespace', 'CustomResourceDefinition', 'IstioControlPlane']);
@@ -26,12 +27,20 @@ interface Resource {
   name: string;
 }
 
+/** Each document's data; a document with errors gives nothing (the fast reader, else `yaml` document by document). */
+function documents(text: string): unknown[] {
+  try {
+    return loadDocuments(text);
+  } catch {
+    return parseAllDocuments(text).flatMap((doc) => (doc.errors.length ? [] : [doc.toJS()]));
+  }
+}
+
 function resources(text: string | undefined): Resource[] {
   if (text === undefined) return [];
   const out: Resource[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length) continue;
-    const o = doc.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
+  for (const doc of documents(text)) {
+    const o = doc as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
     if (!o || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') continue;
     const ns = typeof o.metadata.namespace === 'string' ? `${o.metadata.namespace}/` : '';
     out.push({ kind: o.kind, name: `${ns}${o.metadata.name}` });
@@ -43,16 +52,17 @@ function resources(text: string | undefined): Resource[] {
  * The files that declare resources: those a kustomization lists under `resources`. Patches and
  * component files name resources they change, not ones they create.
  */
-function resourceFiles(tree: ReadonlyMap<string, string>, listed = new Map<string, unknown[]>()): string[] {
+function resourceFiles(tree: FileTree, listed = new Map<string, unknown[]>()): string[] {
   const out = new Set<string>();
-  for (const [p, text] of tree) {
+  for (const p of tree.keys()) {
     if (posix.basename(p) !== 'kustomization.yaml') continue;
+    const text = tree.get(p) ?? '';
     // Before and after share most kustomizations: each text is parsed once.
     let list = listed.get(text);
     if (!list) {
       let k: unknown;
       try {
-        k = parse(text);
+        k = parseYaml(text);
       } catch {
         k = undefined;
       }
@@ -69,8 +79,11 @@ function resourceFiles(tree: ReadonlyMap<string, string>, listed = new Map<strin
   return [...out].sort();
 }
 
+/** A tree of files: its paths, and each one's content, read when asked for. */
+export type FileTree = Pick<ReadonlyMap<string, string>, 'keys' | 'has' | 'get'>;
+
 /** The tree before and after as path -> content (a missing path: no such file). */
-export function destructiveChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Destructive[] {
+export function destructiveChanges(before: FileTree, after: FileTree): Destructive[] {
   const listed = new Map<string, unknown[]>();
   const parsed = new Map<string, Resource[]>();
   const res = (text: string | undefined): Resource[] => {
@@ -81,7 +94,7 @@ export function destructiveChanges(before: ReadonlyMap<string, string>, after: R
   };
   const declaredBefore = resourceFiles(before, listed);
   const declaredAfter0 = resourceFiles(after, listed);
-  const yaml = (m: ReadonlyMap<string, string>) => (m === before ? declaredBefore : declaredAfter0);
+  const yaml = (m: FileTree) => (m === before ? declaredBefore : declaredAfter0);
   const overlayOf = (p: string) => OVERLAY.exec(p)?.slice(1, 3).join('@');
   const overlaysAfter = new Set([...after.keys()].map(overlayOf).filter(Boolean));
   const out: Destructive[] = [];
@@ -132,16 +145,16 @@ export function destructiveInPlan(
   plan: { writes: { path: string; content: string }[]; deletes: string[] },
   paths: Iterable<string>,
   read: (p: string) => string | undefined,
+  exists: (p: string) => boolean = (p) => read(p) !== undefined,
 ): Destructive[] {
   // Nothing written or deleted: nothing Argo CD could delete.
   if (plan.writes.length === 0 && plan.deletes.length === 0) return [];
-  const before = new Map<string, string>();
-  for (const p of paths) {
-    const text = read(p);
-    if (text !== undefined) before.set(p, text);
-  }
-  const after = new Map(before);
-  for (const w of plan.writes) after.set(w.path, w.content);
-  for (const d of plan.deletes) after.delete(d);
+  // Files are read when the check asks for them: kustomizations, and what changed or left.
+  const present = new Set([...paths].filter(exists));
+  const before: FileTree = { keys: () => present.values(), has: (p) => present.has(p), get: (p) => (present.has(p) ? read(p) : undefined) };
+  const written = new Map(plan.writes.map((w) => [w.path, w.content]));
+  const deleted = new Set(plan.deletes);
+  const left = new Set([...present, ...written.keys()].filter((p) => !deleted.has(p)));
+  const after: FileTree = { keys: () => left.values(), has: (p) => left.has(p), get: (p) => (left.has(p) ? (written.get(p) ?? read(p)) : undefined) };
   return destructiveChanges(before, after);
 }

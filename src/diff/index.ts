@@ -98,7 +98,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
         ).map((f) => ({ ...f, conflict: true }))
       : []),
   ].sort((x, y) => (x.path < y.path ? -1 : 1));
-  const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files), ...rendered.keys()]), read);
+  const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files), ...rendered.keys()]), read, (p) => idOf(p) !== undefined);
   const report: DiffReport = {
     changed: files.length > 0,
     files,

@@ -141,7 +141,12 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   );
 
   if (!opts.allowDestructive) {
-    const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files).filter(isGeneratedPath), ...rendered.keys()]), read);
+    const destructive = destructiveInPlan(
+      plan,
+      new Set([...Object.keys(previous.files).filter(isGeneratedPath), ...rendered.keys()]),
+      read,
+      (p) => idOf(p) !== undefined,
+    );
     if (destructive.length) {
       throw new UserError(
         `this change makes Argo CD delete things on the clusters; nothing was written:\n${destructive.map((d) => `  ${describeDestructive(d)}`).join('\n')}`,

@@ -5,6 +5,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { loadLocatedDocuments } from '../fast-yaml.js';
 import { ModelError } from '../errors.js';
 import { loadFleet } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
@@ -63,8 +64,14 @@ export function readDocuments(root: string, file: string, findings: Finding[]): 
     return [];
   }
   const text = readFileSync(join(root, file), 'utf8');
-  const lines = new LineCounter();
   const out: Located<KubeObject>[] = [];
+  // Most files need no more than the fast reader; anything it refuses gets `yaml`'s located errors.
+  const fast = loadLocatedDocuments(text);
+  if (fast) {
+    for (const d of fast) if (isObj(d.data)) out.push({ obj: d.data as KubeObject, file, line: d.line });
+    return out;
+  }
+  const lines = new LineCounter();
   for (const doc of parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true })) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
