@@ -106,12 +106,12 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
     if (typeof p !== 'string') return true;
     if (isRemote(p)) return false;
     const rel = posix.normalize(posix.join(dir, p));
-    const abs = join(root, rel);
-    if (!existsSync(abs)) {
+    const st = statOf(join(root, rel));
+    if (!st) {
       files.push(`${rel}#missing`);
       return true;
     }
-    if (statSync(abs).isDirectory()) {
+    if (st.isDirectory()) {
       const sub = kustomizationInputs(root, rel, seen, cache);
       if (!sub) return false;
       files.push(...sub);
@@ -131,6 +131,15 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
   if (k.openapi?.path && !add(k.openapi.path)) return undefined;
   if (k.helmCharts || k.helmChartInflationGenerator) return undefined;
   return files;
+}
+
+/** A path's stat (links followed, as kustomize does), or undefined when there is nothing there. */
+function statOf(abs: string): Stats | undefined {
+  try {
+    return statSync(abs, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR, ELOOP: nothing kustomize could read either
+  }
 }
 
 /** A reference kustomize would fetch over the network (a URL, a git repo, a `?ref=`). */
