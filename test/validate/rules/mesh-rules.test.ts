@@ -257,6 +257,14 @@ describe('mesh rules', () => {
     }
   });
 
+  it('names a few of many active control planes, not the whole fleet, in each finding', () => {
+    const views = Array.from({ length: 200 }, (_, i) => view(`c${i}`, icp(), cp()));
+    const found = fleetRules(views).filter((f) => f.rule === 'controlplane/multiple-active');
+    expect(found).toHaveLength(200);
+    expect(found[0]!.message).toContain('200 active Service Mesh Manager control planes (c0, c1, c2, c3 and 196 more)');
+    expect(Math.max(...found.map((f) => f.message.length))).toBeLessThan(400);
+  });
+
   it('every registered rule has a failing row', () => {
     const failing = new Set(rows.flatMap(([, , e]) => e.map((x) => x.split(' ')[0])));
     expect(MESH_RULES.map((r) => r.id).filter((id) => !failing.has(id))).toEqual([]);
