@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { loadOutput } from '../fast-yaml.js';
 import { z } from 'zod';
 import { field, list, map } from './objects.js';
 import type { JsonSchema } from './structural.js';
@@ -18,6 +19,25 @@ const Crd = z.looseObject({
   }),
 });
 
+/** An anchor (`&name`) where a node can start: only then can the text hold aliases. */
+const ANCHOR = /(^|[\s[{,])&[^\s]/m;
+
+/**
+ * Each document's data, a repeated key's last value winning. CRDs are big and position-free: the
+ * fast reader takes them unless they hold anchors (`yaml` caps alias expansion) or it refuses them;
+ * `yaml` then reads them, skipping documents with errors.
+ */
+function crdDocuments(text: string): unknown[] {
+  if (!ANCHOR.test(text)) {
+    try {
+      return loadOutput(text);
+    } catch {
+      // bad syntax somewhere: `yaml` keeps the documents that parse
+    }
+  }
+  return parseAllDocuments(text, { uniqueKeys: false }).flatMap((doc) => (doc.errors.length > 0 ? [] : [doc.toJS({ maxAliasCount: 100 })]));
+}
+
 export interface CrdIndex {
   get(apiVersion: string, kind: string): JsonSchema | undefined;
   kinds(): string[];
@@ -29,9 +49,8 @@ export class CrdRegistry implements CrdIndex {
   private readonly schemas = new Map<string, JsonSchema>();
 
   addText(text: string): this {
-    for (const doc of parseAllDocuments(text, { uniqueKeys: false })) {
-      if ('errors' in doc && doc.errors.length > 0) continue;
-      const crd = Crd.safeParse(doc.toJS({ maxAliasCount: 100 }));
+    for (const data of crdDocuments(text)) {
+      const crd = Crd.safeParse(data);
       if (!crd.success || crd.data.kind !== 'CustomResourceDefinition') continue;
       const spec = crd.data.spec;
       for (const v of spec?.versions ?? []) {

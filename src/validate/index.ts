@@ -217,9 +217,10 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
       ...crdOrderFindings({ apps, appSets: argo.applicationSets, views: sortedViews, clusterOf: (a) => destinationCluster(a, ctx.clusters), fleet }),
     );
   // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
+  const rendererOwn = new Set<string>();
   if (fleet && repoWide) {
     const rendered = renderOf(root, fleet);
-    const drift = driftFindings(root, rendered);
+    const drift = driftFindings(root, rendered, rendererOwn);
     findings.push(...drift);
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
     findings.push(...renovateFindings(root, fleet));
@@ -232,9 +233,10 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     } else if (opts.base)
       throw new UsageError(`--base ${opts.base}: no ${MODEL_FILE} at that ref`, 'name a commit or branch that has the model, e.g. --base origin/main');
   }
-  // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data.
+  // Files no build reaches can still leak: every YAML and JSON file of the repo, read as data, but
+  // for those holding exactly what the renderer writes (trusted as generate trusts them).
   const reported = new Set(findings.filter((f) => f.rule === 'secret/plaintext').map((f) => f.file));
-  for (const leak of repoWide ? plaintextSecrets(root, undefined, undefined, new Set([STATE_FILE, SEALED_FILE])) : []) {
+  for (const leak of repoWide ? plaintextSecrets(root, undefined, rendererOwn, new Set([STATE_FILE, SEALED_FILE])) : []) {
     const file = leak.slice(0, leak.indexOf(' ('));
     // A file too large to check that validate already reports (not read) needs no second finding.
     const unchecked = leak.endsWith('cannot be checked)');

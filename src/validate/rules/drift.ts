@@ -17,7 +17,11 @@ export function renderOf(root: string, fleet: Fleet): RenderedTree {
   return renderRepo(fleet, SealedStore.parse(new RepoFs(root).read(SEALED_FILE), SEALED_FILE));
 }
 
-export function driftFindings(root: string, rendered: RenderedTree): Finding[] {
+/**
+ * `rendererOwn`, when given, receives the files whose content is exactly the renderer's (the leak
+ * guard trusts those, as generate does).
+ */
+export function driftFindings(root: string, rendered: RenderedTree, rendererOwn?: Set<string>): Finding[] {
   const fs = new RepoFs(root);
   const cache = new Map<string, string | undefined>();
   const read = (p: string) => {
@@ -25,6 +29,7 @@ export function driftFindings(root: string, rendered: RenderedTree): Finding[] {
     return cache.get(p);
   };
   const plan = planGenerate({ rendered, previous: parseState(read(STATE_FILE)), read, force: false, bases: new Map() });
+  for (const p of plan.unchanged) rendererOwn?.add(p);
   const next = 'run calisti-gitops generate (calisti-gitops diff shows what it writes)';
   return [
     ...plan.writes
