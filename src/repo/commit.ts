@@ -6,9 +6,10 @@
  * own staged changes to other paths stay staged and out of the commit. The pre-commit and
  * commit-msg hooks run as `git commit` would run them.
  */
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { lstatOf } from './fs.js';
 import { gitDir } from './gitdir.js';
 import { gitExec, headCommit, identityEnv, repoPrefix, ZERO_ID } from './git.js';
 
@@ -148,14 +149,6 @@ async function expandFolders(dir: string, head: string | undefined, paths: strin
     else out.push(...before, ...(st ? walkFiles(dir, p) : []));
   }
   return out;
-}
-
-function lstatOf(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 function walkFiles(root: string, rel: string): string[] {

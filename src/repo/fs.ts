@@ -49,7 +49,7 @@ export class RepoFs {
     // it (which only this writer creates, under the repo lock) are then remembered.
     const missing: string[] = [];
     let dir = dirname(abs);
-    while (!this.safeDirs.has(dir) && !exists(dir)) {
+    while (!this.safeDirs.has(dir) && statOf(dir) === undefined) {
       missing.push(dir);
       dir = dirname(dir);
     }
@@ -126,12 +126,8 @@ export class RepoFs {
   /** Removes a file (or a symlink itself, never what it points to); a folder is refused. */
   remove(path: string): void {
     const abs = this.resolve(path);
-    let st: Stats | undefined;
-    try {
-      st = lstatSync(abs);
-    } catch {
-      return;
-    }
+    const st = lstatOf(abs);
+    if (!st) return;
     if (st.isDirectory()) throw new UserError(`refusing to delete ${path}: it is a folder, where calisti-gitops keeps a file`);
     rmSync(abs, { force: true });
     // Drop folders the removal emptied, up to the repo root.
@@ -145,12 +141,21 @@ export class RepoFs {
   }
 }
 
-/** Whether a path exists (following links), without the cost of a thrown error when it does not. */
-function exists(path: string): boolean {
+/** A path's stat (links followed), or undefined when nothing is there, without the cost of a thrown error. */
+export function statOf(path: string): Stats | undefined {
   try {
-    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+    return statSync(path, { throwIfNoEntry: false });
   } catch {
-    return false; // ENOTDIR: a file where a folder would be
+    return undefined; // ENOTDIR (a file where a folder would be), ELOOP
+  }
+}
+
+/** A path's own stat (a link is not followed), or undefined when nothing is there. */
+export function lstatOf(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
 

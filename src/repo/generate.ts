@@ -172,7 +172,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: renderedIds.get(p)! }])));
   // What each file holds once the plan is applied, by blob id, as far as this run knows it: the
   // commit reads from disk only the rest.
-  const known = new Map(plan.unchanged.flatMap((p) => (renderedIds.has(p) ? [[p, renderedIds.get(p)!] as const] : [])));
+  const known = new Map(plan.unchanged.map((p) => [p, renderedIds.get(p)!]));
   for (const w of plan.writes) known.set(w.path, w.content === rendered.get(w.path)?.content ? renderedIds.get(w.path)! : blobId(w.content));
   const commit = await applyPlan(fs, plan, {
     commit: opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined,

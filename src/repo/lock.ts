@@ -13,10 +13,10 @@ import { UserError } from '../errors.js';
 import { commonGitDir, gitDir } from './gitdir.js';
 
 export const stateDir = (root: string) => join(gitDir(root), 'calisti-gitops');
-/** kustomize build results by content hash (validate, diff). */
-/** Shared by every worktree (the pre-push hook validates in a temporary one): content-addressed, so safe to share. */
 /** An interrupted writer's record of what to put back (journal.ts); its own path so a quick check needs no writer code. */
 export const journalPath = (root: string) => join(stateDir(root), 'journal.json');
+/** kustomize build results by content hash (validate, diff). */
+/** Shared by every worktree (the pre-push hook validates in a temporary one): content-addressed, so safe to share. */
 export const buildCacheDir = (root: string) => join(commonGitDir(root), 'calisti-gitops', 'build-cache');
 const lockFile = (root: string) => join(stateDir(root), 'lock');
 /** Locks this process holds: root -> [depth, the lock's content]. */

@@ -4,9 +4,10 @@
  * plugins) make the build uncacheable rather than wrongly cached.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, normalize, posix, relative } from 'node:path';
 import { parseYaml } from '../fast-yaml.js';
+import { lstatOf, statOf } from '../repo/fs.js';
 import { z } from 'zod';
 import { isObj } from '../objects.js';
 import { field, list, map } from './objects.js';
@@ -106,6 +107,7 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
     if (typeof p !== 'string') return true;
     if (isRemote(p)) return false;
     const rel = posix.normalize(posix.join(dir, p));
+    // Links followed, as kustomize does; ENOTDIR or ELOOP is nothing kustomize could read either.
     const st = statOf(join(root, rel));
     if (!st) {
       files.push(`${rel}#missing`);
@@ -131,15 +133,6 @@ function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<strin
   if (k.openapi?.path && !add(k.openapi.path)) return undefined;
   if (k.helmCharts || k.helmChartInflationGenerator) return undefined;
   return files;
-}
-
-/** A path's stat (links followed, as kustomize does), or undefined when there is nothing there. */
-function statOf(abs: string): Stats | undefined {
-  try {
-    return statSync(abs, { throwIfNoEntry: false });
-  } catch {
-    return undefined; // ENOTDIR, ELOOP: nothing kustomize could read either
-  }
 }
 
 /** A reference kustomize would fetch over the network (a URL, a git repo, a `?ref=`). */
@@ -183,12 +176,8 @@ export function buildHazards(root: string, dir: string, maxBytes: number, seen =
     }
     const rel = posix.normalize(posix.join(dir, p));
     const abs = join(root, rel);
-    let st: Stats | undefined;
-    try {
-      st = lstatSync(abs);
-    } catch {
-      return; // missing: the build reports it
-    }
+    let st = lstatOf(abs);
+    if (!st) return; // missing: the build reports it
     if (st.isSymbolicLink()) {
       let real: string;
       try {
