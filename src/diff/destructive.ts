@@ -56,10 +56,17 @@ function resourceFiles(tree: FileTree, listed = new Map<string, unknown[]>()): s
   const out = new Set<string>();
   for (const p of tree.keys()) {
     if (posix.basename(p) !== 'kustomization.yaml') continue;
-    const text = tree.get(p) ?? '';
-    // Before and after share most kustomizations: each text is parsed once.
-    let list = listed.get(text);
+    // Before and after, and a fleet's overlays, share most kustomizations: each is parsed once,
+    // found by blob id where the tree knows it (nothing read), else by text.
+    const id = tree.id?.(p);
+    let list = id === undefined ? undefined : listed.get(`id:${id}`);
     if (!list) {
+      const text = tree.get(p) ?? '';
+      list = listed.get(`text:${text}`);
+      if (list && id !== undefined) listed.set(`id:${id}`, list);
+    }
+    if (!list) {
+      const text = tree.get(p) ?? '';
       let k: unknown;
       try {
         k = parseYaml(text);
@@ -68,7 +75,8 @@ function resourceFiles(tree: FileTree, listed = new Map<string, unknown[]>()): s
       }
       const resources = (k as { resources?: unknown } | null | undefined)?.resources;
       list = Array.isArray(resources) ? resources : [];
-      listed.set(text, list);
+      listed.set(`text:${text}`, list);
+      if (id !== undefined) listed.set(`id:${id}`, list);
     }
     for (const r of list) {
       if (typeof r !== 'string') continue;
@@ -79,8 +87,15 @@ function resourceFiles(tree: FileTree, listed = new Map<string, unknown[]>()): s
   return [...out].sort();
 }
 
-/** A tree of files: its paths, and each one's content, read when asked for. */
-export type FileTree = Pick<ReadonlyMap<string, string>, 'keys' | 'has' | 'get'>;
+/** A tree of files: its paths, and each one's content, read when asked for; its blob id where known without reading. */
+export type FileTree = Pick<ReadonlyMap<string, string>, 'keys' | 'has' | 'get'> & { id?(path: string): string | undefined };
+
+/** Whether a path holds the same content in both trees: by blob ids where both know them, else by text. */
+function same(before: FileTree, after: FileTree, p: string): boolean {
+  const a = before.id?.(p);
+  const b = a === undefined ? undefined : after.id?.(p);
+  return b !== undefined ? a === b : after.get(p) === before.get(p);
+}
 
 /** The tree before and after as path -> content (a missing path: no such file). */
 export function destructiveChanges(before: FileTree, after: FileTree): Destructive[] {
@@ -117,7 +132,7 @@ export function destructiveChanges(before: FileTree, after: FileTree): Destructi
   for (const p of yaml(before)) {
     const app = overlayOf(p);
     if (app && reported.has(app)) continue; // Reported with its Application.
-    if (after.get(p) === before.get(p) && declaredAfter.has(p)) continue;
+    if (declaredAfter.has(p) && same(before, after, p)) continue;
     for (const r of res(before.get(p))) {
       const key = `${r.kind}/${r.name}`;
       // A resource that moved to another file is not removed; one declared twice is reported once.
@@ -145,16 +160,21 @@ export function destructiveInPlan(
   plan: { writes: { path: string; content: string }[]; deletes: string[] },
   paths: Iterable<string>,
   read: (p: string) => string | undefined,
-  exists: (p: string) => boolean = (p) => read(p) !== undefined,
+  idOf: (p: string) => string | undefined,
 ): Destructive[] {
   // Nothing written or deleted: nothing Argo CD could delete.
   if (plan.writes.length === 0 && plan.deletes.length === 0) return [];
-  // Files are read when the check asks for them: kustomizations, and what changed or left.
-  const present = new Set([...paths].filter(exists));
-  const before: FileTree = { keys: () => present.values(), has: (p) => present.has(p), get: (p) => (present.has(p) ? read(p) : undefined) };
+  // Files are read when the check asks for them: kustomizations git does not vouch for, and what changed or left.
+  const present = new Set([...paths].filter((p) => idOf(p) !== undefined));
+  const before: FileTree = { keys: () => present.values(), has: (p) => present.has(p), get: (p) => (present.has(p) ? read(p) : undefined), id: idOf };
   const written = new Map(plan.writes.map((w) => [w.path, w.content]));
   const deleted = new Set(plan.deletes);
   const left = new Set([...present, ...written.keys()].filter((p) => !deleted.has(p)));
-  const after: FileTree = { keys: () => left.values(), has: (p) => left.has(p), get: (p) => (left.has(p) ? (written.get(p) ?? read(p)) : undefined) };
+  const after: FileTree = {
+    keys: () => left.values(),
+    has: (p) => left.has(p),
+    get: (p) => (left.has(p) ? (written.get(p) ?? read(p)) : undefined),
+    id: (p) => (written.has(p) || !left.has(p) ? undefined : idOf(p)),
+  };
   return destructiveChanges(before, after);
 }

@@ -83,7 +83,8 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
-  const idOf = currentIds(await gitView(root), read);
+  const view = await gitView(root);
+  const idOf = currentIds(view, read);
   const bases = await mergeBases(root, basesNeeded(rendered, previous, idOf));
   const plan = planGenerate({ rendered, previous, read, idOf, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));
@@ -98,7 +99,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
         ).map((f) => ({ ...f, conflict: true }))
       : []),
   ].sort((x, y) => (x.path < y.path ? -1 : 1));
-  const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files), ...rendered.keys()]), read, (p) => idOf(p) !== undefined);
+  const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files), ...rendered.keys()]), read, idOf);
   const report: DiffReport = {
     changed: files.length > 0,
     files,
@@ -115,7 +116,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   try {
     const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? buildCacheDir(root));
     const changed = [...plan.writes.map((w) => w.path), ...plan.deletes];
-    const { before: a, after: b } = await touchedDeployments({ root, before, after, changed, proposed, tool: findKustomize(), cacheDir });
+    const { before: a, after: b } = await touchedDeployments({ root, before, after, changed, proposed, tool: findKustomize(), cacheDir, view });
     report.clusters = diffClusters(a.views, b.views);
     report.applications = { added: [...b.apps].filter((n) => !a.apps.has(n)).sort(), removed: [...a.apps].filter((n) => !b.apps.has(n)).sort() };
     report.builds = a.builds + b.builds;

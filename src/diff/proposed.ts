@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
-import { kustomizationInputs } from '../validate/inputs.js';
+import { TreeReader } from '../validate/inputs.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const MISSING = '#missing';
@@ -209,7 +209,7 @@ export class ProposedTree {
   private addKustomization(source: string, dir: string): boolean {
     let added = this.add([dir]);
     for (;;) {
-      const inputs = kustomizationInputs(this.sourceRoot, source, new Set(), new Map());
+      const inputs = new TreeReader(this.sourceRoot).inputs(source);
       if (inputs === undefined) return this.addEverything() || added;
       const wanted = inputs.map((f) => this.treePath(f.endsWith(MISSING) ? f.slice(0, -MISSING.length) : f)).filter((f): f is string => f !== undefined);
       if (!this.add(wanted)) return added;

@@ -14,7 +14,8 @@ import type { KustomizeTool } from '../kustomize/build.js';
 import type { Fleet } from '../model/schema.js';
 import { APPS_DIR, BOOTSTRAP_DIR } from '../render/layout.js';
 import { deployments, destinationCluster, engineContext, expandApplications, sourcesOf, type App } from '../validate/deploy.js';
-import { kustomizationFile, kustomizationInputs } from '../validate/inputs.js';
+import { TreeReader } from '../validate/inputs.js';
+import { type GitView, knownFiles } from '../repo/clean.js';
 import type { ClusterView } from '../validate/mesh.js';
 import { asMap, meta } from '../validate/objects.js';
 import { clusterInfo, reachableArgoObjects, sourceRootOf, type ArgoObjects } from '../validate/sources.js';
@@ -38,6 +39,8 @@ export interface TouchedOptions {
   proposed: ProposedTree;
   tool: KustomizeTool;
   cacheDir: string | undefined;
+  /** What git knows of the working tree (paths relative to root): clean files are not read. */
+  view?: GitView;
 }
 
 const MISSING = '#missing';
@@ -59,13 +62,13 @@ interface Reads {
 }
 
 /** What a local source (source-root-relative) reads: a kustomization's inputs, else its whole folder; undefined: unknown. */
-function sourceReads(root: string, path: string, files: Map<string, Buffer>): Reads | undefined {
-  const abs = join(root, path);
+function sourceReads(reader: TreeReader, path: string): Reads | undefined {
+  const abs = join(reader.root, path);
   const folder = posix.normalize(path).replace(/\/$/, '');
   const deciding = [CHART, ...KUSTOMIZATION_NAMES].map((f) => posix.join(folder, f));
   // Most sources are kustomizations: their inputs first, the other kinds only when there are none.
-  const inputs = kustomizationInputs(root, path, new Set(), files);
-  if (inputs === undefined && kustomizationFile(abs)) return undefined;
+  const inputs = reader.inputs(path);
+  if (inputs === undefined && reader.kustomizationFile(path)) return undefined;
   if (inputs === undefined || existsSync(join(abs, CHART))) return { exact: deciding, folders: [folder] };
   const exact = new Set(deciding);
   const folders: string[] = [];
@@ -96,18 +99,18 @@ function localSources(app: App, repoURL: string): Record<string, unknown>[] {
  * Files that decide which Argo CD objects a tree holds: bootstrap/ and apps/ whole, what the bootstrap
  * kustomization reads, and what plain Applications point at (the reachability walk follows those).
  */
-function argoReads(root: string, argo: ArgoObjects, repoURL: string, toSource: (p: string) => string, files: Map<string, Buffer>): Reads | undefined {
+function argoReads(reader: TreeReader, argo: ArgoObjects, repoURL: string, toSource: (p: string) => string): Reads | undefined {
   const exact: string[] = [];
   const folders = [toSource(BOOTSTRAP_DIR), toSource(APPS_DIR)];
   for (const d of [...argo.applications, ...argo.applicationSets, ...argo.projects, ...argo.others]) exact.push(toSource(d.file));
-  const boot = sourceReads(root, toSource(BOOTSTRAP_DIR), files);
+  const boot = sourceReads(reader, toSource(BOOTSTRAP_DIR));
   if (!boot) return undefined;
   exact.push(...boot.exact);
   folders.push(...boot.folders);
   for (const a of argo.applications)
     for (const s of localSources(a, repoURL)) {
       // A plain folder of manifests may be recursed: all of it.
-      const r = sourceReads(root, String(s.path), files);
+      const r = sourceReads(reader, String(s.path));
       if (!r) return undefined;
       exact.push(...r.exact);
       folders.push(...r.folders, String(s.path));
@@ -130,15 +133,15 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const changed = new Set(o.changed.map(toSource));
   const under = [...changed];
   const hit = (r: Reads | undefined) => !r || r.exact.some((p) => changed.has(p)) || r.folders.some((f) => hits(changed, under, f));
-  const files = new Map<string, Buffer>();
+  const reader = new TreeReader(srcA, o.view && knownFiles(o.view, srcA === root ? '' : before.git.path));
 
   const clustersA = before.clusters.map(clusterInfo);
   const clustersB = after.clusters.map(clusterInfo);
   const argoA = reachableArgoObjects(root, BOOTSTRAP_DIR, before, []);
-  const appsA = expandApplications(argoA, engineContext(root, argoA, before), []);
+  const appsA = expandApplications(argoA, engineContext(root, argoA, before));
 
   // The proposed Argo CD objects: the current ones when nothing they are read from changes.
-  const argoChanged = before.git.repoURL !== after.git.repoURL || before.git.path !== after.git.path || hit(argoReads(srcA, argoA, repoURL, toSource, files));
+  const argoChanged = before.git.repoURL !== after.git.repoURL || before.git.path !== after.git.path || hit(argoReads(reader, argoA, repoURL, toSource));
   let argoB = argoA;
   if (argoChanged) {
     proposed.addWholeFolder(toSource(BOOTSTRAP_DIR));
@@ -151,7 +154,7 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   }
   // Cluster generators see labels; every ApplicationSet sees the clusters' names and servers.
   const sameClusters = sameJSON(clustersA, clustersB) || (!readsClusterMeta(argoB) && sameJSON(clustersA.map(nameServer), clustersB.map(nameServer)));
-  const appsB = !argoChanged && sameClusters ? appsA : expandApplications(argoB, engineContext(proposed.tree, argoB, after), []);
+  const appsB = !argoChanged && sameClusters ? appsA : expandApplications(argoB, engineContext(proposed.tree, argoB, after));
 
   // Touched clusters: an Application that differs, moves or reads a changed file; a model entry that changes.
   const destA = destinations(clustersA);
@@ -162,7 +165,7 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const readsChange = (a: App) =>
     localSources(a, repoURL).some((s) => {
       const path = String(s.path);
-      if (!reads.has(path)) reads.set(path, hit(sourceReads(srcA, path, files)));
+      if (!reads.has(path)) reads.set(path, hit(sourceReads(reader, path)));
       return reads.get(path)!;
     });
   const touched = new Set<string>();

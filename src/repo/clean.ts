@@ -5,6 +5,7 @@
  */
 import { gitExec, headCommit } from './git.js';
 import { idsByReading, type CurrentId, type ReadCurrent } from './plan.js';
+import type { KnownFiles } from '../validate/inputs.js';
 
 export interface CleanFile {
   /** The blob id of the content on disk. */
@@ -62,4 +63,33 @@ export function settled(view: GitView, path: string, idOf: CurrentId): boolean {
   const clean = view.clean.get(path);
   if (clean) return clean.committed;
   return !view.indexed.has(path) && !view.staged.has(path) && idOf(path) === undefined;
+}
+
+/**
+ * The clean files as a tree's reader sees them (validate/inputs.ts): paths under `prefix` (the
+ * tree's folder in a tree that starts above it). A folder holding a clean file exists.
+ */
+export function knownFiles(view: GitView, prefix = ''): KnownFiles {
+  const head = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
+  const inTree = (path: string) => (head === '' ? path : path.startsWith(head) ? path.slice(head.length) : undefined);
+  let folders: Set<string> | undefined;
+  return {
+    id: (path) => {
+      const own = inTree(path);
+      return own === undefined ? undefined : view.clean.get(own)?.id;
+    },
+    hasFolder: (path) => {
+      if (!folders) {
+        folders = new Set();
+        for (const p of view.clean.keys())
+          for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) {
+            const f = head + p.slice(0, i);
+            if (folders.has(f)) break;
+            folders.add(f);
+          }
+        if (view.clean.size > 0) folders.add(head === '' ? '.' : head.slice(0, -1));
+      }
+      return folders.has(path);
+    },
+  };
 }

@@ -141,12 +141,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   );
 
   if (!opts.allowDestructive) {
-    const destructive = destructiveInPlan(
-      plan,
-      new Set([...Object.keys(previous.files).filter(isGeneratedPath), ...rendered.keys()]),
-      read,
-      (p) => idOf(p) !== undefined,
-    );
+    const destructive = destructiveInPlan(plan, new Set([...Object.keys(previous.files).filter(isGeneratedPath), ...rendered.keys()]), read, idOf);
     if (destructive.length) {
       throw new UserError(
         `this change makes Argo CD delete things on the clusters; nothing was written:\n${destructive.map((d) => `  ${describeDestructive(d)}`).join('\n')}`,

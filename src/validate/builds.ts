@@ -12,7 +12,7 @@ import { loadOutput } from '../fast-yaml.js';
 import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
 import { isObj, type Obj, pushTo } from '../objects.js';
 import { leaksIn } from '../secrets/detect.js';
-import { buildKey } from './inputs.js';
+import { type KnownFiles, TreeReader } from './inputs.js';
 import type { KubeObject } from './objects.js';
 import { overlayShape, substitute, templateFiles, type ShapeMember } from './shapes.js';
 
@@ -112,8 +112,9 @@ export class Builder {
     private readonly root: string,
     private readonly tool: KustomizeTool,
     private readonly cacheDir: string | undefined,
-    opts: { parallel?: number; shareShapes?: boolean } = {},
+    opts: { parallel?: number; shareShapes?: boolean; known?: KnownFiles } = {},
   ) {
+    this.reader = new TreeReader(root, opts.known);
     this.limit = Math.max(1, opts.parallel ?? availableParallelism());
     this.shareShapes = opts.shareShapes ?? true;
     let id = tool.command;
@@ -147,7 +148,7 @@ export class Builder {
     const memo = `${req.path}\0${optionsText}`;
     let k = this.keys.get(memo);
     if (!k) {
-      const contentKey = buildKey(this.root, req.path, `${this.toolId}\0${optionsText}`, this.files);
+      const contentKey = this.reader.buildKey(req.path, `${this.toolId}\0${optionsText}`);
       // Without a content key (remote bases, plugins) a build is neither shared nor cached.
       k = { contentKey, key: contentKey ?? `uncached:${memo}` };
       this.keys.set(memo, k);
@@ -155,8 +156,8 @@ export class Builder {
     return k;
   }
 
-  /** File contents read during this run, shared by key and shape computations. */
-  private readonly files = new Map<string, Buffer>();
+  /** What this run read of the tree, shared by keys, shapes and hazards. */
+  readonly reader: TreeReader;
 
   /**
    * Starts the builds of many requests at once, so overlays of one shape share a build. Later
@@ -173,7 +174,7 @@ export class Builder {
     }
     const groups = new Map<string, { member: ShapeMember; req: BuildRequest; contentKey: string }[]>();
     for (const { req, contentKey } of pending.values()) {
-      const member = overlayShape(this.root, req.path, `${this.toolId}\0${JSON.stringify(req.options ?? {})}`);
+      const member = overlayShape(this.reader, req.path, `${this.toolId}\0${JSON.stringify(req.options ?? {})}`);
       if (!member) continue;
       pushTo(groups, member.shapeKey, { member, req, contentKey });
     }

@@ -17,7 +17,6 @@ import type { Fleet } from '../model/schema.js';
 import { Builder } from './builds.js';
 import { finding, resourceRef, type Finding, type RuleId } from './findings.js';
 import { helmTemplate } from './helm.js';
-import { buildHazards, kustomizationFile, type Hazard } from './inputs.js';
 import type { ClusterView, Deployed } from './mesh.js';
 import { appSources, AppSpec, meta, metaName, specOf, type AppSource, type KubeObject } from './objects.js';
 import { clusterInfo, readDocuments, type ArgoObjects, type Located } from './sources.js';
@@ -50,35 +49,43 @@ const REJECTION_RULE: Record<RejectionKind, RuleId> = {
   project: 'appset/rejected',
 };
 
-/** Applications as Argo CD would have them: the plain ones, then what each ApplicationSet creates. */
-export function expandApplications(argo: ArgoObjects, ctx: EngineContext, findings: Finding[]): App[] {
+/**
+ * Applications as Argo CD would have them: the plain ones, then what each ApplicationSet creates.
+ * Without `findings` (diff only compares what is created), nothing is diagnosed.
+ */
+export function expandApplications(argo: ArgoObjects, ctx: EngineContext, findings?: Finding[]): App[] {
   const apps: App[] = [...argo.applications];
   for (const d of argo.applicationSets) {
-    const where = { application: metaName(d.obj), resource: resourceRef(d.obj), file: d.file, line: d.line };
     const r = expand(d.obj, ctx);
-    const setErrors = r.rejected.length ? [] : r.errors;
-    for (const m of setErrors) findings.push(finding('appset/rejected', `Argo CD creates no Application from this ApplicationSet: ${m}`, where));
-    for (const m of r.skipped) findings.push(finding('appset/generator-unsupported', m, where));
-    for (const rej of r.rejected)
-      findings.push(
-        finding(REJECTION_RULE[rej.kind], `Argo CD does not create Application "${rej.name}": ${rej.reason}`, {
-          ...where,
-          application: rej.name || where.application,
-        }),
-      );
-    for (const a of [...r.apps, ...r.rejected.map((x) => x.app)]) {
-      const tag = isObj(d.obj.spec) && d.obj.spec.goTemplate === true ? undefined : leftTag(a);
-      if (tag)
-        findings.push(
-          finding('appset/unknown-parameter', `${tag} is left as written: no generator gives that parameter`, {
-            ...where,
-            application: String(meta(a).name),
-          }),
-        );
-    }
     for (const a of r.apps) apps.push({ obj: a, file: d.file, line: d.line, from: metaName(d.obj) });
+    if (findings) diagnose(d, r, findings);
   }
   return apps;
+}
+
+/** What Argo CD reports for an ApplicationSet's expansion: errors, skipped generators, rejected and half-filled Applications. */
+function diagnose(d: Located<KubeObject>, r: ReturnType<typeof expand>, findings: Finding[]): void {
+  const where = { application: metaName(d.obj), resource: resourceRef(d.obj), file: d.file, line: d.line };
+  const setErrors = r.rejected.length ? [] : r.errors;
+  for (const m of setErrors) findings.push(finding('appset/rejected', `Argo CD creates no Application from this ApplicationSet: ${m}`, where));
+  for (const m of r.skipped) findings.push(finding('appset/generator-unsupported', m, where));
+  for (const rej of r.rejected)
+    findings.push(
+      finding(REJECTION_RULE[rej.kind], `Argo CD does not create Application "${rej.name}": ${rej.reason}`, {
+        ...where,
+        application: rej.name || where.application,
+      }),
+    );
+  for (const a of [...r.apps, ...r.rejected.map((x) => x.app)]) {
+    const tag = isObj(d.obj.spec) && d.obj.spec.goTemplate === true ? undefined : leftTag(a);
+    if (tag)
+      findings.push(
+        finding('appset/unknown-parameter', `${tag} is left as written: no generator gives that parameter`, {
+          ...where,
+          application: String(meta(a).name),
+        }),
+      );
+  }
 }
 
 export interface DeployOptions {
@@ -119,11 +126,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
     src.chart === undefined &&
     !(typeof src.repoURL === 'string' && src.repoURL.startsWith('oci://')) &&
     (repoURL === undefined || normalizeGitURL(String(src.repoURL ?? '')) === normalizeGitURL(repoURL));
-  const hazardMemo = new Map<string, Hazard[]>();
-  const blocking = (path: string) => {
-    if (!hazardMemo.has(path)) hazardMemo.set(path, buildHazards(root, path, MAX_MANIFEST_BYTES));
-    return hazardMemo.get(path)!.filter((h) => h.kind === 'unsafe' || !opts.allowRemote);
-  };
+  const blocking = (path: string) => builder.reader.hazards(path, MAX_MANIFEST_BYTES).filter((h) => h.kind === 'unsafe' || !opts.allowRemote);
   try {
     // Start every local kustomize build up front, so overlays of one shape share a build.
     const requests = apps.flatMap((a) =>
@@ -131,7 +134,12 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
         .filter((src) => local(src) && typeof src.path === 'string')
         .filter((src) => {
           const abs = join(root, String(src.path));
-          return abs.startsWith(root) && existsSync(abs) && kustomizationFile(abs) !== undefined && blocking(String(src.path)).length === 0;
+          return (
+            abs.startsWith(root) &&
+            existsSync(abs) &&
+            builder.reader.kustomizationFile(String(src.path)) !== undefined &&
+            blocking(String(src.path)).length === 0
+          );
         })
         .map((src) => ({ path: String(src.path), options: src.kustomize })),
     );
@@ -192,7 +200,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
             for (const o of r.objects) view.resources.push({ obj: o.obj, application: name, file: o.source ? join(path, o.source) : undefined });
             continue;
           }
-          if (!kustomizationFile(abs)) {
+          if (!builder.reader.kustomizationFile(path)) {
             // A plain directory of manifests, as Argo CD reads it.
             for (const f of readdirSync(abs)
               .filter((f) => /\.(ya?ml|json)$/.test(f))

@@ -4,10 +4,11 @@
  * plugins) make the build uncacheable rather than wrongly cached.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, normalize, posix, relative } from 'node:path';
+import { existsSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { join, posix, relative } from 'node:path';
 import { parseYaml } from '../fast-yaml.js';
 import { lstatOf, statOf } from '../repo/fs.js';
+import { blobId } from '../repo/state.js';
 import { z } from 'zod';
 import { isObj } from '../objects.js';
 import { field, list, map } from './objects.js';
@@ -52,88 +53,238 @@ export function kustomizationFile(absDir: string): string | undefined {
   return KUSTOMIZATION_FILES.find((f) => existsSync(join(absDir, f)));
 }
 
-/** Repo-relative input files of the kustomization in `dir`, or undefined when they cannot be known. */
-function readCached(files: Map<string, Buffer>, root: string, path: string): Buffer {
-  let b = files.get(path);
-  if (!b) {
-    b = readFileSync(join(root, path));
-    files.set(path, b);
+/**
+ * Files whose content git vouches for (clean in its index), by path relative to the reader's root:
+ * their blob id, and whether a folder holds any of them. A clean file exists as a regular file, so
+ * neither its presence nor its content needs the disk; anything else is looked at.
+ */
+export interface KnownFiles {
+  id(path: string): string | undefined;
+  hasFolder(path: string): boolean;
+}
+
+const NOTHING_KNOWN: KnownFiles = { id: () => undefined, hasFolder: () => false };
+const MISSING = '#missing';
+/** A folder or file path as one key: normalized, without a trailing slash. */
+const keyOf = (path: string) => posix.normalize(path).replace(/(.)\/+$/, '$1');
+
+/**
+ * One run's reads of a tree, each done once: file contents and blob ids, parsed kustomizations (a
+ * fleet's overlays share a few texts), and per folder its inputs and its hazards. Overlays share
+ * bases, so a run over thousands of them reads and hashes each base file once, not once per overlay.
+ */
+export class TreeReader {
+  private readonly contents = new Map<string, Buffer>();
+  private readonly ids = new Map<string, string>();
+  private readonly stats = new Map<string, Stats | undefined>();
+  private readonly kfiles = new Map<string, string | undefined>();
+  private readonly parsed = new Map<string, Kustomization | undefined>();
+  private readonly inputsByDir = new Map<string, string[] | undefined>();
+  private readonly hazardsByDir = new Map<string, Hazard[]>();
+  private readonly walking = new Set<string>();
+  private realRoot: string | undefined;
+
+  constructor(
+    readonly root: string,
+    private readonly known: KnownFiles = NOTHING_KNOWN,
+  ) {}
+
+  /** A file's bytes (root-relative path); throws as readFileSync does. */
+  read(path: string): Buffer {
+    let b = this.contents.get(path);
+    if (!b) {
+      b = readFileSync(join(this.root, path));
+      this.contents.set(path, b);
+    }
+    return b;
   }
-  return b;
-}
 
-/** Inputs per folder, for callers that ask about many overlays sharing bases (keyed by the file cache). */
-const memo = new WeakMap<Map<string, Buffer>, Map<string, string[] | undefined>>();
+  /** A file's git blob id: git's where it vouches for the file, else hashed from its bytes. */
+  id(path: string): string {
+    let id = this.known.id(path) ?? this.ids.get(path);
+    if (id === undefined) {
+      id = blobId(this.read(path));
+      this.ids.set(path, id);
+    }
+    return id;
+  }
 
-export function kustomizationInputs(root: string, dir: string, seen = new Set<string>(), cache = new Map<string, Buffer>()): string[] | undefined {
-  const key = normalize(dir);
-  if (seen.has(key)) return [];
-  seen.add(key);
-  let known = memo.get(cache);
-  if (!known) memo.set(cache, (known = new Map()));
-  const memoKey = `${root}\0${key}`;
-  if (known.has(memoKey)) return known.get(memoKey);
-  const result = inputsOf(root, dir, seen, cache);
-  known.set(memoKey, result);
-  return result;
-}
+  /** What is at a path, links followed: 'dir', 'file' (anything else that exists), or undefined. */
+  private kind(path: string): 'dir' | 'file' | undefined {
+    if (this.known.id(path) !== undefined) return 'file';
+    if (this.known.hasFolder(path)) return 'dir';
+    if (!this.stats.has(path)) this.stats.set(path, statOf(join(this.root, path)));
+    const st = this.stats.get(path);
+    return st ? (st.isDirectory() ? 'dir' : 'file') : undefined;
+  }
 
-/** Kustomizations read by text: a fleet's overlays share a few texts (what is read is never changed). */
-const parsed = new WeakMap<Map<string, Buffer>, Map<string, Kustomization | undefined>>();
+  /** The name of the kustomization file in a folder, if any (kustomize's order). */
+  kustomizationFile(dir: string): string | undefined {
+    const key = keyOf(dir);
+    if (!this.kfiles.has(key)) {
+      const name = this.known.id(posix.join(key, KUSTOMIZATION_FILES[0]!)) ? KUSTOMIZATION_FILES[0] : kustomizationFile(join(this.root, key));
+      this.kfiles.set(key, name);
+    }
+    return this.kfiles.get(key);
+  }
 
-function parsedKustomization(cache: Map<string, Buffer>, text: string): Kustomization | undefined {
-  let byText = parsed.get(cache);
-  if (!byText) parsed.set(cache, (byText = new Map()));
-  if (!byText.has(text)) {
-    let doc: unknown;
+  /** The folder's kustomization: its file and fields; undefined without one, 'unreadable' when it is not YAML. */
+  kustomization(dir: string): { file: string; k: Kustomization } | 'unreadable' | undefined {
+    const name = this.kustomizationFile(dir);
+    if (!name) return undefined;
+    const file = posix.join(keyOf(dir), name);
+    const id = this.id(file);
+    if (!this.parsed.has(id)) {
+      let doc: unknown;
+      try {
+        doc = parseYaml(this.read(file).toString('utf8'));
+      } catch {
+        this.parsed.set(id, undefined);
+        return 'unreadable';
+      }
+      this.parsed.set(id, kustomizationOf(doc));
+    }
+    const k = this.parsed.get(id);
+    return k ? { file, k } : 'unreadable';
+  }
+
+  /** Root-relative input files of the kustomization in `dir` (missing ones end in #missing), or undefined when they cannot be known. */
+  inputs(dir: string): string[] | undefined {
+    const key = keyOf(dir);
+    // A folder already being walked (a cycle, which kustomize refuses) adds nothing more.
+    if (this.walking.has(key)) return [];
+    if (this.inputsByDir.has(key)) return this.inputsByDir.get(key);
+    this.walking.add(key);
     try {
-      doc = parseYaml(text);
-    } catch {
-      byText.set(text, undefined);
-      return undefined;
+      const result = this.walkInputs(key);
+      this.inputsByDir.set(key, result);
+      return result;
+    } finally {
+      this.walking.delete(key);
     }
-    byText.set(text, kustomizationOf(doc));
   }
-  return byText.get(text);
+
+  private walkInputs(dir: string): string[] | undefined {
+    const found = this.kustomization(dir);
+    if (found === undefined || found === 'unreadable') return undefined;
+    const { file, k } = found;
+    const files = [file];
+    const add = (p: unknown): boolean => {
+      if (typeof p !== 'string') return true;
+      if (isRemote(p)) return false;
+      const rel = keyOf(posix.join(dir, p));
+      // Links followed, as kustomize does; ENOTDIR or ELOOP is nothing kustomize could read either.
+      const kind = this.kind(rel);
+      if (kind === undefined) files.push(`${rel}${MISSING}`);
+      else if (kind === 'file') files.push(rel);
+      else {
+        const sub = this.inputs(rel);
+        if (!sub) return false;
+        files.push(...sub);
+      }
+      return true;
+    };
+    for (const p of referencedPaths(k)) if (!add(p)) return undefined;
+    if (k.helmCharts || k.helmChartInflationGenerator) return undefined;
+    return files;
+  }
+
+  /**
+   * What makes the build of `dir` unsafe to run offline on a pull request's content: a remote
+   * resource (the pull request would choose what CI connects to), a Helm chart kustomize would
+   * download, or an input that is not a regular file inside the repo (a symlink out, a device such
+   * as /dev/zero, a file too large to be a manifest). Such builds are reported, never run.
+   */
+  hazards(dir: string, maxBytes: number): Hazard[] {
+    const key = `${keyOf(dir)}\0${maxBytes}`;
+    if (this.walking.has(key)) return [];
+    let out = this.hazardsByDir.get(key);
+    if (out) return out;
+    this.walking.add(key);
+    try {
+      out = this.walkHazards(keyOf(dir), maxBytes);
+    } finally {
+      this.walking.delete(key);
+    }
+    this.hazardsByDir.set(key, out);
+    return out;
+  }
+
+  private walkHazards(dir: string, maxBytes: number): Hazard[] {
+    const found = this.kustomization(dir);
+    if (found === undefined || found === 'unreadable') return []; // the build reports it
+    const { file, k } = found;
+    const out: Hazard[] = [];
+    const check = (p: unknown): void => {
+      if (typeof p !== 'string' || p.includes('\n')) return;
+      if (isRemote(p)) {
+        out.push({ kind: 'remote', file, ref: p, reason: 'a remote resource' });
+        return;
+      }
+      const rel = keyOf(posix.join(dir, p));
+      const abs = join(this.root, rel);
+      let st = lstatOf(abs);
+      if (!st) return; // missing: the build reports it
+      if (st.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = realpathSync(abs);
+          st = statSync(real);
+        } catch {
+          out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that resolves nowhere (dangling or a loop)' });
+          return;
+        }
+        this.realRoot ??= realpathSync(this.root);
+        if (relative(this.realRoot, real).startsWith('..')) {
+          out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that leads outside the repository' });
+          return;
+        }
+      }
+      // A folder reached twice (two bases sharing a component) is reported once.
+      if (st.isDirectory()) out.push(...this.hazards(rel, maxBytes).filter((h) => !out.includes(h)));
+      else if (!st.isFile()) out.push({ kind: 'unsafe', file, ref: p, reason: 'not a regular file' });
+      else if (st.size > maxBytes) out.push({ kind: 'unsafe', file, ref: p, reason: `${st.size} bytes, larger than any manifest` });
+    };
+    for (const p of referencedPaths(k)) check(p);
+    for (const c of k.helmCharts ?? [])
+      if (c?.repo) out.push({ kind: 'remote', file, ref: `${c.repo} ${c.name ?? ''}`.trim(), reason: 'a Helm chart kustomize would download' });
+    return out;
+  }
+
+  /**
+   * A key for the build of `dir`: its inputs' blob ids and their paths relative to `dir`, so two
+   * overlays that read identical files the same way share one build.
+   */
+  buildKey(dir: string, extra: string): string | undefined {
+    const inputs = this.inputs(dir);
+    if (!inputs) return undefined;
+    const h = createHash('sha256').update(extra).update('\0');
+    for (const f of [...new Set(inputs)].sort()) {
+      const missing = f.endsWith(MISSING);
+      const path = missing ? f.slice(0, -MISSING.length) : f;
+      h.update(posix.relative(dir, path)).update('\0');
+      h.update(missing ? '<missing>' : this.id(path)).update('\0');
+    }
+    return h.digest('hex');
+  }
 }
 
-function inputsOf(root: string, dir: string, seen: Set<string>, cache: Map<string, Buffer>): string[] | undefined {
-  const file = kustomizationFile(join(root, dir));
-  if (!file) return undefined;
-  const k = parsedKustomization(cache, readCached(cache, root, posix.join(dir, file)).toString('utf8'));
-  if (!k) return undefined;
-  const files = [posix.join(dir, file)];
-  const add = (p: unknown): boolean => {
-    if (typeof p !== 'string') return true;
-    if (isRemote(p)) return false;
-    const rel = posix.normalize(posix.join(dir, p));
-    // Links followed, as kustomize does; ENOTDIR or ELOOP is nothing kustomize could read either.
-    const st = statOf(join(root, rel));
-    if (!st) {
-      files.push(`${rel}#missing`);
-      return true;
-    }
-    if (st.isDirectory()) {
-      const sub = kustomizationInputs(root, rel, seen, cache);
-      if (!sub) return false;
-      files.push(...sub);
-    } else {
-      files.push(rel);
-    }
-    return true;
-  };
-  for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) if (typeof p === 'string' && !p.includes('\n') && !add(p)) return undefined;
-  for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) if (o?.path && !add(o.path)) return undefined;
+/**
+ * Every path a kustomization names, in field order: path lists, entries with a `path`, generator
+ * sources (`key=path` forms as their path) and openapi. Lines with a newline are no path at all.
+ */
+function* referencedPaths(k: Kustomization): Generator<unknown> {
+  for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) if (typeof p !== 'string' || !p.includes('\n')) yield p;
+  for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) if (o?.path) yield o.path;
   for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
-    for (const f of [...(gen?.files ?? []), ...(gen?.envs ?? []), ...(gen?.env ? [gen.env] : [])]) {
-      const path = String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f;
-      if (!add(path)) return undefined;
-    }
+    for (const f of [...(gen?.files ?? []), ...(gen?.envs ?? []), ...(gen?.env ? [gen.env] : [])])
+      yield String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f;
   }
-  if (k.openapi?.path && !add(k.openapi.path)) return undefined;
-  if (k.helmCharts || k.helmChartInflationGenerator) return undefined;
-  return files;
+  if (k.openapi?.path) yield k.openapi.path;
 }
+
+/** Root-relative input files of the kustomization in `dir`, or undefined when they cannot be known. */
+export const kustomizationInputs = (root: string, dir: string): string[] | undefined => new TreeReader(root).inputs(dir);
 
 /** A reference kustomize would fetch over the network (a URL, a git repo, a `?ref=`). */
 export const isRemote = (p: string) =>
@@ -147,80 +298,8 @@ export interface Hazard {
   reason: string;
 }
 
-/**
- * What makes a build unsafe to run offline on a pull request's content: a remote resource (the
- * pull request would choose what CI connects to), a Helm chart kustomize would download, or an
- * input that is not a regular file inside the repo (a symlink out, a device such as /dev/zero,
- * a file too large to be a manifest). Such builds are reported, never run.
- */
-export function buildHazards(root: string, dir: string, maxBytes: number, seen = new Set<string>()): Hazard[] {
-  const key = posix.normalize(dir);
-  if (seen.has(key)) return [];
-  seen.add(key);
-  const name = kustomizationFile(join(root, dir));
-  if (!name) return [];
-  const file = posix.join(dir, name);
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(join(root, file), 'utf8'));
-  } catch {
-    return []; // the build reports it
-  }
-  const k = kustomizationOf(doc);
-  const out: Hazard[] = [];
-  const check = (p: unknown): void => {
-    if (typeof p !== 'string' || p.includes('\n')) return;
-    if (isRemote(p)) {
-      out.push({ kind: 'remote', file, ref: p, reason: 'a remote resource' });
-      return;
-    }
-    const rel = posix.normalize(posix.join(dir, p));
-    const abs = join(root, rel);
-    let st = lstatOf(abs);
-    if (!st) return; // missing: the build reports it
-    if (st.isSymbolicLink()) {
-      let real: string;
-      try {
-        real = realpathSync(abs);
-        st = statSync(real);
-      } catch {
-        out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that resolves nowhere (dangling or a loop)' });
-        return;
-      }
-      if (relative(realpathSync(root), real).startsWith('..')) {
-        out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that leads outside the repository' });
-        return;
-      }
-    }
-    if (st.isDirectory()) out.push(...buildHazards(root, rel, maxBytes, seen));
-    else if (!st.isFile()) out.push({ kind: 'unsafe', file, ref: p, reason: 'not a regular file' });
-    else if (st.size > maxBytes) out.push({ kind: 'unsafe', file, ref: p, reason: `${st.size} bytes, larger than any manifest` });
-  };
-  for (const field of PATH_LIST_FIELDS) for (const p of k[field] ?? []) check(p);
-  for (const field of PATH_OBJECT_FIELDS) for (const o of k[field] ?? []) check(o?.path);
-  for (const gen of [...(k.configMapGenerator ?? []), ...(k.secretGenerator ?? [])]) {
-    for (const f of [...(gen?.files ?? []), ...(gen?.envs ?? []), ...(gen?.env ? [gen.env] : [])])
-      check(String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f);
-  }
-  if (k.openapi?.path) check(k.openapi.path);
-  for (const c of k.helmCharts ?? [])
-    if (c?.repo) out.push({ kind: 'remote', file, ref: `${c.repo} ${c.name ?? ''}`.trim(), reason: 'a Helm chart kustomize would download' });
-  return out;
-}
+/** The hazards of building `dir` (see TreeReader.hazards). */
+export const buildHazards = (root: string, dir: string, maxBytes: number): Hazard[] => new TreeReader(root).hazards(dir, maxBytes);
 
-/**
- * A key for the build of `dir`: its inputs' contents and their paths relative to `dir`, so two
- * overlays that read identical files the same way share one build.
- */
-export function buildKey(root: string, dir: string, extra: string, files = new Map<string, Buffer>()): string | undefined {
-  const inputs = kustomizationInputs(root, dir, new Set(), files);
-  if (!inputs) return undefined;
-  const h = createHash('sha256').update(extra).update('\0');
-  for (const f of [...new Set(inputs)].sort()) {
-    const missing = f.endsWith('#missing');
-    const path = missing ? f.slice(0, -'#missing'.length) : f;
-    h.update(posix.relative(dir, path)).update('\0');
-    h.update(missing ? '<missing>' : readCached(files, root, path)).update('\0');
-  }
-  return h.digest('hex');
-}
+/** The cache key of building `dir` (see TreeReader.buildKey). */
+export const buildKey = (root: string, dir: string, extra: string): string | undefined => new TreeReader(root).buildKey(dir, extra);

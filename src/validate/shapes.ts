@@ -6,12 +6,11 @@
  * tokens would change what kustomize does falls back to separate builds.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { isScalar, parse, parseAllDocuments, stringify, visit } from 'yaml';
-import { loadStrictDocuments, parseYaml } from '../fast-yaml.js';
+import { loadStrictDocuments } from '../fast-yaml.js';
 import { isObj } from '../objects.js';
-import { kustomizationFile, kustomizationInputs, PATH_LIST_FIELDS, PATH_OBJECT_FIELDS } from './inputs.js';
+import { PATH_LIST_FIELDS, PATH_OBJECT_FIELDS, type TreeReader } from './inputs.js';
 import { asMap } from './objects.js';
 
 /** Keys whose values steer merging or patching; a varying value there is never tokenized. */
@@ -48,26 +47,26 @@ export interface ShapeMember {
 }
 
 /** The shape of the overlay in `dir`, or undefined when it cannot share a build safely. */
-export function overlayShape(root: string, dir: string, extra: string): ShapeMember | undefined {
-  const inputs = kustomizationInputs(root, dir);
+export function overlayShape(reader: TreeReader, dir: string, extra: string): ShapeMember | undefined {
+  const inputs = reader.inputs(dir);
   if (!inputs || inputs.some((f) => f.endsWith('#missing'))) return undefined;
-  const kfile = kustomizationFile(join(root, dir));
-  if (!kfile) return undefined;
-  const kustomization = readFileSync(join(root, dir, kfile), 'utf8');
-  const k = asMap(parseYaml(kustomization));
+  const found = reader.kustomization(dir);
+  if (found === undefined || found === 'unreadable') return undefined;
+  const { file, k } = found;
   // Generators name objects by content hash; keep them out of shared builds.
   if (k.configMapGenerator || k.secretGenerator || k.generators || k.transformers || k.helmCharts) return undefined;
+  const kustomization = reader.read(file).toString('utf8');
   const h = createHash('sha256').update(extra).update('\0').update(kustomization).update('\0');
   const values: string[] = [];
   const local = new Map<string, string>();
   for (const f of [...new Set(inputs)].sort()) {
     const rel = posix.relative(dir, f);
-    const text = readFileSync(join(root, f), 'utf8');
     if (rel.startsWith('..')) {
-      h.update(`${rel}\0`).update(text).update('\0');
+      h.update(`${rel}\0`).update(reader.id(f)).update('\0');
       continue;
     }
-    if (rel === kfile) continue;
+    if (f === file) continue;
+    const text = reader.read(f).toString('utf8');
     // Anchors and aliases would be walked once per use here but once in the template: no sharing.
     if (/[&*]|<</.test(text)) return undefined;
     let docs: unknown[];

@@ -1,8 +1,10 @@
 /** What a build reads (its cache key) and what makes it unsafe to run: fixture trees, no kustomize. */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildHazards, buildKey, kustomizationInputs } from '../../src/validate/inputs.js';
+import { gitView, knownFiles } from '../../src/repo/clean.js';
+import { buildHazards, buildKey, kustomizationInputs, TreeReader } from '../../src/validate/inputs.js';
 import { tempDir } from '../helpers.js';
 
 function tree(files: Record<string, string>): string {
@@ -56,5 +58,72 @@ describe('build hazards', () => {
       'loop.yaml: a symlink that resolves nowhere (dangling or a loop)',
       'big.yaml: 2048 bytes, larger than any manifest',
     ]);
+  });
+});
+
+describe('a tree reader', () => {
+  const files = {
+    'base/kustomization.yaml': 'resources: [deploy.yaml, ../shared/]\n',
+    'base/deploy.yaml': 'kind: Deployment\n',
+    'shared/kustomization.yaml': 'resources: [cm.yaml]\n',
+    'shared/cm.yaml': 'kind: ConfigMap\n',
+    'o1/kustomization.yaml': 'resources: [../base, own.yaml, gone.yaml]\n',
+    'o1/own.yaml': 'a: 1\n',
+    'o2/kustomization.yaml': 'resources: [../base, own.yaml, gone.yaml]\n',
+    'o2/own.yaml': 'a: 2\n',
+  };
+  const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
+
+  it('answers as the disk does, and never reads what git vouches for', async () => {
+    const root = tree(files);
+    git(root, 'init', '-q');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-qm', 'tree');
+    const plain = new TreeReader(root);
+    const known = new TreeReader(root, knownFiles(await gitView(root)));
+    for (const dir of ['o1', 'o2/', './o1', 'base']) {
+      expect(known.inputs(dir)).toEqual(plain.inputs(dir));
+      expect(known.buildKey(dir, 'x')).toBe(plain.buildKey(dir, 'x'));
+    }
+    expect(plain.inputs('o1')).toEqual([
+      'o1/kustomization.yaml',
+      'base/kustomization.yaml',
+      'base/deploy.yaml',
+      'shared/kustomization.yaml',
+      'shared/cm.yaml',
+      'o1/own.yaml',
+      'o1/gone.yaml#missing',
+    ]);
+    // The view was taken before this edit: a reader that read the file would see it.
+    const view = await gitView(root);
+    writeFileSync(join(root, 'shared/cm.yaml'), 'kind: Secret\n\n');
+    expect(new TreeReader(root, knownFiles(view)).buildKey('o1', 'x')).toBe(plain.buildKey('o1', 'x'));
+    expect(new TreeReader(root).buildKey('o1', 'x')).not.toBe(plain.buildKey('o1', 'x'));
+  });
+
+  it('reads a tree that is a folder of its repository by its own paths', async () => {
+    const top = tempDir();
+    const root = join(top, 'deploy');
+    for (const [p, text] of Object.entries(files)) {
+      mkdirSync(join(root, p, '..'), { recursive: true });
+      writeFileSync(join(root, p), text);
+    }
+    git(top, 'init', '-q');
+    git(top, 'add', '-A');
+    git(top, 'commit', '-qm', 'tree');
+    // The source root is the repository's top; the view's paths are the folder's own.
+    const known = new TreeReader(top, knownFiles(await gitView(root), 'deploy'));
+    expect(known.inputs('deploy/o2')).toEqual(new TreeReader(top).inputs('deploy/o2'));
+    expect(known.buildKey('deploy/o2', '')).toBe(new TreeReader(top).buildKey('deploy/o2', ''));
+  });
+
+  it('reports a hazard reached by two paths once', () => {
+    const root = tree({
+      'o/kustomization.yaml': 'resources: [../a, ../b]\n',
+      'a/kustomization.yaml': 'resources: [../c]\n',
+      'b/kustomization.yaml': 'resources: [../c]\n',
+      'c/kustomization.yaml': 'resources: [https://example.com/x.yaml]\n',
+    });
+    expect(buildHazards(root, 'o', 1 << 20).map((h) => `${h.file}: ${h.ref}`)).toEqual(['c/kustomization.yaml: https://example.com/x.yaml']);
   });
 });
