@@ -8,7 +8,25 @@
  * WebAssembly (loaded by file).
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { TEMPLATE_OPTIONS } from '../dist/src/render/prose.js';
+
+/** The prose templates, compiled now instead of on every run (src/render/precompiled.ts). */
+const precompiledTemplates = {
+  name: 'precompiled-templates',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]render[\\/]precompiled\.js$/ }, () => {
+      const dir = 'src/render/templates';
+      const entries = readdirSync(dir)
+        .filter((f) => f.endsWith('.hbs'))
+        .sort()
+        .map((f) => `  ${JSON.stringify(f.slice(0, -'.hbs'.length))}: ${Handlebars.precompile(readFileSync(join(dir, f), 'utf8'), TEMPLATE_OPTIONS)},`);
+      return { contents: `export const precompiled = {\n${entries.join('\n')}\n};\n`, loader: 'js' };
+    });
+  },
+};
 
 rmSync('dist/cli', { recursive: true, force: true });
 await build({
@@ -24,4 +42,5 @@ await build({
   // Bundled CommonJS packages call require() for Node's own modules.
   banner: { js: "import { createRequire as __calistiRequire } from 'node:module'; const require = __calistiRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [precompiledTemplates],
 });

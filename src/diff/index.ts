@@ -16,7 +16,7 @@ import { mergeBases } from '../repo/generate.js';
 import { committedFile, isRepoRoot } from '../repo/git.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { basesNeeded, planGenerate, type Plan } from '../repo/plan.js';
-import { parseState } from '../repo/state.js';
+import { blobId, parseState } from '../repo/state.js';
 import { currentIds, gitView } from '../repo/clean.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
@@ -85,11 +85,13 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   };
   const view = await gitView(root);
   const idOf = currentIds(view, read);
-  const bases = await mergeBases(root, basesNeeded(rendered, previous, idOf));
-  const plan = planGenerate({ rendered, previous, read, idOf, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
+  // Each rendered file hashed once, for the merge bases and the plan alike.
+  const ids = new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));
+  const bases = await mergeBases(root, basesNeeded(rendered, previous, idOf, false, ids));
+  const plan = planGenerate({ rendered, previous, read, idOf, ids, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));
   // What --force would write, for the files generate refuses (planned only when there are some).
-  const forced = conflicts.size > 0 ? planGenerate({ rendered, previous, read, idOf, force: true }) : undefined;
+  const forced = conflicts.size > 0 ? planGenerate({ rendered, previous, read, idOf, ids, force: true }) : undefined;
   const files = [
     ...fileChanges(plan, read),
     ...(forced

@@ -45,6 +45,8 @@ export interface TouchedOptions {
 
 const MISSING = '#missing';
 const CHART = 'Chart.yaml';
+/** The files that decide what kind of source a folder is. */
+const DECIDING = [CHART, ...KUSTOMIZATION_NAMES];
 
 /** Whether any changed source-root-relative path is `p`, lies under it, or is a file it decides on. */
 function hits(changed: Set<string>, under: string[], p: string): boolean {
@@ -65,7 +67,7 @@ interface Reads {
 function sourceReads(reader: TreeReader, path: string): Reads | undefined {
   const abs = join(reader.root, path);
   const folder = posix.normalize(path).replace(/\/$/, '');
-  const deciding = [CHART, ...KUSTOMIZATION_NAMES].map((f) => posix.join(folder, f));
+  const deciding = DECIDING.map((f) => posix.join(folder, f));
   // Most sources are kustomizations: their inputs first, the other kinds only when there are none.
   const inputs = reader.inputs(path);
   if (inputs === undefined && reader.kustomizationFile(path)) return undefined;
@@ -81,6 +83,28 @@ function sourceReads(reader: TreeReader, path: string): Reads | undefined {
     }
   }
   return { exact: [...exact], folders };
+}
+
+/**
+ * Whether a local source reads a changed file: sourceReads's answer without building it. A chart
+ * folder reads everything under it, a kustomization its inputs; the disk is asked whether the folder
+ * holds a chart only when those two answers differ (for most sources neither reads a changed file).
+ */
+function sourceHit(reader: TreeReader, path: string, changed: Set<string>, hits: (folder: string) => boolean): boolean {
+  const folder = posix.normalize(path).replace(/\/$/, '');
+  const named = (dir: string, names: readonly string[]) => names.some((n) => changed.has(dir === '.' ? n : `${dir}/${n}`));
+  const whole = hits(folder);
+  const inputs = reader.inputs(path);
+  if (inputs === undefined) return reader.kustomizationFile(path) ? true : whole;
+  let read = named(folder, DECIDING);
+  for (let i = 0; !read && i < inputs.length; i++) {
+    const f = inputs[i]!;
+    if (f.endsWith(MISSING)) read = hits(f.slice(0, -MISSING.length));
+    // A kustomization's folder may gain a second kustomization file, which kustomize refuses.
+    else read = changed.has(f) || (KUSTOMIZATION_NAMES.includes(posix.basename(f)) && named(posix.dirname(f), KUSTOMIZATION_NAMES));
+  }
+  if (read === whole) return read;
+  return existsSync(join(reader.root, path, CHART)) ? whole : read;
 }
 
 /** Sources in this repository with a path, as deploy builds them. */
@@ -165,7 +189,11 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const readsChange = (a: App) =>
     localSources(a, repoURL).some((s) => {
       const path = String(s.path);
-      if (!reads.has(path)) reads.set(path, hit(sourceReads(reader, path)));
+      if (!reads.has(path))
+        reads.set(
+          path,
+          sourceHit(reader, path, changed, (f) => hits(changed, under, f)),
+        );
       return reads.get(path)!;
     });
   const touched = new Set<string>();

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { templatesDir } from '../toolkit.js';
+import { precompiled } from './precompiled.js';
 
 const hbs = Handlebars.create();
 /** POSIX shell single quoting. */
@@ -35,13 +36,16 @@ hbs.registerHelper('list', (...args: unknown[]) => args.slice(0, -1));
 // Handlebars hands the hash over last key first; keep the order the template wrote.
 hbs.registerHelper('map', (options: Handlebars.HelperOptions) => Object.fromEntries(Object.entries(options.hash).reverse()));
 
+/** noEscape: the helpers above do the quoting that fits each output format (scripts/bundle.mjs compiles with the same). */
+export const TEMPLATE_OPTIONS = { noEscape: true, strict: true } as const;
+
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 export function renderTemplate(name: string, data: object): string {
   let t = compiled.get(name);
   if (!t) {
-    // noEscape: the helpers above do the quoting that fits each output format.
-    t = hbs.compile(readFileSync(join(templatesDir, `${name}.hbs`), 'utf8'), { noEscape: true, strict: true });
+    const ready = precompiled[name];
+    t = ready ? hbs.template(ready) : hbs.compile(readFileSync(join(templatesDir, `${name}.hbs`), 'utf8'), TEMPLATE_OPTIONS);
     compiled.set(name, t);
   }
   return t(data);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toolkitRoot, toolkitVersion } from '../../src/toolkit.js';
@@ -19,6 +19,19 @@ describe('command line', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toBe('');
     expect(again.stderr).toMatch(/no change/);
+  });
+
+  it('writes the same prose from the bundle (templates compiled ahead) as from the sources', async () => {
+    const top = tempDir();
+    const bundled = join(top, 'bundled');
+    const r = spawnSync(bin, ['init', bundled, '--example', 'multi-cluster'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    // The bundle carries the templates compiled (npm run build); the sources compile them on first use.
+    const chunks = join(toolkitRoot, 'dist/cli/chunks');
+    expect(readdirSync(chunks).some((f) => readFileSync(join(chunks, f), 'utf8').includes('"compiler": [8'))).toBe(true);
+    const fromSources = join(top, 'sources');
+    expect((await cli('init', fromSources, '--example', 'multi-cluster')).code).toBe(0);
+    for (const f of ['README.md', 'export-secrets.sh']) expect(readFileSync(join(bundled, f), 'utf8')).toBe(readFileSync(join(fromSources, f), 'utf8'));
   });
 
   it('prints the version and help with an example per command', async () => {

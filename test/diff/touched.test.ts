@@ -46,6 +46,10 @@ const CASES: Record<string, { model: string; from?: string; edit?: (dir: string)
       appendFileSync(join(dir, overlay('smm-controlplane', 'cluster-0002'), 'istio-cp-v115x.yaml'), '  handField: x\n');
     },
   },
+  'an overlay folder that also holds a chart (Argo CD renders the chart; the inputs of its kustomization do not count)': {
+    model: model.replace('port: 80\n', 'port: 81\n'),
+    edit: (dir) => writeFileSync(join(dir, overlay('smm-controlplane', 'cluster-0003'), 'Chart.yaml'), 'apiVersion: v2\nname: hand\nversion: 0.1.0\n'),
+  },
   'a hand-written kustomization outside the generated folders, read by an overlay': {
     model: model.replace('port: 80\n', 'port: 81\n'),
     edit: (dir) => {
