@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadOutput } from '../fast-yaml.js';
 import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
@@ -310,17 +310,33 @@ export class Builder {
     }
   }
 
-  /** Maps each object's origin (relative to the built folder) to a repo file for this requester. */
+  /**
+   * Maps each object's origin (relative to the built folder) to a repo file for this requester. The
+   * objects are shared by every requester of the entry, so they are frozen: a rule that tried to
+   * change one would throw instead of changing what another cluster's view holds.
+   */
   private located(entry: CacheEntry, path: string): BuildOutput['objects'] {
+    if (!frozen.has(entry)) {
+      for (const o of entry.objects) deepFreeze(o.obj);
+      frozen.add(entry);
+    }
     return entry.objects.map(({ obj, origin }) => {
       let file: string | undefined;
       if (origin !== undefined) {
-        const rel = relative(this.root, resolve(this.root, path, origin));
-        if (!rel.startsWith('..') && !isAbsolute(rel)) file = rel;
+        const rel = posix.normalize(posix.join(path, origin));
+        if (rel !== '..' && !rel.startsWith('../') && !posix.isAbsolute(rel)) file = rel;
       }
-      return { obj: structuredClone(obj), file };
+      return { obj, file };
     });
   }
+}
+
+const frozen = new WeakSet<CacheEntry>();
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
 }
 
 /**

@@ -15,10 +15,11 @@ import { isObj } from '../objects.js';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import type { Fleet } from '../model/schema.js';
 import { Builder } from './builds.js';
+import type { KnownFiles } from './inputs.js';
 import { finding, resourceRef, type Finding, type RuleId } from './findings.js';
 import { helmTemplate } from './helm.js';
 import type { ClusterView, Deployed } from './mesh.js';
-import { appSources, AppSpec, meta, metaName, specOf, type AppSource, type KubeObject } from './objects.js';
+import { appSources, asMap, meta, metaName, type AppSource, type KubeObject } from './objects.js';
 import { clusterInfo, readDocuments, type ArgoObjects, type Located } from './sources.js';
 
 export type App = Located<KubeObject> & { from?: string };
@@ -99,6 +100,8 @@ export interface DeployOptions {
   shareShapes?: boolean;
   /** Build kustomizations with remote resources (kustomize then fetches them). */
   allowRemote?: boolean;
+  /** Files git vouches for (paths relative to root): known by blob id, not read. */
+  known?: KnownFiles;
   onProgress?: (phase: string, done?: number, total?: number) => void;
 }
 
@@ -115,7 +118,7 @@ export const sourcesOf = appSources;
 export async function deployments(opts: DeployOptions): Promise<Deployments> {
   const { root, apps, clusters, fleet, tool } = opts;
   const findings: Finding[] = [];
-  const builder = new Builder(root, tool, opts.cacheDir, { parallel: opts.parallel, shareShapes: opts.shareShapes ?? true });
+  const builder = new Builder(root, tool, opts.cacheDir, { parallel: opts.parallel, shareShapes: opts.shareShapes ?? true, known: opts.known });
   const views = new Map<string, ClusterView>();
   const knownClusters = new Set(clusters.map((c) => c.fleetName ?? c.name));
   let cachedBuilds = 0;
@@ -243,9 +246,10 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
 }
 
 export function destinationCluster(app: KubeObject, clusters: Cluster[]): string | undefined {
-  const dest = specOf(AppSpec, app).destination;
-  const name = dest?.name;
-  const server = dest?.server;
+  // Read as AppSpec's destination reads it (a map, fields as they are), without parsing the sources.
+  const dest = asMap(asMap(app.spec).destination);
+  const name = dest.name;
+  const server = dest.server;
   // Argo CD may know a fleet cluster by another name (clusters[].argocd.name): views use the fleet's.
   const index = clusterIndex(clusters);
   if (name) return (typeof name === 'string' ? index.byName.get(name)?.[0]?.fleetName : undefined) ?? String(name);

@@ -21,6 +21,7 @@ import { plaintextSecrets } from '../secrets/leak.js';
 import { BOOTSTRAP_DIR, MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { crdOrderFindings } from './rules/crd-order.js';
 import { driftFindings, renderOf } from './rules/drift.js';
+import { gitView, knownFiles } from '../repo/clean.js';
 import { networkChangeFindings } from './rules/network-change.js';
 import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
 import { renovateFindings } from './rules/renovate.js';
@@ -91,6 +92,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
       `${root} is not a calisti-gitops repo (no ${MODEL_FILE})`,
       'pass the repo with -C <repo>; create one with calisti-gitops init <dir> --example multi-cluster; or validate any Argo CD repo from where Argo CD starts: calisti-gitops validate --root <kustomization-or-application-file>',
     );
+  // What git knows of the tree, asked now and used by the drift check at the end (not a repo: none).
+  const view = gitView(root).catch(() => undefined);
   const tool = findKustomize();
   const findings: Finding[] = [];
   const { fleet, clusters } = readModel(root, findings);
@@ -155,7 +158,9 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   opts.onProgress?.('building');
   // A tree in a folder of its repository (git.path): Argo CD's source paths start at the repository's root.
   const sourceRoot = sourceRootOf(root, fleet);
+  const gitKnows = await view;
   const deployed = await deployments({
+    known: gitKnows && knownFiles(gitKnows, sourceRoot === root ? '' : fleet?.git.path),
     root: sourceRoot,
     apps,
     clusters,
@@ -220,7 +225,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const rendererOwn = new Set<string>();
   if (fleet && repoWide) {
     const rendered = renderOf(root, fleet);
-    const drift = driftFindings(root, rendered, rendererOwn);
+    const drift = driftFindings(root, rendered, rendererOwn, gitKnows);
     findings.push(...drift);
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
     findings.push(...renovateFindings(root, fleet));

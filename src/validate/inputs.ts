@@ -66,7 +66,21 @@ export interface KnownFiles {
 const NOTHING_KNOWN: KnownFiles = { id: () => undefined, hasFolder: () => false };
 const MISSING = '#missing';
 /** A folder or file path as one key: normalized, without a trailing slash. */
-const keyOf = (path: string) => posix.normalize(path).replace(/(.)\/+$/, '$1');
+export const treePath = (path: string) => posix.normalize(path).replace(/(.)\/+$/, '$1');
+
+/**
+ * posix.relative for tree paths: by segments when both are plain (normalized, relative, no `..`),
+ * which skips resolving both against the working directory; posix.relative otherwise.
+ */
+export function relativeTo(from: string, to: string): string {
+  const plain = (p: string) => p !== '' && !p.startsWith('/') && !p.endsWith('/') && !/(^|\/)\.{1,2}(\/|$)|\/\//.test(p);
+  const a = from === '.' ? [] : from.split('/');
+  const b = to === '.' ? [] : to.split('/');
+  if ((from !== '.' && !plain(from)) || (to !== '.' && !plain(to))) return posix.relative(from, to);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
+}
 
 /**
  * One run's reads of a tree, each done once: file contents and blob ids, parsed kustomizations (a
@@ -77,6 +91,7 @@ export class TreeReader {
   private readonly contents = new Map<string, Buffer>();
   private readonly ids = new Map<string, string>();
   private readonly stats = new Map<string, Stats | undefined>();
+  private readonly lstats = new Map<string, Stats | undefined>();
   private readonly kfiles = new Map<string, string | undefined>();
   private readonly parsed = new Map<string, Kustomization | undefined>();
   private readonly inputsByDir = new Map<string, string[] | undefined>();
@@ -109,18 +124,28 @@ export class TreeReader {
     return id;
   }
 
+  /** The path's own status (a link is not followed), asked once. */
+  private lstat(path: string): Stats | undefined {
+    if (!this.lstats.has(path)) this.lstats.set(path, lstatOf(join(this.root, path)));
+    return this.lstats.get(path);
+  }
+
   /** What is at a path, links followed: 'dir', 'file' (anything else that exists), or undefined. */
   private kind(path: string): 'dir' | 'file' | undefined {
     if (this.known.id(path) !== undefined) return 'file';
     if (this.known.hasFolder(path)) return 'dir';
-    if (!this.stats.has(path)) this.stats.set(path, statOf(join(this.root, path)));
+    if (!this.stats.has(path)) {
+      // One lstat answers for hazards too; only a symlink needs following.
+      const l = this.lstat(path);
+      this.stats.set(path, l?.isSymbolicLink() ? statOf(join(this.root, path)) : l);
+    }
     const st = this.stats.get(path);
     return st ? (st.isDirectory() ? 'dir' : 'file') : undefined;
   }
 
   /** The name of the kustomization file in a folder, if any (kustomize's order). */
   kustomizationFile(dir: string): string | undefined {
-    const key = keyOf(dir);
+    const key = treePath(dir);
     if (!this.kfiles.has(key)) {
       const name = this.known.id(posix.join(key, KUSTOMIZATION_FILES[0]!)) ? KUSTOMIZATION_FILES[0] : kustomizationFile(join(this.root, key));
       this.kfiles.set(key, name);
@@ -132,7 +157,7 @@ export class TreeReader {
   kustomization(dir: string): { file: string; k: Kustomization } | 'unreadable' | undefined {
     const name = this.kustomizationFile(dir);
     if (!name) return undefined;
-    const file = posix.join(keyOf(dir), name);
+    const file = posix.join(treePath(dir), name);
     const id = this.id(file);
     if (!this.parsed.has(id)) {
       let doc: unknown;
@@ -150,7 +175,7 @@ export class TreeReader {
 
   /** Root-relative input files of the kustomization in `dir` (missing ones end in #missing), or undefined when they cannot be known. */
   inputs(dir: string): string[] | undefined {
-    const key = keyOf(dir);
+    const key = treePath(dir);
     // A folder already being walked (a cycle, which kustomize refuses) adds nothing more.
     if (this.walking.has(key)) return [];
     if (this.inputsByDir.has(key)) return this.inputsByDir.get(key);
@@ -172,7 +197,7 @@ export class TreeReader {
     const add = (p: unknown): boolean => {
       if (typeof p !== 'string') return true;
       if (isRemote(p)) return false;
-      const rel = keyOf(posix.join(dir, p));
+      const rel = treePath(posix.join(dir, p));
       // Links followed, as kustomize does; ENOTDIR or ELOOP is nothing kustomize could read either.
       const kind = this.kind(rel);
       if (kind === undefined) files.push(`${rel}${MISSING}`);
@@ -196,13 +221,13 @@ export class TreeReader {
    * as /dev/zero, a file too large to be a manifest). Such builds are reported, never run.
    */
   hazards(dir: string, maxBytes: number): Hazard[] {
-    const key = `${keyOf(dir)}\0${maxBytes}`;
+    const key = `${treePath(dir)}\0${maxBytes}`;
     if (this.walking.has(key)) return [];
     let out = this.hazardsByDir.get(key);
     if (out) return out;
     this.walking.add(key);
     try {
-      out = this.walkHazards(keyOf(dir), maxBytes);
+      out = this.walkHazards(treePath(dir), maxBytes);
     } finally {
       this.walking.delete(key);
     }
@@ -221,9 +246,9 @@ export class TreeReader {
         out.push({ kind: 'remote', file, ref: p, reason: 'a remote resource' });
         return;
       }
-      const rel = keyOf(posix.join(dir, p));
+      const rel = treePath(posix.join(dir, p));
       const abs = join(this.root, rel);
-      let st = lstatOf(abs);
+      let st = this.lstat(rel);
       if (!st) return; // missing: the build reports it
       if (st.isSymbolicLink()) {
         let real: string;
@@ -262,7 +287,7 @@ export class TreeReader {
     for (const f of [...new Set(inputs)].sort()) {
       const missing = f.endsWith(MISSING);
       const path = missing ? f.slice(0, -MISSING.length) : f;
-      h.update(posix.relative(dir, path)).update('\0');
+      h.update(relativeTo(treePath(dir), path)).update('\0');
       h.update(missing ? '<missing>' : this.id(path)).update('\0');
     }
     return h.digest('hex');

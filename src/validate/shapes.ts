@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import { isScalar, parse, parseAllDocuments, stringify, visit } from 'yaml';
 import { loadStrictDocuments } from '../fast-yaml.js';
 import { isObj } from '../objects.js';
-import { PATH_LIST_FIELDS, PATH_OBJECT_FIELDS, type TreeReader } from './inputs.js';
+import { PATH_LIST_FIELDS, PATH_OBJECT_FIELDS, relativeTo, treePath, type TreeReader } from './inputs.js';
 import { asMap } from './objects.js';
 
 /** Keys whose values steer merging or patching; a varying value there is never tokenized. */
@@ -49,18 +49,19 @@ export interface ShapeMember {
 /** The shape of the overlay in `dir`, or undefined when it cannot share a build safely. */
 export function overlayShape(reader: TreeReader, dir: string, extra: string): ShapeMember | undefined {
   const inputs = reader.inputs(dir);
+  const at = treePath(dir);
   if (!inputs || inputs.some((f) => f.endsWith('#missing'))) return undefined;
   const found = reader.kustomization(dir);
   if (found === undefined || found === 'unreadable') return undefined;
   const { file, k } = found;
   // Generators name objects by content hash; keep them out of shared builds.
   if (k.configMapGenerator || k.secretGenerator || k.generators || k.transformers || k.helmCharts) return undefined;
-  const kustomization = reader.read(file).toString('utf8');
-  const h = createHash('sha256').update(extra).update('\0').update(kustomization).update('\0');
+  // The kustomization by blob id (git may know it unread); its text is read for a group's template only.
+  const h = createHash('sha256').update(extra).update('\0').update(reader.id(file)).update('\0');
   const values: string[] = [];
   const local = new Map<string, string>();
   for (const f of [...new Set(inputs)].sort()) {
-    const rel = posix.relative(dir, f);
+    const rel = relativeTo(at, f);
     if (rel.startsWith('..')) {
       h.update(`${rel}\0`).update(reader.id(f)).update('\0');
       continue;
@@ -79,7 +80,15 @@ export function overlayShape(reader: TreeReader, dir: string, extra: string): Sh
     h.update(`${rel}\0`);
     for (const d of docs) h.update(skeleton(d, values)).update('\0');
   }
-  return { dir, shapeKey: h.digest('hex'), values, local, kustomization };
+  return {
+    dir,
+    shapeKey: h.digest('hex'),
+    values,
+    local,
+    get kustomization() {
+      return reader.read(file).toString('utf8');
+    },
+  };
 }
 
 /**

@@ -51,6 +51,15 @@ describe('shared shape builds', () => {
     expect(single.builds).toBeLessThan(paths.length);
     expect(shared.shared).toBeGreaterThan(0);
     expect(shared.builds).toBeLessThan(single.builds);
+    // Requesters share a build's objects: they are frozen, so no rule can change another cluster's view.
+    const objects = [...shared.out.values()].flatMap((b) => (b as { objects: { obj: Record<string, unknown> }[] }).objects);
+    expect(objects.length).toBeGreaterThan(0);
+    for (const { obj } of objects) {
+      expect(Object.isFrozen(obj) && Object.isFrozen(obj.metadata)).toBe(true);
+      expect(() => {
+        (obj.metadata as Record<string, unknown>).name = 'changed';
+      }).toThrow(TypeError);
+    }
   });
 
   it('fall back to separate builds when substituted values would change what kustomize does', async () => {

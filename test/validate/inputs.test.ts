@@ -1,10 +1,11 @@
 /** What a build reads (its cache key) and what makes it unsafe to run: fixture trees, no kustomize. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gitView, knownFiles } from '../../src/repo/clean.js';
-import { buildHazards, buildKey, kustomizationInputs, TreeReader } from '../../src/validate/inputs.js';
+import { buildHazards, buildKey, kustomizationInputs, relativeTo, TreeReader } from '../../src/validate/inputs.js';
 import { tempDir } from '../helpers.js';
 
 function tree(files: Record<string, string>): string {
@@ -125,5 +126,29 @@ describe('a tree reader', () => {
       'c/kustomization.yaml': 'resources: [https://example.com/x.yaml]\n',
     });
     expect(buildHazards(root, 'o', 1 << 20).map((h) => `${h.file}: ${h.ref}`)).toEqual(['c/kustomization.yaml: https://example.com/x.yaml']);
+  });
+});
+
+describe('relativeTo', () => {
+  const segment = fc.constantFrom('a', 'b', 'base', 'overlays', '..', '.', 'c-1');
+  const path = fc.oneof(
+    fc.constant('.'),
+    fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('/')),
+  );
+  it('is posix.relative for tree paths, normalized or not', () => {
+    fc.assert(
+      fc.property(path, path, (from, to) => relativeTo(from, to) === posix.relative(from, to)),
+      { numRuns: 3000 },
+    );
+    for (const [from, to] of [
+      ['manifests/a/overlays/c1', 'manifests/a/base/k.yaml'],
+      ['o', 'o'],
+      ['.', 'x/y'],
+      ['x/y', '.'],
+      ['../up', 'down'],
+      ['a//b', 'a/c'],
+      ['a/', 'a/b'],
+    ])
+      expect(relativeTo(from!, to!)).toBe(posix.relative(from!, to!));
   });
 });

@@ -8,6 +8,7 @@ import { renderRepo, type RenderedTree } from '../../render/index.js';
 import { SEALED_FILE, STATE_FILE } from '../../render/layout.js';
 import { RepoFs } from '../../repo/fs.js';
 import { planGenerate } from '../../repo/plan.js';
+import { currentIds, type GitView } from '../../repo/clean.js';
 import { parseState } from '../../repo/state.js';
 import { SealedStore } from '../../secrets/store.js';
 import { finding, type Finding } from '../findings.js';
@@ -19,16 +20,18 @@ export function renderOf(root: string, fleet: Fleet): RenderedTree {
 
 /**
  * `rendererOwn`, when given, receives the files whose content is exactly the renderer's (the leak
- * guard trusts those, as generate does).
+ * guard trusts those, as generate does). With git's view of the tree, files it vouches for are
+ * compared by blob id, not read.
  */
-export function driftFindings(root: string, rendered: RenderedTree, rendererOwn?: Set<string>): Finding[] {
+export function driftFindings(root: string, rendered: RenderedTree, rendererOwn?: Set<string>, view?: GitView): Finding[] {
   const fs = new RepoFs(root);
   const cache = new Map<string, string | undefined>();
   const read = (p: string) => {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
-  const plan = planGenerate({ rendered, previous: parseState(read(STATE_FILE)), read, force: false, bases: new Map() });
+  const idOf = view ? currentIds(view, read) : undefined;
+  const plan = planGenerate({ rendered, previous: parseState(read(STATE_FILE)), read, idOf, force: false, bases: new Map() });
   for (const p of plan.unchanged) rendererOwn?.add(p);
   const next = 'run calisti-gitops generate (calisti-gitops diff shows what it writes)';
   return [
