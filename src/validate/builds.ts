@@ -225,12 +225,14 @@ export class Builder {
     });
     if (!template) return undefined;
     const results = new Map<string, CacheEntry & { cached: boolean }>();
+    const marker = `zcgshape${salt}t`;
+    const tokens = new RegExp(`${marker}\\d+z`, 'g');
     for (const g of group) {
       const values = new Map([...varying].map((i) => [token(i), g.member.values[i]!]));
-      const replace = (s: string) => (s.includes('zcgshape') ? s.replace(new RegExp(`zcgshape${salt}t\\d+z`, 'g'), (t) => values.get(t) ?? t) : s);
+      const replace = (s: string) => s.replace(tokens, (t) => values.get(t) ?? t);
       const memberAbs = join(this.root, g.req.path);
       const objects = template.map(({ obj, origin }) => {
-        const out: CacheEntry['objects'][number] = { obj: substitute(obj, replace) as KubeObject };
+        const out: CacheEntry['objects'][number] = { obj: substitute(obj, replace, marker) as KubeObject };
         if (origin !== undefined) {
           const abs = resolve(dir, origin);
           const inTemplate = !relative(dir, abs).startsWith('..');

@@ -2,7 +2,7 @@
  * What each Application deploys, grouped by destination cluster: ApplicationSets expanded, sources
  * built with kustomize (or helm, or read as plain manifests). Shared by validate and diff.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RejectionKind } from '../argocd/checks.js';
 import { clusterIndex } from '../argocd/cluster-index.js';
@@ -139,7 +139,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
           const abs = join(root, String(src.path));
           return (
             abs.startsWith(root) &&
-            existsSync(abs) &&
+            builder.reader.exists(String(src.path)) &&
             builder.reader.kustomizationFile(String(src.path)) !== undefined &&
             blocking(String(src.path)).length === 0
           );
@@ -183,11 +183,11 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
           }
           const path = String(src.path ?? '.');
           const abs = join(root, path);
-          if (!abs.startsWith(root) || !existsSync(abs)) {
+          if (!abs.startsWith(root) || !builder.reader.exists(path)) {
             findings.push(finding('app/source-path-missing', `source path "${path}" does not exist in the repo`, where));
             continue;
           }
-          if (existsSync(join(abs, 'Chart.yaml'))) {
+          if (builder.reader.exists(join(path, 'Chart.yaml'))) {
             if (!helm) {
               findings.push(finding('helm/not-rendered', `chart ${path} was not rendered: helm is not installed`, where));
               continue;

@@ -21,6 +21,7 @@ import { plaintextSecrets } from '../secrets/leak.js';
 import { BOOTSTRAP_DIR, MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
 import { crdOrderFindings } from './rules/crd-order.js';
 import { driftFindings, renderOf } from './rules/drift.js';
+import type { RenderedTree } from '../render/index.js';
 import { gitView, knownFiles } from '../repo/clean.js';
 import { networkChangeFindings } from './rules/network-change.js';
 import { baseFleet, baseModel, upgradePathFindings } from './rules/upgrade-path.js';
@@ -81,6 +82,9 @@ export interface ValidateReport {
   fleet?: FleetFacts;
 }
 
+/** A turn of the event loop: builds that finished meanwhile start the next ones. */
+const yieldToBuilds = () => new Promise<void>((r) => setImmediate(r));
+
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export async function runValidate(opts: ValidateOptions): Promise<ValidateReport> {
@@ -99,6 +103,39 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const { fleet, clusters } = readModel(root, findings);
   const argo = reachableArgoObjects(root, opts.root ?? BOOTSTRAP_DIR, fleet, findings);
   const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? defaultCacheDir(root));
+  // An Argo CD file that does not parse hides Applications: cross-resource rules would only guess.
+  const argoComplete = !findings.some((f) => f.rule === 'yaml/invalid');
+
+  // 1. Argo CD objects, with ApplicationSets expanded. What they deploy is built from here on: the
+  // kustomize processes run while this one checks the Argo CD objects (their findings keep their order).
+  const ctx = engineContext(root, argo, fleet);
+  const expansion: Finding[] = [];
+  const allApps = expandApplications(argo, ctx, expansion);
+  // A shard builds whole clusters: every Application of a cluster lands in the same shard.
+  const apps = opts.shard ? allApps.filter((a) => inShard(destinationCluster(a.obj, ctx.clusters) ?? String(meta(a.obj).name), opts.shard!)) : allApps;
+  const repoWide = !opts.shard || opts.shard.index === 1;
+
+  // 2. Build what each Application deploys, grouped by destination cluster.
+  opts.onProgress?.('building');
+  // A tree in a folder of its repository (git.path): Argo CD's source paths start at the repository's root.
+  const sourceRoot = sourceRootOf(root, fleet);
+  const gitKnows = await view;
+  const building = deployments({
+    known: gitKnows && knownFiles(gitKnows, sourceRoot === root ? '' : fleet?.git.path),
+    root: sourceRoot,
+    apps,
+    clusters,
+    fleet,
+    tool,
+    cacheDir,
+    parallel: opts.parallel,
+    shareShapes: opts.shareShapes,
+    allowRemote: opts.allowRemote,
+    onProgress: opts.onProgress,
+  });
+  // Awaited below; a failure of the checks in between must not leave its rejection unhandled.
+  building.catch(() => undefined);
+
   const catalogue = cachedSchemas(fleet);
   const crds = loadCrds(root, [...catalogue.files, ...opts.crds], cacheDir);
   const hasArgoCrds = crds.get('argoproj.io/v1alpha1', 'Application') !== undefined;
@@ -111,9 +148,6 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
         "Argo CD CRDs not given: Applications, ApplicationSets and AppProjects were checked against @kubernetes-models/argo-cd's schemas (types, required fields), not for unknown fields (pass --crds <argo-cd>/manifests/crds)",
       ),
     );
-
-  // An Argo CD file that does not parse hides Applications: cross-resource rules would only guess.
-  const argoComplete = !findings.some((f) => f.rule === 'yaml/invalid');
   const schemaCheck = (d: Located<KubeObject>) => {
     const schema = crds.get(String(d.obj.apiVersion), String(d.obj.kind));
     if (!schema) {
@@ -128,16 +162,12 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
       );
     }
   };
-
-  // 1. Argo CD objects, with ApplicationSets expanded.
   for (const d of [...argo.applicationSets, ...argo.projects]) schemaCheck(d);
-  const ctx = engineContext(root, argo, fleet);
-  const allApps = expandApplications(argo, ctx, findings);
-  // A shard builds whole clusters: every Application of a cluster lands in the same shard.
-  const apps = opts.shard ? allApps.filter((a) => inShard(destinationCluster(a.obj, ctx.clusters) ?? String(meta(a.obj).name), opts.shard!)) : allApps;
-  const repoWide = !opts.shard || opts.shard.index === 1;
+  findings.push(...expansion);
   const names = new Map<string, Located<KubeObject>>();
-  for (const a of allApps) {
+  for (const [i, a] of allApps.entries()) {
+    // Now and then, let finished builds hand their slot to the next.
+    if (i % 250 === 249) await yieldToBuilds();
     const name = String(meta(a.obj).name ?? '');
     const where = { application: name, file: a.file, line: a.line };
     schemaCheck(a);
@@ -153,25 +183,17 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   }
   findings.push(...rollingSyncFindings(argo.applicationSets, allApps));
   for (const d of argo.others) findings.push(...secretFindings(d.obj, { file: d.file, line: d.line }));
-
-  // 2. Build what each Application deploys, grouped by destination cluster.
-  opts.onProgress?.('building');
-  // A tree in a folder of its repository (git.path): Argo CD's source paths start at the repository's root.
-  const sourceRoot = sourceRootOf(root, fleet);
-  const gitKnows = await view;
-  const deployed = await deployments({
-    known: gitKnows && knownFiles(gitKnows, sourceRoot === root ? '' : fleet?.git.path),
-    root: sourceRoot,
-    apps,
-    clusters,
-    fleet,
-    tool,
-    cacheDir,
-    parallel: opts.parallel,
-    shareShapes: opts.shareShapes,
-    allowRemote: opts.allowRemote,
-    onProgress: opts.onProgress,
-  });
+  // What the model generates, and how the repo drifts from it, needs no build: found meanwhile.
+  const rendererOwn = new Set<string>();
+  let rendered: RenderedTree | undefined;
+  let drift: Finding[] = [];
+  if (fleet && repoWide) {
+    await yieldToBuilds();
+    rendered = renderOf(root, fleet);
+    await yieldToBuilds();
+    drift = driftFindings(root, rendered, rendererOwn, gitKnows);
+  }
+  const deployed = await building;
   opts.onProgress?.('checking');
   findings.push(...deployed.findings);
   const views = deployed.views;
@@ -222,10 +244,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
       ...crdOrderFindings({ apps, appSets: argo.applicationSets, views: sortedViews, clusterOf: (a) => destinationCluster(a, ctx.clusters), fleet }),
     );
   // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
-  const rendererOwn = new Set<string>();
-  if (fleet && repoWide) {
-    const rendered = renderOf(root, fleet);
-    const drift = driftFindings(root, rendered, rendererOwn, gitKnows);
+  if (fleet && rendered) {
     findings.push(...drift);
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
     findings.push(...renovateFindings(root, fleet));

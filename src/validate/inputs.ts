@@ -130,6 +130,11 @@ export class TreeReader {
     return this.lstats.get(path);
   }
 
+  /** Whether anything is at a path (links followed), asked once. */
+  exists(path: string): boolean {
+    return this.kind(treePath(path)) !== undefined;
+  }
+
   /** What is at a path, links followed: 'dir', 'file' (anything else that exists), or undefined. */
   private kind(path: string): 'dir' | 'file' | undefined {
     if (this.known.id(path) !== undefined) return 'file';

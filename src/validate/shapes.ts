@@ -161,10 +161,28 @@ export function templateFiles(
   return files;
 }
 
-/** Replaces tokens in every string (keys included) of a built object. */
-export function substitute(value: unknown, replace: (s: string) => string): unknown {
-  if (typeof value === 'string') return replace(value);
-  if (Array.isArray(value)) return value.map((v) => substitute(v, replace));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [replace(k), substitute(v, replace)]));
-  return value;
+/**
+ * Replaces tokens in every string (keys included) of a built object. Parts of it without `marker`
+ * anywhere are returned as they are, so every member of a shape shares them: built objects are
+ * frozen once handed out (builds.ts), never changed.
+ */
+export function substitute(value: unknown, replace: (s: string) => string, marker: string): unknown {
+  if (typeof value === 'string') return value.includes(marker) ? replace(value) : value;
+  if (value === null || typeof value !== 'object' || !holds(value, marker)) return value;
+  if (Array.isArray(value)) return value.map((v) => substitute(v, replace, marker));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k.includes(marker) ? replace(k) : k] = substitute(v, replace, marker);
+  return out;
+}
+
+/** Whether a string anywhere in `value` (keys included) holds `marker`; answered once per object. */
+const marked = new WeakMap<object, boolean>();
+function holds(value: object, marker: string): boolean {
+  let found = marked.get(value);
+  if (found === undefined) {
+    const has = (v: unknown): boolean => (typeof v === 'string' ? v.includes(marker) : v !== null && typeof v === 'object' && holds(v, marker));
+    found = Array.isArray(value) ? value.some(has) : Object.entries(value).some(([k, v]) => k.includes(marker) || has(v));
+    marked.set(value, found);
+  }
+  return found;
 }
