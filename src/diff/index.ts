@@ -63,11 +63,16 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   const root = resolve(opts.dir);
   if (!(await isRepoRoot(root))) throw new UserError(`${root} is not the root of a git repository`);
   const fs = new RepoFs(root);
+  // Git's view and the committed model, asked while the models are parsed and rendered.
+  const viewing = gitView(root);
+  viewing.catch(() => undefined);
+  const committed = committedFile(root, MODEL_FILE);
+  committed.catch(() => undefined);
   const modelText = opts.modelText ?? readModelText(opts.modelPath ? resolve(opts.modelPath) : join(root, MODEL_FILE), opts.modelPath ?? MODEL_FILE);
   const after = parseFleet(modelText, opts.modelPath ?? MODEL_FILE);
   // The repo's files were generated from the committed model (the working copy may already hold the edit).
   let before: Fleet = after;
-  for (const text of [await committedFile(root, MODEL_FILE), fs.read(MODEL_FILE)]) {
+  for (const text of [await committed, fs.read(MODEL_FILE)]) {
     if (text === undefined) continue;
     try {
       before = text === modelText ? after : parseFleet(text, MODEL_FILE);
@@ -83,7 +88,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     if (!cache.has(p)) cache.set(p, fs.read(p));
     return cache.get(p);
   };
-  const view = await gitView(root);
+  const view = await viewing;
   const idOf = currentIds(view, read);
   // Each rendered file hashed once, for the merge bases and the plan alike.
   const ids = new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));

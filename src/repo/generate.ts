@@ -70,21 +70,25 @@ export const DEFAULT_MESSAGE = 'chore(calisti): generate from calisti.yaml';
 
 export async function runGenerate(opts: GenerateOptions): Promise<GenerateResult> {
   const dir = resolve(opts.dir);
-  if ((await repoPrefix(dir)) === undefined) {
+  const prefix = await repoPrefix(dir);
+  if (prefix === undefined) {
     throw new UserError(`${dir} is not in a git repository`, 'create one with: calisti-gitops init <dir> --example multi-cluster');
   }
-  return withRepoLock(dir, () => generateLocked(dir, opts));
+  return withRepoLock(dir, () => generateLocked(dir, opts, prefix));
 }
 
-async function generateLocked(dir: string, opts: GenerateOptions): Promise<GenerateResult> {
+async function generateLocked(dir: string, opts: GenerateOptions, prefix: string): Promise<GenerateResult> {
   const recovered = await recover(dir);
   if (recovered) notice(describeRecovery(recovered));
+  // What git knows of the tree, asked now (nothing writes to it before the plan is applied) while
+  // the model is parsed and rendered.
+  const viewing = gitView(dir);
+  viewing.catch(() => undefined);
   const fs = new RepoFs(dir);
   const external = opts.modelText !== undefined || (opts.modelPath !== undefined && resolve(opts.modelPath) !== join(fs.root, MODEL_FILE));
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
   const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
   const fleet = opts.modelText?.fleet ?? parseFleet(modelText, display);
-  const prefix = (await repoPrefix(dir)) ?? '';
   if ((fleet.git.path ?? '') !== prefix) {
     throw new UserError(
       `git.path in ${display} is ${fleet.git.path ? `"${fleet.git.path}"` : 'not set'}, but this tree is ${prefix ? `the folder ${prefix} of` : 'the root of'} its git repository: Argo CD would look for its files elsewhere`,
@@ -102,7 +106,7 @@ async function generateLocked(dir: string, opts: GenerateOptions): Promise<Gener
   const previous = parseState(read(STATE_FILE));
   const renderedIds = new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));
   // Files git knows unchanged are compared by id, never read.
-  const view = await gitView(dir);
+  const view = await viewing;
   const idOf = currentIds(view, read);
   const plan = planGenerate({
     ids: renderedIds,

@@ -75,10 +75,28 @@ export const AppSpec = z.looseObject({
 });
 export type AppSpec = z.infer<typeof AppSpec>;
 
+const SOURCE_FIELDS = Object.keys(AppSource.shape);
+
 /** An Application's sources: `spec.sources`, else `spec.source`. */
 export function appSources(app: Obj): AppSource[] {
-  const spec = specOf(AppSpec, app);
-  return (spec.sources ?? (spec.source ? [spec.source] : [])).filter((s): s is AppSource => s !== undefined);
+  const spec = asMap(app.spec);
+  const raw = Array.isArray(spec.sources) ? spec.sources : spec.source === undefined ? [] : [spec.source];
+  // Read by hand when every source is plain (no helm block, kustomize options a map or absent):
+  // what AppSource gives for those, without a schema pass per Application; else the schema.
+  const plain: AppSource[] = [];
+  for (const v of raw) {
+    if (!isObj(v)) continue;
+    if (v.helm !== undefined || (v.kustomize !== undefined && !isObj(v.kustomize))) {
+      const parsed = specOf(AppSpec, app);
+      return (parsed.sources ?? (parsed.source ? [parsed.source] : [])).filter((s): s is AppSource => s !== undefined);
+    }
+    // The schema's fields first, in its order, then the others as written.
+    const out: AppSource = {};
+    for (const k of SOURCE_FIELDS) if (Object.hasOwn(v, k)) out[k] = k === 'kustomize' && isObj(v.kustomize) ? { ...v.kustomize } : v[k];
+    for (const k of Object.keys(v)) if (!SOURCE_FIELDS.includes(k)) out[k] = v[k];
+    plain.push(out);
+  }
+  return plain;
 }
 
 // Calisti (servicemesh.cisco.com, smm.cisco.com) -------------------------------------------------

@@ -2,7 +2,9 @@
  * Objects others wrote are read through lenient schemas: the fields the checks read come out as
  * written, anything of the wrong shape reads as absent, and no input makes a read throw.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isObj } from '../../src/objects.js';
 import { CrdRegistry } from '../../src/validate/crds.js';
 import { kustomizationOf } from '../../src/validate/inputs.js';
 import {
@@ -100,5 +102,41 @@ describe('validate reads objects written by others', () => {
     );
     expect(reg.kinds()).toEqual(['a.io/v1|A', 'b.io/v1beta1|B']);
     expect(reg.get('a.io/v1', 'A')).toEqual({ type: 'object' });
+  });
+});
+
+describe('appSources', () => {
+  // What the schema gives: the reference the hand-read path must equal, key order included.
+  const bySchema = (app: Record<string, unknown>) => {
+    const spec = AppSpec.parse(isObj(app.spec) ? app.spec : {});
+    return (spec.sources ?? (spec.source ? [spec.source] : [])).filter((s) => s !== undefined);
+  };
+  const value = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.string(),
+    fc.integer(),
+    fc.dictionary(fc.constantFrom('namePrefix', 'x', 'path'), fc.string()),
+  );
+  const source = fc.oneof(
+    value,
+    fc.record(
+      { repoURL: value, path: value, chart: value, targetRevision: value, kustomize: value, helm: fc.oneof(fc.constant(undefined), value), other: value },
+      { requiredKeys: [] },
+    ),
+  );
+  const spec = fc.record(
+    { source: fc.oneof(fc.constant(undefined), source), sources: fc.oneof(fc.constant(undefined), value, fc.array(source, { maxLength: 3 })) },
+    { requiredKeys: [] },
+  );
+  it('reads every spec as the AppSpec schema does', () => {
+    fc.assert(
+      fc.property(fc.oneof(spec, value), (s) => {
+        const app = { spec: s };
+        expect(JSON.stringify(appSources(app))).toBe(JSON.stringify(bySchema(app)));
+        expect(appSources(app)).toEqual(bySchema(app));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
