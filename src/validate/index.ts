@@ -203,6 +203,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const patches = new PatchLocator(root);
   const models = await loadBuiltinModels();
   const schemaResults = new Map<string, ReturnType<typeof checkResource> | undefined>();
+  const checkedObjects = new WeakMap<object, ReturnType<typeof checkResource> | undefined>();
   const unknownKinds = new Set<string>();
   const sortedViews = [...views.values()].sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
   for (const view of sortedViews) {
@@ -218,13 +219,17 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
       findings.push(...secretFindings(d.obj, where));
       // Argo CD's own objects were checked where they are written (apps/, bootstrap/).
       if (String(d.obj.apiVersion).startsWith('argoproj.io/')) continue;
-      const text = JSON.stringify(d.obj);
-      const hash = createHash('sha1').update(text).digest('hex');
-      let problems = schemaResults.get(hash);
-      if (!schemaResults.has(hash)) {
-        const schema = crds.get(String(d.obj.apiVersion), String(d.obj.kind));
-        problems = schema ? checkResource(d.obj, schema) : isBuiltin(String(d.obj.apiVersion)) ? checkBuiltin(models, d.obj) : undefined;
-        schemaResults.set(hash, problems);
+      // Shared (frozen) objects are checked once by identity; equal ones once by content.
+      let problems = checkedObjects.get(d.obj);
+      if (!checkedObjects.has(d.obj)) {
+        const hash = createHash('sha1').update(JSON.stringify(d.obj)).digest('hex');
+        problems = schemaResults.get(hash);
+        if (!schemaResults.has(hash)) {
+          const schema = crds.get(String(d.obj.apiVersion), String(d.obj.kind));
+          problems = schema ? checkResource(d.obj, schema) : isBuiltin(String(d.obj.apiVersion)) ? checkBuiltin(models, d.obj) : undefined;
+          schemaResults.set(hash, problems);
+        }
+        checkedObjects.set(d.obj, problems);
       }
       if (problems === undefined) {
         unknownKinds.add(`${d.obj.apiVersion} ${d.obj.kind}`);

@@ -66,13 +66,26 @@ export interface KnownFiles {
 const NOTHING_KNOWN: KnownFiles = { id: () => undefined, hasFolder: () => false };
 const MISSING = '#missing';
 /** A folder or file path as one key: normalized, without a trailing slash. */
-export const treePath = (path: string) => posix.normalize(path).replace(/(.)\/+$/, '$1');
+export const treePath = (path: string) => (path !== '' && !UNNORMAL.test(path) ? path : posix.normalize(path).replace(/(.)\/+$/, '$1'));
+/** What posix.normalize would change: `.` or `..` segments, doubled or trailing slashes. */
+const UNNORMAL = /(^|\/)\.{1,2}(\/|$)|\/\/|\/$/;
 
 /**
  * posix.relative for tree paths: by segments when both are plain (normalized, relative, no `..`),
  * which skips resolving both against the working directory; posix.relative otherwise.
  */
 export function relativeTo(from: string, to: string): string {
+  // The common case: a file inside the folder.
+  if (
+    to.length > from.length + 1 &&
+    to.startsWith(from) &&
+    to[from.length] === '/' &&
+    from !== '' &&
+    !UNNORMAL.test(to) &&
+    !to.startsWith('/') &&
+    !from.startsWith('..')
+  )
+    return to.slice(from.length + 1);
   const plain = (p: string) => p !== '' && !p.startsWith('/') && !p.endsWith('/') && !/(^|\/)\.{1,2}(\/|$)|\/\//.test(p);
   const a = from === '.' ? [] : from.split('/');
   const b = to === '.' ? [] : to.split('/');

@@ -5,7 +5,7 @@ import { join, posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gitView, knownFiles } from '../../src/repo/clean.js';
-import { buildHazards, buildKey, kustomizationInputs, relativeTo, TreeReader } from '../../src/validate/inputs.js';
+import { buildHazards, buildKey, kustomizationInputs, relativeTo, TreeReader, treePath } from '../../src/validate/inputs.js';
 import { tempDir } from '../helpers.js';
 
 function tree(files: Record<string, string>): string {
@@ -129,16 +129,25 @@ describe('a tree reader', () => {
   });
 });
 
-describe('relativeTo', () => {
+describe('tree paths', () => {
   const segment = fc.constantFrom('a', 'b', 'base', 'overlays', '..', '.', 'c-1');
   const path = fc.oneof(
     fc.constant('.'),
     fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('/')),
   );
+  // Empty segments too: doubled, leading and trailing slashes.
+  const slashy = fc.array(fc.constantFrom('a', 'b', '..', '.', '', 'c-1'), { minLength: 1, maxLength: 6 }).map((s) => s.join('/'));
+  it('normalizes as posix.normalize does, without a trailing slash', () => {
+    fc.assert(
+      fc.property(fc.oneof(path, slashy), (p) => treePath(p) === posix.normalize(p).replace(/(.)\/+$/, '$1')),
+      { numRuns: 3000 },
+    );
+  });
+
   it('is posix.relative for tree paths, normalized or not', () => {
     fc.assert(
-      fc.property(path, path, (from, to) => relativeTo(from, to) === posix.relative(from, to)),
-      { numRuns: 3000 },
+      fc.property(fc.oneof(path, slashy), fc.oneof(path, slashy), (from, to) => relativeTo(from, to) === posix.relative(from, to)),
+      { numRuns: 5000 },
     );
     for (const [from, to] of [
       ['manifests/a/overlays/c1', 'manifests/a/base/k.yaml'],
