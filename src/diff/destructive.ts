@@ -48,6 +48,18 @@ function resources(text: string | undefined): Resource[] {
   return out;
 }
 
+/** A kustomization's `resources` list as written; nothing when it does not parse. */
+function listedResources(text: string): unknown[] {
+  let k: unknown;
+  try {
+    k = parseYaml(text);
+  } catch {
+    return [];
+  }
+  const resources = (k as { resources?: unknown } | null | undefined)?.resources;
+  return Array.isArray(resources) ? resources : [];
+}
+
 /**
  * The files that declare resources: those a kustomization lists under `resources`. Patches and
  * component files name resources they change, not ones they create.
@@ -62,19 +74,7 @@ function resourceFiles(tree: FileTree, listed = new Map<string, unknown[]>()): s
     let list = id === undefined ? undefined : listed.get(`id:${id}`);
     if (!list) {
       const text = tree.get(p) ?? '';
-      list = listed.get(`text:${text}`);
-      if (list && id !== undefined) listed.set(`id:${id}`, list);
-    }
-    if (!list) {
-      const text = tree.get(p) ?? '';
-      let k: unknown;
-      try {
-        k = parseYaml(text);
-      } catch {
-        k = undefined;
-      }
-      const resources = (k as { resources?: unknown } | null | undefined)?.resources;
-      list = Array.isArray(resources) ? resources : [];
+      list = listed.get(`text:${text}`) ?? listedResources(text);
       listed.set(`text:${text}`, list);
       if (id !== undefined) listed.set(`id:${id}`, list);
     }

@@ -15,8 +15,8 @@ import { RepoFs } from '../repo/fs.js';
 import { mergeBases } from '../repo/generate.js';
 import { committedFile, isRepoRoot } from '../repo/git.js';
 import { buildCacheDir } from '../repo/lock.js';
-import { basesNeeded, planGenerate, type Plan } from '../repo/plan.js';
-import { blobId, parseState } from '../repo/state.js';
+import { basesNeeded, planGenerate, renderedIds, type Plan } from '../repo/plan.js';
+import { parseState } from '../repo/state.js';
 import { currentIds, gitView } from '../repo/clean.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
@@ -90,8 +90,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   };
   const view = await viewing;
   const idOf = currentIds(view, read);
-  // Each rendered file hashed once, for the merge bases and the plan alike.
-  const ids = new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));
+  const ids = renderedIds(rendered);
   const bases = await mergeBases(root, basesNeeded(rendered, previous, idOf, false, ids));
   const plan = planGenerate({ rendered, previous, read, idOf, ids, force: false, inputs: [{ path: MODEL_FILE, content: modelText }], bases });
   const conflicts = new Set(plan.conflicts.map((c) => c.path));

@@ -20,10 +20,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
-import { TreeReader } from '../validate/inputs.js';
+import { MISSING, TreeReader } from '../validate/inputs.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const MISSING = '#missing';
 
 /** lstat, or undefined for a path that is not there (a missing entry, or a file where a folder would be). */
 function lstat(path: string): Stats | undefined {

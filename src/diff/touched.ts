@@ -6,15 +6,14 @@
  * the model changes; every other cluster receives the same before and after, so leaving it out
  * changes neither the per-cluster diff nor the picture of clusters that change shape.
  */
-import { existsSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import type { Cluster } from '../argocd/engine.js';
 import { normalizeGitURL } from '../argocd/repo-url.js';
 import type { KustomizeTool } from '../kustomize/build.js';
 import type { Fleet } from '../model/schema.js';
 import { APPS_DIR, BOOTSTRAP_DIR } from '../render/layout.js';
 import { deployments, destinationCluster, engineContext, expandApplications, sourcesOf, type App } from '../validate/deploy.js';
-import { TreeReader } from '../validate/inputs.js';
+import { MISSING, TreeReader, treePath } from '../validate/inputs.js';
 import { type GitView, knownFiles } from '../repo/clean.js';
 import type { ClusterView } from '../validate/mesh.js';
 import { asMap, meta } from '../validate/objects.js';
@@ -43,7 +42,6 @@ export interface TouchedOptions {
   view?: GitView;
 }
 
-const MISSING = '#missing';
 const CHART = 'Chart.yaml';
 /** The files that decide what kind of source a folder is. */
 const DECIDING = [CHART, ...KUSTOMIZATION_NAMES];
@@ -65,13 +63,12 @@ interface Reads {
 
 /** What a local source (source-root-relative) reads: a kustomization's inputs, else its whole folder; undefined: unknown. */
 function sourceReads(reader: TreeReader, path: string): Reads | undefined {
-  const abs = join(reader.root, path);
-  const folder = posix.normalize(path).replace(/\/$/, '');
+  const folder = treePath(path);
   const deciding = DECIDING.map((f) => posix.join(folder, f));
   // Most sources are kustomizations: their inputs first, the other kinds only when there are none.
   const inputs = reader.inputs(path);
   if (inputs === undefined && reader.kustomizationFile(path)) return undefined;
-  if (inputs === undefined || existsSync(join(abs, CHART))) return { exact: deciding, folders: [folder] };
+  if (inputs === undefined || reader.exists(posix.join(path, CHART))) return { exact: deciding, folders: [folder] };
   const exact = new Set(deciding);
   const folders: string[] = [];
   for (const f of inputs) {
@@ -91,7 +88,7 @@ function sourceReads(reader: TreeReader, path: string): Reads | undefined {
  * holds a chart only when those two answers differ (for most sources neither reads a changed file).
  */
 function sourceHit(reader: TreeReader, path: string, changed: Set<string>, hits: (folder: string) => boolean): boolean {
-  const folder = posix.normalize(path).replace(/\/$/, '');
+  const folder = treePath(path);
   const named = (dir: string, names: readonly string[]) => names.some((n) => changed.has(dir === '.' ? n : `${dir}/${n}`));
   const whole = hits(folder);
   const inputs = reader.inputs(path);
@@ -104,7 +101,7 @@ function sourceHit(reader: TreeReader, path: string, changed: Set<string>, hits:
     else read = changed.has(f) || (KUSTOMIZATION_NAMES.includes(posix.basename(f)) && named(posix.dirname(f), KUSTOMIZATION_NAMES));
   }
   if (read === whole) return read;
-  return existsSync(join(reader.root, path, CHART)) ? whole : read;
+  return reader.exists(posix.join(path, CHART)) ? whole : read;
 }
 
 /** Sources in this repository with a path, as deploy builds them. */
@@ -157,7 +154,7 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const changed = new Set(o.changed.map(toSource));
   const under = [...changed];
   const hit = (r: Reads | undefined) => !r || r.exact.some((p) => changed.has(p)) || r.folders.some((f) => hits(changed, under, f));
-  const reader = new TreeReader(srcA, o.view && knownFiles(o.view, srcA === root ? '' : before.git.path));
+  const reader = new TreeReader(srcA, o.view && knownFiles(o.view, root, srcA));
 
   const clustersA = before.clusters.map(clusterInfo);
   const clustersB = after.clusters.map(clusterInfo);

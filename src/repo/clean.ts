@@ -3,9 +3,10 @@
  * is the index's (git compares sizes and mtimes, and content where those cannot tell), and which of
  * them HEAD holds as they are. A run then reads only the files that changed, not the whole repo.
  */
+import { isAbsolute, relative, sep } from 'node:path';
 import { gitExec, headCommit } from './git.js';
 import { idsByReading, type CurrentId, type ReadCurrent } from './plan.js';
-import type { KnownFiles } from '../validate/inputs.js';
+import { type KnownFiles, NOTHING_KNOWN } from '../validate/inputs.js';
 
 export interface CleanFile {
   /** The blob id of the content on disk. */
@@ -66,11 +67,14 @@ export function settled(view: GitView, path: string, idOf: CurrentId): boolean {
 }
 
 /**
- * The clean files as a tree's reader sees them (validate/inputs.ts): paths under `prefix` (the
- * tree's folder in a tree that starts above it). A folder holding a clean file exists.
+ * The clean files as a reader of `readerRoot` sees them (validate/inputs.ts): the view is of
+ * `viewRoot`, the tree itself, which may be a folder below the reader's root (git.path). A folder
+ * holding a clean file exists. A view of anything else vouches for nothing.
  */
-export function knownFiles(view: GitView, prefix = ''): KnownFiles {
-  const head = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
+export function knownFiles(view: GitView, viewRoot: string, readerRoot = viewRoot): KnownFiles {
+  const prefix = relative(readerRoot, viewRoot).split(sep).join('/');
+  if (prefix.startsWith('..') || isAbsolute(prefix)) return NOTHING_KNOWN;
+  const head = prefix === '' ? '' : `${prefix}/`;
   const inTree = (path: string) => (head === '' ? path : path.startsWith(head) ? path.slice(head.length) : undefined);
   let folders: Set<string> | undefined;
   return {

@@ -18,7 +18,7 @@ import type { Fleet } from '../model/schema.js';
 import { checkTransition } from '../upgrade/transition.js';
 import { clearJournal, describeRecovery, recover, writeJournal } from './journal.js';
 import { withRepoLock } from './lock.js';
-import { basesNeeded, planGenerate, type Plan } from './plan.js';
+import { basesNeeded, planGenerate, renderedIds, type Plan } from './plan.js';
 import { basesFromCommittedModel, storeRender } from './bases.js';
 import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
 import { isGeneratedPath } from '../render/layout.js';
@@ -104,12 +104,12 @@ async function generateLocked(dir: string, opts: GenerateOptions, prefix: string
   };
   const rendered = renderRepo(fleet, SealedStore.parse(opts.sealedText ?? read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(read(STATE_FILE));
-  const renderedIds = new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));
+  const ids = renderedIds(rendered);
   // Files git knows unchanged are compared by id, never read.
   const view = await viewing;
   const idOf = currentIds(view, read);
   const plan = planGenerate({
-    ids: renderedIds,
+    ids,
     idOf,
     rendered,
     previous,
@@ -119,7 +119,7 @@ async function generateLocked(dir: string, opts: GenerateOptions, prefix: string
       ...(external ? [{ path: MODEL_FILE, content: modelText }] : []),
       ...(opts.sealedText !== undefined ? [{ path: SEALED_FILE, content: opts.sealedText }] : []),
     ],
-    bases: await mergeBases(dir, basesNeeded(rendered, previous, idOf, opts.force, renderedIds)),
+    bases: await mergeBases(dir, basesNeeded(rendered, previous, idOf, opts.force, ids)),
   });
   if (plan.conflicts.length > 0) {
     throw new HandEditError(
@@ -168,11 +168,11 @@ async function generateLocked(dir: string, opts: GenerateOptions, prefix: string
   const owned = [...[...rendered.keys()].filter((p) => !kept.has(p)), ...plan.deletes, STATE_FILE, MODEL_FILE, SEALED_FILE, ...(opts.extraPaths ?? [])];
   // The render itself goes into git (a ref of our own) before anything is written: it is the merge
   // base of every later run, whatever this one commits.
-  if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: renderedIds.get(p)! }])));
+  if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: ids.get(p)! }])));
   // What each file holds once the plan is applied, by blob id, as far as this run knows it: the
   // commit reads from disk only the rest.
-  const known = new Map(plan.unchanged.map((p) => [p, renderedIds.get(p)!]));
-  for (const w of plan.writes) known.set(w.path, w.content === rendered.get(w.path)?.content ? renderedIds.get(w.path)! : blobId(w.content));
+  const known = new Map(plan.unchanged.map((p) => [p, ids.get(p)!]));
+  for (const w of plan.writes) known.set(w.path, w.content === rendered.get(w.path)?.content ? ids.get(w.path)! : blobId(w.content));
   const commit = await applyPlan(fs, plan, {
     commit: opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined,
     extraPaths: opts.extraPaths,

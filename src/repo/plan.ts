@@ -40,6 +40,9 @@ export type ReadCurrent = (path: string) => string | undefined;
 /** The blob id of a repo file's current content, or undefined when it does not exist. */
 export type CurrentId = (path: string) => string | undefined;
 
+/** The blob id of every rendered file, hashed once for the plan, the merge bases and the commit. */
+export const renderedIds = (rendered: RenderedTree): Map<string, string> => new Map([...rendered].map(([p, f]) => [p, blobId(f.content)]));
+
 /** Ids by reading each file (callers that know ids without reading pass their own). */
 export const idsByReading =
   (read: ReadCurrent): CurrentId =>

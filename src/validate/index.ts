@@ -121,7 +121,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const sourceRoot = sourceRootOf(root, fleet);
   const gitKnows = await view;
   const building = deployments({
-    known: gitKnows && knownFiles(gitKnows, sourceRoot === root ? '' : fleet?.git.path),
+    known: gitKnows && knownFiles(gitKnows, root, sourceRoot),
     root: sourceRoot,
     apps,
     clusters,

@@ -63,33 +63,28 @@ export interface KnownFiles {
   hasFolder(path: string): boolean;
 }
 
-const NOTHING_KNOWN: KnownFiles = { id: () => undefined, hasFolder: () => false };
-const MISSING = '#missing';
+/** Git vouches for nothing: every file is looked at. */
+export const NOTHING_KNOWN: KnownFiles = { id: () => undefined, hasFolder: () => false };
+/** How an input list marks a path kustomize would read but nothing is at. */
+export const MISSING = '#missing';
 /** A folder or file path as one key: normalized, without a trailing slash. */
 export const treePath = (path: string) => (path !== '' && !UNNORMAL.test(path) ? path : posix.normalize(path).replace(/(.)\/+$/, '$1'));
 /** What posix.normalize would change: `.` or `..` segments, doubled or trailing slashes. */
 const UNNORMAL = /(^|\/)\.{1,2}(\/|$)|\/\/|\/$/;
 
+/** A relative path posix.normalize leaves as it is ('.' included). */
+const plain = (p: string) => p === '.' || (p !== '' && !p.startsWith('/') && !UNNORMAL.test(p));
+
 /**
- * posix.relative for tree paths: by segments when both are plain (normalized, relative, no `..`),
- * which skips resolving both against the working directory; posix.relative otherwise.
+ * posix.relative for tree paths: by segments when both are plain, which skips resolving both
+ * against the working directory; posix.relative otherwise.
  */
 export function relativeTo(from: string, to: string): string {
+  if (!plain(from) || !plain(to)) return posix.relative(from, to);
   // The common case: a file inside the folder.
-  if (
-    to.length > from.length + 1 &&
-    to.startsWith(from) &&
-    to[from.length] === '/' &&
-    from !== '' &&
-    !UNNORMAL.test(to) &&
-    !to.startsWith('/') &&
-    !from.startsWith('..')
-  )
-    return to.slice(from.length + 1);
-  const plain = (p: string) => p !== '' && !p.startsWith('/') && !p.endsWith('/') && !/(^|\/)\.{1,2}(\/|$)|\/\//.test(p);
+  if (from !== '.' && to.startsWith(`${from}/`)) return to.slice(from.length + 1);
   const a = from === '.' ? [] : from.split('/');
   const b = to === '.' ? [] : to.split('/');
-  if ((from !== '.' && !plain(from)) || (to !== '.' && !plain(to))) return posix.relative(from, to);
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');

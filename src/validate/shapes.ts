@@ -6,11 +6,10 @@
  * tokens would change what kustomize does falls back to separate builds.
  */
 import { createHash } from 'node:crypto';
-import { posix } from 'node:path';
 import { isScalar, parse, parseAllDocuments, stringify, visit } from 'yaml';
 import { loadStrictDocuments } from '../fast-yaml.js';
 import { isObj } from '../objects.js';
-import { PATH_LIST_FIELDS, PATH_OBJECT_FIELDS, relativeTo, treePath, type TreeReader } from './inputs.js';
+import { MISSING, PATH_LIST_FIELDS, PATH_OBJECT_FIELDS, relativeTo, treePath, type TreeReader } from './inputs.js';
 import { asMap } from './objects.js';
 
 /** Keys whose values steer merging or patching; a varying value there is never tokenized. */
@@ -50,7 +49,7 @@ export interface ShapeMember {
 export function overlayShape(reader: TreeReader, dir: string, extra: string): ShapeMember | undefined {
   const inputs = reader.inputs(dir);
   const at = treePath(dir);
-  if (!inputs || inputs.some((f) => f.endsWith('#missing'))) return undefined;
+  if (!inputs || inputs.some((f) => f.endsWith(MISSING))) return undefined;
   const found = reader.kustomization(dir);
   if (found === undefined || found === 'unreadable') return undefined;
   const { file, k } = found;

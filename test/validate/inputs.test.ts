@@ -8,8 +8,7 @@ import { gitView, knownFiles } from '../../src/repo/clean.js';
 import { buildHazards, buildKey, kustomizationInputs, relativeTo, TreeReader, treePath } from '../../src/validate/inputs.js';
 import { tempDir } from '../helpers.js';
 
-function tree(files: Record<string, string>): string {
-  const root = tempDir();
+function tree(files: Record<string, string>, root = tempDir()): string {
   for (const [p, text] of Object.entries(files)) {
     mkdirSync(join(root, p, '..'), { recursive: true });
     writeFileSync(join(root, p), text);
@@ -64,24 +63,28 @@ describe('build hazards', () => {
 
 describe('a tree reader', () => {
   const files = {
-    'base/kustomization.yaml': 'resources: [deploy.yaml, ../shared/]\n',
+    'base/kustomization.yaml': 'resources: [deploy.yaml, ../common/]\n',
     'base/deploy.yaml': 'kind: Deployment\n',
-    'shared/kustomization.yaml': 'resources: [cm.yaml]\n',
-    'shared/cm.yaml': 'kind: ConfigMap\n',
+    'common/kustomization.yaml': 'resources: [cm.yaml]\n',
+    'common/cm.yaml': 'kind: ConfigMap\n',
     'o1/kustomization.yaml': 'resources: [../base, own.yaml, gone.yaml]\n',
     'o1/own.yaml': 'a: 1\n',
     'o2/kustomization.yaml': 'resources: [../base, own.yaml, gone.yaml]\n',
     'o2/own.yaml': 'a: 2\n',
   };
-  const git = (root: string, ...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
+  /** A repository at `top` with everything in it committed. */
+  const commitAll = (top: string) => {
+    const git = (...args: string[]) => execFileSync('git', ['-C', top, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args]);
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'tree');
+  };
 
   it('answers as the disk does, and never reads what git vouches for', async () => {
     const root = tree(files);
-    git(root, 'init', '-q');
-    git(root, 'add', '-A');
-    git(root, 'commit', '-qm', 'tree');
+    commitAll(root);
     const plain = new TreeReader(root);
-    const known = new TreeReader(root, knownFiles(await gitView(root)));
+    const known = new TreeReader(root, knownFiles(await gitView(root), root));
     for (const dir of ['o1', 'o2/', './o1', 'base']) {
       expect(known.inputs(dir)).toEqual(plain.inputs(dir));
       expect(known.buildKey(dir, 'x')).toBe(plain.buildKey(dir, 'x'));
@@ -90,30 +93,24 @@ describe('a tree reader', () => {
       'o1/kustomization.yaml',
       'base/kustomization.yaml',
       'base/deploy.yaml',
-      'shared/kustomization.yaml',
-      'shared/cm.yaml',
+      'common/kustomization.yaml',
+      'common/cm.yaml',
       'o1/own.yaml',
       'o1/gone.yaml#missing',
     ]);
     // The view was taken before this edit: a reader that read the file would see it.
     const view = await gitView(root);
-    writeFileSync(join(root, 'shared/cm.yaml'), 'kind: Secret\n\n');
-    expect(new TreeReader(root, knownFiles(view)).buildKey('o1', 'x')).toBe(plain.buildKey('o1', 'x'));
+    writeFileSync(join(root, 'common/cm.yaml'), 'kind: Secret\n\n');
+    expect(new TreeReader(root, knownFiles(view, root)).buildKey('o1', 'x')).toBe(plain.buildKey('o1', 'x'));
     expect(new TreeReader(root).buildKey('o1', 'x')).not.toBe(plain.buildKey('o1', 'x'));
   });
 
   it('reads a tree that is a folder of its repository by its own paths', async () => {
     const top = tempDir();
-    const root = join(top, 'deploy');
-    for (const [p, text] of Object.entries(files)) {
-      mkdirSync(join(root, p, '..'), { recursive: true });
-      writeFileSync(join(root, p), text);
-    }
-    git(top, 'init', '-q');
-    git(top, 'add', '-A');
-    git(top, 'commit', '-qm', 'tree');
+    const root = tree(files, join(top, 'deploy'));
+    commitAll(top);
     // The source root is the repository's top; the view's paths are the folder's own.
-    const known = new TreeReader(top, knownFiles(await gitView(root), 'deploy'));
+    const known = new TreeReader(top, knownFiles(await gitView(root), root, top));
     expect(known.inputs('deploy/o2')).toEqual(new TreeReader(top).inputs('deploy/o2'));
     expect(known.buildKey('deploy/o2', '')).toBe(new TreeReader(top).buildKey('deploy/o2', ''));
   });
