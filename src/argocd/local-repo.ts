@@ -59,11 +59,16 @@ function commitTree(root: string, commit: string): RepoFiles {
 
 /** Reads git generators' repositories from the checkout at `root` when their URL is one of `urls` (or a remote). */
 export function localGitSource(root: string, extraURLs: string[] = []): GitSource {
-  const known = new Set([...remoteURLs(root), ...extraURLs.map(normalizeGitURL), normalizeGitURL(`file://${root}`), normalizeGitURL(root)]);
-  const branch = git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD'])?.trim();
+  // Asked of git on the first read: most fleets have no git generator, and each question is a process.
+  let known: Set<string> | undefined;
+  let branch: string | undefined;
   const cache = new Map<string, RepoFiles | undefined>();
   return {
     at(repoURL, revision) {
+      if (!known) {
+        known = new Set([...remoteURLs(root), ...extraURLs.map(normalizeGitURL), normalizeGitURL(`file://${root}`), normalizeGitURL(root)]);
+        branch = git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD'])?.trim();
+      }
       if (!known.has(normalizeGitURL(repoURL))) return undefined;
       const rev = revision.trim();
       if (!cache.has(rev)) {

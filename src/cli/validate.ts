@@ -29,7 +29,7 @@ export function registerValidate(program: Command, io: Io): void {
       '--base <ref>',
       'compare the model with this commit for the upgrade rules (default: the upstream merge base, else the model before its last change)',
     )
-    .option('--no-cache', 'do not read or write the build cache (.git/calisti-gitops)')
+    .option('--no-cache', 'do not read or write the build cache or remembered models (.git/calisti-gitops)')
     .option(
       '--allow-remote',
       'build kustomizations with remote resources or git bases (kustomize fetches them; off by default: a pull request would choose what CI connects to)',

@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
-import { parseFleet, readModelText } from '../model/load.js';
+import { readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
 import { MODEL_FILE, SEALED_FILE, STATE_FILE } from '../render/layout.js';
@@ -18,6 +18,7 @@ import { buildCacheDir } from '../repo/lock.js';
 import { basesNeeded, planGenerate, renderedIds, type Plan } from '../repo/plan.js';
 import { parseState } from '../repo/state.js';
 import { currentIds, gitView } from '../repo/clean.js';
+import { modelCacheDir, rememberedFleet } from '../repo/remembered-model.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
 import { unifiedDiff } from './files.js';
@@ -69,13 +70,14 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   const committed = committedFile(root, MODEL_FILE);
   committed.catch(() => undefined);
   const modelText = opts.modelText ?? readModelText(opts.modelPath ? resolve(opts.modelPath) : join(root, MODEL_FILE), opts.modelPath ?? MODEL_FILE);
-  const after = parseFleet(modelText, opts.modelPath ?? MODEL_FILE);
+  const models = opts.cacheDir === null ? undefined : modelCacheDir(root);
+  const after = rememberedFleet(modelText, opts.modelPath ?? MODEL_FILE, models);
   // The repo's files were generated from the committed model (the working copy may already hold the edit).
   let before: Fleet = after;
   for (const text of [await committed, fs.read(MODEL_FILE)]) {
     if (text === undefined) continue;
     try {
-      before = text === modelText ? after : parseFleet(text, MODEL_FILE);
+      before = text === modelText ? after : rememberedFleet(text, MODEL_FILE, models);
       break;
     } catch {
       // An invalid model: try the next, else compare with the new model's clusters.

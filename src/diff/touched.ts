@@ -12,11 +12,11 @@ import { normalizeGitURL } from '../argocd/repo-url.js';
 import type { KustomizeTool } from '../kustomize/build.js';
 import type { Fleet } from '../model/schema.js';
 import { APPS_DIR, BOOTSTRAP_DIR } from '../render/layout.js';
-import { deployments, destinationCluster, engineContext, expandApplications, sourcesOf, type App } from '../validate/deploy.js';
+import { deployments, destinationCluster, engineContext, expandApplications, type App } from '../validate/deploy.js';
 import { MISSING, TreeReader, treePath } from '../validate/inputs.js';
 import { type GitView, knownFiles } from '../repo/clean.js';
 import type { ClusterView } from '../validate/mesh.js';
-import { asMap, meta } from '../validate/objects.js';
+import { asMap, meta, writtenSources } from '../validate/objects.js';
 import { clusterInfo, reachableArgoObjects, sourceRootOf, type ArgoObjects } from '../validate/sources.js';
 import { KUSTOMIZATION_NAMES, type ProposedTree } from './proposed.js';
 import { pushTo } from '../objects.js';
@@ -107,7 +107,8 @@ function sourceHit(reader: TreeReader, path: string, changed: Set<string>, hits:
 /** Sources in this repository with a path, as deploy builds them. */
 function localSources(app: App, repoURL: string): Record<string, unknown>[] {
   const repo = normalizeGitURL(repoURL);
-  return sourcesOf(app.obj).filter(
+  // Read as written: the three fields are kept as they are by the schema, which the helm block would need.
+  return writtenSources(app.obj).filter(
     (s) =>
       s.chart === undefined &&
       typeof s.path === 'string' &&

@@ -4,7 +4,7 @@
  * them HEAD holds as they are. A run then reads only the files that changed, not the whole repo.
  */
 import { isAbsolute, relative, sep } from 'node:path';
-import { gitExec, headCommit } from './git.js';
+import { gitExec } from './git.js';
 import { idsByReading, type CurrentId, type ReadCurrent } from './plan.js';
 import { type KnownFiles, NOTHING_KNOWN } from '../validate/inputs.js';
 
@@ -27,14 +27,22 @@ export interface GitView {
 
 const split = (out: string) => out.split('\0').filter(Boolean);
 
-/** Three git processes, run side by side; paths are the tree's own (dir may be a folder of its repository). */
+/** Four git processes, run side by side; paths are the tree's own (dir may be a folder of its repository). */
 export async function gitView(dir: string): Promise<GitView> {
-  const head = await headCommit(dir);
-  const [listed, dirty, staged] = await Promise.all([
+  // All four start now, before the caller goes on with synchronous work (parsing, rendering): a
+  // process started after an await would wait for that work to end. Without a HEAD (a repository
+  // with no commit yet) diff-index fails, and nothing is staged against it.
+  const stagedVsHead = gitExec(dir, ['diff-index', '--cached', '--name-only', '--relative', '-z', 'HEAD']);
+  stagedVsHead.catch(() => undefined);
+  const [head, listed, dirty] = await Promise.all([
+    gitExec(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(
+      (out) => out.trim() || undefined,
+      () => undefined,
+    ),
     gitExec(dir, ['ls-files', '--stage', '-v', '-z']),
     gitExec(dir, ['diff-files', '--name-only', '--relative', '-z']),
-    head ? gitExec(dir, ['diff-index', '--cached', '--name-only', '--relative', '-z', head]) : Promise.resolve(''),
   ]);
+  const staged = head ? await stagedVsHead : '';
   const changed = new Set(split(dirty));
   const view: GitView = { clean: new Map(), indexed: new Set(), staged: new Set(split(staged)) };
   for (const entry of split(listed)) {

@@ -19,7 +19,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { toolkitRoot } from '../toolkit.js';
 
 /** A file's size and mtime, or those of every file under a folder, into the hash; a missing path adds its absence. */
@@ -44,12 +45,24 @@ function statTree(h: Hash, dir: string): void {
   }
 }
 
+/**
+ * The code this process runs: the bundle, tsc's output (which reads the prose templates from src),
+ * or the sources themselves (the tests). The others cannot change what it computes.
+ */
+export function runningCode(moduleFile: string): string[] {
+  const at = relative(toolkitRoot, moduleFile).split(sep);
+  if (at[0] === 'dist' && at[1] === 'cli') return ['dist/cli'];
+  if (at[0] === 'dist') return ['dist/src', 'src/render/templates'];
+  return ['src'];
+}
+
 /** The toolkit's code and data, once per process (it does not change under a running CLI). */
 let toolkitPrint: string | undefined;
 export function toolkitFingerprint(): string {
   if (toolkitPrint) return toolkitPrint;
   const h = createHash('sha256');
-  for (const d of ['dist/cli', 'dist/src', 'src', 'blueprints', 'overlays', 'schemas', 'package.json']) statPath(h, join(toolkitRoot, d));
+  const code = runningCode(fileURLToPath(import.meta.url));
+  for (const d of [...code, 'blueprints', 'overlays', 'schemas', 'package.json']) statPath(h, join(toolkitRoot, d));
   toolkitPrint = h.digest('hex');
   return toolkitPrint;
 }
@@ -133,7 +146,11 @@ export function rememberFile(file: string, text: string): boolean {
     renameSync(tmp, file);
     return true;
   } catch {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // its folder is not one (ENOTDIR): nothing was written
+    }
     return false;
   }
 }

@@ -25,6 +25,7 @@ import { isGeneratedPath } from '../render/layout.js';
 import { blobId, parseState } from './state.js';
 import { noopOptions, rememberNoop } from './noop.js';
 import { currentIds, gitView, settled } from './clean.js';
+import { modelCacheDir, rememberedFleet } from './remembered-model.js';
 
 export interface GenerateOptions {
   dir: string;
@@ -88,7 +89,7 @@ async function generateLocked(dir: string, opts: GenerateOptions, prefix: string
   const external = opts.modelText !== undefined || (opts.modelPath !== undefined && resolve(opts.modelPath) !== join(fs.root, MODEL_FILE));
   const display = opts.modelText?.display ?? (external ? opts.modelPath! : MODEL_FILE);
   const modelText = opts.modelText?.text ?? readModelText(external ? resolve(opts.modelPath!) : join(fs.root, MODEL_FILE), display);
-  const fleet = opts.modelText?.fleet ?? parseFleet(modelText, display);
+  const fleet = opts.modelText?.fleet ?? rememberedFleet(modelText, display, modelCacheDir(dir));
   if ((fleet.git.path ?? '') !== prefix) {
     throw new UserError(
       `git.path in ${display} is ${fleet.git.path ? `"${fleet.git.path}"` : 'not set'}, but this tree is ${prefix ? `the folder ${prefix} of` : 'the root of'} its git repository: Argo CD would look for its files elsewhere`,
@@ -211,7 +212,7 @@ export async function refuseUnsupportedChange(dir: string, fleet: Fleet): Promis
   if (committed === undefined) return;
   let before: Fleet;
   try {
-    before = parseFleet(committed, `HEAD:${MODEL_FILE}`);
+    before = rememberedFleet(committed, `HEAD:${MODEL_FILE}`, modelCacheDir(dir));
   } catch {
     return; // HEAD's model is broken: nothing to compare with
   }

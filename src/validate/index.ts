@@ -100,7 +100,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const view = gitView(root).catch(() => undefined);
   const tool = findKustomize();
   const findings: Finding[] = [];
-  const { fleet, clusters } = readModel(root, findings);
+  const { fleet, clusters } = readModel(root, findings, opts.cacheDir !== null);
   const argo = reachableArgoObjects(root, opts.root ?? BOOTSTRAP_DIR, fleet, findings);
   const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? defaultCacheDir(root));
   // An Argo CD file that does not parse hides Applications: cross-resource rules would only guess.

@@ -77,15 +77,23 @@ export type AppSpec = z.infer<typeof AppSpec>;
 
 const SOURCE_FIELDS = Object.keys(AppSource.shape);
 
+/**
+ * An Application's sources as written, those that are maps: `spec.sources`, else `spec.source`. Their
+ * `repoURL`, `path` and `chart` are what AppSource reads (it keeps those fields as they are).
+ */
+export function writtenSources(app: Obj): Obj[] {
+  const spec = asMap(app.spec);
+  const raw: unknown[] = Array.isArray(spec.sources) ? spec.sources : spec.source === undefined ? [] : [spec.source];
+  return raw.filter(isObj);
+}
+
 /** An Application's sources: `spec.sources`, else `spec.source`. */
 export function appSources(app: Obj): AppSource[] {
-  const spec = asMap(app.spec);
-  const raw = Array.isArray(spec.sources) ? spec.sources : spec.source === undefined ? [] : [spec.source];
+  const raw = writtenSources(app);
   // Read by hand when every source is plain (no helm block, kustomize options a map or absent):
   // what AppSource gives for those, without a schema pass per Application; else the schema.
   const plain: AppSource[] = [];
   for (const v of raw) {
-    if (!isObj(v)) continue;
     if (v.helm !== undefined || (v.kustomize !== undefined && !isObj(v.kustomize))) {
       const parsed = specOf(AppSpec, app);
       return (parsed.sources ?? (parsed.source ? [parsed.source] : [])).filter((s): s is AppSource => s !== undefined);

@@ -7,7 +7,8 @@ import { join, relative, sep } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { loadLocatedDocuments } from '../fast-yaml.js';
 import { ModelError } from '../errors.js';
-import { loadFleet } from '../model/load.js';
+import { readModelText } from '../model/load.js';
+import { modelCacheDir, rememberedFleet } from '../repo/remembered-model.js';
 import type { Fleet } from '../model/schema.js';
 import { clusterSecretLabels } from '../render/argocd.js';
 import { APPS_DIR, BOOTSTRAP_DIR, MODEL_FILE } from '../render/layout.js';
@@ -115,10 +116,10 @@ export interface ModelInfo {
 }
 
 /** The fleet's clusters as Argo CD's cluster generator would see them, when calisti.yaml is valid. */
-export function readModel(root: string, findings: Finding[]): ModelInfo {
+export function readModel(root: string, findings: Finding[], remembered = true): ModelInfo {
   if (!existsSync(join(root, MODEL_FILE))) return { clusters: [] };
   try {
-    const fleet = loadFleet(join(root, MODEL_FILE), MODEL_FILE);
+    const fleet = rememberedFleet(readModelText(join(root, MODEL_FILE), MODEL_FILE), MODEL_FILE, remembered ? modelCacheDir(root) : undefined);
     return { fleet, clusters: fleet.clusters.map((c) => clusterInfo(c)) };
   } catch (e) {
     if (e instanceof ModelError) {
