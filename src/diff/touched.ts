@@ -84,24 +84,19 @@ function sourceReads(reader: TreeReader, path: string): Reads | undefined {
 
 /**
  * Whether a local source reads a changed file: sourceReads's answer without building it. A chart
- * folder reads everything under it, a kustomization its inputs; the disk is asked whether the folder
- * holds a chart only when those two answers differ (for most sources neither reads a changed file).
+ * folder reads everything under it, a kustomization its inputs (`readsChanged`, asked of each folder
+ * once); the disk is asked whether the folder holds a chart only when those two answers differ (for
+ * most sources neither reads a changed file).
  */
-function sourceHit(reader: TreeReader, path: string, changed: Set<string>, hits: (folder: string) => boolean): boolean {
+function sourceHit(reader: TreeReader, path: string, changed: Set<string>, hits: (folder: string) => boolean, readsChanged: (dir: string) => boolean): boolean {
   const folder = treePath(path);
-  const named = (dir: string, names: readonly string[]) => names.some((n) => changed.has(dir === '.' ? n : `${dir}/${n}`));
   const whole = hits(folder);
-  const inputs = reader.inputs(path);
-  if (inputs === undefined) return reader.kustomizationFile(path) ? true : whole;
-  let read = named(folder, DECIDING);
-  for (let i = 0; !read && i < inputs.length; i++) {
-    const f = inputs[i]!;
-    if (f.endsWith(MISSING)) read = hits(f.slice(0, -MISSING.length));
-    // A kustomization's folder may gain a second kustomization file, which kustomize refuses.
-    else read = changed.has(f) || (KUSTOMIZATION_NAMES.includes(posix.basename(f)) && named(posix.dirname(f), KUSTOMIZATION_NAMES));
-  }
-  if (read === whole) return read;
-  return reader.exists(posix.join(path, CHART)) ? whole : read;
+  if (!reader.kustomizationFile(path)) return whole;
+  const read = DECIDING.some((n) => changed.has(folder === '.' ? n : `${folder}/${n}`)) || readsChanged(path);
+  if (read === whole || !reader.exists(posix.join(path, CHART))) return read;
+  // A chart beside a kustomization: Argo CD renders the chart, unless the kustomization's inputs
+  // cannot be known (then it is built whatever it is).
+  return read && reader.inputs(path) === undefined ? true : whole;
 }
 
 /** Sources in this repository with a path, as deploy builds them. */
@@ -184,15 +179,20 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const namedA = byName(appsA);
   const namedB = byName(appsB);
   const reads = new Map<string, boolean>();
+  const hitFolder = (f: string) => hits(changed, under, f);
+  const named = (dir: string, names: readonly string[]) => names.some((n) => changed.has(dir === '.' ? n : `${dir}/${n}`));
+  // An input reads the change when it changed, or, missing, something appeared where it is; a
+  // kustomization's folder may gain a second kustomization file, which kustomize refuses.
+  const changedInput = (f: string, missing: boolean) =>
+    missing ? hitFolder(f) : changed.has(f) || (KUSTOMIZATION_NAMES.includes(posix.basename(f)) && named(posix.dirname(f), KUSTOMIZATION_NAMES));
+  const seen = new Map<string, boolean>();
+  const readsChanged = (dir: string) => reader.anyInput(dir, changedInput, seen);
   const readsChange = (a: App) =>
     localSources(a, repoURL).some((s) => {
       const path = String(s.path);
-      if (!reads.has(path))
-        reads.set(
-          path,
-          sourceHit(reader, path, changed, (f) => hits(changed, under, f)),
-        );
-      return reads.get(path)!;
+      let hit = reads.get(path);
+      if (hit === undefined) reads.set(path, (hit = sourceHit(reader, path, changed, hitFolder, readsChanged)));
+      return hit;
     });
   const touched = new Set<string>();
   for (const name of new Set([...namedA.keys(), ...namedB.keys()])) {

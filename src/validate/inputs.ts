@@ -90,6 +90,12 @@ export function relativeTo(from: string, to: string): string {
   return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
 }
 
+/** A path a kustomization names, and what is there (links followed). */
+interface DirectInput {
+  path: string;
+  kind: 'file' | 'dir' | 'missing';
+}
+
 /**
  * One run's reads of a tree, each done once: file contents and blob ids, parsed kustomizations (a
  * fleet's overlays share a few texts), and per folder its inputs and its hazards. Overlays share
@@ -102,6 +108,7 @@ export class TreeReader {
   private readonly lstats = new Map<string, Stats | undefined>();
   private readonly kfiles = new Map<string, string | undefined>();
   private readonly parsed = new Map<string, Kustomization | undefined>();
+  private readonly directByDir = new Map<string, DirectInput[] | undefined>();
   private readonly inputsByDir = new Map<string, string[] | undefined>();
   private readonly hazardsByDir = new Map<string, Hazard[]>();
   private readonly walking = new Set<string>();
@@ -203,28 +210,62 @@ export class TreeReader {
   }
 
   private walkInputs(dir: string): string[] | undefined {
-    const found = this.kustomization(dir);
-    if (found === undefined || found === 'unreadable') return undefined;
-    const { file, k } = found;
-    const files = [file];
-    const add = (p: unknown): boolean => {
-      if (typeof p !== 'string') return true;
-      if (isRemote(p)) return false;
-      const rel = treePath(posix.join(dir, p));
-      // Links followed, as kustomize does; ENOTDIR or ELOOP is nothing kustomize could read either.
-      const kind = this.kind(rel);
-      if (kind === undefined) files.push(`${rel}${MISSING}`);
-      else if (kind === 'file') files.push(rel);
+    const direct = this.direct(dir);
+    if (!direct) return undefined;
+    const files: string[] = [];
+    for (const e of direct) {
+      if (e.kind === 'file') files.push(e.path);
+      else if (e.kind === 'missing') files.push(`${e.path}${MISSING}`);
       else {
-        const sub = this.inputs(rel);
-        if (!sub) return false;
+        const sub = this.inputs(e.path);
+        if (!sub) return undefined;
         files.push(...sub);
       }
-      return true;
-    };
-    for (const p of referencedPaths(k)) if (!add(p)) return undefined;
-    if (k.helmCharts || k.helmChartInflationGenerator) return undefined;
+    }
     return files;
+  }
+
+  /**
+   * What the kustomization in `dir` (a tree path) names itself, in kustomize's order: its own file,
+   * then each path as a file, a folder or nothing; undefined without a readable kustomization, or
+   * when it reads the network or a Helm chart.
+   */
+  private direct(dir: string): DirectInput[] | undefined {
+    if (this.directByDir.has(dir)) return this.directByDir.get(dir);
+    const found = this.kustomization(dir);
+    let out: DirectInput[] | undefined;
+    if (found !== undefined && found !== 'unreadable' && !found.k.helmCharts && !found.k.helmChartInflationGenerator) {
+      out = [{ path: found.file, kind: 'file' }];
+      for (const p of referencedPaths(found.k)) {
+        if (typeof p !== 'string') continue;
+        if (isRemote(p)) {
+          out = undefined;
+          break;
+        }
+        const rel = treePath(posix.join(dir, p));
+        // Links followed, as kustomize does; ENOTDIR or ELOOP is nothing kustomize could read either.
+        out.push({ path: rel, kind: this.kind(rel) ?? 'missing' });
+      }
+    }
+    this.directByDir.set(dir, out);
+    return out;
+  }
+
+  /**
+   * Whether any of inputs(dir) passes `test` (`missing`: nothing is at the path), without listing
+   * them: a base that thousands of overlays read is looked at once per `seen`, the caller's for one
+   * test. True as well when the inputs cannot be known (see inputs) or loop back to a folder being
+   * looked at, which kustomize refuses: such a build is never skipped.
+   */
+  anyInput(dir: string, test: (path: string, missing: boolean) => boolean, seen: Map<string, boolean>): boolean {
+    const key = treePath(dir);
+    let hit = seen.get(key);
+    if (hit !== undefined) return hit;
+    seen.set(key, true);
+    const direct = this.direct(key);
+    hit = direct === undefined || direct.some((e) => (e.kind === 'dir' ? this.anyInput(e.path, test, seen) : test(e.path, e.kind === 'missing')));
+    seen.set(key, hit);
+    return hit;
   }
 
   /**

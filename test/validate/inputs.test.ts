@@ -32,6 +32,60 @@ describe('build inputs', () => {
   });
 });
 
+describe('anyInput', () => {
+  // Overlays on a shared base, one on a folder with no kustomization, one on a remote, two in a loop.
+  const files = {
+    'base/kustomization.yaml': 'resources: [deploy.yaml, ../common]\n',
+    'base/deploy.yaml': 'a: 1\n',
+    'common/kustomization.yaml': 'resources: [cm.yaml, gone.yaml]\n',
+    'common/cm.yaml': 'b: 1\n',
+    'o1/kustomization.yaml': 'resources: [../base, own.yaml]\n',
+    'o1/own.yaml': 'c: 1\n',
+    'o2/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: p.yaml\n',
+    'o2/p.yaml': 'd: 1\n',
+    'plain/x.yaml': 'e: 1\n',
+    'o3/kustomization.yaml': 'resources: [../plain]\n',
+    'o4/kustomization.yaml': 'resources: [https://example.com/x.yaml]\n',
+    'l1/kustomization.yaml': 'resources: [../l2]\n',
+    'l2/kustomization.yaml': 'resources: [../l1]\n',
+  };
+  const known = ['o1', 'o2', 'base', 'common'];
+
+  it.each([
+    ['o1/own.yaml', false],
+    ['o2/p.yaml', false],
+    ['base/deploy.yaml', false],
+    ['common/cm.yaml', false],
+    ['common/kustomization.yaml', false],
+    ['common/gone.yaml', true],
+    ['nothing/here.yaml', false],
+  ])('answers as the listed inputs do: a test passed by %s', (target, missing) => {
+    const reader = new TreeReader(tree(files));
+    const test = (p: string, m: boolean) => p === target && m === missing;
+    const seen = new Map<string, boolean>();
+    for (const dir of known) {
+      const listed = reader.inputs(dir)!.some((f) => (f.endsWith('#missing') ? test(f.slice(0, -'#missing'.length), true) : test(f, false)));
+      expect(reader.anyInput(dir, test, seen), dir).toBe(listed);
+    }
+  });
+
+  it('is true when the inputs cannot be known or loop, whatever the test', () => {
+    const reader = new TreeReader(tree(files));
+    const none = () => false;
+    for (const dir of ['o3', 'o4', 'l1', 'l2']) expect(reader.anyInput(dir, none, new Map()), dir).toBe(true);
+    expect(reader.anyInput('o1', none, new Map())).toBe(false);
+  });
+
+  it('asks the test once per input of a shared base, however many overlays read it', () => {
+    const reader = new TreeReader(tree(files));
+    const asked: string[] = [];
+    const seen = new Map<string, boolean>();
+    for (const dir of ['o1', 'o2', 'o1']) reader.anyInput(dir, (p) => (asked.push(p), false), seen);
+    expect(asked.filter((p) => p === 'base/deploy.yaml')).toHaveLength(1);
+    expect(asked.filter((p) => p === 'common/cm.yaml')).toHaveLength(1);
+  });
+});
+
 describe('build hazards', () => {
   it.each([
     ['a URL', 'resources: [https://example.com/x.yaml]\n', 'remote'],
