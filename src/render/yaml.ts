@@ -54,6 +54,19 @@ const OTHER_TYPE = [
  * string, else quoted when that needs no escapes (a sync wave "2", a '{"auths":{}}').
  */
 function str(s: string): string {
+  let written = WRITTEN.get(s);
+  if (written === undefined) {
+    written = quote(s);
+    if (WRITTEN.size < MAX_REMEMBERED) WRITTEN.set(s, written);
+  }
+  return written;
+}
+
+/** Keys and names repeat across thousands of documents: each string is judged once. */
+const WRITTEN = new Map<string, string>();
+const MAX_REMEMBERED = 100_000;
+
+function quote(s: string): string {
   if (s.length > 1000 || s.includes('\n') || s.includes('\t') || CONTROL.test(s) || DOCUMENT_MARKER.test(s)) throw NEEDS_YAML;
   if (!INDICATOR.test(s) && !OTHER_TYPE.some((t) => t.test(s))) return s;
   // `yaml` takes single quotes for a string with a double quote and no single quote in it.

@@ -5,21 +5,24 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { isObj } from '../objects.js';
 import { STATE_FILE } from '../render/layout.js';
 
 export interface GeneratedState {
   files: Record<string, string>;
 }
 
-const StateFile = z.object({ files: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/, 'not a git blob id')) });
+const BLOB_ID = /^[0-9a-f]{40}$/;
+const StateFile = z.object({ files: z.record(z.string(), z.string().regex(BLOB_ID, 'not a git blob id')) });
 
 /**
  * A file's git blob id. Recording blob ids (not just any digest) lets a later run read the last
  * generated content back from git's object store to three-way merge a hand edit.
  */
 export const blobId = (content: string | Buffer) => {
-  const buf = typeof content === 'string' ? Buffer.from(content) : content;
-  return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
+  // A string is hashed as UTF-8 without first being copied into a buffer.
+  const bytes = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+  return createHash('sha1').update(`blob ${bytes}\0`).update(content).digest('hex');
 };
 
 export function parseState(text: string | undefined): GeneratedState {
@@ -30,6 +33,7 @@ export function parseState(text: string | undefined): GeneratedState {
   } catch (e) {
     throw new UserError(`${STATE_FILE} is damaged (${(e as Error).message})`, `restore it with: git checkout -- ${STATE_FILE}`);
   }
+  if (plainState(raw)) return { files: raw.files };
   const parsed = StateFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -40,6 +44,13 @@ export function parseState(text: string | undefined): GeneratedState {
   }
   // Listed paths the renderer never produces are dropped by planGenerate (isGeneratedPath), with a warning.
   return { files: parsed.data.files };
+}
+
+/** What StateFile accepts, checked without the schema (thousands of entries); anything else gets its located error. */
+function plainState(raw: unknown): raw is GeneratedState {
+  if (!isObj(raw) || !isObj(raw.files)) return false;
+  for (const id of Object.values(raw.files)) if (typeof id !== 'string' || !BLOB_ID.test(id)) return false;
+  return true;
 }
 
 export function serializeState(state: GeneratedState): string {

@@ -76,6 +76,24 @@ const UNNORMAL = /(^|\/)\.{1,2}(\/|$)|\/\/|\/$/;
 const plain = (p: string) => p === '.' || (p !== '' && !p.startsWith('/') && !UNNORMAL.test(p));
 
 /**
+ * treePath(posix.join(dir, path)) for a tree path `dir`: leading `../` segments taken off `dir` by
+ * hand and a plain rest appended, which is what posix.join would give (property-tested); anything
+ * else through posix.join.
+ */
+export function joinTree(dir: string, path: string): string {
+  if (!plain(dir)) return treePath(posix.join(dir, path));
+  let d = dir;
+  let rest = path;
+  while (rest.startsWith('../') && d !== '.' && d !== '..' && !d.endsWith('/..')) {
+    const i = d.lastIndexOf('/');
+    d = i < 0 ? '.' : d.slice(0, i);
+    rest = rest.slice(3);
+  }
+  if (rest === '.' || !plain(rest)) return treePath(posix.join(d, rest));
+  return d === '.' ? rest : `${d}/${rest}`;
+}
+
+/**
  * posix.relative for tree paths: by segments when both are plain, which skips resolving both
  * against the working directory; posix.relative otherwise.
  */
@@ -167,7 +185,7 @@ export class TreeReader {
   kustomizationFile(dir: string): string | undefined {
     const key = treePath(dir);
     if (!this.kfiles.has(key)) {
-      const name = this.known.id(posix.join(key, KUSTOMIZATION_FILES[0]!)) ? KUSTOMIZATION_FILES[0] : kustomizationFile(join(this.root, key));
+      const name = this.known.id(joinTree(key, KUSTOMIZATION_FILES[0]!)) ? KUSTOMIZATION_FILES[0] : kustomizationFile(join(this.root, key));
       this.kfiles.set(key, name);
     }
     return this.kfiles.get(key);
@@ -177,7 +195,7 @@ export class TreeReader {
   kustomization(dir: string): { file: string; k: Kustomization } | 'unreadable' | undefined {
     const name = this.kustomizationFile(dir);
     if (!name) return undefined;
-    const file = posix.join(treePath(dir), name);
+    const file = joinTree(treePath(dir), name);
     const id = this.id(file);
     if (!this.parsed.has(id)) {
       let doc: unknown;
@@ -233,16 +251,12 @@ export class TreeReader {
   private direct(dir: string): DirectInput[] | undefined {
     if (this.directByDir.has(dir)) return this.directByDir.get(dir);
     const found = this.kustomization(dir);
+    const named = found === undefined || found === 'unreadable' ? undefined : localPaths(found.k);
     let out: DirectInput[] | undefined;
-    if (found !== undefined && found !== 'unreadable' && !found.k.helmCharts && !found.k.helmChartInflationGenerator) {
+    if (found !== undefined && found !== 'unreadable' && named) {
       out = [{ path: found.file, kind: 'file' }];
-      for (const p of referencedPaths(found.k)) {
-        if (typeof p !== 'string') continue;
-        if (isRemote(p)) {
-          out = undefined;
-          break;
-        }
-        const rel = treePath(posix.join(dir, p));
+      for (const p of named) {
+        const rel = joinTree(dir, p);
         // Links followed, as kustomize does; ENOTDIR or ELOOP is nothing kustomize could read either.
         out.push({ path: rel, kind: this.kind(rel) ?? 'missing' });
       }
@@ -360,6 +374,27 @@ function* referencedPaths(k: Kustomization): Generator<unknown> {
       yield String(f).includes('=') ? String(f).split('=').slice(1).join('=') : f;
   }
   if (k.openapi?.path) yield k.openapi.path;
+}
+
+/** Parsed kustomizations' local paths: overlays share a few texts, each parsed once (TreeReader.kustomization). */
+const pathsOf = new WeakMap<Kustomization, string[] | undefined>();
+
+/** The paths a kustomization names, in order; undefined when it reads the network or a Helm chart. */
+function localPaths(k: Kustomization): string[] | undefined {
+  if (pathsOf.has(k)) return pathsOf.get(k);
+  let out: string[] | undefined = [];
+  if (k.helmCharts || k.helmChartInflationGenerator) out = undefined;
+  else
+    for (const p of referencedPaths(k)) {
+      if (typeof p !== 'string') continue;
+      if (isRemote(p)) {
+        out = undefined;
+        break;
+      }
+      out.push(p);
+    }
+  pathsOf.set(k, out);
+  return out;
 }
 
 /** Root-relative input files of the kustomization in `dir`, or undefined when they cannot be known. */

@@ -5,7 +5,7 @@ import { join, posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gitView, knownFiles } from '../../src/repo/clean.js';
-import { buildHazards, buildKey, kustomizationInputs, relativeTo, TreeReader, treePath } from '../../src/validate/inputs.js';
+import { buildHazards, buildKey, joinTree, kustomizationInputs, relativeTo, TreeReader, treePath } from '../../src/validate/inputs.js';
 import { tempDir } from '../helpers.js';
 
 function tree(files: Record<string, string>, root = tempDir()): string {
@@ -193,6 +193,23 @@ describe('tree paths', () => {
       fc.property(fc.oneof(path, slashy), (p) => treePath(p) === posix.normalize(p).replace(/(.)\/+$/, '$1')),
       { numRuns: 3000 },
     );
+  });
+
+  it('joins as treePath(posix.join(dir, path)) does, for a tree path dir and any path', () => {
+    fc.assert(
+      fc.property(fc.oneof(path, slashy).map(treePath), fc.oneof(path, slashy), (dir, p) => joinTree(dir, p) === treePath(posix.join(dir, p))),
+      { numRuns: 5000 },
+    );
+    for (const [dir, p] of [
+      ['manifests/a/overlays/c1', '../../base'],
+      ['o', '../../..'],
+      ['..', '../x'],
+      ['../a', '../../b'],
+      ['.', 'kustomization.yaml'],
+      ['a', '../'],
+      ['a', 'b/'],
+    ])
+      expect(joinTree(dir!, p!)).toBe(treePath(posix.join(dir!, p!)));
   });
 
   it('is posix.relative for tree paths, normalized or not', () => {
