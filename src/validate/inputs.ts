@@ -108,6 +108,15 @@ export function relativeTo(from: string, to: string): string {
   return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
 }
 
+/**
+ * Kustomizations parsed, by blob id, for every reader of the process: diff's scratch tree gets a new
+ * reader each time files are added to it, and reads the same few texts again.
+ */
+const parsedById = new Map<string, Kustomization | undefined>();
+const remember = (id: string, k: Kustomization | undefined) => {
+  if (parsedById.size < 50_000) parsedById.set(id, k);
+};
+
 /** A path a kustomization names, and what is there (links followed). */
 interface DirectInput {
   path: string;
@@ -125,7 +134,6 @@ export class TreeReader {
   private readonly stats = new Map<string, Stats | undefined>();
   private readonly lstats = new Map<string, Stats | undefined>();
   private readonly kfiles = new Map<string, string | undefined>();
-  private readonly parsed = new Map<string, Kustomization | undefined>();
   private readonly directByDir = new Map<string, DirectInput[] | undefined>();
   private readonly inputsByDir = new Map<string, string[] | undefined>();
   private readonly hazardsByDir = new Map<string, Hazard[]>();
@@ -197,17 +205,18 @@ export class TreeReader {
     if (!name) return undefined;
     const file = joinTree(treePath(dir), name);
     const id = this.id(file);
-    if (!this.parsed.has(id)) {
+    let k = parsedById.get(id);
+    if (k === undefined && !parsedById.has(id)) {
       let doc: unknown;
       try {
         doc = parseYaml(this.read(file).toString('utf8'));
       } catch {
-        this.parsed.set(id, undefined);
+        remember(id, undefined);
         return 'unreadable';
       }
-      this.parsed.set(id, kustomizationOf(doc));
+      k = kustomizationOf(doc);
+      remember(id, k);
     }
-    const k = this.parsed.get(id);
     return k ? { file, k } : 'unreadable';
   }
 

@@ -34,6 +34,19 @@ describe('command line', () => {
     for (const f of ['README.md', 'export-secrets.sh']) expect(readFileSync(join(bundled, f), 'utf8')).toBe(readFileSync(join(fromSources, f), 'utf8'));
   });
 
+  it('bundles zod with its English messages only, and reports a model error in English from the bundle', () => {
+    const chunks = join(toolkitRoot, 'dist/cli/chunks');
+    const text = readdirSync(chunks).map((f) => readFileSync(join(chunks, f), 'utf8'));
+    expect(text.some((t) => t.includes('node_modules/zod/v4/locales/en.js'))).toBe(true);
+    expect(text.some((t) => t.includes('node_modules/zod/v4/locales/de.js'))).toBe(false);
+    const dir = join(tempDir(), 'repo');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'calisti.yaml'), 'apiVersion: calisti-gitops.io/v1alpha1\nkind: Fleet\ncalisti: {version: 7}\n');
+    const r = spawnSync(bin, ['validate', '-C', dir, '-o', 'json'], { encoding: 'utf8' });
+    // zod's English text, through the bundle: another locale, or none, would word it otherwise.
+    expect(r.stdout).toMatch(/git: is required \(Invalid input: expected object, received undefined\)/);
+  });
+
   it('prints the version and help with an example per command', async () => {
     expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(toolkitVersion);
     const leaves = [
