@@ -5,6 +5,13 @@ export type Obj = Record<string, unknown>;
 /** A map (not null, not a list). */
 export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Freezes a value and everything in it: shared between readers, it can no longer be changed by one. */
+export function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
+
 /** `over` on top of `base`: maps merge key by key, anything else from `over` wins. Returns new maps. */
 export function mergeMaps(base: Obj, over: Obj): Obj {
   const out: Obj = { ...base };

@@ -85,9 +85,11 @@ export interface RenderOptions extends Templating {
 /** One template rendered with each parameter set (RenderTemplateParams, then templatePatch). */
 export function renderApplications(template: Obj, paramSets: Params[], o: RenderOptions): Obj[] {
   const base = tempApplication(template);
+  // Thousands of Applications share their template's parts without parameters; nothing writes to them.
   const rendered = renderEach(
     paramSets.map((params) => ({ value: base, params })),
     o,
+    true,
   );
   const patches = o.templatePatch ? renderPatches(o.templatePatch, paramSets, o) : undefined;
   return rendered.map((app, i) => {

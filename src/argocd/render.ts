@@ -2,9 +2,11 @@
  * Argo CD's deep replace: every string of a value, map keys included, rendered with one parameter set.
  * Strings are gathered across many (value, params) pairs first so Go templates render in one batch.
  * A value is walked once for all parameter sets: only its strings holding `{{` become jobs (a string
- * without one renders as itself in both engines), and parts without any are copied as they are.
+ * without one renders as itself in both engines), and parts without any are copied as they are (or,
+ * for Applications, copied once, frozen and shared).
  */
 import { replaceAll, type ReplaceJob, type Templating } from './replace.js';
+import { deepFreeze } from '../objects.js';
 import { isObj, type Params } from './types.js';
 
 type Slot = (resolved: string[]) => unknown;
@@ -29,15 +31,21 @@ function templated(value: unknown): boolean {
   return false;
 }
 
-function prepare(value: unknown): Prepared {
-  if (!templated(value)) return () => () => copy(value);
+function prepare(value: unknown, share: boolean): Prepared {
+  if (!templated(value)) {
+    if (!share) return () => () => copy(value);
+    // One copy for every parameter set, frozen: thousands of Applications share it, none may change it.
+    const shared = copy(value);
+    deepFreeze(shared);
+    return () => () => shared;
+  }
   if (typeof value === 'string')
     return (params, jobs) => {
       const i = jobs.push({ template: value, params }) - 1;
       return (r) => r[i];
     };
   if (Array.isArray(value)) {
-    const items = value.map(prepare);
+    const items = value.map((v) => prepare(v, share));
     return (params, jobs) => {
       const slots = items.map((p) => p(params, jobs));
       return (r) => slots.map((s) => s(r));
@@ -47,7 +55,7 @@ function prepare(value: unknown): Prepared {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === null || v === undefined) continue; // Argo skips nil map values
     // The value's jobs before the key's: Argo reports the first failure in that order.
-    entries.push([prepare(v), prepare(k)]);
+    entries.push([prepare(v, share), prepare(k, share)]);
   }
   return (params, jobs) => {
     const slots = entries.map(([v, k]) => [v(params, jobs), k(params, jobs)] as const);
@@ -55,13 +63,16 @@ function prepare(value: unknown): Prepared {
   };
 }
 
-/** Renders each value with its own parameters; throws Argo's first error. */
-export function renderEach<T>(items: { value: T; params: Params }[], t: Templating): T[] {
+/**
+ * Renders each value with its own parameters; throws Argo's first error. `share`: the parts without
+ * anything to render are one frozen copy shared by all results (their readers never write to them).
+ */
+export function renderEach<T>(items: { value: T; params: Params }[], t: Templating, share = false): T[] {
   const jobs: ReplaceJob[] = [];
   const prepared = new Map<unknown, Prepared>();
   const slots = items.map((it) => {
     let p = prepared.get(it.value);
-    if (!p) prepared.set(it.value, (p = prepare(it.value)));
+    if (!p) prepared.set(it.value, (p = prepare(it.value, share)));
     return p(it.params, jobs);
   });
   const resolved = replaceAll(jobs, t);

@@ -266,6 +266,12 @@ export function fleetSchema() {
               /^(https:\/\/|ssh:\/\/|git@)[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$/,
               'must be an https://, ssh:// or git@ URL of the calisti-gitops repository, with no spaces, quotes, backticks or brackets',
             )
+            // A user or token before the host (https://<token>@github.com/...) would be written in
+            // clear into every Application; a password in an ssh:// URL too.
+            .refine(
+              (url) => !/^https:\/\/[^/?#]*@/i.test(url) && !/^ssh:\/\/[^/?#@]*:[^/?#@]*@/i.test(url),
+              'must not hold credentials (a user, token or password before the host): they would sit in clear in git; Argo CD reads a private repository through a repository Secret, sealed by: calisti-gitops seal --target git-repository',
+            )
             .describe('URL Argo CD clones this repository from.'),
           targetRevision: GitRevision.default('HEAD').describe('Branch, tag or commit Argo CD syncs.'),
           path: RepoFolder.optional().describe(

@@ -32,7 +32,8 @@ export async function gitView(dir: string): Promise<GitView> {
   // All four start now, before the caller goes on with synchronous work (parsing, rendering): a
   // process started after an await would wait for that work to end. Without a HEAD (a repository
   // with no commit yet) diff-index fails, and nothing is staged against it.
-  const stagedVsHead = gitExec(dir, ['diff-index', '--cached', '--name-only', '--relative', '-z', 'HEAD']);
+  // `--`: a tracked file named HEAD would make the name ambiguous.
+  const stagedVsHead = gitExec(dir, ['diff-index', '--cached', '--name-only', '--relative', '-z', 'HEAD', '--']);
   stagedVsHead.catch(() => undefined);
   const [head, listed, dirty] = await Promise.all([
     gitExec(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).then(

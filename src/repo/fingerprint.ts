@@ -46,13 +46,15 @@ function statTree(h: Hash, dir: string): void {
 }
 
 /**
- * The code this process runs: the bundle, tsc's output (which reads the prose templates from src),
- * or the sources themselves (the tests). The others cannot change what it computes.
+ * The code this process runs: the bundle or tsc's output, with what both read from src at run time
+ * (the Go template engine, the prose templates), or the sources themselves (the tests). The others
+ * cannot change what it computes.
  */
 export function runningCode(moduleFile: string): string[] {
   const at = relative(toolkitRoot, moduleFile).split(sep);
-  if (at[0] === 'dist' && at[1] === 'cli') return ['dist/cli'];
-  if (at[0] === 'dist') return ['dist/src', 'src/render/templates'];
+  const readFromSources = ['src/argocd/gotemplate', 'src/render/templates'];
+  if (at[0] === 'dist' && at[1] === 'cli') return ['dist/cli', ...readFromSources];
+  if (at[0] === 'dist') return ['dist/src', ...readFromSources];
   return ['src'];
 }
 
@@ -62,7 +64,8 @@ export function toolkitFingerprint(): string {
   if (toolkitPrint) return toolkitPrint;
   const h = createHash('sha256');
   const code = runningCode(fileURLToPath(import.meta.url));
-  for (const d of [...code, 'blueprints', 'overlays', 'schemas', 'package.json']) statPath(h, join(toolkitRoot, d));
+  // The lock file changes with the dependencies tsc's output imports (the bundle carries its own).
+  for (const d of [...code, 'blueprints', 'overlays', 'schemas', 'package.json', 'package-lock.json']) statPath(h, join(toolkitRoot, d));
   toolkitPrint = h.digest('hex');
   return toolkitPrint;
 }

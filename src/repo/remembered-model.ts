@@ -6,9 +6,10 @@
  * is kept under a key of both, in the repository's git folder beside the build cache.
  *
  * Only valid models are kept (errors are located on every run), and only when JSON gives back the
- * same value. A valid model holds no credential (the schema refuses them), and the file holds what
- * the model's text already says. Best effort: a cache that cannot be read or written only costs
- * the parse.
+ * same value. A valid model holds no credential the schema knows of (it refuses them in repoURL and
+ * the control plane's overrides), and the file holds what the model's text already says. The folder is trusted as the
+ * rest of the git folder is (whoever writes there can change hooks); a file cut short or damaged is
+ * noticed by its checksum. Best effort: a cache that cannot be read or written only costs the parse.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
@@ -31,24 +32,61 @@ export function modelCacheDir(root: string): string | undefined {
   }
 }
 
-/** parseFleet, answered from `dir` when that text was parsed before; undefined `dir`: no cache. */
+/**
+ * parseFleet, answered from `dir` when that text was parsed before; undefined `dir`: no cache. A
+ * kept file is `<key>\n<sha-256 of the JSON>\n<JSON>`: one cut short or altered is parsed again.
+ */
 export function rememberedFleet(text: string, file: string, dir: string | undefined): Fleet {
-  if (!dir) return parseFleet(text, file);
-  const key = createHash('sha256').update(`${RECIPE}\n${toolkitFingerprint()}\n`).update(text).digest('hex');
+  const key = dir ? keyOf(text) : undefined;
+  if (!dir || !key) return parseFleet(text, file);
   const path = join(dir, `${key}.json`);
-  try {
-    const kept = JSON.parse(readFileSync(path, 'utf8')) as { key?: unknown; fleet?: Fleet };
-    if (kept.key === key && kept.fleet) {
-      // Used: kept longer than models not read since.
-      const now = new Date();
-      utimesSync(path, now, now);
-      return kept.fleet;
-    }
-  } catch {
-    // not kept yet, or unreadable: parse it
-  }
+  const kept = readKept(path, key);
+  if (kept) return kept;
   const fleet = parseFleet(text, file);
-  if (sameAsJSON(fleet) && rememberFile(path, JSON.stringify({ key, fleet }))) prune(dir);
+  if (sameAsJSON(fleet)) {
+    const json = JSON.stringify(fleet);
+    if (rememberFile(path, `${key}\n${sha256(json)}\n${json}`)) prune(dir);
+  }
+  return fleet;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** The text's key with the toolkit's; undefined when the toolkit cannot be fingerprinted. */
+function keyOf(text: string): string | undefined {
+  try {
+    // UTF-16 code units: two texts that differ only in lone surrogates do not share a key.
+    return createHash('sha256').update(`${RECIPE}\n${toolkitFingerprint()}\n`).update(Buffer.from(text, 'utf16le')).digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+function readKept(path: string, key: string): Fleet | undefined {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch {
+    return undefined; // not kept yet
+  }
+  const first = content.indexOf('\n');
+  const second = content.indexOf('\n', first + 1);
+  if (first < 0 || second < 0 || content.slice(0, first) !== key) return undefined;
+  const json = content.slice(second + 1);
+  if (sha256(json) !== content.slice(first + 1, second)) return undefined;
+  let fleet: Fleet;
+  try {
+    fleet = JSON.parse(json) as Fleet;
+  } catch {
+    return undefined;
+  }
+  try {
+    // Used: kept longer than models not read since.
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // a file this user cannot touch is still read
+  }
   return fleet;
 }
 
@@ -72,14 +110,21 @@ export function sameAsJSON(v: unknown): boolean {
   }
 }
 
-/** Keeps the newest few. */
+/** Keeps the newest few, and removes temp files a run killed while writing left behind. */
 function prune(dir: string): void {
   try {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const names = readdirSync(dir);
+    const now = Date.now();
+    const age = (f: string) => statSync(join(dir, f)).mtimeMs;
+    for (const f of names) if (f.startsWith('.') && f.endsWith('.tmp') && now - age(f) > STALE_TEMP_MS) rmSync(join(dir, f), { force: true });
+    const files = names.filter((f) => f.endsWith('.json'));
     if (files.length <= KEPT) return;
-    const byAge = files.map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => b.t - a.t);
+    const byAge = files.map((f) => ({ f, t: age(f) })).sort((a, b) => b.t - a.t);
     for (const { f } of byAge.slice(KEPT)) rmSync(join(dir, f), { force: true });
   } catch {
     // another run pruned it first
   }
 }
+
+/** A temp file older than this is no run's write in progress. */
+const STALE_TEMP_MS = 10 * 60 * 1000;

@@ -48,7 +48,8 @@ export function parseState(text: string | undefined): GeneratedState {
 
 /** What StateFile accepts, checked without the schema (thousands of entries); anything else gets its located error. */
 function plainState(raw: unknown): raw is GeneratedState {
-  if (!isObj(raw) || !isObj(raw.files)) return false;
+  // A "__proto__" key: the schema drops it, so it decides.
+  if (!isObj(raw) || !isObj(raw.files) || Object.hasOwn(raw.files, '__proto__')) return false;
   for (const id of Object.values(raw.files)) if (typeof id !== 'string' || !BLOB_ID.test(id)) return false;
   return true;
 }

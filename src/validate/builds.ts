@@ -10,7 +10,7 @@ import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadOutput } from '../fast-yaml.js';
 import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
-import { isObj, type Obj, pushTo } from '../objects.js';
+import { deepFreeze, isObj, type Obj, pushTo } from '../objects.js';
 import { leaksIn } from '../secrets/detect.js';
 import { type KnownFiles, TreeReader } from './inputs.js';
 import type { KubeObject } from './objects.js';
@@ -334,12 +334,6 @@ export class Builder {
 }
 
 const frozen = new WeakSet<CacheEntry>();
-
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const v of Object.values(value)) deepFreeze(v);
-}
 
 /**
  * Parses a build and moves each origin annotation out of the object, rebased from the wrapper

@@ -20,6 +20,13 @@ function problems(text: string) {
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 describe('parseFleet', () => {
+  it.each(['git@github.com:acme/calisti-gitops.git', 'ssh://git@github.com/acme/calisti-gitops.git', 'https://github.com/acme/calisti-gitops.git'])(
+    'accepts the repoURL %s (a user for ssh is no credential)',
+    (url) => {
+      expect(parseFleet(base.replace('https://github.com/github-id/calisti-gitops.git', url)).git.repoURL).toBe(url);
+    },
+  );
+
   it('accepts every example and fills the documented defaults', () => {
     for (const ex of ['single-cluster', 'multi-cluster', 'active-active']) {
       const fleet = parseFleet(readFileSync(join(examplesDir, ex, 'calisti.yaml'), 'utf8'));
@@ -239,6 +246,14 @@ describe('parseFleet', () => {
     ['revision with a newline', base.replace('targetRevision: HEAD', 'targetRevision: "main\\nx"'), 'git.targetRevision', /git/],
     ['revision with ..', base.replace('targetRevision: HEAD', 'targetRevision: a..b'), 'git.targetRevision', /git ref/],
     ['repoURL with HTML', base.replace('calisti-gitops.git', 'x<img>.git'), 'git.repoURL', /URL/],
+    [
+      'repoURL with a token as its user',
+      base.replace('https://github.com/', 'https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/'),
+      'git.repoURL',
+      /credentials/,
+    ],
+    ['repoURL with a user and password', base.replace('https://github.com/', 'https://bob:hunter2@github.com/'), 'git.repoURL', /credentials/],
+    ['ssh repoURL with a password', base.replace('https://github.com/', 'ssh://git:hunter2@github.com/'), 'git.repoURL', /credentials/],
     [
       'gateway host with a space',
       withTop('gateways:\n  - name: gw\n    namespace: edge\n    clusters: [workload-cluster-1]\n    ports: [{ name: http, port: 8080, hosts: ["a b"] }]\n'),

@@ -28,6 +28,33 @@ beforeEach(async () => {
 });
 
 describe('gitView', () => {
+  it('reads a repository holding a file named HEAD (a revision name git could take for a path)', async () => {
+    writeFileSync(join(dir, 'HEAD'), 'x\n');
+    git('add', 'HEAD');
+    git('commit', '-qm', 'a file named HEAD');
+    writeFileSync(join(dir, 'HEAD'), 'y\n');
+    git('add', 'HEAD');
+    const view = await gitView(dir);
+    expect(view.staged).toEqual(new Set(['HEAD']));
+    expect(view.clean.get('HEAD')?.committed).toBe(false);
+    expect((await cli('diff', '-C', dir, '-o', 'json')).code).toBe(0);
+  });
+
+  it('has nothing staged in a repository without a commit, and fails when git cannot compare with HEAD', async () => {
+    const fresh = join(tempDir(), 'fresh');
+    mkdirSync(fresh);
+    execFileSync('git', ['init', '-q', fresh]);
+    writeFileSync(join(fresh, 'a.txt'), 'a\n');
+    execFileSync('git', ['-C', fresh, 'add', 'a.txt']);
+    const view = await gitView(fresh);
+    expect(view.staged.size).toBe(0);
+    expect(view.clean.get('a.txt')?.committed).toBe(false);
+    // HEAD names a commit whose tree is gone: not a repository without commits, an error.
+    const tree = git('rev-parse', 'HEAD^{tree}').trim();
+    rmSync(join(dir, '.git', 'objects', tree.slice(0, 2), tree.slice(2)));
+    await expect(gitView(dir)).rejects.toThrow(/git diff-index failed/);
+  });
+
   it('vouches for clean tracked files only, with their ids', async () => {
     writeFileSync(join(dir, 'a.txt'), 'one\n');
     writeFileSync(join(dir, 'b.txt'), 'two\n');

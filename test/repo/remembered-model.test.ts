@@ -2,7 +2,8 @@
  * Parsed models remembered by content: the same Fleet as a parse, read back when the text is the
  * same, never for a text that differs or a model with errors, and a bounded number kept.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '../../src/errors.js';
@@ -27,19 +28,49 @@ describe('rememberedFleet', () => {
     expect(rememberedFleet(text, 'calisti.yaml', dir)).toStrictEqual(parsed);
   });
 
-  it('reads the kept parse back instead of parsing again', () => {
+  it('reads the kept parse back instead of parsing again, unless the file is cut short or altered', () => {
     const dir = tempDir();
     const text = example('multi-cluster');
+    const parsed = parseFleet(text);
     rememberedFleet(text, 'calisti.yaml', dir);
-    // Altered on disk (as a stand-in for "not parsed again"): the kept value is what comes back.
     const file = join(dir, kept(dir)[0]!);
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as { key: string; fleet: { calisti: { version: string } } };
-    stored.fleet.calisti.version = 'kept';
-    writeFileSync(file, JSON.stringify(stored));
+    const [key, sum, json] = readFileSync(file, 'utf8').split('\n');
+    expect(createHash('sha256').update(json!).digest('hex')).toBe(sum);
+    expect(JSON.parse(json!)).toStrictEqual(parsed);
+    // Kept with a matching checksum (as a stand-in for "not parsed again"): that is what comes back.
+    const other = JSON.stringify({ ...parsed, calisti: { ...parsed.calisti, version: 'kept' } });
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    writeFileSync(file, `${key}\n${sha(other)}\n${other}`);
     expect(rememberedFleet(text, 'calisti.yaml', dir).calisti.version).toBe('kept');
-    // A file whose key is not the text's is not taken for it.
-    writeFileSync(file, JSON.stringify({ ...stored, key: 'other' }));
-    expect(rememberedFleet(text, 'calisti.yaml', dir).calisti.version).toBe(parseFleet(text).calisti.version);
+    // Altered without its checksum, cut short, or under another key: parsed again, and kept anew.
+    for (const damaged of [`${key}\n${sum}\n${other}`, `${key}\n${sum}\n${json!.slice(0, 100)}`, `other\n${sha(other)}\n${other}`, '']) {
+      writeFileSync(file, damaged);
+      expect(rememberedFleet(text, 'calisti.yaml', dir)).toStrictEqual(parsed);
+      expect(readFileSync(file, 'utf8')).toBe(`${key}\n${sum}\n${json}`);
+    }
+  });
+
+  it('does not take a text for another that differs only in lone surrogates', () => {
+    const dir = tempDir();
+    const text = (s: string) =>
+      example('single-cluster').replace('    network: network1\n', `    network: network1\n    overrides:\n      istioControlPlane:\n        note: "${s}"\n`);
+    const a = text('\uD800');
+    const b = text('\uDBFF');
+    expect(rememberedFleet(a, 'calisti.yaml', dir)).toStrictEqual(parseFleet(a));
+    expect(rememberedFleet(b, 'calisti.yaml', dir)).toStrictEqual(parseFleet(b));
+    expect(kept(dir)).toHaveLength(2);
+  });
+
+  it('removes temp files a killed run left, not a write in progress', () => {
+    const dir = tempDir();
+    const stale = join(dir, '.old.json.1.tmp');
+    const fresh = join(dir, '.new.json.2.tmp');
+    writeFileSync(stale, 'x');
+    writeFileSync(fresh, 'x');
+    utimesSync(stale, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
+    for (let i = 0; i < 9; i++) rememberedFleet(`${example('single-cluster')}\n# ${i}\n`, 'calisti.yaml', dir);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
   });
 
   it('parses a text that differs by one character, and keeps both', () => {
