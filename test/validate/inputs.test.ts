@@ -80,7 +80,11 @@ describe('anyInput', () => {
     const reader = new TreeReader(tree(files));
     const asked: string[] = [];
     const seen = new Map<string, boolean>();
-    for (const dir of ['o1', 'o2', 'o1']) reader.anyInput(dir, (p) => (asked.push(p), false), seen);
+    const record = (p: string) => {
+      asked.push(p);
+      return false;
+    };
+    for (const dir of ['o1', 'o2', 'o1']) reader.anyInput(dir, record, seen);
     expect(asked.filter((p) => p === 'base/deploy.yaml')).toHaveLength(1);
     expect(asked.filter((p) => p === 'common/cm.yaml')).toHaveLength(1);
   });
