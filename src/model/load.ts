@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { formatFieldPath, ModelError, UserError, type Located } from '../errors.js';
 import { fleetSchema, type Fleet } from './schema.js';
 import { loadDocument } from '../fast-yaml.js';
+import { readRegularFile } from '../repo/fs.js';
 
 /** Refuse inputs that could only be hostile or broken before spending time on them. */
 // A 10,000-cluster fleet written out in full is about 3 MB; anything much larger is not a fleet model.
@@ -75,14 +76,19 @@ function fastData(text: string): unknown {
 
 /** A model file's text; bytes that are not UTF-8 become U+FFFD, which parseFleet then reports. */
 export function readModelText(path: string, displayName = path): string {
+  let bytes: Buffer;
   try {
-    return new TextDecoder('utf-8', { fatal: false }).decode(readFileSync(path));
+    // A model larger than a fleet's is still read, up to a limit, so its error is the located one;
+    // a device or FIFO in its place (a link to /dev/zero) is refused, not read forever.
+    bytes = readRegularFile(path, 4 * MAX_MODEL_BYTES, displayName);
   } catch (e) {
+    if (e instanceof UserError) throw e;
     throw new UserError(
       `cannot read the model ${displayName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
       'pass the model with -f <file>, or run in a repo made by calisti-gitops init',
     );
   }
+  return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
 }
 
 export function loadFleet(path: string, displayName = path): Fleet {

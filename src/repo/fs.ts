@@ -24,6 +24,24 @@ import {
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
 
+/**
+ * A file's bytes, refusing what only a broken or hostile tree holds where a file is read: anything
+ * but a regular file once links are followed (a device such as /dev/zero, a FIFO, a folder) and a
+ * file larger than `maxBytes`. Opened without blocking, so a FIFO is refused, not waited on. Errors
+ * opening it (ENOENT, EACCES, ELOOP) are thrown as they are.
+ */
+export function readRegularFile(abs: string, maxBytes: number, shown = abs): Buffer {
+  const fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UserError(`refusing ${shown}: not a regular file`, 'replace it with a regular file, or remove it');
+    if (st.size > maxBytes) throw new UserError(`refusing ${shown}: ${st.size} bytes, larger than ${maxBytes}`, 'replace it with a smaller file, or remove it');
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class RepoFs {
   readonly root: string;
   /** Folders already proven to resolve inside the repo (thousands of files share a few folders). */

@@ -4,7 +4,7 @@
  * schema-check every resource -> mesh rules per cluster -> fleet rules.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
@@ -29,6 +29,7 @@ import { renovateFindings } from './rules/renovate.js';
 import { rollingSyncFindings } from './rules/rolling-sync.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
+import { readModelText } from '../model/load.js';
 import { reachableArgoObjects, readDocuments, readModel, sourceRootOf, type Located } from './sources.js';
 import { checkResource } from './structural.js';
 import { meta, metaName, type KubeObject } from './objects.js';
@@ -253,7 +254,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     findings.push(...drift);
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
     findings.push(...renovateFindings(root, fleet));
-    const text = readFileSync(join(root, MODEL_FILE), 'utf8');
+    const text = readModelText(join(root, MODEL_FILE), MODEL_FILE);
     const base = await baseModel(root, text, opts.base);
     if (base) {
       findings.push(...upgradePathFindings(base, fleet, { text, drifted: drift.length > 0 }));

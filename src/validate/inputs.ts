@@ -4,10 +4,11 @@
  * plugins) make the build uncacheable rather than wrongly cached.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { existsSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { parseYaml } from '../fast-yaml.js';
-import { lstatOf, statOf } from '../repo/fs.js';
+import { lstatOf, readRegularFile, statOf } from '../repo/fs.js';
+import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { blobId } from '../repo/state.js';
 import { z } from 'zod';
 import { isObj } from '../objects.js';
@@ -145,11 +146,11 @@ export class TreeReader {
     private readonly known: KnownFiles = NOTHING_KNOWN,
   ) {}
 
-  /** A file's bytes (root-relative path); throws as readFileSync does. */
+  /** A file's bytes (root-relative path); throws as readFileSync does, and for anything but a regular file of a manifest's size. */
   read(path: string): Buffer {
     let b = this.contents.get(path);
     if (!b) {
-      b = readFileSync(join(this.root, path));
+      b = readRegularFile(join(this.root, path), MAX_MANIFEST_BYTES, path);
       this.contents.set(path, b);
     }
     return b;
@@ -159,7 +160,12 @@ export class TreeReader {
   id(path: string): string {
     let id = this.known.id(path) ?? this.ids.get(path);
     if (id === undefined) {
-      id = blobId(this.read(path));
+      try {
+        id = blobId(this.read(path));
+      } catch (e) {
+        // Not a file that can be read (a device, a folder, too large): its hazard or its build says so.
+        id = `unreadable: ${(e as Error).message}`;
+      }
       this.ids.set(path, id);
     }
     return id;
@@ -313,6 +319,11 @@ export class TreeReader {
   }
 
   private walkHazards(dir: string, maxBytes: number): Hazard[] {
+    // The kustomization file itself first: a link to /dev/zero there is read before anything it names.
+    const name = this.kustomizationFile(dir);
+    const own = name === undefined ? undefined : joinTree(dir, name);
+    const unsafeOwn = own === undefined ? undefined : this.judge(own, maxBytes);
+    if (own !== undefined && typeof unsafeOwn === 'object') return [{ kind: 'unsafe', file: own, ref: name!, reason: unsafeOwn.reason }];
     const found = this.kustomization(dir);
     if (found === undefined || found === 'unreadable') return []; // the build reports it
     const { file, k } = found;
@@ -324,33 +335,39 @@ export class TreeReader {
         return;
       }
       const rel = treePath(posix.join(dir, p));
-      const abs = join(this.root, rel);
-      let st = this.lstat(rel);
-      if (!st) return; // missing: the build reports it
-      if (st.isSymbolicLink()) {
-        let real: string;
-        try {
-          real = realpathSync(abs);
-          st = statSync(real);
-        } catch {
-          out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that resolves nowhere (dangling or a loop)' });
-          return;
-        }
-        this.realRoot ??= realpathSync(this.root);
-        if (relative(this.realRoot, real).startsWith('..')) {
-          out.push({ kind: 'unsafe', file, ref: p, reason: 'a symlink that leads outside the repository' });
-          return;
-        }
-      }
+      const judged = this.judge(rel, maxBytes);
       // A folder reached twice (two bases sharing a component) is reported once.
-      if (st.isDirectory()) out.push(...this.hazards(rel, maxBytes).filter((h) => !out.includes(h)));
-      else if (!st.isFile()) out.push({ kind: 'unsafe', file, ref: p, reason: 'not a regular file' });
-      else if (st.size > maxBytes) out.push({ kind: 'unsafe', file, ref: p, reason: `${st.size} bytes, larger than any manifest` });
+      if (judged === 'dir') out.push(...this.hazards(rel, maxBytes).filter((h) => !out.includes(h)));
+      else if (typeof judged === 'object') out.push({ kind: 'unsafe', file, ref: p, reason: judged.reason });
     };
     for (const p of referencedPaths(k)) check(p);
     for (const c of k.helmCharts ?? [])
       if (c?.repo) out.push({ kind: 'remote', file, ref: `${c.repo} ${c.name ?? ''}`.trim(), reason: 'a Helm chart kustomize would download' });
     return out;
+  }
+
+  /**
+   * What reading a path kustomize follows would meet: a folder inside the repo, a file fit to read,
+   * nothing (the build reports a missing input), or why it is unsafe.
+   */
+  private judge(rel: string, maxBytes: number): 'dir' | 'file' | { reason: string } | undefined {
+    let st = this.lstat(rel);
+    if (!st) return undefined;
+    if (st.isSymbolicLink()) {
+      let real: string;
+      try {
+        real = realpathSync(join(this.root, rel));
+        st = statSync(real);
+      } catch {
+        return { reason: 'a symlink that resolves nowhere (dangling or a loop)' };
+      }
+      this.realRoot ??= realpathSync(this.root);
+      if (relative(this.realRoot, real).startsWith('..')) return { reason: 'a symlink that leads outside the repository' };
+    }
+    if (st.isDirectory()) return 'dir';
+    if (!st.isFile()) return { reason: 'not a regular file' };
+    if (st.size > maxBytes) return { reason: `${st.size} bytes, larger than any manifest` };
+    return 'file';
   }
 
   /**

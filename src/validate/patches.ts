@@ -3,12 +3,16 @@
  * (often a base), but a bad field is usually written in an overlay's patch. This finds the patch in
  * the built kustomization that sets the field, with its line.
  */
-import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { LineCounter, parse, parseAllDocuments } from 'yaml';
 import { isObj } from '../objects.js';
+import { readRegularFile } from '../repo/fs.js';
+import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { kustomizationFile, kustomizationOf } from './inputs.js';
 import { meta, type KubeObject } from './objects.js';
+
+/** A kustomization or patch file's text; a device, FIFO or oversized file in its place throws. */
+const readManifest = (abs: string) => readRegularFile(abs, MAX_MANIFEST_BYTES).toString('utf8');
 
 /** `spec.ports[0].name` -> ['spec', 'ports', 0, 'name'] */
 export function fieldSegments(path: string): (string | number)[] {
@@ -35,14 +39,14 @@ export class PatchLocator {
     found = [];
     try {
       const kfile = kustomizationFile(join(this.root, source));
-      const k = kfile ? kustomizationOf(parse(readFileSync(join(this.root, source, kfile), 'utf8'))) : undefined;
+      const k = kfile ? kustomizationOf(parse(readManifest(join(this.root, source, kfile)))) : undefined;
       const paths: string[] = [...(k?.patches ?? []).map((p) => p?.path), ...(k?.patchesStrategicMerge ?? [])].filter(
         (p): p is string => typeof p === 'string' && !p.includes('\n'),
       );
       for (const p of paths) {
         const file = posix.normalize(posix.join(source, p));
         const lines = new LineCounter();
-        const docs = parseAllDocuments(readFileSync(join(this.root, file), 'utf8'), { lineCounter: lines }).map((doc) => {
+        const docs = parseAllDocuments(readManifest(join(this.root, file)), { lineCounter: lines }).map((doc) => {
           const o: unknown = doc.toJS();
           return isObj(o) ? { kind: o.kind, name: meta(o).name, doc } : { doc };
         });

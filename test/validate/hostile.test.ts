@@ -2,8 +2,8 @@
  * validate against repos built to fool or use it: remote resources it must not fetch, repoURL
  * spellings, stale cache keys, clear Secrets in the build cache, files that never end.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -14,7 +14,10 @@ import { runValidate } from '../../src/validate/index.js';
 import { buildKey } from '../../src/validate/inputs.js';
 import { meta } from '../../src/validate/objects.js';
 import { normalizeGitURL } from '../../src/argocd/repo-url.js';
+import { toolkitRoot } from '../../src/toolkit.js';
 import { cli, tempDir } from '../helpers.js';
+
+const bin = join(toolkitRoot, 'bin', 'calisti-gitops');
 
 const tool = findKustomize();
 const OVERLAY = 'manifests/smm-operator/overlays/workload-cluster-1';
@@ -201,6 +204,52 @@ describe('files that never end', () => {
         .join(' '),
     ).toMatch(/zero\.yaml/);
   }, 90_000);
+
+  it('a kustomization file that is a link to /dev/zero, a FIFO or a folder is refused, not read', async () => {
+    const dir = await initRepo();
+    const o = join(dir, OVERLAY);
+    for (const name of ['zero', 'fifo', 'folder']) mkdirSync(join(dir, 'extra', name), { recursive: true });
+    symlinkSync('/dev/zero', join(dir, 'extra/zero/kustomization.yaml'));
+    execFileSync('mkfifo', [join(dir, 'extra/fifo/kustomization.yaml')]);
+    mkdirSync(join(dir, 'extra/folder/kustomization.yaml'));
+    writeFileSync(
+      join(o, 'kustomization.yaml'),
+      'resources:\n  - registry-pull-secret.yaml\n  - ../../../../extra/zero\n  - ../../../../extra/fifo\n  - ../../../../extra/folder\n',
+    );
+    // In a child process with a deadline: a regression reads forever, and must not take the test runner with it.
+    const r = spawnSync(bin, ['validate', '-C', dir, '-o', 'json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.signal, r.stderr).toBeNull();
+    const report = JSON.parse(r.stdout) as { findings: { rule: string; message: string; file?: string }[] };
+    const unsafe = report.findings.filter((f) => f.rule === 'kustomize/unsafe-input').map((f) => `${f.file}: ${f.message}`);
+    expect(unsafe.join('\n')).toMatch(/extra\/zero\/kustomization\.yaml: .*leads outside the repository/);
+    expect(unsafe.join('\n')).toMatch(/extra\/fifo\/kustomization\.yaml: .*not a regular file/);
+    for (const command of [
+      ['diff', '-C', dir],
+      ['generate', '-C', dir, '--no-commit'],
+    ]) {
+      const c = spawnSync(bin, command, { encoding: 'utf8', timeout: 60_000 });
+      expect(c.signal, `${command[0]}: ${c.stderr}`).toBeNull();
+      expect(c.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  }, 200_000);
+
+  it('a model that is a link to /dev/zero or a FIFO is refused with a clear error by every command', async () => {
+    const dir = await initRepo();
+    for (const make of [() => symlinkSync('/dev/zero', join(dir, 'calisti.yaml')), () => execFileSync('mkfifo', [join(dir, 'calisti.yaml')])]) {
+      rmSync(join(dir, 'calisti.yaml'));
+      make();
+      for (const command of [
+        ['validate', '-C', dir],
+        ['generate', '-C', dir],
+        ['diff', '-C', dir],
+      ]) {
+        const r = spawnSync(bin, command, { encoding: 'utf8', timeout: 60_000 });
+        expect(r.signal, `${command[0]}: ${r.stderr}`).toBeNull();
+        expect(r.stdout + r.stderr, command[0]).toMatch(/calisti\.yaml: not a regular file/);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    }
+  }, 200_000);
 
   it('an 11 MB YAML file is refused quickly with a clear finding', async () => {
     const dir = await initRepo();
