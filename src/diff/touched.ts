@@ -53,6 +53,9 @@ function hits(changed: Set<string>, under: string[], p: string): boolean {
   return prefix === '' ? under.length > 0 : under.some((c) => c.startsWith(prefix));
 }
 
+/** Whether one of `names` in the folder `dir` is a changed path. */
+const changedIn = (changed: Set<string>, dir: string, names: readonly string[]) => names.some((n) => changed.has(dir === '.' ? n : `${dir}/${n}`));
+
 /** What something reads, as far as a change could alter it. */
 interface Reads {
   /** Source-root-relative files. */
@@ -92,7 +95,7 @@ function sourceHit(reader: TreeReader, path: string, changed: Set<string>, hits:
   const folder = treePath(path);
   const whole = hits(folder);
   if (!reader.kustomizationFile(path)) return whole;
-  const read = DECIDING.some((n) => changed.has(folder === '.' ? n : `${folder}/${n}`)) || readsChanged(path);
+  const read = changedIn(changed, folder, DECIDING) || readsChanged(path);
   if (read === whole || !reader.exists(posix.join(path, CHART))) return read;
   // A chart beside a kustomization: Argo CD renders the chart, unless the kustomization's inputs
   // cannot be known (then it is built whatever it is).
@@ -149,7 +152,8 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const toSource = (p: string) => (folder ? posix.join(folder, p) : p);
   const changed = new Set(o.changed.map(toSource));
   const under = [...changed];
-  const hit = (r: Reads | undefined) => !r || r.exact.some((p) => changed.has(p)) || r.folders.some((f) => hits(changed, under, f));
+  const hitFolder = (f: string) => hits(changed, under, f);
+  const hit = (r: Reads | undefined) => !r || r.exact.some((p) => changed.has(p)) || r.folders.some(hitFolder);
   const reader = new TreeReader(srcA, o.view && knownFiles(o.view, root, srcA));
 
   const clustersA = before.clusters.map(clusterInfo);
@@ -179,12 +183,10 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const namedA = byName(appsA);
   const namedB = byName(appsB);
   const reads = new Map<string, boolean>();
-  const hitFolder = (f: string) => hits(changed, under, f);
-  const named = (dir: string, names: readonly string[]) => names.some((n) => changed.has(dir === '.' ? n : `${dir}/${n}`));
   // An input reads the change when it changed, or, missing, something appeared where it is; a
   // kustomization's folder may gain a second kustomization file, which kustomize refuses.
   const changedInput = (f: string, missing: boolean) =>
-    missing ? hitFolder(f) : changed.has(f) || (KUSTOMIZATION_NAMES.includes(posix.basename(f)) && named(posix.dirname(f), KUSTOMIZATION_NAMES));
+    missing ? hitFolder(f) : changed.has(f) || (KUSTOMIZATION_NAMES.includes(posix.basename(f)) && changedIn(changed, posix.dirname(f), KUSTOMIZATION_NAMES));
   const seen = new Map<string, boolean>();
   const readsChanged = (dir: string) => reader.anyInput(dir, changedInput, seen);
   const readsChange = (a: App) =>

@@ -2,7 +2,6 @@
  * calisti.yaml -> Fleet. YAML syntax errors and schema errors both come back located
  * (`calisti.yaml:12:5 clusters[1].name: ...`), all at once, so one run shows every problem.
  */
-import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { formatFieldPath, ModelError, UserError, type Located } from '../errors.js';

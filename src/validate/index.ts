@@ -29,7 +29,6 @@ import { renovateFindings } from './rules/renovate.js';
 import { rollingSyncFindings } from './rules/rolling-sync.js';
 import { versionFindings } from './rules/versions.js';
 import { helmCredentialFindings, secretFindings } from './secrets.js';
-import { readModelText } from '../model/load.js';
 import { reachableArgoObjects, readDocuments, readModel, sourceRootOf, type Located } from './sources.js';
 import { checkResource } from './structural.js';
 import { meta, metaName, type KubeObject } from './objects.js';
@@ -101,7 +100,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
   const view = gitView(root).catch(() => undefined);
   const tool = findKustomize();
   const findings: Finding[] = [];
-  const { fleet, clusters } = readModel(root, findings, opts.cacheDir !== null);
+  const { fleet, text: modelText, clusters } = readModel(root, findings, opts.cacheDir !== null);
   const argo = reachableArgoObjects(root, opts.root ?? BOOTSTRAP_DIR, fleet, findings);
   const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? defaultCacheDir(root));
   // An Argo CD file that does not parse hides Applications: cross-resource rules would only guess.
@@ -250,14 +249,13 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
       ...crdOrderFindings({ apps, appSets: argo.applicationSets, views: sortedViews, clusterOf: (a) => destinationCluster(a, ctx.clusters), fleet }),
     );
   // The repo's invariants, whatever wrote it: drift from the model, versions, the upgrade path.
-  if (fleet && rendered) {
+  if (fleet && modelText !== undefined && rendered) {
     findings.push(...drift);
     findings.push(...versionFindings(fleet, rendered, apps, sortedViews));
     findings.push(...renovateFindings(root, fleet));
-    const text = readModelText(join(root, MODEL_FILE), MODEL_FILE);
-    const base = await baseModel(root, text, opts.base);
+    const base = await baseModel(root, modelText, opts.base);
     if (base) {
-      findings.push(...upgradePathFindings(base, fleet, { text, drifted: drift.length > 0 }));
+      findings.push(...upgradePathFindings(base, fleet, { text: modelText, drifted: drift.length > 0 }));
       const before = baseFleet(base);
       if (before) findings.push(...networkChangeFindings(base.ref, before, fleet));
     } else if (opts.base)

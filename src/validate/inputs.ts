@@ -266,9 +266,9 @@ export class TreeReader {
   private direct(dir: string): DirectInput[] | undefined {
     if (this.directByDir.has(dir)) return this.directByDir.get(dir);
     const found = this.kustomization(dir);
-    const named = found === undefined || found === 'unreadable' ? undefined : localPaths(found.k);
+    const named = typeof found === 'object' ? localPaths(found.k) : undefined;
     let out: DirectInput[] | undefined;
-    if (found !== undefined && found !== 'unreadable' && named) {
+    if (typeof found === 'object' && named) {
       out = [{ path: found.file, kind: 'file' }];
       for (const p of named) {
         const rel = joinTree(dir, p);
@@ -321,9 +321,11 @@ export class TreeReader {
   private walkHazards(dir: string, maxBytes: number): Hazard[] {
     // The kustomization file itself first: a link to /dev/zero there is read before anything it names.
     const name = this.kustomizationFile(dir);
-    const own = name === undefined ? undefined : joinTree(dir, name);
-    const unsafeOwn = own === undefined ? undefined : this.judge(own, maxBytes);
-    if (own !== undefined && typeof unsafeOwn === 'object') return [{ kind: 'unsafe', file: own, ref: name!, reason: unsafeOwn.reason }];
+    if (name) {
+      const own = joinTree(dir, name);
+      const judged = this.judge(own, maxBytes);
+      if (typeof judged === 'object') return [{ kind: 'unsafe', file: own, ref: name, reason: judged.reason }];
+    }
     const found = this.kustomization(dir);
     if (found === undefined || found === 'unreadable') return []; // the build reports it
     const { file, k } = found;
@@ -334,7 +336,7 @@ export class TreeReader {
         out.push({ kind: 'remote', file, ref: p, reason: 'a remote resource' });
         return;
       }
-      const rel = treePath(posix.join(dir, p));
+      const rel = joinTree(dir, p);
       const judged = this.judge(rel, maxBytes);
       // A folder reached twice (two bases sharing a component) is reported once.
       if (judged === 'dir') out.push(...this.hazards(rel, maxBytes).filter((h) => !out.includes(h)));

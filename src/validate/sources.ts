@@ -112,6 +112,8 @@ export function readArgoObjects(root: string, findings: Finding[], files = [...y
 
 export interface ModelInfo {
   fleet?: Fleet;
+  /** calisti.yaml's text, when it holds a valid model. */
+  text?: string;
   clusters: Cluster[];
 }
 
@@ -119,8 +121,9 @@ export interface ModelInfo {
 export function readModel(root: string, findings: Finding[], remembered = true): ModelInfo {
   if (!existsSync(join(root, MODEL_FILE))) return { clusters: [] };
   try {
-    const fleet = rememberedFleet(readModelText(join(root, MODEL_FILE), MODEL_FILE), MODEL_FILE, remembered ? modelCacheDir(root) : undefined);
-    return { fleet, clusters: fleet.clusters.map((c) => clusterInfo(c)) };
+    const text = readModelText(join(root, MODEL_FILE), MODEL_FILE);
+    const fleet = rememberedFleet(text, MODEL_FILE, remembered ? modelCacheDir(root) : undefined);
+    return { fleet, text, clusters: fleet.clusters.map((c) => clusterInfo(c)) };
   } catch (e) {
     if (e instanceof ModelError) {
       for (const p of e.problems)
