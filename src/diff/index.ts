@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { findKustomize } from '../kustomize/build.js';
+import { findKustomize, type KustomizeTool } from '../kustomize/build.js';
 import { readModelText } from '../model/load.js';
 import type { Fleet } from '../model/schema.js';
 import { renderRepo } from '../render/index.js';
@@ -17,7 +17,7 @@ import { committedFile, isRepoRoot } from '../repo/git.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { basesNeeded, planGenerate, renderedIds, type Plan } from '../repo/plan.js';
 import { parseState } from '../repo/state.js';
-import { currentIds, gitView } from '../repo/clean.js';
+import { currentIds, gitView, type GitView } from '../repo/clean.js';
 import { modelCacheDir, rememberedFleet } from '../repo/remembered-model.js';
 import { fleetGraph, type FleetGraph } from '../graph/model.js';
 import { destructiveInPlan, type Destructive } from './destructive.js';
@@ -25,7 +25,7 @@ import { unifiedDiff } from './files.js';
 import { keptHandEdits, type HandEdit } from './hand-edits.js';
 import { ProposedTree } from './proposed.js';
 import { diffClusters, type ClusterDiff } from './resources.js';
-import { touchedDeployments } from './touched.js';
+import { settle, startCurrentSide, touchedDeployments, type CurrentSide } from './touched.js';
 
 export interface FileChange {
   path: string;
@@ -83,6 +83,41 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
       // An invalid model: try the next, else compare with the new model's clusters.
     }
   }
+  const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? buildCacheDir(root));
+  const tool = kustomizeIfAny();
+  // The current side's builds run beside the render (see touched.ts).
+  const current = tool && startCurrentSide({ root, before, after, tool, cacheDir });
+  // The builds reach their spawn through promises only: one turn of the loop starts them, before
+  // the render holds the thread.
+  if (current) await new Promise((go) => setImmediate(go));
+  try {
+    return await compare(opts, { root, fs, modelText, before, after, viewing, cacheDir, current });
+  } finally {
+    if (current) await settle(current);
+  }
+}
+
+interface Inputs {
+  root: string;
+  fs: RepoFs;
+  modelText: string;
+  before: Fleet;
+  after: Fleet;
+  viewing: Promise<GitView>;
+  cacheDir: string | undefined;
+  current: CurrentSide | undefined;
+}
+
+/** kustomize or kubectl when on PATH; undefined lets a diff that builds nothing run without them. */
+function kustomizeIfAny(): KustomizeTool | undefined {
+  try {
+    return findKustomize();
+  } catch {
+    return undefined;
+  }
+}
+
+async function compare(opts: DiffOptions, { root, fs, modelText, before, after, viewing, cacheDir, current }: Inputs): Promise<DiffReport> {
   const rendered = renderRepo(after, SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(fs.read(STATE_FILE));
   const cache = new Map<string, string | undefined>();
@@ -122,9 +157,10 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
 
   const proposed = new ProposedTree(root, plan.writes, plan.deletes, after.git.path);
   try {
-    const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? buildCacheDir(root));
     const changed = [...plan.writes.map((w) => w.path), ...plan.deletes];
-    const { before: a, after: b } = await touchedDeployments({ root, before, after, changed, proposed, tool: findKustomize(), cacheDir, view });
+    // Without kustomize this says so, as it always did.
+    const side = current ?? startCurrentSide({ root, before, after, tool: findKustomize(), cacheDir });
+    const { before: a, after: b } = await touchedDeployments({ current: side, changed, proposed, view });
     report.clusters = diffClusters(a.views, b.views);
     report.applications = { added: [...b.apps].filter((n) => !a.apps.has(n)).sort(), removed: [...a.apps].filter((n) => !b.apps.has(n)).sort() };
     report.builds = a.builds + b.builds;

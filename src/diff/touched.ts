@@ -5,6 +5,10 @@
  * an Application of it reads a changed file, appears, disappears or changes, or when its entry in
  * the model changes; every other cluster receives the same before and after, so leaving it out
  * changes neither the per-cluster diff nor the picture of clusters that change shape.
+ *
+ * The current side needs nothing the render gives: it is expanded, and the clusters whose entry in
+ * the model changes (touched whatever the render writes) start building, before the render
+ * (startCurrentSide); kustomize's processes then run beside it.
  */
 import { posix } from 'node:path';
 import type { Cluster } from '../argocd/engine.js';
@@ -12,7 +16,7 @@ import { normalizeGitURL } from '../argocd/repo-url.js';
 import type { KustomizeTool } from '../kustomize/build.js';
 import type { Fleet } from '../model/schema.js';
 import { APPS_DIR, BOOTSTRAP_DIR } from '../render/layout.js';
-import { deployments, destinationCluster, engineContext, expandApplications, type App } from '../validate/deploy.js';
+import { deployments, destinationCluster, engineContext, expandApplications, type App, type Deployments } from '../validate/deploy.js';
 import { MISSING, TreeReader, treePath } from '../validate/inputs.js';
 import { type GitView, knownFiles } from '../repo/clean.js';
 import type { ClusterView } from '../validate/mesh.js';
@@ -29,15 +33,11 @@ export interface Side {
 }
 
 export interface TouchedOptions {
-  /** The working tree (the repo as it is). */
-  root: string;
-  before: Fleet;
-  after: Fleet;
+  /** The working tree (the repo as it is), and both models, as given to startCurrentSide. */
+  current: CurrentSide;
   /** Tree paths generate writes or deletes. */
   changed: string[];
   proposed: ProposedTree;
-  tool: KustomizeTool;
-  cacheDir: string | undefined;
   /** What git knows of the working tree (paths relative to root): clean files are not read. */
   view?: GitView;
 }
@@ -144,8 +144,63 @@ const readsClusterMeta = (argo: ArgoObjects) =>
 
 const sameJSON = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** The current side: what the working tree deploys, and the builds already under way. */
+export interface CurrentSide {
+  root: string;
+  before: Fleet;
+  after: Fleet;
+  tool: KustomizeTool;
+  cacheDir: string | undefined;
+  clustersA: Cluster[];
+  clustersB: Cluster[];
+  argoA: ArgoObjects;
+  appsA: App[];
+  destA: (a: App) => string;
+  /** Clusters whose entry in the model changes (name, server, labels), and their current builds. */
+  early: { clusters: Set<string>; built: Promise<Deployments> };
+}
+
+/**
+ * Expands the working tree's Applications and starts building those of the clusters whose entry in
+ * the model changes: they are touched whatever the render writes. Call `settle` on the result when
+ * touchedDeployments is not called after all, so no build outlives the command.
+ */
+export function startCurrentSide(o: { root: string; before: Fleet; after: Fleet; tool: KustomizeTool; cacheDir: string | undefined }): CurrentSide {
+  const { root, before, after } = o;
+  const clustersA = before.clusters.map(clusterInfo);
+  const clustersB = after.clusters.map(clusterInfo);
+  const argoA = reachableArgoObjects(root, BOOTSTRAP_DIR, before, []);
+  const appsA = expandApplications(argoA, engineContext(root, argoA, before));
+  const destA = destinations(clustersA);
+  const clusters = modelTouched(clustersA, clustersB);
+  const apps = appsA.filter((a) => clusters.has(destA(a)));
+  const built = apps.length
+    ? deployments({ root: sourceRootOf(root, before), apps, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir })
+    : Promise.resolve({ views: new Map(), findings: [], builds: 0, cachedBuilds: 0, sharedBuilds: 0 });
+  // Awaited by touchedDeployments or settle; a failure is reported there, not as an unhandled rejection.
+  built.catch(() => undefined);
+  return { ...o, clustersA, clustersB, argoA, appsA, destA, early: { clusters, built } };
+}
+
+/** Waits for builds started and not used (the change wrote no file). */
+export const settle = (side: CurrentSide) =>
+  side.early.built.then(
+    () => undefined,
+    () => undefined,
+  );
+
+/** Clusters (by their name in the model) whose entry Argo CD reads differs: name, server, labels. */
+function modelTouched(clustersA: Cluster[], clustersB: Cluster[]): Set<string> {
+  const infoA = new Map(clustersA.map((c) => [c.fleetName ?? c.name, JSON.stringify(c)]));
+  const infoB = new Map(clustersB.map((c) => [c.fleetName ?? c.name, JSON.stringify(c)]));
+  const out = new Set<string>();
+  for (const n of new Set([...infoA.keys(), ...infoB.keys()])) if (infoA.get(n) !== infoB.get(n)) out.add(n);
+  return out;
+}
+
 export async function touchedDeployments(o: TouchedOptions): Promise<{ before: Side; after: Side }> {
-  const { root, before, after, proposed } = o;
+  const { proposed } = o;
+  const { root, before, after, clustersA, clustersB, argoA, appsA, destA, early } = o.current;
   const repoURL = before.git.repoURL;
   const srcA = sourceRootOf(root, before);
   const folder = after.git.path;
@@ -155,11 +210,6 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const hitFolder = (f: string) => hits(changed, under, f);
   const hit = (r: Reads | undefined) => !r || r.exact.some((p) => changed.has(p)) || r.folders.some(hitFolder);
   const reader = new TreeReader(srcA, o.view && knownFiles(o.view, root, srcA));
-
-  const clustersA = before.clusters.map(clusterInfo);
-  const clustersB = after.clusters.map(clusterInfo);
-  const argoA = reachableArgoObjects(root, BOOTSTRAP_DIR, before, []);
-  const appsA = expandApplications(argoA, engineContext(root, argoA, before));
 
   // The proposed Argo CD objects: the current ones when nothing they are read from changes.
   const argoChanged = before.git.repoURL !== after.git.repoURL || before.git.path !== after.git.path || hit(argoReads(reader, argoA, repoURL, toSource));
@@ -178,7 +228,6 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
   const appsB = !argoChanged && sameClusters ? appsA : expandApplications(argoB, engineContext(proposed.tree, argoB, after));
 
   // Touched clusters: an Application that differs, moves or reads a changed file; a model entry that changes.
-  const destA = destinations(clustersA);
   const destB = destinations(clustersB);
   const namedA = byName(appsA);
   const namedB = byName(appsB);
@@ -205,16 +254,19 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
     for (const a of la) touched.add(destA(a));
     for (const b of lb) touched.add(destB(b));
   }
-  const infoA = new Map(clustersA.map((c) => [c.fleetName ?? c.name, JSON.stringify(c)]));
-  const infoB = new Map(clustersB.map((c) => [c.fleetName ?? c.name, JSON.stringify(c)]));
-  for (const n of new Set([...infoA.keys(), ...infoB.keys()])) if (infoA.get(n) !== infoB.get(n)) touched.add(n);
+  for (const n of early.clusters) touched.add(n);
 
-  const buildA = appsA.filter((a) => touched.has(destA(a)));
+  // The current side's builds not started early: touched only through what the render writes.
+  const buildA = appsA.filter((a) => touched.has(destA(a)) && !early.clusters.has(destA(a)));
   const buildB = appsB.filter((a) => touched.has(destB(a)));
   for (const a of buildB) for (const s of localSources(a, after.git.repoURL)) proposed.addSource(String(s.path));
 
-  const a = await deployments({ root: srcA, apps: buildA, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir });
-  const b = await deployments({ root: proposed.sourceRoot, apps: buildB, clusters: clustersB, fleet: after, tool: o.tool, cacheDir: o.cacheDir });
+  const { tool, cacheDir } = o.current;
+  const started = await early.built;
+  const late = buildA.length ? await deployments({ root: srcA, apps: buildA, clusters: clustersA, fleet: before, tool, cacheDir }) : undefined;
+  // Each cluster's Applications are built by one of the two: their views do not overlap.
+  const a = { views: new Map([...started.views, ...(late?.views ?? [])]), builds: started.builds + (late?.builds ?? 0) };
+  const b = await deployments({ root: proposed.sourceRoot, apps: buildB, clusters: clustersB, fleet: after, tool, cacheDir });
   const names = (apps: App[]) => new Set(apps.map((x) => String(meta(x.obj).name ?? '')));
   return {
     before: { views: a.views, builds: a.builds, apps: names(appsA), clusters: clustersA },

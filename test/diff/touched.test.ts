@@ -131,7 +131,9 @@ describe('the scratch folder', () => {
   const tmp = process.env.TMPDIR;
   const path = process.env.PATH;
   afterEach(() => {
-    process.env.TMPDIR = tmp;
+    // An unset variable stays unset: assigning undefined would set the text "undefined".
+    if (tmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmp;
     process.env.PATH = path;
   });
 
@@ -151,6 +153,21 @@ describe('the scratch folder', () => {
     symlinkSync(which('git')!, join(bin, 'git'));
     process.env.PATH = bin;
     await expect(runDiff({ dir, modelPath, cacheDir: null })).rejects.toThrow(/neither kustomize nor kubectl/);
+    expect(readdirSync(scratch)).toEqual([]);
+    rmSync(scratch, { recursive: true, force: true });
+  }, 120_000);
+
+  it('is removed when the render fails while the current side is building (the builds are waited for)', async () => {
+    const work = tempDir();
+    const dir = join(work, 'repo');
+    cpSync(base, dir, { recursive: true });
+    const modelPath = join(work, 'proposed.yaml');
+    // A changed network: the cluster's current builds start before the render, which then fails.
+    writeFileSync(modelPath, network(model));
+    writeFileSync(join(dir, 'sealed-secrets.yaml'), 'entries: 3\n');
+    const scratch = mkdtempSync(join(work, 'tmp-'));
+    process.env.TMPDIR = scratch;
+    await expect(runDiff({ dir, modelPath, cacheDir: null })).rejects.toThrow(/sealed-secrets\.yaml/);
     expect(readdirSync(scratch)).toEqual([]);
     rmSync(scratch, { recursive: true, force: true });
   }, 120_000);
