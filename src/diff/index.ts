@@ -91,7 +91,7 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
   // the render holds the thread.
   if (current) await new Promise((go) => setImmediate(go));
   try {
-    return await compare(opts, { root, fs, modelText, before, after, viewing, cacheDir, current });
+    return await compare({ root, fs, modelText, before, after, viewing, cacheDir, current });
   } finally {
     if (current) await settle(current);
   }
@@ -117,7 +117,7 @@ function kustomizeIfAny(): KustomizeTool | undefined {
   }
 }
 
-async function compare(opts: DiffOptions, { root, fs, modelText, before, after, viewing, cacheDir, current }: Inputs): Promise<DiffReport> {
+async function compare({ root, fs, modelText, before, after, viewing, cacheDir, current }: Inputs): Promise<DiffReport> {
   const rendered = renderRepo(after, SealedStore.parse(fs.read(SEALED_FILE), SEALED_FILE));
   const previous = parseState(fs.read(STATE_FILE));
   const cache = new Map<string, string | undefined>();
