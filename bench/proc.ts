@@ -77,8 +77,12 @@ export function stat(values: number[], rss: (number | undefined)[] = []): Stat {
 export function interleave(cases: Record<string, { prepare?: () => void; run: () => Run }>, rounds: number): Record<string, Stat> {
   const times: Record<string, number[]> = {};
   const peaks: Record<string, (number | undefined)[]> = {};
+  const all = Object.entries(cases);
   for (let i = 0; i < rounds; i++) {
-    for (const [name, c] of Object.entries(cases)) {
+    // Each round starts one case further on, so no case always runs right after the same one (the
+    // baseline loops hold both cores for minutes; what follows them is slowed).
+    const shift = i % all.length;
+    for (const [name, c] of [...all.slice(shift), ...all.slice(0, shift)]) {
       c.prepare?.();
       const r = c.run();
       if (r.status !== 0 && r.status !== 1) throw new Error(`${name} exited ${r.status}`);
