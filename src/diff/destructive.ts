@@ -7,6 +7,7 @@
 import { posix } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadDocuments, parseYaml } from '../fast-yaml.js';
+import { joinTree } from '../validate/inputs.js';
 
 /** The kinds whose removal takes more with them than themselves. */
 const DESTRUCTIVE_KINDS = new Set(['Namespace', 'CustomResourceDefinition', 'IstioControlPlane']);
@@ -80,7 +81,8 @@ function resourceFiles(tree: FileTree, listed = new Map<string, unknown[]>()): s
     }
     for (const r of list) {
       if (typeof r !== 'string') continue;
-      const f = posix.normalize(posix.join(posix.dirname(p), r));
+      // joinTree takes a trailing slash off, which a file's path never has: such an entry names none.
+      const f = r.endsWith('/') ? posix.normalize(posix.join(posix.dirname(p), r)) : joinTree(posix.dirname(p), r);
       if (tree.has(f)) out.add(f);
     }
   }

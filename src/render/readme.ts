@@ -10,7 +10,7 @@ import { applicationName } from './app-name.js';
 import { RING_LABEL } from './argocd.js';
 import { networkOf } from './context.js';
 import { APPS_DIR, BOOTSTRAP_DIR, NS, PLACEHOLDER_ANNOTATION, ROOT_APP, TRUST_SCRIPT, VENDORED_CHART_DIR } from './layout.js';
-import { renderTemplate } from './prose.js';
+import { mdText, renderTemplate } from './prose.js';
 import type { RepoFiles } from './repo-files.js';
 import { demoApp } from './apps/demo-app/index.js';
 import type { AppFile } from './apps/types.js';
@@ -35,17 +35,7 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
         targetRevision: fleet.git.targetRevision,
         argocdNamespace: fleet.argocd.namespace,
         project: fleet.argocd.project,
-        clusters: fleet.clusters.map((c) => ({
-          name: c.name,
-          role: c.role,
-          network: networkOf(c),
-          platform: c.platform,
-          demo: demoOn.has(c.name) ? findBy(fleet.demoApp!.placement, 'cluster', c.name)!.components.join(', ') : '-',
-          gateways:
-            placedOn(fleet.gateways, c.name)
-              .map((g) => `${g.namespace}/${g.name}`)
-              .join(', ') || '-',
-        })),
+        clusterRows: clusterRows(fleet, demoOn),
         fleetGraph: toMermaid(collapse(modelGraph(ctx, demoClusters))),
         placeholderAnnotation: PLACEHOLDER_ANNOTATION,
         bootstrapDir: BOOTSTRAP_DIR,
@@ -72,6 +62,23 @@ export const readme: RepoFiles = ({ ctx, apps }) => {
   }
   return files;
 };
+
+/**
+ * The clusters table's rows, each cell Markdown-escaped (mdText). Built here rather than by an
+ * `each` block: at 10,000 clusters Handlebars spent 0.1 s on the 60,000 helper calls.
+ */
+function clusterRows(fleet: Fleet, demoOn: Set<string>): string {
+  return fleet.clusters
+    .map((c) => {
+      const demo = demoOn.has(c.name) ? findBy(fleet.demoApp!.placement, 'cluster', c.name)!.components.join(', ') : '-';
+      const gateways =
+        placedOn(fleet.gateways, c.name)
+          .map((g) => `${g.namespace}/${g.name}`)
+          .join(', ') || '-';
+      return `| ${[c.name, c.role, networkOf(c), c.platform, demo, gateways].map(mdText).join(' | ')} |`;
+    })
+    .join('\n');
+}
 
 /** The rings in rollout order, and the clusters in no ring as the last step (Argo CD's RollingSync steps). */
 function ringRows(fleet: Fleet) {
