@@ -9,7 +9,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { normalizeGitURL } from './repo-url.js';
-import type { GitSource, RepoFiles } from './types.js';
+import { AppSetError, type GitSource, type RepoFiles } from './types.js';
 
 function git(root: string, args: string[]): string | undefined {
   try {
@@ -44,7 +44,8 @@ function workingTree(root: string): RepoFiles {
     paths: [...new Set(paths)].sort(),
     read: (p) => {
       const st = lstatSync(join(root, p));
-      if (st.size > MAX_MANIFEST_BYTES) throw new Error(`${p} is larger than ${MAX_MANIFEST_BYTES} bytes`);
+      // The ApplicationSet fails to generate (an error finding), not the whole run.
+      if (st.size > MAX_MANIFEST_BYTES) throw new AppSetError(`${p} is larger than ${MAX_MANIFEST_BYTES} bytes`);
       return readFileSync(join(root, p), 'utf8');
     },
   };

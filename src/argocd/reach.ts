@@ -52,7 +52,14 @@ export function reachableFiles(root: string, entry: string, repoURLs: string[], 
     if (!text || !/Application(?!Set)/.test(text)) return;
     for (const doc of parseAllDocuments(text)) {
       if (doc.errors.length) continue;
-      const obj: unknown = doc.toJS();
+      let obj: unknown;
+      try {
+        obj = doc.toJS();
+      } catch (e) {
+        // An alias bomb, say: Argo CD's YAML reader refuses it too, and the walk goes on.
+        problems.push(`${rel}: ${(e as Error).message}`);
+        continue;
+      }
       if (!isObj(obj) || obj.kind !== 'Application' || !isObj(obj.spec)) continue;
       const sources = Array.isArray(obj.spec.sources) ? obj.spec.sources : [obj.spec.source];
       for (const src of sources) {

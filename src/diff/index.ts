@@ -25,7 +25,7 @@ import { unifiedDiff } from './files.js';
 import { keptHandEdits, type HandEdit } from './hand-edits.js';
 import { ProposedTree } from './proposed.js';
 import { diffClusters, type ClusterDiff } from './resources.js';
-import { settle, startCurrentSide, touchedDeployments, type CurrentSide } from './touched.js';
+import { changesClusters, settle, startCurrentSide, touchedDeployments, type CurrentSide } from './touched.js';
 
 export interface FileChange {
   path: string;
@@ -84,15 +84,27 @@ export async function runDiff(opts: DiffOptions): Promise<DiffReport> {
     }
   }
   const cacheDir = opts.cacheDir === null ? undefined : (opts.cacheDir ?? buildCacheDir(root));
+  // When the models differ in some cluster's entry, that cluster's current builds run beside the
+  // render (see touched.ts), and are stopped if the diff needs none.
   const tool = kustomizeIfAny();
-  // The current side's builds run beside the render (see touched.ts).
-  const current = tool && startCurrentSide({ root, before, after, tool, cacheDir });
-  // The builds reach their spawn through promises only: one turn of the loop starts them, before
-  // the render holds the thread.
-  if (current) await new Promise((go) => setImmediate(go));
+  const stop = new AbortController();
+  let current: CurrentSide | undefined;
+  if (tool && changesClusters(before, after)) {
+    try {
+      current = startCurrentSide({ root, before, after, tool, cacheDir }, stop.signal);
+      // The builds reach their spawn through promises only: one turn of the loop starts them,
+      // before the render holds the thread.
+      await new Promise((go) => setImmediate(go));
+    } catch {
+      // Expanded again where diff needs it, which reports what failed in its own order.
+      current = undefined;
+    }
+  }
   try {
     return await compare({ root, fs, modelText, before, after, viewing, cacheDir, current });
   } finally {
+    // Builds the diff used are done by now; the rest are stopped, never cached, and waited for.
+    stop.abort();
     if (current) await settle(current);
   }
 }

@@ -21,6 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { MISSING, TreeReader } from '../validate/inputs.js';
+import { untilExit } from '../exit-cleanup.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -61,6 +62,8 @@ export class ProposedTree {
     this.deletes = new Set(deletes);
     this.realRoot = realpathSync(root);
     this.sourceRoot = mkdtempSync(join(tmpdir(), 'calisti-diff-'));
+    const sourceRoot = this.sourceRoot;
+    this.kept = untilExit(() => rmSync(sourceRoot, { recursive: true, force: true }));
     this.tree = folder ? join(this.sourceRoot, ...folder.split('/')) : this.sourceRoot;
     try {
       mkdirSync(this.tree, { recursive: true });
@@ -70,8 +73,12 @@ export class ProposedTree {
     }
   }
 
+  /** Drops the exit hook that removes the scratch folder if the run is cut short. */
+  private readonly kept: () => void;
+
   dispose(): void {
     rmSync(this.sourceRoot, { recursive: true, force: true });
+    this.kept();
   }
 
   /** A source-root-relative path (as Argo CD and kustomize name it) as a tree path, or undefined outside the tree. */

@@ -160,29 +160,40 @@ export interface CurrentSide {
   early: { clusters: Set<string>; built: Promise<Deployments> };
 }
 
+export interface SideInputs {
+  root: string;
+  before: Fleet;
+  after: Fleet;
+  tool: KustomizeTool;
+  cacheDir: string | undefined;
+}
+
 /**
- * Expands the working tree's Applications and starts building those of the clusters whose entry in
- * the model changes: they are touched whatever the render writes. Call `settle` on the result when
- * touchedDeployments is not called after all, so no build outlives the command.
+ * Expands the working tree's Applications. With `early`, also starts building those of the clusters
+ * whose entry in the model changes (they are touched whatever the render writes); the signal stops
+ * them when the diff turns out to need none. Call `settle` on the result before the command ends.
  */
-export function startCurrentSide(o: { root: string; before: Fleet; after: Fleet; tool: KustomizeTool; cacheDir: string | undefined }): CurrentSide {
+export function startCurrentSide(o: SideInputs, early?: AbortSignal): CurrentSide {
   const { root, before, after } = o;
   const clustersA = before.clusters.map(clusterInfo);
   const clustersB = after.clusters.map(clusterInfo);
   const argoA = reachableArgoObjects(root, BOOTSTRAP_DIR, before, []);
   const appsA = expandApplications(argoA, engineContext(root, argoA, before));
   const destA = destinations(clustersA);
-  const clusters = modelTouched(clustersA, clustersB);
+  const clusters = early ? modelTouched(clustersA, clustersB) : new Set<string>();
   const apps = appsA.filter((a) => clusters.has(destA(a)));
   const built = apps.length
-    ? deployments({ root: sourceRootOf(root, before), apps, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir })
+    ? deployments({ root: sourceRootOf(root, before), apps, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir, signal: early })
     : Promise.resolve({ views: new Map(), findings: [], builds: 0, cachedBuilds: 0, sharedBuilds: 0 });
   // Awaited by touchedDeployments or settle; a failure is reported there, not as an unhandled rejection.
   built.catch(() => undefined);
   return { ...o, clustersA, clustersB, argoA, appsA, destA, early: { clusters, built } };
 }
 
-/** Waits for builds started and not used (the change wrote no file). */
+/** Whether some cluster's entry Argo CD reads (name, server, labels) differs between the models. */
+export const changesClusters = (before: Fleet, after: Fleet) => modelTouched(before.clusters.map(clusterInfo), after.clusters.map(clusterInfo)).size > 0;
+
+/** Waits until the early builds have ended: finished, failed or stopped. */
 export const settle = (side: CurrentSide) =>
   side.early.built.then(
     () => undefined,

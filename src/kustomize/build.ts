@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { untilExit } from '../exit-cleanup.js';
 
 export interface KustomizeTool {
   /** Human name, e.g. "kustomize" or "kubectl kustomize". */
@@ -45,17 +46,59 @@ export interface BuildResult {
   yaml: string;
   /** What kustomize printed on stderr: warnings on success, the error otherwise. */
   stderr: string;
+  /** Stopped at the memory cap: a fact about this machine's limit, not the inputs (never cached). */
+  outOfMemory?: boolean;
 }
 
-export function kustomizeBuild(tool: KustomizeTool, dir: string, extra: string[] = []): Promise<BuildResult> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      tool.command,
-      tool.args(dir, extra),
-      { maxBuffer: 256 * 1024 * 1024, timeout: 300_000, killSignal: 'SIGKILL', env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: '/nonexistent' } },
+/**
+ * The address space a build may take, in MiB. A YAML alias bomb in a file kustomize reads expands
+ * without bound (kustomize took 2.3 GB in 6 s on one here); a pull request can commit one. Go
+ * reserves about 0.6 GB at start, and real builds stay far below the cap.
+ */
+export function buildMemoryMiB(env = process.env): number {
+  const n = Number(env.CALISTI_GITOPS_BUILD_MEMORY_MB);
+  return Number.isInteger(n) && n >= 1024 ? n : 4096;
+}
+
+let prlimitPath: string | null | undefined;
+/** util-linux's prlimit caps the build (Linux); elsewhere the build runs uncapped. */
+function capped(command: string, args: string[]): [string, string[]] {
+  if (prlimitPath === undefined) prlimitPath = (process.platform === 'linux' && which('prlimit')) || null;
+  if (!prlimitPath) return [command, args];
+  return [prlimitPath, [`--as=${buildMemoryMiB() * 1024 * 1024}`, '--', command, ...args]];
+}
+
+/** Go's words when the cap is reached (the rest of its report is a goroutine dump). */
+const OUT_OF_MEMORY = /^(fatal error: (runtime: )?(out of memory|cannot allocate memory|failed to reserve)|runtime: out of memory)/m;
+
+/** A build stopped by its signal: it has no result, and none may be kept. */
+export class BuildAborted extends Error {
+  constructor(dir: string) {
+    super(`kustomize build of ${dir} was stopped`);
+  }
+}
+
+/** Runs one build; `signal` kills it (the promise then rejects with BuildAborted). */
+export function kustomizeBuild(tool: KustomizeTool, dir: string, extra: string[] = [], signal?: AbortSignal): Promise<BuildResult> {
+  return new Promise((resolvePromise, reject) => {
+    if (signal?.aborted) return reject(new BuildAborted(dir));
+    const [command, args] = capped(tool.command, tool.args(dir, extra));
+    let done = () => {};
+    const child = execFile(
+      command,
+      args,
+      { maxBuffer: 256 * 1024 * 1024, timeout: 300_000, killSignal: 'SIGKILL', signal, env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: '/nonexistent' } },
       (err, stdout, stderr) => {
+        done();
+        if (signal?.aborted) return reject(new BuildAborted(dir));
+        if (err && OUT_OF_MEMORY.test(stderr)) {
+          const message = `${tool.name} needed more than ${buildMemoryMiB()} MiB and was stopped: a YAML alias bomb in a file it reads does that (for a build really this large, raise CALISTI_GITOPS_BUILD_MEMORY_MB)`;
+          return resolvePromise({ dir, ok: false, yaml: '', stderr: message, outOfMemory: true });
+        }
         resolvePromise({ dir, ok: !err, yaml: stdout, stderr: (stderr || (err && !stderr ? err.message : '')).trim() });
       },
     );
+    // Killed with the run: a build must not outlive a Ctrl-C or a CI job's timeout.
+    done = untilExit(() => child.kill('SIGKILL'));
   });
 }

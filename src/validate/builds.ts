@@ -9,7 +9,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadOutput } from '../fast-yaml.js';
-import { kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
+import { BuildAborted, kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
+import { untilExit } from '../exit-cleanup.js';
 import { deepFreeze, isObj, type Obj, pushTo } from '../objects.js';
 import { leaksIn } from '../secrets/detect.js';
 import { type KnownFiles, TreeReader } from './inputs.js';
@@ -106,14 +107,17 @@ export class Builder {
   sharedBuilds = 0;
 
   private readonly shareShapes: boolean;
+  /** Stops the builds not yet finished: they reject with BuildAborted and nothing of them is cached. */
+  private readonly signal: AbortSignal | undefined;
   private readonly keys = new Map<string, { contentKey: string | undefined; key: string }>();
 
   constructor(
     private readonly root: string,
     private readonly tool: KustomizeTool,
     private readonly cacheDir: string | undefined,
-    opts: { parallel?: number; shareShapes?: boolean; known?: KnownFiles } = {},
+    opts: { parallel?: number; shareShapes?: boolean; known?: KnownFiles; signal?: AbortSignal } = {},
   ) {
+    this.signal = opts.signal;
     this.reader = new TreeReader(root, opts.known);
     this.limit = Math.max(1, opts.parallel ?? availableParallelism());
     this.shareShapes = opts.shareShapes ?? true;
@@ -126,16 +130,24 @@ export class Builder {
     }
     this.toolId = id;
     this.tmpRoot = mkdtempSync(join(tmpdir(), 'calisti-validate-'));
+    const tmpRoot = this.tmpRoot;
+    this.kept = untilExit(() => rmSync(tmpRoot, { recursive: true, force: true }));
   }
+
+  /** Drops the exit hook that removes the scratch folder (dispose removes it). */
+  private readonly kept: () => void;
 
   dispose(): void {
     rmSync(this.tmpRoot, { recursive: true, force: true });
+    this.kept();
   }
 
   private async slot<T>(fn: () => Promise<T>): Promise<T> {
     if (this.running >= this.limit) await new Promise<void>((r) => this.queue.push(r));
     this.running++;
     try {
+      // Stopped while waiting: write nothing (the temp folder may be gone already).
+      if (this.signal?.aborted) throw new BuildAborted(this.tmpRoot);
       return await fn();
     } finally {
       this.running--;
@@ -220,7 +232,7 @@ export class Builder {
       const wrapDir = `${dir}-wrap`;
       mkdirSync(wrapDir, { recursive: true });
       writeFileSync(join(wrapDir, 'kustomization.yaml'), stringify(wrapper(relative(wrapDir, dir), first.req.options)));
-      const r = await kustomizeBuild(this.tool, wrapDir);
+      const r = await kustomizeBuild(this.tool, wrapDir, [], this.signal);
       return r.ok && r.stderr === '' ? withOrigins(r.yaml, wrapDir, dir) : undefined;
     });
     if (!template) return undefined;
@@ -284,16 +296,18 @@ export class Builder {
       );
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'kustomization.yaml'), stringify(wrapper(relative(dir, join(this.root, req.path)), req.options)));
-      const r = await kustomizeBuild(this.tool, dir);
+      const r = await kustomizeBuild(this.tool, dir, [], this.signal);
       // Without kubectl's log timestamps, so a build's result depends on its inputs only.
       const stderr = r.stderr
         .split(dir)
         .join('<wrapper>')
         .replace(/^[EWI]\d{4} [\d:.]+\s+\d+ \S+\] /gm, '');
-      return { ok: r.ok, stderr, objects: r.ok ? withOrigins(r.yaml, dir, join(this.root, req.path)) : [] };
+      return { ok: r.ok, stderr, objects: r.ok ? withOrigins(r.yaml, dir, join(this.root, req.path)) : [], outOfMemory: r.outOfMemory };
     });
-    if (contentKey) this.store(contentKey, entry);
-    return { ...entry, cached: false };
+    // A build stopped at the memory cap says nothing lasting about its inputs.
+    const { outOfMemory, ...result } = entry;
+    if (contentKey && !outOfMemory) this.store(contentKey, result);
+    return { ...result, cached: false };
   }
 
   private store(contentKey: string, entry: CacheEntry): void {

@@ -97,6 +97,8 @@ export interface DeployOptions {
   tool: KustomizeTool;
   cacheDir: string | undefined;
   parallel?: number;
+  /** Stops the builds (see Builder): the call then rejects, and nothing unfinished is cached. */
+  signal?: AbortSignal;
   shareShapes?: boolean;
   /** Build kustomizations with remote resources (kustomize then fetches them). */
   allowRemote?: boolean;
@@ -118,7 +120,12 @@ export const sourcesOf = appSources;
 export async function deployments(opts: DeployOptions): Promise<Deployments> {
   const { root, apps, clusters, fleet, tool } = opts;
   const findings: Finding[] = [];
-  const builder = new Builder(root, tool, opts.cacheDir, { parallel: opts.parallel, shareShapes: opts.shareShapes ?? true, known: opts.known });
+  const builder = new Builder(root, tool, opts.cacheDir, {
+    parallel: opts.parallel,
+    shareShapes: opts.shareShapes ?? true,
+    known: opts.known,
+    signal: opts.signal,
+  });
   const views = new Map<string, ClusterView>();
   const knownClusters = new Set(clusters.map((c) => c.fleetName ?? c.name));
   let cachedBuilds = 0;

@@ -2,13 +2,13 @@
  * validate against repos built to fool or use it: remote resources it must not fetch, repoURL
  * spellings, stale cache keys, clear Secrets in the build cache, files that never end.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findKustomize } from '../../src/kustomize/build.js';
+import { BuildAborted, buildMemoryMiB, findKustomize, which } from '../../src/kustomize/build.js';
 import { Builder } from '../../src/validate/builds.js';
 import { runValidate } from '../../src/validate/index.js';
 import { buildKey } from '../../src/validate/inputs.js';
@@ -160,6 +160,28 @@ describe('the build cache', () => {
     expect(meta(second.objects[0]!.obj).name).toBe('a');
   });
 
+  it('a build stopped by its signal, before or while it runs, rejects and caches nothing', async () => {
+    const root = tempDir();
+    const cache = tempDir();
+    const write = writer(root);
+    write('c/kustomization.yaml', 'resources:\n  - cm.yaml\n');
+    write('c/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+    for (const when of ['before', 'while'] as const) {
+      const stop = new AbortController();
+      if (when === 'before') stop.abort();
+      const b = new Builder(root, tool, cache, { shareShapes: false, signal: stop.signal });
+      try {
+        const built = b.build({ path: 'c' });
+        // Stopped once kustomize has started: the process is killed.
+        if (when === 'while') setTimeout(() => stop.abort(), 20);
+        await expect(built, when).rejects.toBeInstanceOf(BuildAborted);
+      } finally {
+        b.dispose();
+      }
+      expect(readdirSync(cache), when).toEqual([]);
+    }
+  });
+
   it('never keeps a clear Secret value on disk; builds without one are cached', async () => {
     const root = tempDir();
     const cache = tempDir();
@@ -250,6 +272,79 @@ describe('files that never end', () => {
       }
     }
   }, 200_000);
+
+  it('an alias bomb in an Application file and a git files generator over a 5 MB file are findings; diff still runs', async () => {
+    const dir = await initRepo();
+    const repoURL = 'https://github.com/github-id/calisti-gitops.git';
+    const levels = Array.from({ length: 10 }, (_, i) => `  a${i + 1}: &a${i + 1} [${Array(12).fill(`*a${i}`).join(', ')}]`);
+    writeFileSync(
+      join(dir, 'apps/bomb.yaml'),
+      ['apiVersion: argoproj.io/v1alpha1', 'kind: Application', 'metadata: {name: bomb, namespace: argocd}', 'spec:', '  a0: &a0 [x, x]', ...levels, ''].join(
+        '\n',
+      ),
+    );
+    mkdirSync(join(dir, 'big'));
+    writeFileSync(join(dir, 'big/x.json'), `{"v": "${'x'.repeat(5 * 1024 * 1024)}"}`);
+    writeFileSync(
+      join(dir, 'apps/gitset.yaml'),
+      [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: ApplicationSet',
+        'metadata: {name: gitset, namespace: argocd}',
+        'spec:',
+        '  goTemplate: true',
+        `  generators: [{git: {repoURL: '${repoURL}', revision: HEAD, files: [{path: 'big/*.json'}]}}]`,
+        '  template:',
+        "    metadata: {name: 'x-{{.path.basename}}'}",
+        `    spec: {project: default, source: {repoURL: '${repoURL}', path: manifests, targetRevision: HEAD}, destination: {name: in-cluster, namespace: x}}`,
+        '',
+      ].join('\n'),
+    );
+    const k = join(dir, 'apps/kustomization.yaml');
+    writeFileSync(k, readFileSync(k, 'utf8').replace('resources:\n', 'resources:\n  - bomb.yaml\n  - gitset.yaml\n'));
+    execFileSync('git', ['-C', dir, 'add', '-A']);
+    execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'hostile']);
+
+    // kustomize expands the bomb (it reads apps/ for the root Application): the memory cap stops it.
+    const scratch = tempDir();
+    const env = { ...process.env, TMPDIR: scratch };
+    const v = spawnSync(bin, ['validate', '-C', dir, '-o', 'json'], { encoding: 'utf8', timeout: 60_000, env });
+    expect(v.status, v.stderr).toBe(1);
+    const messages = (JSON.parse(v.stdout) as { findings: { message: string }[] }).findings.map((f) => f.message).join('\n');
+    expect(messages).toMatch(/apps\/bomb\.yaml: .*alias/i);
+    expect(messages).toMatch(/big\/x\.json is larger than/);
+    if (process.platform === 'linux' && which('prlimit')) expect(messages).toMatch(/needed more than 4096 MiB and was stopped: a YAML alias bomb/);
+    expect(readdirSync(scratch)).toEqual([]);
+    // Nothing to change, then one cluster's network changed: diff answers both (exit 0, then 1).
+    const same = spawnSync(bin, ['diff', '-C', dir, '-o', 'json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(same.status, same.stderr).toBe(0);
+    const model = join(dir, '..', 'changed.yaml');
+    writeFileSync(model, readFileSync(join(dir, 'calisti.yaml'), 'utf8').replace('network: network1', 'network: network9'));
+    const changed = spawnSync(bin, ['diff', '-C', dir, '-f', model, '-o', 'json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(changed.status, changed.stderr).toBe(1);
+    expect(changed.stderr).not.toMatch(/internal error/);
+  }, 120_000);
+
+  it('the memory cap is 4096 MiB unless CALISTI_GITOPS_BUILD_MEMORY_MB raises it (never below 1024)', () => {
+    expect(buildMemoryMiB({})).toBe(4096);
+    expect(buildMemoryMiB({ CALISTI_GITOPS_BUILD_MEMORY_MB: '8192' })).toBe(8192);
+    for (const bad of ['512', 'lots', '', '2048.5']) expect(buildMemoryMiB({ CALISTI_GITOPS_BUILD_MEMORY_MB: bad })).toBe(4096);
+  });
+
+  it('a run cut short by a signal leaves no scratch folder and no build running', async () => {
+    const dir = await initRepo();
+    const scratch = tempDir();
+    const child = spawn(bin, ['validate', '-C', dir, '--no-cache', '-q'], { env: { ...process.env, TMPDIR: scratch }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // Interrupted once its builds are under way: their scratch folder exists.
+    for (let i = 0; i < 400 && readdirSync(scratch).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(readdirSync(scratch).length, 'validate made a scratch folder').toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(readdirSync(scratch)).toEqual([]);
+    const builds = spawnSync('pgrep', ['-f', scratch], { encoding: 'utf8' });
+    expect(builds.stdout.trim(), 'a kustomize process still running').toBe('');
+  }, 60_000);
 
   it('an 11 MB YAML file is refused quickly with a clear finding', async () => {
     const dir = await initRepo();
