@@ -184,7 +184,7 @@ export function startCurrentSide(o: SideInputs, early?: AbortSignal): CurrentSid
   const apps = appsA.filter((a) => clusters.has(destA(a)));
   const built = apps.length
     ? deployments({ root: sourceRootOf(root, before), apps, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir, signal: early })
-    : Promise.resolve({ views: new Map(), findings: [], builds: 0, cachedBuilds: 0, sharedBuilds: 0 });
+    : Promise.resolve({ views: new Map(), findings: [], builds: 0, cachedBuilds: 0, sharedBuilds: 0, cacheKeys: [] });
   // Awaited by touchedDeployments or settle; a failure is reported there, not as an unhandled rejection.
   built.catch(() => undefined);
   return { ...o, clustersA, clustersB, argoA, appsA, destA, early: { clusters, built } };

@@ -25,6 +25,18 @@ interface Step {
 }
 type Steps = [Step, ...Step[]];
 
+/**
+ * What a run keeps in .git/calisti-gitops (kustomize builds by content, parsed models), carried from
+ * run to run: builds whose inputs did not change are not run again. Entries are keyed by content, so
+ * an older cache can only miss, never mislead; validate prunes it to about one tree's size. Each job
+ * saves under its own key (one per commit) and restores the newest of either.
+ */
+const cacheStep = (job: string): Step => ({
+  name: 'calisti-gitops cache',
+  uses: 'actions/cache@v4',
+  with: { path: '.git/calisti-gitops', key: `calisti-gitops-${job}-\${{ github.sha }}`, 'restore-keys': 'calisti-gitops-' },
+});
+
 export function githubWorkflow() {
   return {
     name: 'calisti-gitops',
@@ -37,6 +49,7 @@ export function githubWorkflow() {
         steps: <Steps>[
           { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } },
           { uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
+          cacheStep('validate'),
           // SARIF goes to code scanning even when validate fails, so findings show on the diff.
           { name: 'validate', run: `${TOOL} validate --strict -o sarif > calisti-gitops.sarif` },
           {
@@ -60,6 +73,7 @@ export function githubWorkflow() {
         steps: <Steps>[
           { uses: 'actions/checkout@v4' },
           { uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
+          cacheStep('diff'),
           // diff exits 1 when generate would change files: that is the comment's content, not a failure.
           { name: 'diff', run: `${TOOL} diff -o markdown > diff.md || [ $? -eq 1 ]` },
           {

@@ -4,7 +4,7 @@
  * once, run in parallel (one per core), and are cached on disk by content hash.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -140,6 +140,11 @@ export class Builder {
   dispose(): void {
     rmSync(this.tmpRoot, { recursive: true, force: true });
     this.kept();
+  }
+
+  /** The cache keys of every build this run asked for, cached or not. */
+  usedKeys(): string[] {
+    return [...this.keys.values()].flatMap((k) => k.contentKey ?? []);
   }
 
   private async slot<T>(fn: () => Promise<T>): Promise<T> {
@@ -372,4 +377,42 @@ function parseBuilt(yaml: string): KubeObject[] {
   const out: KubeObject[] = [];
   for (const v of loadOutput(yaml)) if (isObj(v)) out.push(v);
   return out;
+}
+
+/** A build's cache entry (CRD caches and reports are named otherwise). */
+const ENTRY = /^[0-9a-f]{64}\.json$/;
+/** The cache may hold this many times one whole run's builds (other branches, older trees) before pruning. */
+const KEEP_FACTOR = 4;
+const MIN_KEPT = 256;
+/** Entries written this recently may belong to a run still going on (another branch, a worktree). */
+const RECENT_MS = 10 * 60 * 1000;
+
+/**
+ * Keeps the build cache near one tree's size (a CI job that caches `.git/calisti-gitops` carries it
+ * from run to run): after a run over the whole repo that used `used`, once there are more than four
+ * times as many entries, those it did not use and not written in the last ten minutes are removed.
+ * Returns how many. A removed entry only costs a build.
+ */
+export function pruneBuildCache(cacheDir: string, used: ReadonlySet<string>, now = Date.now()): number {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return 0;
+  }
+  const entries = names.filter((n) => ENTRY.test(n));
+  if (entries.length <= Math.max(KEEP_FACTOR * used.size, MIN_KEPT)) return 0;
+  let removed = 0;
+  for (const n of entries) {
+    if (used.has(n.slice(0, -'.json'.length))) continue;
+    const p = join(cacheDir, n);
+    try {
+      if (now - statSync(p).mtimeMs < RECENT_MS) continue;
+      rmSync(p, { force: true });
+      removed++;
+    } catch {
+      // gone already, or not ours to remove: the next run tries again
+    }
+  }
+  return removed;
 }

@@ -113,6 +113,8 @@ export interface Deployments {
   builds: number;
   cachedBuilds: number;
   sharedBuilds: number;
+  /** The build cache keys of what was built or found cached. */
+  cacheKeys: string[];
 }
 
 export const sourcesOf = appSources;
@@ -249,7 +251,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
   } finally {
     builder.dispose();
   }
-  return { views, findings, builds: builder.builds, cachedBuilds, sharedBuilds: builder.sharedBuilds };
+  return { views, findings, builds: builder.builds, cachedBuilds, sharedBuilds: builder.sharedBuilds, cacheKeys: builder.usedKeys() };
 }
 
 export function destinationCluster(app: KubeObject, clusters: Cluster[]): string | undefined {

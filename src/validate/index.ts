@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { findKustomize } from '../kustomize/build.js';
 import { defaultCacheDir } from './memo.js';
 import { deployments, destinationCluster, engineContext, expandApplications } from './deploy.js';
+import { pruneBuildCache } from './builds.js';
 import { cachedSchemas, schemaHint } from './catalogue.js';
 import { fleetFacts, inShard, mergeShards, type FleetFacts, type Shard, type ShardReport } from './shard.js';
 import { schemasDir } from '../toolkit.js';
@@ -194,6 +195,8 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     drift = driftFindings(root, rendered, rendererOwn, gitKnows);
   }
   const deployed = await building;
+  // A run over the whole repo knows what one tree needs: the rest of the cache may go (not so a shard or --root).
+  if (cacheDir && !opts.shard && opts.root === undefined) pruneBuildCache(cacheDir, new Set(deployed.cacheKeys));
   opts.onProgress?.('checking');
   findings.push(...deployed.findings);
   const views = deployed.views;
