@@ -26,15 +26,19 @@ interface Step {
 type Steps = [Step, ...Step[]];
 
 /**
- * What a run keeps in .git/calisti-gitops (kustomize builds by content, parsed models), carried from
- * run to run: builds whose inputs did not change are not run again. Entries are keyed by content, so
- * an older cache can only miss, never mislead; validate prunes it to about one tree's size. Each job
- * saves under its own key (one per commit) and restores the newest of either.
+ * What a run keeps in .git/calisti-gitops by content (kustomize builds, parsed models), carried from
+ * run to run: builds whose inputs did not change are not run again. Keyed by content, an older cache
+ * can only miss, never mislead; validate prunes the builds to about one tree's size. Never the lock or
+ * journal beside them. Each job saves under its own key (one per commit), restoring the newest of either.
  */
 const cacheStep = (job: string): Step => ({
   name: 'calisti-gitops cache',
   uses: 'actions/cache@v4',
-  with: { path: '.git/calisti-gitops', key: `calisti-gitops-${job}-\${{ github.sha }}`, 'restore-keys': 'calisti-gitops-' },
+  with: {
+    path: '.git/calisti-gitops/build-cache\n.git/calisti-gitops/models\n',
+    key: `calisti-gitops-${job}-\${{ github.sha }}`,
+    'restore-keys': 'calisti-gitops-',
+  },
 });
 
 export function githubWorkflow() {
