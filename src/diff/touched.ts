@@ -16,6 +16,7 @@ import { normalizeGitURL } from '../argocd/repo-url.js';
 import type { KustomizeTool } from '../kustomize/build.js';
 import type { Fleet } from '../model/schema.js';
 import { APPS_DIR, BOOTSTRAP_DIR } from '../render/layout.js';
+import { Builder } from '../validate/builds.js';
 import { deployments, destinationCluster, engineContext, expandApplications, type App, type Deployments } from '../validate/deploy.js';
 import { MISSING, TreeReader, treePath } from '../validate/inputs.js';
 import { type GitView, knownFiles } from '../repo/clean.js';
@@ -158,6 +159,8 @@ export interface CurrentSide {
   destA: (a: App) => string;
   /** Clusters whose entry in the model changes (name, server, labels), and their current builds. */
   early: { clusters: Set<string>; built: Promise<Deployments> };
+  /** The current side's builder, shared by the early builds and the rest: each path built once. */
+  builder?: Builder;
 }
 
 export interface SideInputs {
@@ -182,23 +185,24 @@ export function startCurrentSide(o: SideInputs, early?: AbortSignal): CurrentSid
   const destA = destinations(clustersA);
   const clusters = early ? modelTouched(clustersA, clustersB) : new Set<string>();
   const apps = appsA.filter((a) => clusters.has(destA(a)));
+  const srcA = sourceRootOf(root, before);
+  const builder = early && new Builder(srcA, o.tool, o.cacheDir, { signal: early });
   const built = apps.length
-    ? deployments({ root: sourceRootOf(root, before), apps, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir, signal: early })
+    ? deployments({ root: srcA, apps, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir, builder })
     : Promise.resolve({ views: new Map(), findings: [], builds: 0, cachedBuilds: 0, sharedBuilds: 0, cacheKeys: [] });
   // Awaited by touchedDeployments or settle; a failure is reported there, not as an unhandled rejection.
   built.catch(() => undefined);
-  return { ...o, clustersA, clustersB, argoA, appsA, destA, early: { clusters, built } };
+  return { ...o, clustersA, clustersB, argoA, appsA, destA, early: { clusters, built }, builder: builder || undefined };
 }
 
 /** Whether some cluster's entry Argo CD reads (name, server, labels) differs between the models. */
 export const changesClusters = (before: Fleet, after: Fleet) => modelTouched(before.clusters.map(clusterInfo), after.clusters.map(clusterInfo)).size > 0;
 
-/** Waits until the early builds have ended: finished, failed or stopped. */
-export const settle = (side: CurrentSide) =>
-  side.early.built.then(
-    () => undefined,
-    () => undefined,
-  );
+/** Waits until the early builds have ended (finished, failed or stopped), then disposes the builder. */
+export async function settle(side: CurrentSide): Promise<void> {
+  await side.early.built.catch(() => undefined);
+  side.builder?.dispose();
+}
 
 /** Clusters (by their name in the model) whose entry Argo CD reads differs: name, server, labels. */
 function modelTouched(clustersA: Cluster[], clustersB: Cluster[]): Set<string> {
@@ -274,7 +278,9 @@ export async function touchedDeployments(o: TouchedOptions): Promise<{ before: S
 
   const { tool, cacheDir } = o.current;
   const started = await early.built;
-  const late = buildA.length ? await deployments({ root: srcA, apps: buildA, clusters: clustersA, fleet: before, tool, cacheDir }) : undefined;
+  const late = buildA.length
+    ? await deployments({ root: srcA, apps: buildA, clusters: clustersA, fleet: before, tool, cacheDir, builder: o.current.builder })
+    : undefined;
   // Each cluster's Applications are built by one of the two: their views do not overlap.
   const a = { views: new Map([...started.views, ...(late?.views ?? [])]), builds: started.builds + (late?.builds ?? 0) };
   const b = await deployments({ root: proposed.sourceRoot, apps: buildB, clusters: clustersB, fleet: after, tool, cacheDir });

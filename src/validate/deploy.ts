@@ -99,6 +99,11 @@ export interface DeployOptions {
   parallel?: number;
   /** Stops the builds (see Builder): the call then rejects, and nothing unfinished is cached. */
   signal?: AbortSignal;
+  /**
+   * A builder the caller owns and disposes, shared by calls over the same root: a path both ask for
+   * is built once. The options above that configure a builder are then its own.
+   */
+  builder?: Builder;
   shareShapes?: boolean;
   /** Build kustomizations with remote resources (kustomize then fetches them). */
   allowRemote?: boolean;
@@ -122,12 +127,17 @@ export const sourcesOf = appSources;
 export async function deployments(opts: DeployOptions): Promise<Deployments> {
   const { root, apps, clusters, fleet, tool } = opts;
   const findings: Finding[] = [];
-  const builder = new Builder(root, tool, opts.cacheDir, {
-    parallel: opts.parallel,
-    shareShapes: opts.shareShapes ?? true,
-    known: opts.known,
-    signal: opts.signal,
-  });
+  const builder =
+    opts.builder ??
+    new Builder(root, tool, opts.cacheDir, {
+      parallel: opts.parallel,
+      shareShapes: opts.shareShapes ?? true,
+      known: opts.known,
+      signal: opts.signal,
+    });
+  // A shared builder counts across calls: this call reports its own part.
+  const buildsBefore = builder.builds;
+  const sharedBefore = builder.sharedBuilds;
   const views = new Map<string, ClusterView>();
   const knownClusters = new Set(clusters.map((c) => c.fleetName ?? c.name));
   let cachedBuilds = 0;
@@ -249,9 +259,16 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
       }
     }
   } finally {
-    builder.dispose();
+    if (!opts.builder) builder.dispose();
   }
-  return { views, findings, builds: builder.builds, cachedBuilds, sharedBuilds: builder.sharedBuilds, cacheKeys: builder.usedKeys() };
+  return {
+    views,
+    findings,
+    builds: builder.builds - buildsBefore,
+    cachedBuilds,
+    sharedBuilds: builder.sharedBuilds - sharedBefore,
+    cacheKeys: builder.usedKeys(),
+  };
 }
 
 export function destinationCluster(app: KubeObject, clusters: Cluster[]): string | undefined {
