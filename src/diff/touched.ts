@@ -189,7 +189,7 @@ export function startCurrentSide(o: SideInputs, early?: AbortSignal): CurrentSid
   const builder = early && new Builder(srcA, o.tool, o.cacheDir, { signal: early });
   const built = apps.length
     ? deployments({ root: srcA, apps, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir, builder })
-    : Promise.resolve({ views: new Map(), findings: [], builds: 0, cachedBuilds: 0, sharedBuilds: 0, cacheKeys: [] });
+    : Promise.resolve({ views: new Map(), findings: [], builds: 0, cachedBuilds: 0, sharedBuilds: 0, cacheKeys: [], machineFailures: 0 });
   // Awaited by touchedDeployments or settle; a failure is reported there, not as an unhandled rejection.
   built.catch(() => undefined);
   return { ...o, clustersA, clustersB, argoA, appsA, destA, early: { clusters, built }, builder: builder || undefined };

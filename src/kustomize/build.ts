@@ -3,7 +3,7 @@
  * embeds it). Always through execFile with an argument array.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { untilExit } from '../exit-cleanup.js';
@@ -46,9 +46,15 @@ export interface BuildResult {
   yaml: string;
   /** What kustomize printed on stderr: warnings on success, the error otherwise. */
   stderr: string;
-  /** Stopped at the memory cap: a fact about this machine's limit, not the inputs (never cached). */
-  outOfMemory?: boolean;
+  /**
+   * The failure is this machine's, not the inputs': the memory cap, prlimit itself, the time limit.
+   * Never cached, and a report holding one is not remembered.
+   */
+  machine?: boolean;
 }
+
+/** The largest cap taken from the environment: 1 TiB (prlimit reads bytes as a 64-bit number). */
+const MAX_MIB = 1024 * 1024;
 
 /**
  * The address space a build may take, in MiB. A YAML alias bomb in a file kustomize reads expands
@@ -57,19 +63,56 @@ export interface BuildResult {
  */
 export function buildMemoryMiB(env = process.env): number {
   const n = Number(env.CALISTI_GITOPS_BUILD_MEMORY_MB);
-  return Number.isInteger(n) && n >= 1024 ? n : 4096;
+  return Number.isInteger(n) && n >= 1024 && n <= MAX_MIB ? n : 4096;
+}
+
+/**
+ * Whether this process already runs under an address-space limit (`ulimit -v`, systemd's LimitAS):
+ * its builds inherit it, and prlimit could not raise the hard one. From /proc/self/limits.
+ */
+export function inheritedLimit(limits: string | undefined): boolean {
+  const label = 'Max address space';
+  const line = limits?.split('\n').find((l) => l.startsWith(label));
+  // Columns: soft limit, hard limit, units. The soft one is what a child starts under.
+  const soft = line?.slice(label.length).trim().split(/\s+/)[0];
+  return soft !== undefined && soft !== 'unlimited';
 }
 
 let prlimitPath: string | null | undefined;
-/** util-linux's prlimit caps the build (Linux); elsewhere the build runs uncapped. */
-function capped(command: string, args: string[]): [string, string[]] {
-  if (prlimitPath === undefined) prlimitPath = (process.platform === 'linux' && which('prlimit')) || null;
-  if (!prlimitPath) return [command, args];
-  return [prlimitPath, [`--as=${buildMemoryMiB() * 1024 * 1024}`, '--', command, ...args]];
+/** The prlimit that caps builds: util-linux's, on Linux, unless a limit is already inherited. */
+function prlimit(): string | null {
+  if (prlimitPath === undefined) {
+    let limits: string | undefined;
+    try {
+      limits = readFileSync('/proc/self/limits', 'utf8');
+    } catch {
+      limits = undefined;
+    }
+    prlimitPath = (process.platform === 'linux' && !inheritedLimit(limits) && which('prlimit')) || null;
+  }
+  return prlimitPath;
 }
 
-/** Go's words when the cap is reached (the rest of its report is a goroutine dump). */
+function capped(command: string, args: string[]): [string, string[]] {
+  const cap = prlimit();
+  return cap ? [cap, [`--as=${buildMemoryMiB() * 1024 * 1024}`, '--', command, ...args]] : [command, args];
+}
+
+/** Go's words when memory runs out (the rest of its report is a goroutine dump). */
 const OUT_OF_MEMORY = /^(fatal error: (runtime: )?(out of memory|cannot allocate memory|failed to reserve)|runtime: out of memory)/m;
+
+/** What a failed build says when the failure is the machine's (see BuildResult.machine). */
+function machineFailure(tool: KustomizeTool, err: { killed?: boolean } | null, stderr: string): string | undefined {
+  if (OUT_OF_MEMORY.test(stderr))
+    return prlimit()
+      ? `${tool.name} needed more than ${buildMemoryMiB()} MiB and was stopped: a YAML alias bomb in a file it reads does that (for a build really this large, raise CALISTI_GITOPS_BUILD_MEMORY_MB)`
+      : `${tool.name} ran out of memory: a YAML alias bomb in a file it reads does that`;
+  if (stderr.startsWith('prlimit:')) return `prlimit could not cap ${tool.name}'s memory: ${stderr.trim().split('\n')[0]}`;
+  if (err?.killed) return `${tool.name} was stopped after ${BUILD_TIMEOUT_MS / 60_000} minutes`;
+  return undefined;
+}
+
+const BUILD_TIMEOUT_MS = 300_000;
 
 /** A build stopped by its signal: it has no result, and none may be kept. */
 export class BuildAborted extends Error {
@@ -87,14 +130,18 @@ export function kustomizeBuild(tool: KustomizeTool, dir: string, extra: string[]
     const child = execFile(
       command,
       args,
-      { maxBuffer: 256 * 1024 * 1024, timeout: 300_000, killSignal: 'SIGKILL', signal, env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: '/nonexistent' } },
+      {
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: BUILD_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+        signal,
+        env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: '/nonexistent' },
+      },
       (err, stdout, stderr) => {
         done();
         if (signal?.aborted) return reject(new BuildAborted(dir));
-        if (err && OUT_OF_MEMORY.test(stderr)) {
-          const message = `${tool.name} needed more than ${buildMemoryMiB()} MiB and was stopped: a YAML alias bomb in a file it reads does that (for a build really this large, raise CALISTI_GITOPS_BUILD_MEMORY_MB)`;
-          return resolvePromise({ dir, ok: false, yaml: '', stderr: message, outOfMemory: true });
-        }
+        const machine = err ? machineFailure(tool, err, stderr) : undefined;
+        if (machine) return resolvePromise({ dir, ok: false, yaml: '', stderr: machine, machine: true });
         resolvePromise({ dir, ok: !err, yaml: stdout, stderr: (stderr || (err && !stderr ? err.message : '')).trim() });
       },
     );

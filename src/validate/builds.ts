@@ -105,6 +105,8 @@ export class Builder {
   builds = 0;
   /** Requests served by a shared shape build. */
   sharedBuilds = 0;
+  /** Builds that failed for this machine's reasons (see BuildResult.machine): the run's report is not remembered. */
+  machineFailures = 0;
 
   private readonly shareShapes: boolean;
   /** Stops the builds not yet finished: they reject with BuildAborted and nothing of them is cached. */
@@ -307,11 +309,12 @@ export class Builder {
         .split(dir)
         .join('<wrapper>')
         .replace(/^[EWI]\d{4} [\d:.]+\s+\d+ \S+\] /gm, '');
-      return { ok: r.ok, stderr, objects: r.ok ? withOrigins(r.yaml, dir, join(this.root, req.path)) : [], outOfMemory: r.outOfMemory };
+      return { ok: r.ok, stderr, objects: r.ok ? withOrigins(r.yaml, dir, join(this.root, req.path)) : [], machine: r.machine };
     });
-    // A build stopped at the memory cap says nothing lasting about its inputs.
-    const { outOfMemory, ...result } = entry;
-    if (contentKey && !outOfMemory) this.store(contentKey, result);
+    // A failure of this machine's (memory cap, time limit) says nothing lasting about the inputs.
+    const { machine, ...result } = entry;
+    if (machine) this.machineFailures++;
+    else if (contentKey) this.store(contentKey, result);
     return { ...result, cached: false };
   }
 

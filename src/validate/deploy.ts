@@ -120,6 +120,8 @@ export interface Deployments {
   sharedBuilds: number;
   /** The build cache keys of what was built or found cached. */
   cacheKeys: string[];
+  /** Builds that failed for this machine's reasons (memory cap, time limit), not the inputs'. */
+  machineFailures: number;
 }
 
 export const sourcesOf = appSources;
@@ -138,6 +140,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
   // A shared builder counts across calls: this call reports its own part.
   const buildsBefore = builder.builds;
   const sharedBefore = builder.sharedBuilds;
+  const machineBefore = builder.machineFailures;
   const views = new Map<string, ClusterView>();
   const knownClusters = new Set(clusters.map((c) => c.fleetName ?? c.name));
   let cachedBuilds = 0;
@@ -267,6 +270,7 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
     builds: builder.builds - buildsBefore,
     cachedBuilds,
     sharedBuilds: builder.sharedBuilds - sharedBefore,
+    machineFailures: builder.machineFailures - machineBefore,
     cacheKeys: builder.usedKeys(),
   };
 }

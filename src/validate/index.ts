@@ -88,6 +88,9 @@ const yieldToBuilds = () => new Promise<void>((r) => setImmediate(r));
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** Reports holding a build that failed for this machine's reasons (memory cap, time limit): never remembered. */
+export const unrepeatable = new WeakSet<ValidateReport>();
+
 export async function runValidate(opts: ValidateOptions): Promise<ValidateReport> {
   const root = resolve(opts.dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`${opts.dir} is not a folder`);
@@ -309,7 +312,9 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateReport
     summary,
     findings: unique,
   };
-  return opts.shard ? { ...report, shard: opts.shard, fleet: fleetFacts(sortedViews, argoComplete) } : report;
+  const out = opts.shard ? { ...report, shard: opts.shard, fleet: fleetFacts(sortedViews, argoComplete) } : report;
+  if (deployed.machineFailures > 0) unrepeatable.add(out);
+  return out;
 }
 
 /** `validate --merge`: the report one run over the whole repo gives, from every shard's JSON. */

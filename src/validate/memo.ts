@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { findKustomize } from '../kustomize/build.js';
+import { buildMemoryMiB, findKustomize } from '../kustomize/build.js';
 import { rememberFile, repoFingerprint, statPath, toolkitFingerprint } from '../repo/fingerprint.js';
 import { buildCacheDir } from '../repo/lock.js';
 import { schemaCacheDir } from './cache-root.js';
@@ -32,8 +32,9 @@ export async function validateRepo(opts: ValidateOptions): Promise<ValidateRepor
     const s = last.summary;
     return { ...last, dir: root, summary: { ...s, builds: 0, cachedBuilds: s.builds + s.cachedBuilds, reused: true } };
   }
-  const report = await (await import('./index.js')).runValidate({ ...opts, cacheDir: cacheDir ?? null });
-  if (key) writeMemo(cacheDir!, key, report);
+  const { runValidate, unrepeatable } = await import('./index.js');
+  const report = await runValidate({ ...opts, cacheDir: cacheDir ?? null });
+  if (key && !unrepeatable.has(report)) writeMemo(cacheDir!, key, report);
   return report;
 }
 
@@ -52,6 +53,8 @@ interface MemoInputs {
   shard?: { index: number; count: number };
   shareShapes?: boolean;
   kustomize: string;
+  /** The builds' memory cap: a build the cap stopped may pass under a higher one. */
+  buildMemoryMiB: number;
 }
 
 function memoInputs(root: string, opts: ValidateOptions): MemoInputs | undefined {
@@ -63,11 +66,11 @@ function memoInputs(root: string, opts: ValidateOptions): MemoInputs | undefined
     // runValidate says what is missing.
     return undefined;
   }
-  return { root, kustomize, strict, crds, base, validateRoot, shard, shareShapes };
+  return { root, kustomize, strict, crds, base, validateRoot, shard, shareShapes, buildMemoryMiB: buildMemoryMiB() };
 }
 
 /** Bump when the report's shape or the key's recipe changes. */
-const RECIPE = 'validate-memo/1';
+const RECIPE = 'validate-memo/2';
 
 /**
  * The key of a validate run over `root`, or undefined when git cannot say what the tree holds (not a

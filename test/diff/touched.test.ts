@@ -157,6 +157,25 @@ describe('the scratch folder', () => {
     rmSync(scratch, { recursive: true, force: true });
   }, 120_000);
 
+  it('is removed when the builds started early turn out not to be needed (the model is generated, not committed)', async () => {
+    const work = tempDir();
+    const dir = join(work, 'repo');
+    cpSync(base, dir, { recursive: true });
+    const committed = readFileSync(join(dir, 'calisti.yaml'), 'utf8');
+    expect(network(committed)).not.toBe(committed);
+    writeFileSync(join(dir, 'calisti.yaml'), network(committed));
+    const g = await cli('generate', '-C', dir, '--no-commit');
+    expect(g.code, g.stderr).toBe(0);
+    const scratch = mkdtempSync(join(work, 'tmp-'));
+    process.env.TMPDIR = scratch;
+    // The committed model differs from the working copy in one cluster's network: its builds start,
+    // then the render writes nothing and they are stopped.
+    const report = await runDiff({ dir, cacheDir: null });
+    expect(report.changed).toBe(false);
+    expect(readdirSync(scratch)).toEqual([]);
+    rmSync(scratch, { recursive: true, force: true });
+  }, 120_000);
+
   it('is removed when the render fails while the current side is building (the builds are waited for)', async () => {
     const work = tempDir();
     const dir = join(work, 'repo');

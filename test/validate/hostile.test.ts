@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BuildAborted, buildMemoryMiB, findKustomize, which } from '../../src/kustomize/build.js';
+import { BuildAborted, buildMemoryMiB, findKustomize, inheritedLimit, which } from '../../src/kustomize/build.js';
 import { Builder } from '../../src/validate/builds.js';
 import { runValidate } from '../../src/validate/index.js';
 import { buildKey } from '../../src/validate/inputs.js';
@@ -325,11 +325,65 @@ describe('files that never end', () => {
     expect(changed.stderr).not.toMatch(/internal error/);
   }, 120_000);
 
-  it('the memory cap is 4096 MiB unless CALISTI_GITOPS_BUILD_MEMORY_MB raises it (never below 1024)', () => {
+  it('the memory cap is 4096 MiB unless CALISTI_GITOPS_BUILD_MEMORY_MB sets it between 1024 MiB and 1 TiB', () => {
     expect(buildMemoryMiB({})).toBe(4096);
     expect(buildMemoryMiB({ CALISTI_GITOPS_BUILD_MEMORY_MB: '8192' })).toBe(8192);
-    for (const bad of ['512', 'lots', '', '2048.5']) expect(buildMemoryMiB({ CALISTI_GITOPS_BUILD_MEMORY_MB: bad })).toBe(4096);
+    for (const bad of ['512', 'lots', '', '2048.5', '99999999999999', '1e16']) expect(buildMemoryMiB({ CALISTI_GITOPS_BUILD_MEMORY_MB: bad })).toBe(4096);
   });
+
+  it('an address-space limit the process already has is inherited, not fought with prlimit', () => {
+    const limits = (as: string) =>
+      `Limit                     Soft Limit           Hard Limit           Units\nMax address space         ${as}            bytes\n`;
+    expect(inheritedLimit(limits('unlimited            unlimited'))).toBe(false);
+    expect(inheritedLimit(limits('3072000000           3072000000'))).toBe(true);
+    expect(inheritedLimit(limits('3072000000           unlimited'))).toBe(true);
+    expect(inheritedLimit('Max cpu time              unlimited            unlimited            seconds\n')).toBe(false);
+    expect(inheritedLimit(undefined)).toBe(false);
+  });
+
+  it("validate under a shell's ulimit -v builds as usual (prlimit could not raise that limit)", async () => {
+    const dir = await initRepo();
+    const r = spawnSync('bash', ['-c', 'ulimit -v 3000000 && exec "$0" validate -C "$1" -o json', bin, dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/prlimit/);
+  }, 60_000);
+
+  it.skipIf(process.platform !== 'linux' || !which('prlimit'))(
+    'a build the memory cap stops is neither cached nor remembered: a higher cap builds it',
+    async () => {
+      const dir = await initRepo();
+      // Twelve to the fifth aliased nodes: about 1.3 GB for kustomize, stopped at 1024 MiB, built at 4096.
+      const levels = Array.from({ length: 5 }, (_, i) => `  a${i + 1}: &a${i + 1} [${Array(12).fill(`*a${i}`).join(', ')}]`);
+      writeFileSync(
+        join(dir, OVERLAY, 'aliases.yaml'),
+        ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: aliases}', 'extra:', '  a0: &a0 [x, x]', ...levels, ''].join('\n'),
+      );
+      const k = join(dir, OVERLAY, 'kustomization.yaml');
+      writeFileSync(k, readFileSync(k, 'utf8').replace('resources:\n', 'resources:\n  - aliases.yaml\n'));
+      execFileSync('git', ['-C', dir, 'add', '-A']);
+      execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'aliases']);
+      const run = (mb: string) => {
+        const r = spawnSync(bin, ['validate', '-C', dir, '-o', 'json'], {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, CALISTI_GITOPS_BUILD_MEMORY_MB: mb },
+        });
+        return JSON.parse(r.stdout) as { findings: { message: string }[]; summary: { reused?: boolean } };
+      };
+      const stopped = (r: ReturnType<typeof run>) => r.findings.some((f) => /needed more than \d+ MiB and was stopped/.test(f.message));
+      const small = run('1024');
+      expect(stopped(small)).toBe(true);
+      const cache = join(dir, '.git', 'calisti-gitops', 'build-cache');
+      const entries = readdirSync(cache).filter((f) => f.endsWith('.json'));
+      expect(entries.map((f) => readFileSync(join(cache, f), 'utf8')).join('')).not.toMatch(/MiB and was stopped/);
+      // Not remembered: the same run builds again (and is stopped again).
+      const again = run('1024');
+      expect(again.summary.reused).toBeUndefined();
+      expect(stopped(again)).toBe(true);
+      expect(stopped(run('4096'))).toBe(false);
+    },
+    120_000,
+  );
 
   it('a run cut short by a signal leaves no scratch folder and no build running', async () => {
     const dir = await initRepo();
