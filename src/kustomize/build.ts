@@ -93,7 +93,8 @@ function prlimit(): string | null {
   return prlimitPath;
 }
 
-function capped(command: string, args: string[]): [string, string[]] {
+/** A Go tool's command line under the memory cap (kustomize, helm): prlimit's, when it applies. */
+export function capped(command: string, args: string[]): [string, string[]] {
   const cap = prlimit();
   return cap ? [cap, [`--as=${buildMemoryMiB() * 1024 * 1024}`, '--', command, ...args]] : [command, args];
 }

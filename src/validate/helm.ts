@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { isObj } from '../objects.js';
 import { AppSpec, meta, specOf, type AppSource, type KubeObject } from './objects.js';
+import { capped } from '../kustomize/build.js';
+import { untilExit } from '../exit-cleanup.js';
 
 export interface HelmRender {
   ok: boolean;
@@ -36,13 +38,25 @@ export function helmTemplate(helm: string, chartDir: string, app: KubeObject, sr
   const tmp = values !== undefined ? mkdtempSync(join(tmpdir(), 'calisti-helm-')) : undefined;
   const valuesFile = tmp ? join(tmp, 'values.yaml') : undefined;
   if (valuesFile) writeFileSync(valuesFile, typeof values === 'string' ? values : stringify(values));
+  // Removed with the run if a signal ends it; the render runs under kustomize's memory cap and time limit.
+  const kept = tmp ? untilExit(() => rmSync(tmp, { recursive: true, force: true })) : () => undefined;
+  const [command, args] = capped(helm, helmTemplateArgs(chartDir, app, src, valuesFile));
   return new Promise((resolve) => {
-    execFile(helm, helmTemplateArgs(chartDir, app, src, valuesFile), { maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+    let done: () => void = () => undefined;
+    const child = execFile(command, args, { maxBuffer: 256 * 1024 * 1024, timeout: 300_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      done();
       if (tmp) rmSync(tmp, { recursive: true, force: true });
+      kept();
       const objects: HelmRender['objects'] = [];
       if (!err) {
         for (const d of parseAllDocuments(stdout)) {
-          const v = d.toJS({ maxAliasCount: -1 });
+          let v: unknown;
+          try {
+            // A chart's templates are text: they can print an alias bomb, which `yaml` refuses.
+            v = d.toJS({ maxAliasCount: 100 });
+          } catch (e) {
+            return resolve({ ok: false, objects: [], stderr: `helm template printed YAML that cannot be read: ${(e as Error).message}` });
+          }
           // `# Source:` lands on the document, its contents or its first key, depending on position.
           const contents = d.contents as { commentBefore?: string | null; items?: { key?: { commentBefore?: string | null } }[] } | null;
           const comment = [d.commentBefore, contents?.commentBefore, contents?.items?.[0]?.key?.commentBefore].filter(Boolean).join('\n');
@@ -52,5 +66,6 @@ export function helmTemplate(helm: string, chartDir: string, app: KubeObject, sr
       }
       resolve({ ok: !err, objects, stderr: (stderr || (err ? err.message : '')).trim() });
     });
+    done = untilExit(() => child.kill('SIGKILL'));
   });
 }

@@ -562,6 +562,12 @@ describe('vendored charts', () => {
       expect(r.findings.filter((f) => f.rule === 'schema/unknown-field')).toEqual(
         expect.arrayContaining([expect.objectContaining({ message: expect.stringContaining('automount'), file: 'charts/smm-operator/templates/sa.yaml' })]),
       );
+      // A chart's templates can print an alias bomb: refused as a failed render, not expanded.
+      const levels = Array.from({ length: 10 }, (_, i) => `  a${i + 1}: &a${i + 1} [${Array(12).fill(`*a${i}`).join(', ')}]`);
+      const bomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: bomb}', 'data:', '  a0: &a0 [x, x]', ...levels].join('\\n');
+      writeFileSync(join(bin, 'helm'), `#!/bin/sh\nprintf '${bomb}\\n'\n`, { mode: 0o755 });
+      const bombed = await validate(dir);
+      expect(bombed.findings.find((f) => f.rule === 'helm/template-failed')!.message).toMatch(/cannot be read: .*alias/i);
       writeFileSync(join(bin, 'helm'), '#!/bin/sh\necho "Error: template: bad.yaml:3: unexpected EOF" >&2\nexit 1\n', { mode: 0o755 });
       const failed = await validate(dir);
       expect(failed.ok).toBe(false);
