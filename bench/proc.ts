@@ -74,15 +74,34 @@ export function stat(values: number[], rss: (number | undefined)[] = []): Stat {
  * A/B interleaved: every round runs each case once, in turn, so drift in the machine's load spreads
  * over all cases alike. `prepare` runs before each timed run and is not timed.
  */
+/** A copy of `items` in a pseudo-random order fixed by `seed` (Fisher-Yates over mulberry32). */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 export function interleave(cases: Record<string, { prepare?: () => void; run: () => Run }>, rounds: number): Record<string, Stat> {
   const times: Record<string, number[]> = {};
   const peaks: Record<string, (number | undefined)[]> = {};
   const all = Object.entries(cases);
   for (let i = 0; i < rounds; i++) {
-    // Each round starts one case further on, so no case always runs right after the same one (the
-    // baseline loops hold both cores for minutes; what follows them is slowed).
-    const shift = i % all.length;
-    for (const [name, c] of [...all.slice(shift), ...all.slice(0, shift)]) {
+    // The first round in the written order, each later one in its own shuffled order (seeded by the
+    // round, so a re-run repeats it): no case always runs right after the same one (the baseline
+    // loops hold both cores for minutes, and what follows them is slowed). Every case sets up its
+    // own state in `prepare`, so any order measures the same thing.
+    for (const [name, c] of i === 0 ? all : shuffled(all, i)) {
       c.prepare?.();
       const r = c.run();
       if (r.status !== 0 && r.status !== 1) throw new Error(`${name} exited ${r.status}`);
