@@ -13,8 +13,8 @@ describe('shuffled', () => {
   });
 
   it('gives the last case another predecessor in each of the first rounds', () => {
-    const before = (order: string[]) => order[order.indexOf('case-13') - 1];
-    const predecessors = new Set([before(cases), before(shuffled(cases, 1)), before(shuffled(cases, 2))]);
+    const predecessor = (order: string[]) => order[order.indexOf('case-13') - 1];
+    const predecessors = new Set([predecessor(cases), predecessor(shuffled(cases, 1)), predecessor(shuffled(cases, 2))]);
     expect(predecessors.size).toBe(3);
   });
 });
