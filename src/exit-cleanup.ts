@@ -3,6 +3,11 @@
  * with process.exit, and no `finally` runs. The 'exit' event still does, synchronously: scratch
  * folders are removed and child processes killed there.
  */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 const pending = new Set<() => void>();
 let installed = false;
 
@@ -22,4 +27,29 @@ export function untilExit(undo: () => void): () => void {
   }
   pending.add(undo);
   return () => pending.delete(undo);
+}
+
+export interface ScratchFolder {
+  path: string;
+  remove: () => void;
+}
+
+/** A new folder under the system's temp folder, removed by `remove` or, if the run is cut short, at exit. */
+export function scratchFolder(prefix: string): ScratchFolder {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  const rm = () => rmSync(path, { recursive: true, force: true });
+  const forget = untilExit(rm);
+  return {
+    path,
+    remove: () => {
+      rm();
+      forget();
+    },
+  };
+}
+
+/** Kills `child` if the run is cut short while it runs. */
+export function killOnExit(child: ChildProcess): void {
+  const forget = untilExit(() => child.kill('SIGKILL'));
+  child.once('exit', forget);
 }

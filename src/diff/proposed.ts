@@ -4,24 +4,10 @@
  * What a walk needs is found by the walkers themselves (kustomizationInputs names every file a
  * kustomization reads, `#missing` for those absent), run again until nothing new is asked for.
  */
-import {
-  copyFileSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readlinkSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-  type Dirent,
-  type Stats,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative } from 'node:path';
 import { MISSING, TreeReader } from '../validate/inputs.js';
-import { untilExit } from '../exit-cleanup.js';
+import { scratchFolder, type ScratchFolder } from '../exit-cleanup.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -61,9 +47,8 @@ export class ProposedTree {
     for (const w of writes) this.writes.set(w.path, w);
     this.deletes = new Set(deletes);
     this.realRoot = realpathSync(root);
-    this.sourceRoot = mkdtempSync(join(tmpdir(), 'calisti-diff-'));
-    const sourceRoot = this.sourceRoot;
-    this.kept = untilExit(() => rmSync(sourceRoot, { recursive: true, force: true }));
+    this.scratch = scratchFolder('calisti-diff-');
+    this.sourceRoot = this.scratch.path;
     this.tree = folder ? join(this.sourceRoot, ...folder.split('/')) : this.sourceRoot;
     try {
       mkdirSync(this.tree, { recursive: true });
@@ -73,12 +58,10 @@ export class ProposedTree {
     }
   }
 
-  /** Drops the exit hook that removes the scratch folder if the run is cut short. */
-  private readonly kept: () => void;
+  private readonly scratch: ScratchFolder;
 
   dispose(): void {
-    rmSync(this.sourceRoot, { recursive: true, force: true });
-    this.kept();
+    this.scratch.remove();
   }
 
   /** A source-root-relative path (as Argo CD and kustomize name it) as a tree path, or undefined outside the tree. */

@@ -186,13 +186,13 @@ export function startCurrentSide(o: SideInputs, early?: AbortSignal): CurrentSid
   const clusters = early ? modelTouched(clustersA, clustersB) : new Set<string>();
   const apps = appsA.filter((a) => clusters.has(destA(a)));
   const srcA = sourceRootOf(root, before);
-  const builder = early && new Builder(srcA, o.tool, o.cacheDir, { signal: early });
+  const builder = early ? new Builder(srcA, o.tool, o.cacheDir, { signal: early }) : undefined;
   const built = apps.length
     ? deployments({ root: srcA, apps, clusters: clustersA, fleet: before, tool: o.tool, cacheDir: o.cacheDir, builder })
     : Promise.resolve({ views: new Map(), findings: [], builds: 0, cachedBuilds: 0, sharedBuilds: 0, cacheKeys: [], machineFailures: 0 });
   // Awaited by touchedDeployments or settle; a failure is reported there, not as an unhandled rejection.
   built.catch(() => undefined);
-  return { ...o, clustersA, clustersB, argoA, appsA, destA, early: { clusters, built }, builder: builder || undefined };
+  return { ...o, clustersA, clustersB, argoA, appsA, destA, early: { clusters, built }, builder };
 }
 
 /** Whether some cluster's entry Argo CD reads (name, server, labels) differs between the models. */

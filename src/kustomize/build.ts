@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { untilExit } from '../exit-cleanup.js';
+import { killOnExit } from '../exit-cleanup.js';
 
 export interface KustomizeTool {
   /** Human name, e.g. "kustomize" or "kubectl kustomize". */
@@ -114,6 +114,8 @@ function machineFailure(tool: KustomizeTool, err: { killed?: boolean } | null, s
 }
 
 const BUILD_TIMEOUT_MS = 300_000;
+/** How a Go tool (kustomize, helm) is run: its output whole, stopped after BUILD_TIMEOUT_MS. */
+export const GO_TOOL_RUN = { maxBuffer: 256 * 1024 * 1024, timeout: BUILD_TIMEOUT_MS, killSignal: 'SIGKILL' } as const;
 
 /** A build stopped by its signal: it has no result, and none may be kept. */
 export class BuildAborted extends Error {
@@ -127,26 +129,13 @@ export function kustomizeBuild(tool: KustomizeTool, dir: string, extra: string[]
   return new Promise((resolvePromise, reject) => {
     if (signal?.aborted) return reject(new BuildAborted(dir));
     const [command, args] = capped(tool.command, tool.args(dir, extra));
-    let done = () => {};
-    const child = execFile(
-      command,
-      args,
-      {
-        maxBuffer: 256 * 1024 * 1024,
-        timeout: BUILD_TIMEOUT_MS,
-        killSignal: 'SIGKILL',
-        signal,
-        env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: '/nonexistent' },
-      },
-      (err, stdout, stderr) => {
-        done();
-        if (signal?.aborted) return reject(new BuildAborted(dir));
-        const machine = err ? machineFailure(tool, err, stderr) : undefined;
-        if (machine) return resolvePromise({ dir, ok: false, yaml: '', stderr: machine, machine: true });
-        resolvePromise({ dir, ok: !err, yaml: stdout, stderr: (stderr || (err && !stderr ? err.message : '')).trim() });
-      },
-    );
+    const child = execFile(command, args, { ...GO_TOOL_RUN, signal, env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: '/nonexistent' } }, (err, stdout, stderr) => {
+      if (signal?.aborted) return reject(new BuildAborted(dir));
+      const machine = err ? machineFailure(tool, err, stderr) : undefined;
+      if (machine) return resolvePromise({ dir, ok: false, yaml: '', stderr: machine, machine: true });
+      resolvePromise({ dir, ok: !err, yaml: stdout, stderr: (stderr || (err && !stderr ? err.message : '')).trim() });
+    });
     // Killed with the run: a build must not outlive a Ctrl-C or a CI job's timeout.
-    done = untilExit(() => child.kill('SIGKILL'));
+    killOnExit(child);
   });
 }

@@ -4,13 +4,13 @@
  * once, run in parallel (one per core), and are cached on disk by content hash.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadOutput } from '../fast-yaml.js';
 import { BuildAborted, kustomizeBuild, type KustomizeTool } from '../kustomize/build.js';
-import { untilExit } from '../exit-cleanup.js';
+import { scratchFolder, type ScratchFolder } from '../exit-cleanup.js';
 import { deepFreeze, isObj, type Obj, pushTo } from '../objects.js';
 import { leaksIn } from '../secrets/detect.js';
 import { type KnownFiles, TreeReader } from './inputs.js';
@@ -131,17 +131,14 @@ export class Builder {
       // keep the path only
     }
     this.toolId = id;
-    this.tmpRoot = mkdtempSync(join(tmpdir(), 'calisti-validate-'));
-    const tmpRoot = this.tmpRoot;
-    this.kept = untilExit(() => rmSync(tmpRoot, { recursive: true, force: true }));
+    this.scratch = scratchFolder('calisti-validate-');
+    this.tmpRoot = this.scratch.path;
   }
 
-  /** Drops the exit hook that removes the scratch folder (dispose removes it). */
-  private readonly kept: () => void;
+  private readonly scratch: ScratchFolder;
 
   dispose(): void {
-    rmSync(this.tmpRoot, { recursive: true, force: true });
-    this.kept();
+    this.scratch.remove();
   }
 
   /** The cache keys of every build this run asked for, cached or not. */

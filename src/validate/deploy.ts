@@ -97,8 +97,6 @@ export interface DeployOptions {
   tool: KustomizeTool;
   cacheDir: string | undefined;
   parallel?: number;
-  /** Stops the builds (see Builder): the call then rejects, and nothing unfinished is cached. */
-  signal?: AbortSignal;
   /**
    * A builder the caller owns and disposes, shared by calls over the same root: a path both ask for
    * is built once. The options above that configure a builder are then its own.
@@ -135,7 +133,6 @@ export async function deployments(opts: DeployOptions): Promise<Deployments> {
       parallel: opts.parallel,
       shareShapes: opts.shareShapes ?? true,
       known: opts.known,
-      signal: opts.signal,
     });
   // A shared builder counts across calls: this call reports its own part.
   const buildsBefore = builder.builds;

@@ -3,14 +3,13 @@
  * name, namespace, parameters and values. Optional: without helm the chart is reported, not rendered.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { isObj } from '../objects.js';
 import { AppSpec, meta, specOf, type AppSource, type KubeObject } from './objects.js';
-import { capped } from '../kustomize/build.js';
-import { untilExit } from '../exit-cleanup.js';
+import { capped, GO_TOOL_RUN } from '../kustomize/build.js';
+import { killOnExit, scratchFolder } from '../exit-cleanup.js';
 
 export interface HelmRender {
   ok: boolean;
@@ -35,18 +34,14 @@ export function helmTemplateArgs(chartDir: string, app: KubeObject, src: AppSour
 
 export function helmTemplate(helm: string, chartDir: string, app: KubeObject, src: AppSource): Promise<HelmRender> {
   const values = src.helm?.valuesObject ?? src.helm?.values;
-  const tmp = values !== undefined ? mkdtempSync(join(tmpdir(), 'calisti-helm-')) : undefined;
-  const valuesFile = tmp ? join(tmp, 'values.yaml') : undefined;
-  if (valuesFile) writeFileSync(valuesFile, typeof values === 'string' ? values : stringify(values));
   // Removed with the run if a signal ends it; the render runs under kustomize's memory cap and time limit.
-  const kept = tmp ? untilExit(() => rmSync(tmp, { recursive: true, force: true })) : () => undefined;
+  const scratch = values !== undefined ? scratchFolder('calisti-helm-') : undefined;
+  const valuesFile = scratch ? join(scratch.path, 'values.yaml') : undefined;
+  if (valuesFile) writeFileSync(valuesFile, typeof values === 'string' ? values : stringify(values));
   const [command, args] = capped(helm, helmTemplateArgs(chartDir, app, src, valuesFile));
   return new Promise((resolve) => {
-    let done: () => void = () => undefined;
-    const child = execFile(command, args, { maxBuffer: 256 * 1024 * 1024, timeout: 300_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      done();
-      if (tmp) rmSync(tmp, { recursive: true, force: true });
-      kept();
+    const child = execFile(command, args, GO_TOOL_RUN, (err, stdout, stderr) => {
+      scratch?.remove();
       const objects: HelmRender['objects'] = [];
       if (!err) {
         for (const d of parseAllDocuments(stdout)) {
@@ -66,6 +61,6 @@ export function helmTemplate(helm: string, chartDir: string, app: KubeObject, sr
       }
       resolve({ ok: !err, objects, stderr: (stderr || (err ? err.message : '')).trim() });
     });
-    done = untilExit(() => child.kill('SIGKILL'));
+    killOnExit(child);
   });
 }
