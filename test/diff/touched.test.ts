@@ -136,15 +136,25 @@ describe('the scratch folder', () => {
     else process.env.TMPDIR = tmp;
     process.env.PATH = path;
   });
-
-  it('is removed after the run, and after a run that fails half-way', async () => {
+  /** A copy of the generated repo, in a folder of its own. */
+  const copyRepo = () => {
     const work = tempDir();
     const dir = join(work, 'repo');
     cpSync(base, dir, { recursive: true });
-    const modelPath = join(work, 'proposed.yaml');
-    writeFileSync(modelPath, network(model));
+    return { work, dir };
+  };
+  /** An empty TMPDIR of its own, where the run's scratch folders go. */
+  const privateTmp = (work: string) => {
     const scratch = mkdtempSync(join(work, 'tmp-'));
     process.env.TMPDIR = scratch;
+    return scratch;
+  };
+
+  it('is removed after the run, and after a run that fails half-way', async () => {
+    const { work, dir } = copyRepo();
+    const modelPath = join(work, 'proposed.yaml');
+    writeFileSync(modelPath, network(model));
+    const scratch = privateTmp(work);
     await runDiff({ dir, modelPath, cacheDir: null });
     expect(readdirSync(scratch)).toEqual([]);
     // git but no kustomize: the run fails after the scratch folder was made.
@@ -158,16 +168,13 @@ describe('the scratch folder', () => {
   }, 120_000);
 
   it('is removed when the builds started early turn out not to be needed (the model is generated, not committed)', async () => {
-    const work = tempDir();
-    const dir = join(work, 'repo');
-    cpSync(base, dir, { recursive: true });
+    const { work, dir } = copyRepo();
     const committed = readFileSync(join(dir, 'calisti.yaml'), 'utf8');
     expect(network(committed)).not.toBe(committed);
     writeFileSync(join(dir, 'calisti.yaml'), network(committed));
     const g = await cli('generate', '-C', dir, '--no-commit');
     expect(g.code, g.stderr).toBe(0);
-    const scratch = mkdtempSync(join(work, 'tmp-'));
-    process.env.TMPDIR = scratch;
+    const scratch = privateTmp(work);
     // The committed model differs from the working copy in one cluster's network: its builds start,
     // then the render writes nothing and they are stopped.
     const report = await runDiff({ dir, cacheDir: null });
@@ -177,15 +184,12 @@ describe('the scratch folder', () => {
   }, 120_000);
 
   it('is removed when the render fails while the current side is building (the builds are waited for)', async () => {
-    const work = tempDir();
-    const dir = join(work, 'repo');
-    cpSync(base, dir, { recursive: true });
+    const { work, dir } = copyRepo();
     const modelPath = join(work, 'proposed.yaml');
     // A changed network: the cluster's current builds start before the render, which then fails.
     writeFileSync(modelPath, network(model));
     writeFileSync(join(dir, 'sealed-secrets.yaml'), 'entries: 3\n');
-    const scratch = mkdtempSync(join(work, 'tmp-'));
-    process.env.TMPDIR = scratch;
+    const scratch = privateTmp(work);
     await expect(runDiff({ dir, modelPath, cacheDir: null })).rejects.toThrow(/sealed-secrets\.yaml/);
     expect(readdirSync(scratch)).toEqual([]);
     rmSync(scratch, { recursive: true, force: true });

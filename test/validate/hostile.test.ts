@@ -29,6 +29,18 @@ function writer(root: string) {
   };
 }
 
+/** A tree to build from, its writer, and an empty build cache. */
+function buildFixture() {
+  const root = tempDir();
+  return { root, cache: tempDir(), write: writer(root) };
+}
+
+/** A kustomization in `dir` of one plain ConfigMap. */
+function configMapKustomization(write: (p: string, s: string) => void, dir: string): void {
+  write(`${dir}/kustomization.yaml`, 'resources:\n  - cm.yaml\n');
+  write(`${dir}/cm.yaml`, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+}
+
 async function initRepo(): Promise<string> {
   const dir = join(tempDir(), 'repo');
   expect((await cli('init', dir)).code).toBe(0);
@@ -139,9 +151,7 @@ describe('the build cache', () => {
   });
 
   it('a changed transformer configuration is rebuilt, not served stale', async () => {
-    const root = tempDir();
-    const cache = tempDir();
-    const write = writer(root);
+    const { root, cache, write } = buildFixture();
     write('k/kustomization.yaml', 'resources:\n  - cm.yaml\nconfigurations:\n  - conf.yaml\nnamePrefix: p-\n');
     write('k/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
     write('k/conf.yaml', 'namePrefix:\n  - path: metadata/name\n');
@@ -161,11 +171,8 @@ describe('the build cache', () => {
   });
 
   it('a build stopped by its signal, before or while it runs, rejects and caches nothing', async () => {
-    const root = tempDir();
-    const cache = tempDir();
-    const write = writer(root);
-    write('c/kustomization.yaml', 'resources:\n  - cm.yaml\n');
-    write('c/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+    const { root, cache, write } = buildFixture();
+    configMapKustomization(write, 'c');
     for (const when of ['before', 'while'] as const) {
       const stop = new AbortController();
       if (when === 'before') stop.abort();
@@ -183,13 +190,10 @@ describe('the build cache', () => {
   });
 
   it('never keeps a clear Secret value on disk; builds without one are cached', async () => {
-    const root = tempDir();
-    const cache = tempDir();
-    const write = writer(root);
+    const { root, cache, write } = buildFixture();
     write('s/kustomization.yaml', 'resources:\n  - s.yaml\nsecretGenerator:\n  - name: g\n    literals:\n      - password=leak-cache-2\n');
     write('s/s.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: leak-cache-1\n');
-    write('c/kustomization.yaml', 'resources:\n  - cm.yaml\n');
-    write('c/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+    configMapKustomization(write, 'c');
     const b = new Builder(root, tool, cache, { shareShapes: false });
     try {
       expect((await b.build({ path: 's' })).ok).toBe(true);
