@@ -34,9 +34,9 @@ export interface ScratchFolder {
   remove: () => void;
 }
 
-/** A new folder under the system's temp folder, removed by `remove` or, if the run is cut short, at exit. */
-export function scratchFolder(prefix: string): ScratchFolder {
-  const path = mkdtempSync(join(tmpdir(), prefix));
+/** A new folder in `parent` (the system's temp folder), removed by `remove` or, if the run is cut short, at exit. */
+export function scratchFolder(prefix: string, parent = tmpdir()): ScratchFolder {
+  const path = mkdtempSync(join(parent, prefix));
   const rm = () => rmSync(path, { recursive: true, force: true });
   const forget = untilExit(rm);
   return {

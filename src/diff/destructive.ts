@@ -110,28 +110,28 @@ export function destructiveChanges(before: FileTree, after: FileTree): Destructi
     return r;
   };
   const declaredBefore = resourceFiles(before, listed);
-  const declaredAfter0 = resourceFiles(after, listed);
-  const yaml = (m: FileTree) => (m === before ? declaredBefore : declaredAfter0);
+  // An overlay is its folder's kustomization, whether or not it declares resources of its own.
+  const overlaysBefore = [...before.keys()].filter((p) => OVERLAY.test(p)).sort();
+  // Nothing deployed before (a first run): nothing to delete, and the tree after need not be read.
+  if (declaredBefore.length === 0 && overlaysBefore.length === 0) return [];
   const overlayOf = (p: string) => OVERLAY.exec(p)?.slice(1, 3).join('@');
   const overlaysAfter = new Set([...after.keys()].map(overlayOf).filter(Boolean));
   const out: Destructive[] = [];
   const reported = new Set<string>();
-  // An overlay is its folder's kustomization, whether or not it declares resources of its own.
-  const overlaysBefore = [...before.keys()].filter((p) => OVERLAY.test(p)).sort();
   for (const p of overlaysBefore) {
     const app = overlayOf(p);
     if (!app || overlaysAfter.has(app) || reported.has(app)) continue;
     reported.add(app);
     const [name, cluster] = app.split('@') as [string, string];
-    const deployed = yaml(before).filter((f) => f.startsWith(`manifests/${name}/base/`) || f.startsWith(`manifests/${name}/overlays/${cluster}/`));
+    const deployed = declaredBefore.filter((f) => f.startsWith(`manifests/${name}/base/`) || f.startsWith(`manifests/${name}/overlays/${cluster}/`));
     const deletes = [...new Set(deployed.flatMap((f) => res(before.get(f)).map((r) => `${r.kind}/${r.name}`)))].sort();
     out.push({ kind: 'Application', name: app, file: `manifests/${name}/overlays/${cluster}/`, deletes });
   }
-  const declaredAfter = new Set(yaml(after));
+  const declaredAfter = new Set(resourceFiles(after, listed));
   // What the tree after still declares; parsed only when something destructive left a file.
   let remainingKeys: Set<string> | undefined;
   const remaining = () => (remainingKeys ??= new Set([...declaredAfter].flatMap((p) => res(after.get(p)).map((r) => `${r.kind}/${r.name}`))));
-  for (const p of yaml(before)) {
+  for (const p of declaredBefore) {
     const app = overlayOf(p);
     if (app && reported.has(app)) continue; // Reported with its Application.
     if (declaredAfter.has(p) && same(before, after, p)) continue;

@@ -6,9 +6,10 @@
  * since the last stored render.
  */
 import { MODEL_FILE, SEALED_FILE } from '../render/layout.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { scratchFolder } from '../exit-cleanup.js';
 import { join } from 'node:path';
-import { committedFile, gitExec, identityEnv, ZERO_ID } from './git.js';
+import { committedFile, gitExec, gitExecFromFile, ZERO_ID } from './git.js';
 import { gitDir } from './gitdir.js';
 import { blobId } from './state.js';
 
@@ -19,21 +20,23 @@ interface RenderFile {
   executable?: boolean;
 }
 
-/** The tip of BASES_REF, or undefined when nothing was stored yet. */
-async function storedTip(dir: string): Promise<string | undefined> {
-  return (await gitExec(dir, ['rev-parse', '--verify', '--quiet', `${BASES_REF}^{commit}`]).catch(() => '')).trim() || undefined;
+/** The last stored render: its tip (undefined when nothing was stored yet) and path -> blob id. */
+export interface StoredRender {
+  tip: string | undefined;
+  tree: Map<string, string>;
 }
 
-/** Path -> blob id of the last stored render, or empty when there is none. */
-async function storedTree(dir: string, tip: string | undefined): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (!tip) return out;
+/** Asked before the new render is ready (two git processes beside the render). */
+export async function storedRender(dir: string): Promise<StoredRender> {
+  const tip = (await gitExec(dir, ['rev-parse', '--verify', '--quiet', `${BASES_REF}^{commit}`]).catch(() => '')).trim() || undefined;
+  const tree = new Map<string, string>();
+  if (!tip) return { tip, tree };
   // --full-tree: this tree is the render's own, whatever folder of the repository dir is.
   for (const entry of (await gitExec(dir, ['ls-tree', '-r', '-z', '--full-tree', tip])).split('\0')) {
     const m = /^\d+ blob ([0-9a-f]{40})\t(.+)$/s.exec(entry);
-    if (m) out.set(m[2]!, m[1]!);
+    if (m) tree.set(m[2]!, m[1]!);
   }
-  return out;
+  return { tip, tree };
 }
 
 /**
@@ -71,40 +74,71 @@ function scanCost(all: Iterable<string>, paths: string[]): number {
 
 const MESSAGE = 'calisti-gitops: the last generated render (merge bases)';
 
+/** A store under way: `done` settles when git holds `ids` (and BASES_REF points at the render). */
+export interface Storing {
+  ids: ReadonlySet<string>;
+  done: Promise<void>;
+}
+
 /**
- * Stores the render (path -> content, with each content's blob id) as the new tip of BASES_REF.
- * `maxScanned`: see MAX_SCANNED (tests pass 0 to take the scratch index).
+ * Starts storing the render (path -> content, with each content's blob id) as the new tip of
+ * BASES_REF, and `extra` contents as blobs beside it (what else the run writes, so the commit
+ * finds them in git). Its first git process reads from a file in the git folder and is running when
+ * this returns, so the caller's synchronous writes run beside it. `maxScanned`: see MAX_SCANNED
+ * (tests pass 0 to take the scratch index).
  */
-export async function storeRender(dir: string, render: Map<string, RenderFile & { blob: string }>, maxScanned = MAX_SCANNED): Promise<void> {
-  const tip = await storedTip(dir);
-  const stored = await storedTree(dir, tip);
+export function storeRender(
+  dir: string,
+  render: Map<string, RenderFile & { blob: string }>,
+  opts: { stored: StoredRender; identity: NodeJS.ProcessEnv; extra?: string[]; maxScanned?: number },
+): Storing {
+  const { tip, tree: stored } = opts.stored;
+  const extra = [...new Set(opts.extra ?? [])];
+  const ids = new Set([...[...render.values()].map((f) => f.blob), ...extra.map(blobId)]);
   const changed = [...render].filter(([p, f]) => stored.get(p) !== f.blob);
   const gone = [...stored.keys()].filter((p) => !render.has(p));
-  if (changed.length === 0 && gone.length === 0 && stored.size > 0) return;
-  const env: NodeJS.ProcessEnv = { ...(await identityEnv(dir)), GIT_COMMITTER_DATE: '@0 +0000', GIT_AUTHOR_DATE: '@0 +0000' };
-  if (scanCost(new Set([...stored.keys(), ...render.keys()]), [...changed.map(([p]) => p), ...gone]) <= maxScanned) {
-    const who = `${env.GIT_COMMITTER_NAME ?? 'calisti-gitops'} <${env.GIT_COMMITTER_EMAIL ?? 'calisti-gitops@users.noreply.localhost'}>`;
-    const chunks: string[] = [`commit ${BASES_REF}\ncommitter ${who} 0 +0000\n`, data(MESSAGE)];
-    if (tip) chunks.push(`from ${BASES_REF}^0\n`);
-    for (const p of gone) chunks.push(`D ${quote(p)}\n`);
-    for (const [p, f] of changed) chunks.push(`M ${f.executable ? '100755' : '100644'} inline ${quote(p)}\n`, data(f.content));
-    await gitExec(dir, ['fast-import', '--quiet', '--force'], { input: `${chunks.join('')}\n`, env });
-    return;
-  }
-  // The blobs in one pack (fast-import deltas each against the one before), then the tree.
-  await gitExec(dir, ['fast-import', '--quiet'], { input: changed.map(([, f]) => `blob\n${data(f.content)}`).join('') });
-  const scratch = mkdtempSync(join(gitDir(dir), 'calisti-render-'));
-  const index = { GIT_INDEX_FILE: join(scratch, 'index') };
+  const blobs = extra.map((content) => `blob\n${data(content)}`);
+  const renderStored = changed.length === 0 && gone.length === 0 && stored.size > 0;
+  if (renderStored && blobs.length === 0) return { ids, done: Promise.resolve() };
+  const env: NodeJS.ProcessEnv = { ...opts.identity, GIT_COMMITTER_DATE: '@0 +0000', GIT_AUTHOR_DATE: '@0 +0000' };
+  const scratch = scratchFolder('calisti-render-', gitDir(dir));
+  const stream = join(scratch.path, 'stream');
+  const run = (): Promise<void> => {
+    if (renderStored) {
+      writeFileSync(stream, blobs.join(''));
+      return gitExecFromFile(dir, ['fast-import', '--quiet'], stream).then(() => undefined);
+    }
+    if (scanCost(new Set([...stored.keys(), ...render.keys()]), [...changed.map(([p]) => p), ...gone]) <= (opts.maxScanned ?? MAX_SCANNED)) {
+      const who = `${env.GIT_COMMITTER_NAME ?? 'calisti-gitops'} <${env.GIT_COMMITTER_EMAIL ?? 'calisti-gitops@users.noreply.localhost'}>`;
+      const chunks: string[] = [...blobs, `commit ${BASES_REF}\ncommitter ${who} 0 +0000\n`, data(MESSAGE)];
+      if (tip) chunks.push(`from ${BASES_REF}^0\n`);
+      for (const p of gone) chunks.push(`D ${quote(p)}\n`);
+      for (const [p, f] of changed) chunks.push(`M ${f.executable ? '100755' : '100644'} inline ${quote(p)}\n`, data(f.content));
+      writeFileSync(stream, `${chunks.join('')}\n`);
+      return gitExecFromFile(dir, ['fast-import', '--quiet', '--force'], stream, env).then(() => undefined);
+    }
+    // The blobs in one pack (fast-import deltas each against the one before), then the tree.
+    writeFileSync(stream, [...blobs, ...changed.map(([, f]) => `blob\n${data(f.content)}`)].join(''));
+    const imported = gitExecFromFile(dir, ['fast-import', '--quiet'], stream);
+    return imported.then(async () => {
+      const index = { GIT_INDEX_FILE: join(scratch.path, 'index') };
+      if (tip) await gitExec(dir, ['read-tree', tip], { env: index });
+      const entries = [...gone.map((p) => `0 ${ZERO_ID}\t${p}`), ...changed.map(([p, f]) => `${f.executable ? '100755' : '100644'} ${f.blob}\t${p}`)];
+      await gitExec(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], { env: index, input: `${entries.join('\0')}\0` });
+      const tree = (await gitExec(dir, ['write-tree'], { env: index })).trim();
+      const commit = (await gitExec(dir, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', MESSAGE], { env })).trim();
+      await gitExec(dir, ['update-ref', BASES_REF, commit]);
+    });
+  };
+  let done: Promise<void>;
   try {
-    await gitExec(dir, tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env: index });
-    const entries = [...gone.map((p) => `0 ${ZERO_ID}\t${p}`), ...changed.map(([p, f]) => `${f.executable ? '100755' : '100644'} ${f.blob}\t${p}`)];
-    await gitExec(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], { env: index, input: `${entries.join('\0')}\0` });
-    const tree = (await gitExec(dir, ['write-tree'], { env: index })).trim();
-    const commit = (await gitExec(dir, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', MESSAGE], { env })).trim();
-    await gitExec(dir, ['update-ref', BASES_REF, commit]);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    done = run();
+  } catch (e) {
+    done = Promise.reject(e); // the stream could not be written (a full disk): the caller's undo runs
   }
+  done = done.finally(() => scratch.remove());
+  done.catch(() => undefined); // awaited by the caller, after its writes
+  return { ids, done };
 }
 
 /** fast-import's `data` command: exact byte count, then the bytes. */

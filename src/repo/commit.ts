@@ -6,12 +6,13 @@
  * own staged changes to other paths stay staged and out of the commit. The pre-commit and
  * commit-msg hooks run as `git commit` would run them.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, type Stats } from 'node:fs';
+import { scratchFolder } from '../exit-cleanup.js';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { lstatOf } from './fs.js';
 import { gitDir } from './gitdir.js';
-import { gitExec, headCommit, identityEnv, repoPrefix, ZERO_ID } from './git.js';
+import { commitSetup, gitExec, headCommit, repoPrefix, ZERO_ID, type CommitSetup } from './git.js';
 
 /**
  * An index line: the file as it is on disk, or a removal when it is gone. Index paths are the
@@ -41,18 +42,41 @@ export function assertIndexUnlocked(dir: string): void {
   }
 }
 
+/** What the run already knows, so the commit does not ask git or the disk again. */
+export interface CommitContext {
+  /** Blob id of what each path holds, as far as the run knows it (it wrote or read it under the repo lock). */
+  known?: Map<string, string>;
+  /** Blob ids the run has stored in git itself: not looked up again. */
+  stored?: ReadonlySet<string>;
+  /** Paths the run knows to be regular files (it wrote them, or git vouches for them), with their executable bit: not stat'ed again. */
+  files?: ReadonlyMap<string, boolean>;
+  /** HEAD as the run found it before writing (null: no commit yet): the parent, and what update-ref expects. */
+  head?: string | null;
+  /** Where the tree sits in its repository ('' at the root), as the run found it. */
+  prefix?: string;
+  /** The run's identity and hooks (see commitSetup). */
+  setup?: Promise<CommitSetup>;
+}
+
 /**
  * Commits `paths` (repo-relative, present or deleted) as they are on disk. Returns the new commit,
- * or undefined when they hold no change against HEAD. `known` gives the blob id of paths whose
- * content this run wrote or read (under the repo lock): those already in git are not read again.
+ * or undefined when they hold no change against HEAD. `ctx.known` gives the blob id of paths whose
+ * content this run wrote or read: those git has are not read again.
  */
-export async function commitFiles(dir: string, paths: string[], message: string, known: Map<string, string> = new Map()): Promise<string | undefined> {
+export async function commitFiles(dir: string, paths: string[], message: string, ctx: CommitContext = {}): Promise<string | undefined> {
   assertIndexUnlocked(dir);
-  const head = await headCommit(dir);
+  const { known = new Map<string, string>(), stored = new Set<string>(), files: regular = new Map<string, boolean>() } = ctx;
+  const setup = ctx.setup ?? commitSetup(dir);
+  setup.catch(() => undefined);
+  const head = ctx.head === undefined ? await headCommit(dir) : (ctx.head ?? undefined);
   const stats = new Map<string, Stats | undefined>();
-  const unique = [...new Set(await expandFolders(dir, head, paths, stats))].sort();
+  const unique = [...new Set(await expandFolders(dir, head, paths, stats, regular))].sort();
   const executable = new Map<string, boolean>();
   for (const p of unique) {
+    if (regular.has(p)) {
+      executable.set(p, regular.get(p)!);
+      continue;
+    }
     const st = stats.has(p) ? stats.get(p) : lstatOf(join(dir, p));
     if (!st) continue;
     if (!st.isFile())
@@ -64,11 +88,17 @@ export async function commitFiles(dir: string, paths: string[], message: string,
   }
   const present = [...executable.keys()];
   const ids = new Map<string, string>();
-  const stored = await storedObjects(
+  const found = await storedObjects(
     dir,
-    present.flatMap((p) => known.get(p) ?? []),
+    present.flatMap((p) => {
+      const id = known.get(p);
+      return id === undefined || stored.has(id) ? [] : [id];
+    }),
   );
-  for (const p of present) if (stored.has(known.get(p) ?? '')) ids.set(p, known.get(p)!);
+  for (const p of present) {
+    const id = known.get(p);
+    if (id !== undefined && (stored.has(id) || found.has(id))) ids.set(p, id);
+  }
   // Blobs for the rest, from disk, in one process; paths on stdin, never on the command line.
   // Absolute: git reads --stdin-paths from the repository's root, and dir may be a folder of it.
   const unread = present.filter((p) => !ids.has(p));
@@ -79,26 +109,26 @@ export async function commitFiles(dir: string, paths: string[], message: string,
     : [];
   unread.forEach((p, i) => ids.set(p, hashed[i]!));
   const files = new Map(present.map((p) => [p, { id: ids.get(p)!, executable: executable.get(p)! }]));
-  const lines = `${indexLines(await indexPrefix(dir), unique, files)}\n`;
+  const lines = `${indexLines(ctx.prefix === undefined ? await indexPrefix(dir) : ctx.prefix && `${ctx.prefix}/`, unique, files)}\n`;
 
-  const scratch = mkdtempSync(join(gitDir(dir), 'calisti-index-'));
-  const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+  const scratch = scratchFolder('calisti-index-', gitDir(dir));
+  // No HEAD: the scratch index starts empty, as a missing index file is.
+  const env = { GIT_INDEX_FILE: join(scratch.path, 'index') };
   try {
-    await gitExec(dir, head ? ['read-tree', head] : ['read-tree', '--empty'], { env });
+    if (head) await gitExec(dir, ['read-tree', head], { env });
     await gitExec(dir, ['update-index', '--add', '--remove', '--index-info'], { env, input: lines });
     const tree = (await gitExec(dir, ['write-tree'], { env })).trim();
     if (head && tree === (await gitExec(dir, ['rev-parse', `${head}^{tree}`])).trim()) {
       await syncIndex(dir, lines);
       return undefined;
     }
-    await runHook(dir, 'pre-commit', [], env);
-    const msgFile = join(scratch, 'COMMIT_EDITMSG');
+    const { identity, hooks } = await setup;
+    if (hooks.has('pre-commit')) await runHook(dir, 'pre-commit', [], env);
+    const msgFile = join(scratch.path, 'COMMIT_EDITMSG');
     writeFileSync(msgFile, `${message}\n`);
-    await runHook(dir, 'commit-msg', [msgFile], env);
+    if (hooks.has('commit-msg')) await runHook(dir, 'commit-msg', [msgFile], env);
     const finalMessage = readFileSync(msgFile, 'utf8');
-    const commit = (
-      await gitExec(dir, ['commit-tree', tree, ...(head ? ['-p', head] : []), '-F', '-'], { env: await identityEnv(dir), input: finalMessage })
-    ).trim();
+    const commit = (await gitExec(dir, ['commit-tree', tree, ...(head ? ['-p', head] : []), '-F', '-'], { env: identity, input: finalMessage })).trim();
     try {
       await gitExec(dir, ['update-ref', '-m', `commit: ${finalMessage.split('\n')[0]}`, 'HEAD', commit, head ?? ZERO_ID]);
     } catch (e) {
@@ -109,10 +139,10 @@ export async function commitFiles(dir: string, paths: string[], message: string,
     // status` is clean and the user's other staged changes stay as they were; a failure here only
     // leaves the index stale, which the next run's recovery (or `git reset`) mends.
     await syncIndex(dir, lines).catch(() => undefined);
-    await runHook(dir, 'post-commit', [], {}).catch(() => undefined);
+    if (hooks.has('post-commit')) await runHook(dir, 'post-commit', [], {}).catch(() => undefined);
     return commit;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    scratch.remove();
   }
 }
 
@@ -126,10 +156,16 @@ async function storedObjects(dir: string, ids: string[]): Promise<Set<string>> {
 
 /**
  * A folder in `paths` (a vendored chart) stands for every file in it, on disk and in HEAD. Regular
- * files stand for themselves; HEAD is listed once (one git process, not one per path) only when some
+ * files (and those the run wrote, not stat'ed again) stand for themselves; HEAD is listed once (one git process, not one per path) only when some
  * path is a folder or gone from disk. `stats` gets each given path's lstat (undefined: gone).
  */
-async function expandFolders(dir: string, head: string | undefined, paths: string[], stats: Map<string, Stats | undefined>): Promise<string[]> {
+async function expandFolders(
+  dir: string,
+  head: string | undefined,
+  paths: string[],
+  stats: Map<string, Stats | undefined>,
+  regular: ReadonlyMap<string, boolean>,
+): Promise<string[]> {
   const out: string[] = [];
   let headFiles: string[] | undefined;
   const inHead = async (p: string): Promise<string[]> => {
@@ -138,6 +174,10 @@ async function expandFolders(dir: string, head: string | undefined, paths: strin
     return headFiles.filter((f) => f.startsWith(`${p}/`));
   };
   for (const p of paths) {
+    if (regular.has(p)) {
+      out.push(p);
+      continue;
+    }
     const st = lstatOf(join(dir, p)); // undefined: a file or a folder deleted from disk
     stats.set(p, st);
     if (st && !st.isDirectory()) {

@@ -67,7 +67,8 @@ export class RepoFs {
     // it (which only this writer creates, under the repo lock) are then remembered.
     const missing: string[] = [];
     let dir = dirname(abs);
-    while (!this.safeDirs.has(dir) && statOf(dir) === undefined) {
+    // Below a folder found missing, nothing exists either: no stat (a first run has thousands).
+    while (!this.safeDirs.has(dir) && (this.absentDirs.has(dirname(dir)) || statOf(dir) === undefined)) {
       missing.push(dir);
       dir = dirname(dir);
     }
@@ -118,8 +119,13 @@ export class RepoFs {
     }
   }
 
-  /** Atomic write: readers see the old or the new file, never half of one. */
-  write(path: string, content: string, executable = false): void {
+  /**
+   * Atomic write: readers see the old or the new file, never half of one. `absent`: the caller found
+   * no file there (a first run writes thousands), so it is created in place, exclusively, saving the
+   * temp file and the rename; a file that appeared since is replaced atomically as ever, and one
+   * this write leaves half-written (a full disk) is removed, as a killed run's journal removes it.
+   */
+  write(path: string, content: string, executable = false, absent = false): void {
     const abs = this.resolve(path);
     const dir = dirname(abs);
     if (!this.madeDirs.has(dir)) {
@@ -129,16 +135,31 @@ export class RepoFs {
       this.safeDirs.add(dir);
       for (let made = dir; this.absentDirs.delete(made); made = dirname(made));
     }
+    const mode = executable ? 0o755 : 0o644;
+    if (absent && this.create(abs, content, mode)) return;
     const tmp = `${abs}.calisti-tmp-${process.pid}`;
     try {
-      writeFileSync(tmp, content, { mode: executable ? 0o755 : 0o644 });
-      chmodSync(tmp, executable ? 0o755 : 0o644);
+      writeFileSync(tmp, content, { mode });
+      chmodSync(tmp, mode);
       renameSync(tmp, abs);
     } catch (e) {
       // A full disk leaves a partial temp file: never leave it behind.
       rmSync(tmp, { force: true });
       throw e;
     }
+  }
+
+  /** A new file at abs, or false when something is there already. */
+  private create(abs: string, content: string, mode: number): boolean {
+    try {
+      writeFileSync(abs, content, { mode, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      rmSync(abs, { force: true });
+      throw e;
+    }
+    chmodSync(abs, mode); // the umask may have taken bits off
+    return true;
   }
 
   /** Removes a file (or a symlink itself, never what it points to); a folder is refused. */

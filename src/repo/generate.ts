@@ -12,19 +12,19 @@ import { MODEL_FILE, SEALED_FILE, STATE_FILE, VENDORED_CHART_DIR } from '../rend
 import { refusePlaintext } from '../secrets/leak.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs, Journal } from './fs.js';
-import { assertIndexUnlocked, commitFiles } from './commit.js';
-import { committedFile, headCommit, readBlobs, repoPrefix } from './git.js';
+import { assertIndexUnlocked, commitFiles, type CommitContext } from './commit.js';
+import { commitSetup, committedFile, headCommit, identityEnv, readBlobs, repoPrefix } from './git.js';
 import type { Fleet } from '../model/schema.js';
 import { checkTransition } from '../upgrade/transition.js';
 import { clearJournal, describeRecovery, recover, writeJournal } from './journal.js';
 import { withRepoLock } from './lock.js';
 import { basesNeeded, planGenerate, renderedIds, type Plan } from './plan.js';
-import { basesFromCommittedModel, storeRender } from './bases.js';
+import { basesFromCommittedModel, storedRender, storeRender, type Storing } from './bases.js';
 import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
 import { isGeneratedPath } from '../render/layout.js';
 import { blobId, parseState } from './state.js';
 import { noopOptions, rememberNoop } from './noop.js';
-import { currentIds, gitView, settled } from './clean.js';
+import { currentIds, gitView, regularFiles, settled } from './clean.js';
 import { modelCacheDir, rememberedFleet } from './remembered-model.js';
 
 export interface GenerateOptions {
@@ -167,19 +167,28 @@ async function generateLocked(dir: string, opts: GenerateOptions, prefix: string
   // stay the user's to commit.
   const kept = new Set(plan.kept);
   const owned = [...[...rendered.keys()].filter((p) => !kept.has(p)), ...plan.deletes, STATE_FILE, MODEL_FILE, SEALED_FILE, ...(opts.extraPaths ?? [])];
-  // The render itself goes into git (a ref of our own) before anything is written: it is the merge
-  // base of every later run, whatever this one commits.
-  if (plan.writes.length || plan.deletes.length) await storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: ids.get(p)! }])));
   // What each file holds once the plan is applied, by blob id, as far as this run knows it: the
   // commit reads from disk only the rest.
   const known = new Map(plan.unchanged.map((p) => [p, ids.get(p)!]));
   for (const w of plan.writes) known.set(w.path, w.content === rendered.get(w.path)?.content ? ids.get(w.path)! : blobId(w.content));
+  const setup = opts.commit ? commitSetup(dir) : undefined;
+  setup?.catch(() => undefined);
+  // The render itself goes into git (a ref of our own) as the files are written: it is the merge
+  // base of every later run, whatever this one commits. With a commit to make, what else the run
+  // writes goes into git with it, so the commit finds every blob there.
+  let storing: Storing | undefined;
+  if (plan.writes.length || plan.deletes.length) {
+    const [stored, identity] = await Promise.all([storedRender(dir), setup ? setup.then((s) => s.identity) : identityEnv(dir)]);
+    const extra = opts.commit ? plan.writes.filter((w) => !rendered.has(w.path) || w.content !== rendered.get(w.path)!.content).map((w) => w.content) : [];
+    storing = storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: ids.get(p)! }])), { stored, identity, extra });
+  }
   const commit = await applyPlan(fs, plan, {
     commit: opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined,
     extraPaths: opts.extraPaths,
     onProgress: opts.onProgress,
     read,
-    known,
+    context: { known, prefix, setup, files: regularFiles(view) },
+    storing,
     settled: (p) => settled(view, p, idOf),
   });
   const by = (a: string) => plan.writes.filter((w) => w.action === a && w.path !== STATE_FILE).map((w) => w.path);
@@ -238,41 +247,50 @@ export async function applyPlan(
     onProgress?: (phase: string, done?: number, total?: number) => void;
     /** What the plan read of each path (the journal saves it without reading again). */
     read?: (path: string) => string | undefined;
-    /** Blob ids of what the paths hold once the plan is applied (see commitFiles). */
-    known?: Map<string, string>;
+    /** What the run knows for the commit (see CommitContext); the head, what it wrote and stored are added here. */
+    context?: CommitContext;
+    /** The render being stored beside the writes (see storeRender): awaited before the commit, and undone with them. */
+    storing?: Storing;
     /** Whether HEAD holds a path as the disk does (see clean.ts): with nothing to write, nothing to commit either. */
     settled?: (path: string) => boolean;
   },
 ): Promise<string | undefined> {
-  const { commit, extraPaths = [], onProgress } = opts;
+  const { commit, extraPaths = [], onProgress, context = {} } = opts;
   const touched = [...plan.writes.map((w) => w.path), ...plan.deletes];
   if (commit) assertIndexUnlocked(fs.root);
   // Nothing to write: still commit what an earlier --no-commit run left uncommitted.
   if (touched.length === 0 && extraPaths.length === 0) {
+    await opts.storing?.done;
     if (!commit || (opts.settled && commit.paths.every(opts.settled))) return undefined;
-    return commitFiles(fs.root, commit.paths, commit.message, opts.known);
+    return commitFiles(fs.root, commit.paths, commit.message, context);
   }
-  const journal = new Journal(fs, writeJournal(fs, await headCommit(fs.root), touched, opts.read));
+  const head = await headCommit(fs.root);
+  const journal = new Journal(fs, writeJournal(fs, head, touched, opts.read));
   try {
     let done = 0;
+    const files = new Map(context.files);
     for (const w of plan.writes) {
-      fs.write(w.path, w.content, w.executable);
+      fs.write(w.path, w.content, w.executable, w.action === 'create' || w.action === 'restore');
+      files.set(w.path, w.executable);
       faultPoint();
       onProgress?.('writing', ++done, plan.writes.length);
     }
     for (const d of plan.deletes) {
       fs.remove(d);
+      files.delete(d);
       faultPoint();
     }
+    await opts.storing?.done;
     let made: string | undefined;
     if (commit) {
       onProgress?.('committing');
-      made = await commitFiles(fs.root, commit.paths, commit.message, opts.known);
+      made = await commitFiles(fs.root, commit.paths, commit.message, { ...context, head: head ?? null, files, stored: opts.storing?.ids });
       faultPoint();
     }
     clearJournal(fs.root);
     return made;
   } catch (e) {
+    await opts.storing?.done.catch(() => undefined); // its scratch folder goes with it
     const failed = journal.rollback();
     if (failed.length) {
       // The journal stays on disk: the next run finishes the undo before anything else.

@@ -1,7 +1,8 @@
 /** The few git operations the writer needs, through simple-git or execFile (argument arrays, never a shell). */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { killOnExit } from '../exit-cleanup.js';
+import { join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../errors.js';
 import { MODEL_FILE } from '../render/layout.js';
@@ -53,11 +54,44 @@ export async function headCommit(dir: string): Promise<string | undefined> {
 
 /** Identity variables for a commit when git has none configured (CI runners, PR bots). */
 export async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
-  const has = async (key: string) => (await gitExec(dir, ['config', '--get', key]).catch(() => '')).trim() !== '';
-  const env: NodeJS.ProcessEnv = {};
-  if (!(await has('user.name'))) Object.assign(env, { GIT_AUTHOR_NAME: FALLBACK_IDENTITY.name, GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name });
-  if (!(await has('user.email'))) Object.assign(env, { GIT_AUTHOR_EMAIL: FALLBACK_IDENTITY.email, GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email });
-  return env;
+  return (await commitSetup(dir)).identity;
+}
+
+/** What a commit needs from git's configuration, asked once per run. */
+export interface CommitSetup {
+  /** Identity variables for when git has none configured (see identityEnv). */
+  identity: NodeJS.ProcessEnv;
+  /** The hooks `git hook run` may find: only these are run through git. */
+  hooks: Set<string>;
+}
+
+/** The hooks a commit runs, as `git commit` runs them. */
+export const COMMIT_HOOKS = ['pre-commit', 'commit-msg', 'post-commit'] as const;
+
+/**
+ * Two git processes, side by side: the configuration (the identity, and any hook defined there)
+ * and where each hook's file would be (core.hooksPath, a linked worktree's common folder). A hook
+ * with neither a file nor any `hook.*` setting is one `git hook run` would not find: its process is
+ * saved. A file that is there is left to git, executable or not, as `git commit` leaves it.
+ */
+export async function commitSetup(dir: string): Promise<CommitSetup> {
+  const [config, paths] = await Promise.all([
+    // Exit 1 when nothing matches.
+    gitExec(dir, ['config', '--get-regexp', '^(user\\.(name|email)|hook\\..+)$']).catch(() => ''),
+    gitExec(dir, ['rev-parse', ...COMMIT_HOOKS.flatMap((h) => ['--git-path', `hooks/${h}`])]),
+  ]);
+  const values = new Map<string, string>();
+  for (const line of config.split('\n').filter(Boolean)) {
+    const space = line.indexOf(' ');
+    values.set(space < 0 ? line : line.slice(0, space), space < 0 ? '' : line.slice(space + 1)); // the last one wins, as with --get
+  }
+  const identity: NodeJS.ProcessEnv = {};
+  if (!values.get('user.name')?.trim()) Object.assign(identity, { GIT_AUTHOR_NAME: FALLBACK_IDENTITY.name, GIT_COMMITTER_NAME: FALLBACK_IDENTITY.name });
+  if (!values.get('user.email')?.trim()) Object.assign(identity, { GIT_AUTHOR_EMAIL: FALLBACK_IDENTITY.email, GIT_COMMITTER_EMAIL: FALLBACK_IDENTITY.email });
+  const configured = [...values.keys()].some((k) => k.startsWith('hook.'));
+  const files = paths.split('\n');
+  const hooks = new Set(COMMIT_HOOKS.filter((h, i) => configured || existsSync(resolve(dir, files[i] ?? `.git/hooks/${h}`))));
+  return { identity, hooks };
 }
 
 /**
@@ -70,23 +104,47 @@ export function gitExec(dir: string, args: string[], opts: { input?: string; env
       'git',
       ['-C', dir, ...args],
       { env: { ...process.env, ...opts.env }, maxBuffer: 1 << 30, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
-        const detail = stderr.trim() || stdout.trim() || `git ${args[0]} exited with ${err.code ?? err.signal}`;
-        const full = /out of diskspace|no space left|disk quota/i.test(detail);
-        reject(
-          new UserError(
-            `git ${args[0]} failed: ${detail.split('\n')[0]}`,
-            full
-              ? 'free disk space, then run the command again: it first finishes or undoes an interrupted run'
-              : `check the repository with: git -C ${dir} status`,
-          ),
-        );
-      },
+      (err, stdout, stderr) => (err ? reject(gitFailure(dir, args, err, stdout, stderr)) : resolve(stdout)),
     );
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(opts.input ?? '');
   });
+}
+
+/**
+ * gitExec with stdin read from a file. The process starts now and reads on its own: a caller that
+ * goes on with synchronous work (writing the working tree) has git working beside it, which a pipe
+ * fed from this thread would not.
+ */
+export function gitExecFromFile(dir: string, args: string[], inputFile: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const fd = openSync(inputFile, 'r');
+  try {
+    const child = spawn('git', ['-C', dir, ...args], { env: { ...process.env, ...env }, stdio: [fd, 'pipe', 'pipe'] });
+    killOnExit(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    return new Promise((resolve, reject) => {
+      child.on('error', (e) => reject(gitFailure(dir, args, e, stdout, stderr)));
+      child.on('close', (code, signal) =>
+        code === 0 ? resolve(stdout) : reject(gitFailure(dir, args, { code: code ?? undefined, signal: signal ?? undefined }, stdout, stderr)),
+      );
+    });
+  } finally {
+    closeSync(fd); // the child holds its own copy
+  }
+}
+
+/** A failed git process as the user reads it: git's first line, and what to do (a full disk says so). */
+function gitFailure(dir: string, args: string[], err: Error | { code?: unknown; signal?: unknown }, stdout: string, stderr: string): UserError {
+  const { code, signal } = err as { code?: unknown; signal?: unknown };
+  const detail = stderr.trim() || stdout.trim() || `git ${args[0]} exited with ${String(code ?? signal)}`;
+  const full = /out of diskspace|no space left|disk quota/i.test(detail);
+  return new UserError(
+    `git ${args[0]} failed: ${detail.split('\n')[0]}`,
+    full ? 'free disk space, then run the command again: it first finishes or undoes an interrupted run' : `check the repository with: git -C ${dir} status`,
+  );
 }
 
 /** Blob contents by id from git's object store, in one process; ids git does not have are left out. */

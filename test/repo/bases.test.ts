@@ -1,8 +1,9 @@
 /** The render kept as merge bases: fast-import and the scratch index store the same tree. */
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASES_REF, storeRender } from '../../src/repo/bases.js';
+import { BASES_REF, storedRender, storeRender } from '../../src/repo/bases.js';
 import { blobId } from '../../src/repo/state.js';
 import { tempDir } from '../helpers.js';
 
@@ -24,20 +25,46 @@ const FIRST = {
 const SECOND = { ...FIRST, 'README.md': '# r2\n', 'manifests/new/x.yaml': 'x: 1\n' } as Record<string, string>;
 delete SECOND['manifests/demo/overlays/c3/kustomization.yaml'];
 
+/** One store, from the stored render as git has it. */
+const store = async (
+  dir: string,
+  files: Map<string, { content: string; executable: boolean; blob: string }>,
+  opts: { maxScanned?: number; extra?: string[] } = {},
+) => storeRender(dir, files, { stored: await storedRender(dir), identity: {}, ...opts }).done;
+const has = (dir: string, id: string) => execFileSync('git', ['-C', dir, 'cat-file', '-t', id], { encoding: 'utf8' }).trim();
+
 describe('storeRender', () => {
   it('stores the same tree through fast-import and through a scratch index, first and after a change', async () => {
     const [viaImport, viaIndex] = [repo(), repo()];
     const exec = new Set(['a.sh']);
-    await storeRender(viaImport, render(FIRST, exec));
-    await storeRender(viaIndex, render(FIRST, exec), 0);
+    await store(viaImport, render(FIRST, exec));
+    await store(viaIndex, render(FIRST, exec), { maxScanned: 0 });
     expect(tree(viaIndex)).toBe(tree(viaImport));
-    await storeRender(viaImport, render(SECOND, exec));
-    await storeRender(viaIndex, render(SECOND, exec), 0);
+    await store(viaImport, render(SECOND, exec));
+    await store(viaIndex, render(SECOND, exec), { maxScanned: 0 });
     expect(tree(viaIndex)).toBe(tree(viaImport));
     const listed = execFileSync('git', ['-C', viaIndex, 'ls-tree', '-r', BASES_REF], { encoding: 'utf8' });
     expect(listed).toContain('100755 blob');
     expect(listed).not.toContain('c3/');
     // The previous render stays reachable: the tip's parent.
     expect(execFileSync('git', ['-C', viaIndex, 'rev-list', '--count', BASES_REF], { encoding: 'utf8' }).trim()).toBe('2');
+  });
+
+  it('stores what else the run writes as blobs beside the render, through either route, and leaves no scratch file', async () => {
+    const [viaImport, viaIndex] = [repo(), repo()];
+    for (const [dir, maxScanned] of [
+      [viaImport, undefined],
+      [viaIndex, 0],
+    ] as const) {
+      await store(dir, render(FIRST), { maxScanned, extra: ['model: 1\n', 'state: 2\n'] });
+      expect(has(dir, blobId('model: 1\n'))).toBe('blob');
+      expect(has(dir, blobId('state: 2\n'))).toBe('blob');
+      // The render already stored: only the new blob is written, the ref stays.
+      const tip = execFileSync('git', ['-C', dir, 'rev-parse', BASES_REF], { encoding: 'utf8' });
+      await store(dir, render(FIRST), { maxScanned, extra: ['model: 3\n'] });
+      expect(has(dir, blobId('model: 3\n'))).toBe('blob');
+      expect(execFileSync('git', ['-C', dir, 'rev-parse', BASES_REF], { encoding: 'utf8' })).toBe(tip);
+      expect(readdirSync(join(dir, '.git')).filter((f) => f.startsWith('calisti-'))).toEqual([]);
+    }
   });
 });

@@ -1,0 +1,92 @@
+/**
+ * The commit as `git commit` would make it: its hooks wherever git finds them, an identity when git
+ * has none, and HEAD moved only from the commit the run started from.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commitFiles } from '../../src/repo/commit.js';
+import { commitSetup } from '../../src/repo/git.js';
+import { tempDir } from '../helpers.js';
+
+const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+
+function repo(): string {
+  const dir = join(tempDir(), 'r');
+  execFileSync('git', ['init', '-q', '--initial-branch=main', dir]);
+  git(dir, 'config', 'user.name', 't');
+  git(dir, 'config', 'user.email', 't@example.org');
+  return dir;
+}
+
+function hook(dir: string, folder: string, name: string, script: string): void {
+  mkdirSync(join(dir, folder), { recursive: true });
+  writeFileSync(join(dir, folder, name), `#!/bin/sh\n${script}\n`);
+  chmodSync(join(dir, folder, name), 0o755);
+}
+
+const saved = { ...process.env };
+afterEach(() => {
+  for (const k of ['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_NOSYSTEM'])
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+});
+
+describe('commitFiles', () => {
+  it("runs the hooks in core.hooksPath: commit-msg's edit is the message, post-commit runs after", async () => {
+    const dir = repo();
+    git(dir, 'config', 'core.hooksPath', 'githooks');
+    hook(dir, 'githooks', 'commit-msg', 'echo "Signed-off-by: hook" >> "$1"');
+    hook(dir, 'githooks', 'post-commit', 'git rev-parse HEAD > "$(git rev-parse --git-dir)/after"');
+    writeFileSync(join(dir, 'a.yaml'), 'a: 1\n');
+    const made = await commitFiles(dir, ['a.yaml'], 'first');
+    expect(git(dir, 'log', '-1', '--format=%B')).toBe('first\nSigned-off-by: hook');
+    expect(readFileSync(join(dir, '.git', 'after'), 'utf8').trim()).toBe(made);
+  });
+
+  it("refuses the commit when core.hooksPath's pre-commit says no, and moves nothing", async () => {
+    const dir = repo();
+    git(dir, 'config', 'core.hooksPath', 'githooks');
+    hook(dir, 'githooks', 'pre-commit', 'echo "no commits today" >&2; exit 1');
+    writeFileSync(join(dir, 'a.yaml'), 'a: 1\n');
+    await expect(commitFiles(dir, ['a.yaml'], 'first')).rejects.toThrow(/the pre-commit hook refused the commit: no commits today/);
+    expect(() => git(dir, 'rev-parse', '--verify', '--quiet', 'HEAD')).toThrow();
+  });
+
+  it('commits as calisti-gitops when git has no identity configured (a CI runner)', async () => {
+    const dir = join(tempDir(), 'r');
+    execFileSync('git', ['init', '-q', dir]);
+    process.env.GIT_CONFIG_GLOBAL = '/dev/null';
+    process.env.GIT_CONFIG_NOSYSTEM = '1';
+    writeFileSync(join(dir, 'a.yaml'), 'a: 1\n');
+    await commitFiles(dir, ['a.yaml'], 'first');
+    expect(git(dir, 'log', '-1', '--format=%an <%ae> / %cn <%ce>')).toBe(
+      'calisti-gitops <calisti-gitops@users.noreply.localhost> / calisti-gitops <calisti-gitops@users.noreply.localhost>',
+    );
+  });
+
+  it('does not commit over a HEAD that moved since the run read it', async () => {
+    const dir = repo();
+    writeFileSync(join(dir, 'a.yaml'), 'a: 1\n');
+    const first = await commitFiles(dir, ['a.yaml'], 'first');
+    writeFileSync(join(dir, 'b.yaml'), 'b: 1\n');
+    git(dir, 'add', 'b.yaml');
+    git(dir, 'commit', '-qm', 'someone else');
+    writeFileSync(join(dir, 'a.yaml'), 'a: 2\n');
+    await expect(commitFiles(dir, ['a.yaml'], 'second', { head: first! })).rejects.toThrow(/HEAD moved/);
+    expect(git(dir, 'log', '-1', '--format=%s')).toBe('someone else');
+  });
+});
+
+describe('commitSetup', () => {
+  it('finds the hooks that have a file, and leaves every hook to git once the configuration defines any', async () => {
+    const dir = repo();
+    hook(dir, '.git/hooks', 'post-commit', 'true');
+    expect([...(await commitSetup(dir)).hooks]).toEqual(['post-commit']);
+    expect((await commitSetup(dir)).identity).toEqual({});
+    git(dir, 'config', 'hook.lint.command', 'true');
+    expect([...(await commitSetup(dir)).hooks]).toEqual(['pre-commit', 'commit-msg', 'post-commit']);
+    expect(existsSync(join(dir, '.git/hooks/pre-commit'))).toBe(false);
+  });
+});

@@ -1,0 +1,51 @@
+/** The writer's view of the working tree: a file the plan found absent is created in place, safely. */
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RepoFs } from '../../src/repo/fs.js';
+import { tempDir } from '../helpers.js';
+
+const setup = () => {
+  const root = join(tempDir(), 'repo');
+  mkdirSync(root);
+  return { root, fs: new RepoFs(root) };
+};
+
+describe('RepoFs.write of a file found absent', () => {
+  it('creates it with the mode asked for, and the folders on the way', () => {
+    const { root, fs } = setup();
+    fs.write('a/b/run.sh', '#!/bin/sh\n', true, true);
+    fs.write('a/b/c.yaml', 'c: 1\n', false, true);
+    expect(readFileSync(join(root, 'a/b/run.sh'), 'utf8')).toBe('#!/bin/sh\n');
+    expect(statSync(join(root, 'a/b/run.sh')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(root, 'a/b/c.yaml')).mode & 0o777).toBe(0o644);
+  });
+
+  it('replaces a file that appeared since the plan, whole, and leaves no temp file', () => {
+    const { root, fs } = setup();
+    writeFileSync(join(root, 'x.yaml'), 'someone: else\n');
+    fs.write('x.yaml', 'ours: 1\n', false, true);
+    expect(readFileSync(join(root, 'x.yaml'), 'utf8')).toBe('ours: 1\n');
+    expect(readdirSync(root)).toEqual(['x.yaml']);
+  });
+
+  it('replaces a symlink standing there by a regular file, never writing through it', () => {
+    const { root, fs } = setup();
+    const outside = join(tempDir(), 'outside.txt');
+    writeFileSync(outside, 'keep\n');
+    symlinkSync(outside, join(root, 'x.yaml'));
+    fs.write('x.yaml', 'ours: 1\n', false, true);
+    expect(lstatSync(join(root, 'x.yaml')).isFile()).toBe(true);
+    expect(readFileSync(outside, 'utf8')).toBe('keep\n');
+  });
+
+  it('finds nothing to read below a folder found missing, and creates there once asked', () => {
+    const { root, fs } = setup();
+    expect(fs.read('m/a/overlays/c1/k.yaml')).toBeUndefined();
+    expect(fs.read('m/a/overlays/c2/k.yaml')).toBeUndefined();
+    fs.write('m/a/overlays/c2/k.yaml', 'k: 2\n', false, true);
+    expect(fs.read('m/a/overlays/c2/k.yaml')).toBe('k: 2\n');
+    expect(fs.read('m/a/overlays/c1/k.yaml')).toBeUndefined();
+    expect(existsSync(join(root, 'm/a/overlays/c1'))).toBe(false);
+  });
+});
