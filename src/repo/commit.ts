@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { lstatOf } from './fs.js';
 import { gitDir } from './gitdir.js';
+import { writeFirstIndex } from './index-file.js';
 import { commitSetup, gitExec, headCommit, repoPrefix, ZERO_ID, type CommitSetup } from './git.js';
 
 /**
@@ -109,7 +110,16 @@ export async function commitFiles(dir: string, paths: string[], message: string,
     : [];
   unread.forEach((p, i) => ids.set(p, hashed[i]!));
   const files = new Map(present.map((p) => [p, { id: ids.get(p)!, executable: executable.get(p)! }]));
-  const lines = `${indexLines(ctx.prefix === undefined ? await indexPrefix(dir) : ctx.prefix && `${ctx.prefix}/`, unique, files)}\n`;
+  const prefix = ctx.prefix === undefined ? await indexPrefix(dir) : ctx.prefix && `${ctx.prefix}/`;
+  const lines = `${indexLines(prefix, unique, files)}\n`;
+  // The first commit of a repository without an index: the index is written from what is known here.
+  const firstIndex = () =>
+    !head &&
+    !existsSync(join(gitDir(dir), 'index')) &&
+    writeFirstIndex(
+      gitDir(dir),
+      [...files].map(([p, f]) => ({ disk: join(dir, p), path: `${prefix}${p}`, ...f })),
+    );
 
   const scratch = scratchFolder('calisti-index-', gitDir(dir));
   // No HEAD: the scratch index starts empty, as a missing index file is.
@@ -138,7 +148,13 @@ export async function commitFiles(dir: string, paths: string[], message: string,
     // The commit stands from here on. The real index follows, for these paths only, so `git
     // status` is clean and the user's other staged changes stay as they were; a failure here only
     // leaves the index stale, which the next run's recovery (or `git reset`) mends.
-    await syncIndex(dir, lines).catch(() => undefined);
+    let indexed = false;
+    try {
+      indexed = firstIndex();
+    } catch {
+      // git writes it below
+    }
+    if (!indexed) await syncIndex(dir, lines).catch(() => undefined);
     if (hooks.has('post-commit')) await runHook(dir, 'post-commit', [], {}).catch(() => undefined);
     return commit;
   } finally {

@@ -1,4 +1,4 @@
-/** The few git operations the writer needs, through simple-git or execFile (argument arrays, never a shell). */
+/** The few git operations the writer needs, through execFile (argument arrays, never a shell) or simple-git. */
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { killOnExit } from '../exit-cleanup.js';
@@ -13,8 +13,12 @@ export const ZERO_ID = '0000000000000000000000000000000000000000';
 /** Who commits when the repo has no identity configured (CI runners, PR bots). */
 const FALLBACK_IDENTITY = { name: 'calisti-gitops', email: 'calisti-gitops@users.noreply.localhost' };
 
+/**
+ * simple-git, for the few callers that want its parsed results. `completion`: done when git's output
+ * closes; simple-git otherwise waits 50 ms more after every process exits.
+ */
 export function git(dir: string, config: string[] = []): SimpleGit {
-  return simpleGit({ baseDir: dir, binary: 'git', maxConcurrentProcesses: 1, trimmed: false, config });
+  return simpleGit({ baseDir: dir, binary: 'git', maxConcurrentProcesses: 1, trimmed: false, config, completion: { onClose: true, onExit: false } });
 }
 
 /**
@@ -23,13 +27,7 @@ export function git(dir: string, config: string[] = []): SimpleGit {
  */
 export async function isRepoRoot(dir: string): Promise<boolean> {
   if (!existsSync(join(dir, '.git'))) return existsSync(join(dir, MODEL_FILE)) && (await repoPrefix(dir)) !== undefined;
-  return (
-    (
-      await git(dir)
-        .revparse(['--show-toplevel'])
-        .catch(() => '')
-    ).trim() !== ''
-  );
+  return (await gitExec(dir, ['rev-parse', '--show-toplevel']).catch(() => '')).trim() !== '';
 }
 
 /** Where `dir` is inside its git work tree: '' at the root, `a/b` below it; undefined outside any. */
@@ -41,15 +39,11 @@ export async function repoPrefix(dir: string): Promise<string | undefined> {
 }
 
 export async function initRepo(dir: string): Promise<void> {
-  await git(dir).init(['--initial-branch=main', '--quiet']);
+  await gitExec(dir, ['init', '--initial-branch=main', '--quiet']);
 }
 
 export async function headCommit(dir: string): Promise<string | undefined> {
-  try {
-    return (await git(dir).revparse(['--verify', '--quiet', 'HEAD'])).trim() || undefined;
-  } catch {
-    return undefined;
-  }
+  return (await gitExec(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '')).trim() || undefined;
 }
 
 /** Identity variables for a commit when git has none configured (CI runners, PR bots). */
