@@ -6,7 +6,7 @@
  * since the last stored render.
  */
 import { MODEL_FILE, SEALED_FILE } from '../render/layout.js';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { scratchFolder } from '../exit-cleanup.js';
 import { join } from 'node:path';
 import { committedFile, gitExec, gitExecFromFile, ZERO_ID } from './git.js';
@@ -105,7 +105,7 @@ export function storeRender(
   const stream = join(scratch.path, 'stream');
   const run = (): Promise<void> => {
     if (renderStored) {
-      writeFileSync(stream, blobs.join(''));
+      writeStream(stream, blobs);
       return gitExecFromFile(dir, ['fast-import', '--quiet'], stream).then(() => undefined);
     }
     if (scanCost(new Set([...stored.keys(), ...render.keys()]), [...changed.map(([p]) => p), ...gone]) <= (opts.maxScanned ?? MAX_SCANNED)) {
@@ -114,11 +114,12 @@ export function storeRender(
       if (tip) chunks.push(`from ${BASES_REF}^0\n`);
       for (const p of gone) chunks.push(`D ${quote(p)}\n`);
       for (const [p, f] of changed) chunks.push(`M ${f.executable ? '100755' : '100644'} inline ${quote(p)}\n`, data(f.content));
-      writeFileSync(stream, `${chunks.join('')}\n`);
+      chunks.push('\n');
+      writeStream(stream, chunks);
       return gitExecFromFile(dir, ['fast-import', '--quiet', '--force'], stream, env).then(() => undefined);
     }
     // The blobs in one pack (fast-import deltas each against the one before), then the tree.
-    writeFileSync(stream, [...blobs, ...changed.map(([, f]) => `blob\n${data(f.content)}`)].join(''));
+    writeStream(stream, [...blobs, ...changed.map(([, f]) => `blob\n${data(f.content)}`)]);
     const imported = gitExecFromFile(dir, ['fast-import', '--quiet'], stream);
     return imported.then(async () => {
       const index = { GIT_INDEX_FILE: join(scratch.path, 'index') };
@@ -139,6 +140,24 @@ export function storeRender(
   done = done.finally(() => scratch.remove());
   done.catch(() => undefined); // awaited by the caller, after its writes
   return { ids, done };
+}
+
+/** The stream in writes of about 1 MB: never the whole stream (100 MB at 10,000 clusters) as one string. */
+function writeStream(file: string, chunks: string[]): void {
+  const fd = openSync(file, 'w', 0o600);
+  try {
+    let batch = '';
+    for (const c of chunks) {
+      batch += c;
+      if (batch.length >= 1 << 20) {
+        writeFileSync(fd, batch);
+        batch = '';
+      }
+    }
+    writeFileSync(fd, batch);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** fast-import's `data` command: exact byte count, then the bytes. */

@@ -48,6 +48,8 @@ export class RepoFs {
   private readonly safeDirs = new Set<string>();
   /** Folders this instance made or found (one mkdir per folder, not per file). */
   private readonly madeDirs = new Set<string>();
+  /** File modes the process's umask leaves whole (no chmod after creating a file). */
+  private readonly umaskKeeps = new Map<number, boolean>();
   /** Folders found missing and not made since: nothing to read in them (a first run reads thousands). */
   private readonly absentDirs = new Set<string>();
   constructor(root: string) {
@@ -158,7 +160,11 @@ export class RepoFs {
       rmSync(abs, { force: true });
       throw e;
     }
-    chmodSync(abs, mode); // the umask may have taken bits off
+    // The umask may take bits off; whether it does, the first file of each mode tells.
+    if (this.umaskKeeps.get(mode) !== true) {
+      if ((statSync(abs).mode & 0o777) === mode) this.umaskKeeps.set(mode, true);
+      else chmodSync(abs, mode);
+    }
     return true;
   }
 

@@ -274,6 +274,9 @@ export async function applyPlan(
       files.set(w.path, w.executable);
       faultPoint();
       onProgress?.('writing', ++done, plan.writes.length);
+      // A turn of the event loop now and then: the render's store (git processes, one after the
+      // other) takes its next step beside the writes instead of after them.
+      if (done % 1000 === 0) await new Promise(setImmediate);
     }
     for (const d of plan.deletes) {
       fs.remove(d);

@@ -21,6 +21,18 @@ describe('RepoFs.write of a file found absent', () => {
     expect(statSync(join(root, 'a/b/c.yaml')).mode & 0o777).toBe(0o644);
   });
 
+  it('gives new files the modes asked for under a umask that takes bits off', () => {
+    const { root, fs } = setup();
+    const before = process.umask(0o077);
+    try {
+      for (const name of ['a.yaml', 'b.yaml']) fs.write(name, 'x: 1\n', false, true);
+      fs.write('run.sh', '#!/bin/sh\n', true, true);
+    } finally {
+      process.umask(before);
+    }
+    expect(['a.yaml', 'b.yaml', 'run.sh'].map((f) => statSync(join(root, f)).mode & 0o777)).toEqual([0o644, 0o644, 0o755]);
+  });
+
   it('replaces a file that appeared since the plan, whole, and leaves no temp file', () => {
     const { root, fs } = setup();
     writeFileSync(join(root, 'x.yaml'), 'someone: else\n');
