@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { lstatOf } from './fs.js';
 import { gitDir } from './gitdir.js';
-import { writeFirstIndex } from './index-file.js';
+import { writeFirstIndex, type StatData } from './index-file.js';
 import { commitSetup, gitExec, headCommit, repoPrefix, ZERO_ID, type CommitSetup } from './git.js';
 
 /**
@@ -51,6 +51,8 @@ export interface CommitContext {
   stored?: ReadonlySet<string>;
   /** Paths the run knows to be regular files (it wrote them, or git vouches for them), with their executable bit: not stat'ed again. */
   files?: ReadonlyMap<string, boolean>;
+  /** What the run saw of the files it created, by path on disk (see RepoFs.created): a first index needs no lstat of them. */
+  stats?: ReadonlyMap<string, StatData>;
   /** HEAD as the run found it before writing (null: no commit yet): the parent, and what update-ref expects. */
   head?: string | null;
   /** Where the tree sits in its repository ('' at the root), as the run found it. */
@@ -118,7 +120,7 @@ export async function commitFiles(dir: string, paths: string[], message: string,
     !existsSync(join(gitDir(dir), 'index')) &&
     writeFirstIndex(
       gitDir(dir),
-      [...files].map(([p, f]) => ({ disk: join(dir, p), path: `${prefix}${p}`, ...f })),
+      [...files].map(([p, f]) => ({ disk: join(dir, p), path: `${prefix}${p}`, ...f, stat: ctx.stats?.get(join(dir, p)) })),
     );
 
   const scratch = scratchFolder('calisti-index-', gitDir(dir));

@@ -5,6 +5,7 @@
 import {
   chmodSync,
   closeSync,
+  fchmodSync,
   constants,
   fstatSync,
   openSync,
@@ -23,6 +24,7 @@ import {
 } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
+import { statData, type StatData } from './index-file.js';
 
 /**
  * A file's bytes, refusing what only a broken or hostile tree holds where a file is read: anything
@@ -48,8 +50,11 @@ export class RepoFs {
   private readonly safeDirs = new Set<string>();
   /** Folders this instance made or found (one mkdir per folder, not per file). */
   private readonly madeDirs = new Set<string>();
-  /** File modes the process's umask leaves whole (no chmod after creating a file). */
-  private readonly umaskKeeps = new Map<number, boolean>();
+  /**
+   * The files this instance created, by absolute path, as fstat saw them once written: a first
+   * commit's index takes its stat data from here (see index-file.ts), without an lstat per file.
+   */
+  readonly created = new Map<string, StatData>();
   /** Folders found missing and not made since: nothing to read in them (a first run reads thousands). */
   private readonly absentDirs = new Set<string>();
   constructor(root: string) {
@@ -153,18 +158,28 @@ export class RepoFs {
 
   /** A new file at abs, or false when something is there already. */
   private create(abs: string, content: string, mode: number): boolean {
+    let fd: number;
     try {
-      writeFileSync(abs, content, { mode, flag: 'wx' });
+      fd = openSync(abs, 'wx', mode);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+    try {
+      writeFileSync(fd, content);
+      // The umask may take bits off; whether it does, the first file of each mode tells.
+      let stat = fstatSync(fd, { bigint: true });
+      if (Number(stat.mode & 0o777n) !== mode) {
+        fchmodSync(fd, mode);
+        stat = fstatSync(fd, { bigint: true });
+      }
+      this.created.set(abs, statData(stat));
+    } catch (e) {
+      closeSync(fd);
       rmSync(abs, { force: true });
       throw e;
     }
-    // The umask may take bits off; whether it does, the first file of each mode tells.
-    if (this.umaskKeeps.get(mode) !== true) {
-      if ((statSync(abs).mode & 0o777) === mode) this.umaskKeeps.set(mode, true);
-      else chmodSync(abs, mode);
-    }
+    closeSync(fd);
     return true;
   }
 

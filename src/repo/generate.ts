@@ -287,7 +287,7 @@ export async function applyPlan(
     let made: string | undefined;
     if (commit) {
       onProgress?.('committing');
-      made = await commitFiles(fs.root, commit.paths, commit.message, { ...context, head: head ?? null, files, stored: opts.storing?.ids });
+      made = await commitFiles(fs.root, commit.paths, commit.message, { ...context, head: head ?? null, files, stored: opts.storing?.ids, stats: fs.created });
       faultPoint();
     }
     clearJournal(fs.root);

@@ -12,58 +12,85 @@ import { closeSync, existsSync, lstatSync, openSync, renameSync, rmSync, writeFi
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
+/** An entry's stat data as the index holds it: ctime s/ns, mtime s/ns, dev, ino, uid, gid, size (each 32 bits). */
+export type StatData = Uint32Array;
+
+const NS = 1_000_000_000n;
+const u32 = (n: bigint) => Number(BigInt.asUintN(32, n));
+
+export function statData(s: BigIntStats): StatData {
+  return Uint32Array.of(
+    u32(s.ctimeNs / NS),
+    u32(s.ctimeNs % NS),
+    u32(s.mtimeNs / NS),
+    u32(s.mtimeNs % NS),
+    u32(s.dev),
+    u32(s.ino),
+    u32(s.uid),
+    u32(s.gid),
+    u32(s.size),
+  );
+}
+
 export interface IndexEntry {
   /** The path in the repository, as the index names it. */
   path: string;
   /** The blob id (SHA-1, hex). */
   id: string;
   executable: boolean;
-  stat: BigIntStats;
+  stat: StatData;
 }
 
-const u32 = (n: bigint) => Number(BigInt.asUintN(32, n));
-const NS = 1_000_000_000n;
+/** Paths in git's order: by their UTF-8 bytes (string order is the same when all are ASCII). */
+function sortedByBytes(entries: IndexEntry[]): { e: IndexEntry; name: Buffer }[] {
+  const named = entries.map((e) => ({ e, name: Buffer.from(e.path, 'utf8') }));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is meant
+  if (entries.every((e) => /^[\x00-\x7f]*$/.test(e.path))) return named.sort((a, b) => (a.e.path < b.e.path ? -1 : a.e.path > b.e.path ? 1 : 0));
+  return named.sort((a, b) => Buffer.compare(a.name, b.name));
+}
 
-/** The index file's bytes: the entries sorted by path as unsigned bytes, then the SHA-1 of it all. */
+/** The index file's bytes: the entries sorted by path, then the SHA-1 of it all. */
 export function indexBytes(entries: IndexEntry[]): Buffer {
-  const named = entries.map((e) => ({ e, name: Buffer.from(e.path, 'utf8') })).sort((a, b) => Buffer.compare(a.name, b.name));
-  const parts: Buffer[] = [];
-  const header = Buffer.alloc(12);
-  header.write('DIRC', 0, 'latin1');
-  header.writeUInt32BE(2, 4);
-  header.writeUInt32BE(named.length, 8);
-  parts.push(header);
+  const named = sortedByBytes(entries);
+  // Each entry: 62 bytes of fields, the name, then 1 to 8 NULs (a multiple of 8, the name NUL-terminated).
+  const size = (n: Buffer) => (62 + n.length + 8) & ~7;
+  const out = Buffer.alloc(12 + named.reduce((sum, { name }) => sum + size(name), 0) + 20);
+  out.write('DIRC', 0, 'latin1');
+  out.writeUInt32BE(2, 4);
+  out.writeUInt32BE(named.length, 8);
+  let at = 12;
   for (const { e, name } of named) {
-    // 62 bytes of fields, the name, then 1 to 8 NULs: a multiple of 8 with the name NUL-terminated.
-    const entry = Buffer.alloc((62 + name.length + 8) & ~7);
     const s = e.stat;
-    const fields = [s.ctimeNs / NS, s.ctimeNs % NS, s.mtimeNs / NS, s.mtimeNs % NS, s.dev, s.ino];
-    fields.forEach((v, i) => entry.writeUInt32BE(u32(v), i * 4));
-    entry.writeUInt32BE(e.executable ? 0o100755 : 0o100644, 24);
-    entry.writeUInt32BE(u32(s.uid), 28);
-    entry.writeUInt32BE(u32(s.gid), 32);
-    entry.writeUInt32BE(u32(s.size), 36);
-    entry.write(e.id, 40, 20, 'hex');
-    entry.writeUInt16BE(Math.min(name.length, 0xfff), 60); // stage 0, no flags
-    name.copy(entry, 62);
-    parts.push(entry);
+    for (let i = 0; i < 6; i++) out.writeUInt32BE(s[i]!, at + i * 4); // ctime, mtime, dev, ino
+    out.writeUInt32BE(e.executable ? 0o100755 : 0o100644, at + 24);
+    out.writeUInt32BE(s[6]!, at + 28);
+    out.writeUInt32BE(s[7]!, at + 32);
+    out.writeUInt32BE(s[8]!, at + 36);
+    out.write(e.id, at + 40, 20, 'hex');
+    out.writeUInt16BE(Math.min(name.length, 0xfff), at + 60); // stage 0, no flags
+    name.copy(out, at + 62);
+    at += size(name);
   }
-  const body = Buffer.concat(parts);
-  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+  createHash('sha1').update(out.subarray(0, at)).digest().copy(out, at);
+  return out;
 }
 
 /**
  * Writes `gitDir`/index for these repository paths (disk path -> index entry), through
- * `index.lock` as git does. Returns false, having written nothing, when it cannot stand for what
+ * `index.lock` as git does; `stat`: what the writer saw of a file it made, else an lstat now. Returns false, having written nothing, when it cannot stand for what
  * git would write: an index exists or is being written, GIT_INDEX_FILE points elsewhere, an id is
  * not SHA-1, or a file is not the regular file it was.
  */
-export function writeFirstIndex(gitDir: string, files: { disk: string; path: string; id: string; executable: boolean }[]): boolean {
+export function writeFirstIndex(gitDir: string, files: { disk: string; path: string; id: string; executable: boolean; stat?: StatData }[]): boolean {
   if (process.env.GIT_INDEX_FILE !== undefined || files.some((f) => !/^[0-9a-f]{40}$/.test(f.id))) return false;
   const entries: IndexEntry[] = [];
   for (const f of files) {
-    const stat = lstatSync(f.disk, { bigint: true, throwIfNoEntry: false });
-    if (!stat?.isFile() || ((stat.mode & 0o111n) !== 0n) !== f.executable) return false;
+    let stat = f.stat;
+    if (!stat) {
+      const st = lstatSync(f.disk, { bigint: true, throwIfNoEntry: false });
+      if (!st?.isFile() || ((st.mode & 0o111n) !== 0n) !== f.executable) return false;
+      stat = statData(st);
+    }
     entries.push({ path: f.path, id: f.id, executable: f.executable, stat });
   }
   const index = join(gitDir, 'index');

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RepoFs } from '../../src/repo/fs.js';
 import { writeFirstIndex } from '../../src/repo/index-file.js';
 import { blobId } from '../../src/repo/state.js';
 import { tempDir } from '../helpers.js';
@@ -51,6 +52,19 @@ describe('writeFirstIndex', () => {
     expect(readFileSync(join(dir, '.git', 'index')).equals(gitsIndex(dir, files))).toBe(true);
     expect(git(dir, ['diff-files', '--name-only'])).toBe('');
     expect(git(dir, ['ls-files', '-s', 'run.sh'])).toMatch(/^100755 /);
+  });
+
+  it("takes the writer's own stat data for the files it created: still git's bytes", () => {
+    const dir = join(tempDir(), 'r');
+    execFileSync('git', ['init', '-q', dir]);
+    const fs = new RepoFs(dir);
+    const files = Object.entries(FILES).map(([p, content]) => {
+      fs.write(p, content, EXECUTABLE.has(p), true);
+      return { disk: join(fs.root, p), path: p, id: blobId(content), executable: EXECUTABLE.has(p) };
+    });
+    expect(fs.created.size).toBe(files.length);
+    expect(writeFirstIndex(join(dir, '.git'), files.map((f) => ({ ...f, stat: fs.created.get(f.disk) })))).toBe(true);
+    expect(readFileSync(join(dir, '.git', 'index')).equals(gitsIndex(dir, files))).toBe(true);
   });
 
   it('writes nothing where it cannot stand for git: an index already there, one being written, GIT_INDEX_FILE, a changed mode', () => {
