@@ -44,7 +44,6 @@ export interface IndexEntry {
 /** Paths in git's order: by their UTF-8 bytes (string order is the same when all are ASCII). */
 function sortedByBytes(entries: IndexEntry[]): { e: IndexEntry; name: Buffer }[] {
   const named = entries.map((e) => ({ e, name: Buffer.from(e.path, 'utf8') }));
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is meant
   if (entries.every((e) => /^[\x00-\x7f]*$/.test(e.path))) return named.sort((a, b) => (a.e.path < b.e.path ? -1 : a.e.path > b.e.path ? 1 : 0));
   return named.sort((a, b) => Buffer.compare(a.name, b.name));
 }

@@ -63,7 +63,12 @@ describe('writeFirstIndex', () => {
       return { disk: join(fs.root, p), path: p, id: blobId(content), executable: EXECUTABLE.has(p) };
     });
     expect(fs.created.size).toBe(files.length);
-    expect(writeFirstIndex(join(dir, '.git'), files.map((f) => ({ ...f, stat: fs.created.get(f.disk) })))).toBe(true);
+    expect(
+      writeFirstIndex(
+        join(dir, '.git'),
+        files.map((f) => ({ ...f, stat: fs.created.get(f.disk) })),
+      ),
+    ).toBe(true);
     expect(readFileSync(join(dir, '.git', 'index')).equals(gitsIndex(dir, files))).toBe(true);
   });
 
