@@ -180,7 +180,12 @@ async function generateLocked(dir: string, opts: GenerateOptions, prefix: string
   if (plan.writes.length || plan.deletes.length) {
     const [stored, identity] = await Promise.all([storedRender(dir), setup ? setup.then((s) => s.identity) : identityEnv(dir)]);
     const extra = opts.commit ? plan.writes.filter((w) => !rendered.has(w.path) || w.content !== rendered.get(w.path)!.content).map((w) => w.content) : [];
-    storing = storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: ids.get(p)! }])), { stored, identity, extra });
+    storing = storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: ids.get(p)! }])), {
+      stored,
+      identity,
+      extra,
+      besideWrites: plan.writes.length,
+    });
   }
   const commit = await applyPlan(fs, plan, {
     commit: opts.commit ? { message: opts.message ?? DEFAULT_MESSAGE, paths: owned } : undefined,
