@@ -67,4 +67,16 @@ describe('storeRender', () => {
       expect(readdirSync(join(dir, '.git')).filter((f) => f.startsWith('calisti-'))).toEqual([]);
     }
   });
+
+  it('takes the scratch index for a render too big for fast-import alone, and fast-import when as many files are written beside it', async () => {
+    // 6,000 overlays in one folder: 36 million folder entries scanned, above fast-import's share alone.
+    const big = render(Object.fromEntries(Array.from({ length: 6000 }, (_, i) => [`manifests/demo/overlays/c${i}/kustomization.yaml`, `# ${i}\n`])));
+    const [alone, beside] = [repo(), repo()];
+    await store(alone, big);
+    await storeRender(beside, big, { stored: await storedRender(beside), identity: {}, besideWrites: big.size }).done;
+    const loose = (dir: string) => Number(/^count: (\d+)/m.exec(execFileSync('git', ['-C', dir, 'count-objects', '-v'], { encoding: 'utf8' }))![1]);
+    expect(loose(alone)).toBeGreaterThan(6000); // a loose object per tree
+    expect(loose(beside)).toBe(0); // one pack
+    expect(tree(beside)).toBe(tree(alone));
+  });
 });
