@@ -10,7 +10,7 @@ import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { scratchFolder } from '../exit-cleanup.js';
 import { join } from 'node:path';
 import { committedFile, gitExec, gitExecFromFile, ZERO_ID } from './git.js';
-import { gitDir } from './gitdir.js';
+import { gitDir, SCRATCH } from './gitdir.js';
 import { blobId } from './state.js';
 
 export const BASES_REF = 'refs/calisti-gitops/generated';
@@ -110,7 +110,7 @@ export function storeRender(
   const renderStored = changed.length === 0 && gone.length === 0 && stored.size > 0;
   if (renderStored && blobs.length === 0) return { ids, done: Promise.resolve() };
   const env: NodeJS.ProcessEnv = { ...opts.identity, GIT_COMMITTER_DATE: '@0 +0000', GIT_AUTHOR_DATE: '@0 +0000' };
-  const scratch = scratchFolder('calisti-render-', gitDir(dir));
+  const scratch = scratchFolder(SCRATCH.render, gitDir(dir));
   const stream = join(scratch.path, 'stream');
   const run = (): Promise<void> => {
     if (renderStored) {

@@ -11,7 +11,7 @@ import { scratchFolder } from '../exit-cleanup.js';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { lstatOf } from './fs.js';
-import { gitDir } from './gitdir.js';
+import { gitDir, SCRATCH } from './gitdir.js';
 import { writeFirstIndex, type StatData } from './index-file.js';
 import { commitSetup, gitExec, headCommit, repoPrefix, ZERO_ID, type CommitSetup } from './git.js';
 
@@ -123,7 +123,7 @@ export async function commitFiles(dir: string, paths: string[], message: string,
       [...files].map(([p, f]) => ({ disk: join(dir, p), path: `${prefix}${p}`, ...f, stat: ctx.stats?.get(join(dir, p)) })),
     );
 
-  const scratch = scratchFolder('calisti-index-', gitDir(dir));
+  const scratch = scratchFolder(SCRATCH.index, gitDir(dir));
   // No HEAD: the scratch index starts empty, as a missing index file is.
   const env = { GIT_INDEX_FILE: join(scratch.path, 'index') };
   try {

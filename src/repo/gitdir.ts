@@ -7,6 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { existsSync, lstatSync, readFileSync, type Stats } from 'node:fs';
 import { UserError } from '../errors.js';
 
+/** The scratch folders a writer makes in the git folder, by what they hold; a killed run's are swept by the next (journal.ts). */
+export const SCRATCH = { index: 'calisti-index-', render: 'calisti-render-' } as const;
+
 export function gitDir(root: string): string {
   // A calisti-gitops tree may be a folder of a bigger repository (git.path): its .git is above.
   let top = resolve(root);

@@ -4,7 +4,9 @@
  * the files back (the old commit still stands) or, if the commit was made, keeps the new state.
  * Either way the repo is whole: as before, or as after.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gitDir, SCRATCH } from './gitdir.js';
 import { RepoFs, type SavedFile } from './fs.js';
 import { resetIndexPaths } from './commit.js';
 import { headCommit } from './git.js';
@@ -47,6 +49,15 @@ export function clearJournal(root: string): void {
   rmSync(journalPath(root), { force: true });
 }
 
+/**
+ * Removes what a killed writer left in the git folder: the stream holds a whole render (100 MB at
+ * 10,000 clusters). Only writers make these, under the repo lock the caller holds.
+ */
+function sweepScratch(root: string): void {
+  const dir = gitDir(root);
+  for (const name of readdirSync(dir)) if (Object.values(SCRATCH).some((p) => name.startsWith(p))) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
 /** What `recover` did, said the way a person reads it on the next run. */
 export function describeRecovery(r: 'rolled-back' | 'kept'): string {
   return r === 'rolled-back'
@@ -58,6 +69,7 @@ export function describeRecovery(r: 'rolled-back' | 'kept'): string {
 export async function recover(root: string): Promise<'rolled-back' | 'kept' | undefined> {
   const file = journalPath(root);
   rmSync(`${file}.tmp`, { force: true });
+  sweepScratch(root);
   if (!existsSync(file)) return undefined;
   let journal: JournalFile;
   try {

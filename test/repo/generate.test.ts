@@ -142,6 +142,19 @@ describe('generate', () => {
     });
   });
 
+  it("sweeps the scratch folders a killed run left in .git (a render's stream is the whole render), and nothing else", async () => {
+    const dir = await freshRepo();
+    for (const f of ['calisti-render-x1/stream', 'calisti-index-y2/index', 'calisti-notes/keep']) {
+      mkdirSync(join(dir, '.git', f, '..'), { recursive: true });
+      writeFileSync(join(dir, '.git', f), 'left\n');
+    }
+    const r = await cli('generate', '-C', dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(dir, '.git', 'calisti-render-x1'))).toBe(false);
+    expect(existsSync(join(dir, '.git', 'calisti-index-y2'))).toBe(false);
+    expect(existsSync(join(dir, '.git', 'calisti-notes', 'keep'))).toBe(true);
+  });
+
   it('commits only its own paths, never what the user staged', async () => {
     const dir = await freshRepo();
     writeFileSync(join(dir, 'mine.txt'), 'staged by the user\n');
