@@ -123,12 +123,14 @@ export function storeRender(
     ) {
       const who = `${env.GIT_COMMITTER_NAME ?? 'calisti-gitops'} <${env.GIT_COMMITTER_EMAIL ?? 'calisti-gitops@users.noreply.localhost'}>`;
       const chunks: string[] = [...blobs, `commit ${BASES_REF}\ncommitter ${who} 0 +0000\n`, data(MESSAGE)];
-      if (tip) chunks.push(`from ${BASES_REF}^0\n`);
+      if (tip) chunks.push(`from ${tip}\n`);
       for (const p of gone) chunks.push(`D ${quote(p)}\n`);
       for (const [p, f] of changed) chunks.push(`M ${f.executable ? '100755' : '100644'} inline ${quote(p)}\n`, data(f.content));
       chunks.push('\n');
       writeStream(stream, chunks);
-      return gitExecFromFile(dir, ['fast-import', '--quiet', '--force'], stream, env).then(() => undefined);
+      // No --force: the ref moves only forward from the tip read above, so a fast-import left
+      // running by a killed run can never move it back behind a later run's render.
+      return gitExecFromFile(dir, ['fast-import', '--quiet'], stream, env).then(() => undefined);
     }
     // The blobs in one pack (fast-import deltas each against the one before), then the tree.
     writeStream(stream, [...blobs, ...changed.map(([, f]) => `blob\n${data(f.content)}`)]);
@@ -140,7 +142,7 @@ export function storeRender(
       await gitExec(dir, ['update-index', '--add', '--remove', '-z', '--index-info'], { env: index, input: `${entries.join('\0')}\0` });
       const tree = (await gitExec(dir, ['write-tree'], { env: index })).trim();
       const commit = (await gitExec(dir, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', MESSAGE], { env })).trim();
-      await gitExec(dir, ['update-ref', BASES_REF, commit]);
+      await gitExec(dir, ['update-ref', BASES_REF, commit, tip ?? ZERO_ID]);
     });
   };
   let done: Promise<void>;

@@ -114,14 +114,16 @@ export async function commitFiles(dir: string, paths: string[], message: string,
   const files = new Map(present.map((p) => [p, { id: ids.get(p)!, executable: executable.get(p)! }]));
   const prefix = ctx.prefix === undefined ? await indexPrefix(dir) : ctx.prefix && `${ctx.prefix}/`;
   const lines = `${indexLines(prefix, unique, files)}\n`;
-  // The first commit of a repository without an index: the index is written from what is known here.
-  const firstIndex = () =>
-    !head &&
-    !existsSync(join(gitDir(dir), 'index')) &&
-    writeFirstIndex(
-      gitDir(dir),
-      [...files].map(([p, f]) => ({ disk: join(dir, p), path: `${prefix}${p}`, ...f, stat: ctx.stats?.get(join(dir, p)) })),
-    );
+  // The first commit of a repository without an index: the index is written from what this run
+  // knows, only where that is what git would find: every file one the run created (its stat taken
+  // as it was written, with the content its id names), no hook that may have changed one since
+  // (pre-commit, commit-msg), and no shared repository (git gives the index its group's modes).
+  const firstIndex = (s: CommitSetup) => {
+    if (head || s.hooks.has('pre-commit') || s.hooks.has('commit-msg') || s.sharedRepository) return false;
+    if (existsSync(join(gitDir(dir), 'index'))) return false;
+    const entries = [...files].map(([p, f]) => ({ disk: join(dir, p), path: `${prefix}${p}`, ...f, stat: ctx.stats?.get(join(dir, p)) }));
+    return entries.every((e) => e.stat !== undefined) && writeFirstIndex(gitDir(dir), entries);
+  };
 
   const scratch = scratchFolder(SCRATCH.index, gitDir(dir));
   // No HEAD: the scratch index starts empty, as a missing index file is.
@@ -134,7 +136,8 @@ export async function commitFiles(dir: string, paths: string[], message: string,
       await syncIndex(dir, lines);
       return undefined;
     }
-    const { identity, hooks } = await setup;
+    const commitConfig = await setup;
+    const { identity, hooks } = commitConfig;
     if (hooks.has('pre-commit')) await runHook(dir, 'pre-commit', [], env);
     const msgFile = join(scratch.path, 'COMMIT_EDITMSG');
     writeFileSync(msgFile, `${message}\n`);
@@ -152,7 +155,7 @@ export async function commitFiles(dir: string, paths: string[], message: string,
     // leaves the index stale, which the next run's recovery (or `git reset`) mends.
     let indexed = false;
     try {
-      indexed = firstIndex();
+      indexed = firstIndex(commitConfig);
     } catch {
       // git writes it below
     }

@@ -57,13 +57,15 @@ export interface CommitSetup {
   identity: NodeJS.ProcessEnv;
   /** The hooks `git hook run` may find: only these are run through git. */
   hooks: Set<string>;
+  /** core.sharedRepository is set: git gives the files it writes in .git the group's modes. */
+  sharedRepository: boolean;
 }
 
 /** The hooks a commit runs, as `git commit` runs them. */
 export const COMMIT_HOOKS = ['pre-commit', 'commit-msg', 'post-commit'] as const;
 
 /**
- * Two git processes, side by side: the configuration (the identity, and any hook defined there)
+ * Two git processes, side by side: the configuration (the identity, any hook defined there, a shared repository)
  * and where each hook's file would be (core.hooksPath, a linked worktree's common folder). A hook
  * with neither a file nor any `hook.*` setting is one `git hook run` would not find: its process is
  * saved. A file that is there is left to git, executable or not, as `git commit` leaves it.
@@ -71,7 +73,7 @@ export const COMMIT_HOOKS = ['pre-commit', 'commit-msg', 'post-commit'] as const
 export async function commitSetup(dir: string): Promise<CommitSetup> {
   const [config, paths] = await Promise.all([
     // Exit 1 when nothing matches.
-    gitExec(dir, ['config', '--get-regexp', '^(user\\.(name|email)|hook\\..+)$']).catch(() => ''),
+    gitExec(dir, ['config', '--get-regexp', '^(user\\.(name|email)|hook\\..+|core\\.sharedrepository)$']).catch(() => ''),
     gitExec(dir, ['rev-parse', ...COMMIT_HOOKS.flatMap((h) => ['--git-path', `hooks/${h}`])]),
   ]);
   const values = new Map<string, string>();
@@ -85,7 +87,8 @@ export async function commitSetup(dir: string): Promise<CommitSetup> {
   const configured = [...values.keys()].some((k) => k.startsWith('hook.'));
   const files = paths.split('\n');
   const hooks = new Set(COMMIT_HOOKS.filter((h, i) => configured || existsSync(resolve(dir, files[i] ?? `.git/hooks/${h}`))));
-  return { identity, hooks };
+  const shared = values.get('core.sharedrepository')?.trim().toLowerCase();
+  return { identity, hooks, sharedRepository: shared !== undefined && !['', 'false', 'umask', 'no', 'off', '0'].includes(shared) };
 }
 
 /**

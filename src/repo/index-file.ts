@@ -4,9 +4,10 @@
  * 0.09 s at 1,000 clusters) only to learn the stat data the run has from one lstat per file.
  *
  * Format version 2 without extensions (gitformat-index), which every git reads and rewrites in its
- * own preferred form. Git checks each entry's stat data against the disk, and the content where the
- * stat cannot tell (a file written in the same second as the index), so an entry can only cost git
- * a read, never hide a change.
+ * own preferred form. An entry vouches that the file is its blob while the stat data matches, and
+ * git compares seconds only where built without nanoseconds: so each stat must be taken as the file
+ * was written with the content its id names, and nothing may have written the file since (the caller,
+ * commit.ts, writes this index only then: no pre-commit or commit-msg hook, every file its own).
  */
 import { closeSync, existsSync, lstatSync, openSync, renameSync, rmSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { createHash } from 'node:crypto';

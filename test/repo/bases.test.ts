@@ -79,4 +79,17 @@ describe('storeRender', () => {
     expect(loose(beside)).toBe(0); // one pack
     expect(tree(beside)).toBe(tree(alone));
   });
+
+  it('never moves the ref off a render stored since it was read (a run killed with its fast-import still going), through either route', async () => {
+    for (const maxScanned of [undefined, 0]) {
+      const dir = repo();
+      await store(dir, render(FIRST));
+      const read = await storedRender(dir); // what a run read, before another stored its render
+      await store(dir, render(SECOND));
+      const tip = execFileSync('git', ['-C', dir, 'rev-parse', BASES_REF], { encoding: 'utf8' });
+      const late = storeRender(dir, render({ ...FIRST, 'README.md': '# late\n' }), { stored: read, identity: {}, maxScanned });
+      await expect(late.done).rejects.toThrow();
+      expect(execFileSync('git', ['-C', dir, 'rev-parse', BASES_REF], { encoding: 'utf8' })).toBe(tip);
+    }
+  });
 });

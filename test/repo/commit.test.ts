@@ -3,10 +3,11 @@
  * has none, and HEAD moved only from the commit the run started from.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitFiles } from '../../src/repo/commit.js';
+import { RepoFs } from '../../src/repo/fs.js';
 import { commitSetup } from '../../src/repo/git.js';
 import { tempDir } from '../helpers.js';
 
@@ -76,6 +77,47 @@ describe('commitFiles', () => {
     writeFileSync(join(dir, 'a.yaml'), 'a: 2\n');
     await expect(commitFiles(dir, ['a.yaml'], 'second', { head: first! })).rejects.toThrow(/HEAD moved/);
     expect(git(dir, 'log', '-1', '--format=%s')).toBe('someone else');
+  });
+});
+
+describe("a repository's first index", () => {
+  /** A fresh repository without an index, and a.yaml and b.yaml created by the writer (their stat taken as written). */
+  function created(dir: string) {
+    const fs = new RepoFs(dir);
+    fs.write('a.yaml', 'a: 1\n', false, true);
+    fs.write('b.yaml', 'b: 1\n', false, true);
+    return {
+      files: new Map([
+        ['a.yaml', false],
+        ['b.yaml', false],
+      ]),
+      stats: fs.created,
+    };
+  }
+
+  it('is written by the run when nothing can have changed the files since', async () => {
+    const dir = repo();
+    await commitFiles(dir, ['a.yaml', 'b.yaml'], 'first', { head: null, ...created(dir) });
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    expect(git(dir, 'ls-files', '-s')).toContain('a.yaml');
+  });
+
+  it('is left to git when a pre-commit hook may have changed a file: an edit of the same size, in the same second, still shows', async () => {
+    const dir = repo();
+    // Same size, then past the second: only the content tells the file changed.
+    hook(dir, '.git/hooks', 'pre-commit', 'c=$(sed s/1/2/ a.yaml); printf "%s\\n" "$c" > a.yaml; sleep 1.1'); // in place: the same inode
+    await commitFiles(dir, ['a.yaml', 'b.yaml'], 'first', { head: null, ...created(dir) });
+    expect(git(dir, 'show', 'HEAD:a.yaml')).toBe('a: 1');
+    expect(git(dir, 'status', '--porcelain')).toBe('M a.yaml');
+  });
+
+  it("is left to git in a shared repository, which gives it the group's modes", async () => {
+    const dir = join(tempDir(), 'r');
+    execFileSync('git', ['init', '-q', '--shared=group', dir]);
+    git(dir, 'config', 'user.name', 't');
+    git(dir, 'config', 'user.email', 't@example.org');
+    await commitFiles(dir, ['a.yaml', 'b.yaml'], 'first', { head: null, ...created(dir) });
+    expect(statSync(join(dir, '.git', 'index')).mode & 0o060).toBe(0o060);
   });
 });
 
