@@ -6,7 +6,8 @@
  *
  * Baselines: a serial loop of one `kustomize build` per overlay, and the same loop run by
  * `xargs -P<cores>`. Floors: read + parse every YAML file once; copy the generated files into a new
- * repo + `git add -A` + commit; one `kustomize build`. Results: a table and bench/results.json.
+ * repo + `git add -A` + commit (on the temp folder's disk, and in /dev/shm where there is one); one
+ * `kustomize build`. Results: a table and bench/results.json (BENCH_OUT: elsewhere).
  */
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -44,6 +45,15 @@ const seq =
     }
     return { ms, status, stdout: '' };
   };
+
+/** A folder in memory (Linux's /dev/shm), or undefined where there is none to write. */
+function inMemoryRoot(): string | undefined {
+  try {
+    return mkdtempSync('/dev/shm/calisti-bench-');
+  } catch {
+    return undefined;
+  }
+}
 
 function must(r: Run, what: string): Run {
   if (r.status !== 0) throw new Error(`${what} exited ${r.status}`);
@@ -83,6 +93,7 @@ function loops(dir: string, maxBuilds: number): { serial: () => Run; parallel: (
 
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'calisti-bench-'));
+  const memRoot = inMemoryRoot();
   const rows: Record<string, unknown>[] = [];
   const startup: Record<string, Stat> = {};
   try {
@@ -117,27 +128,33 @@ async function main(): Promise<void> {
           runOnce({ file: 'git', args: ['-C', cwd, ...args], env: gitEnv });
       // The repo the later cases use, made once, untimed.
       must(runOnce({ file: '', args: ['init', dir, '-f', model] }, { cli: true }), `init of ${n} clusters`);
+      const copyAddCommit = (to: string) => ({
+        prepare: () => rmSync(to, { recursive: true, force: true }),
+        run: seq(
+          () => {
+            const t0 = process.hrtime.bigint();
+            cpSync(dir, to, { recursive: true, filter: (s) => !s.includes('/.git') });
+            return { ms: Number(process.hrtime.bigint() - t0) / 1e6, status: 0, stdout: '' };
+          },
+          git(to, 'init', '-q'),
+          git(to, 'add', '-A'),
+          git(to, 'commit', '-qm', 'floor'),
+        ),
+      });
+      // The same two in memory too, where the machine has it: what the code costs, without the disk.
+      const inMemory = memRoot ? { target: join(memRoot, `init-${n}`), copyFloor: join(memRoot, `copy-${n}`) } : undefined;
       const first = interleave(
         {
           generate: { prepare: () => rmSync(target, { recursive: true, force: true }), run: cli('init', target, '-f', model) },
-          copyAddCommit: {
-            prepare: () => rmSync(copyFloor, { recursive: true, force: true }),
-            run: seq(
-              () => {
-                const t0 = process.hrtime.bigint();
-                cpSync(dir, copyFloor, { recursive: true, filter: (s) => !s.includes('/.git') });
-                return { ms: Number(process.hrtime.bigint() - t0) / 1e6, status: 0, stdout: '' };
-              },
-              git(copyFloor, 'init', '-q'),
-              git(copyFloor, 'add', '-A'),
-              git(copyFloor, 'commit', '-qm', 'floor'),
-            ),
-          },
+          copyAddCommit: copyAddCommit(copyFloor),
+          ...(inMemory && {
+            generateInMemory: { prepare: () => rmSync(inMemory.target, { recursive: true, force: true }), run: cli('init', inMemory.target, '-f', model) },
+            copyAddCommitInMemory: copyAddCommit(inMemory.copyFloor),
+          }),
         },
         r,
       );
-      rmSync(target, { recursive: true, force: true });
-      rmSync(copyFloor, { recursive: true, force: true });
+      for (const d of [target, copyFloor, ...(inMemory ? [inMemory.target, inMemory.copyFloor] : [])]) rmSync(d, { recursive: true, force: true });
 
       const cache = join(dir, '.git', 'calisti-gitops', 'build-cache');
       const baseline = loops(dir, big ? 100 : n >= 1000 ? 300 : 10_000);
@@ -214,6 +231,7 @@ async function main(): Promise<void> {
         warmVsParallel: ratio('parallelLoop', 'validateWarm'),
         warmEditVsParallel: ratio('parallelLoop', 'validateWarmEdit'),
         generateVsCopyFloor: ratio('generate', 'copyAddCommit'),
+        ...(s.generateInMemory && { generateInMemoryVsCopyFloor: ratio('generateInMemory', 'copyAddCommitInMemory') }),
         sameFindingsColdWarm: findings(cold.stdout) === findings(warm.stdout),
         stats: s,
       });
@@ -227,9 +245,10 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
+    if (memRoot) rmSync(memRoot, { recursive: true, force: true });
   }
   console.table(rows.map(({ stats, ...row }) => row));
-  const out = join(toolkitRoot, 'bench', 'results.json');
+  const out = process.env.BENCH_OUT ?? join(toolkitRoot, 'bench', 'results.json');
   writeFileSync(out, `${JSON.stringify({ node: process.version, cores, rounds, startup, rows }, null, 2)}\n`);
   console.log(`written ${out}`);
 }
