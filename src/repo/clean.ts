@@ -65,9 +65,6 @@ export function currentIds(view: GitView, read: ReadCurrent): CurrentId {
   return (path) => view.clean.get(path)?.id ?? byReading(path);
 }
 
-/** The clean files' executable bits: regular files, as git vouches (what a commit need not stat again). */
-export const regularFiles = (view: GitView): Map<string, boolean> => new Map([...view.clean].map(([p, f]) => [p, f.executable]));
-
 /**
  * Whether HEAD already holds this path as the disk does: clean and committed, or absent from the
  * disk, the index and HEAD alike. A run whose paths are all settled has nothing to commit.

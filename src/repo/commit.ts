@@ -49,8 +49,8 @@ export interface CommitContext {
   known?: Map<string, string>;
   /** Blob ids the run has stored in git itself: not looked up again. */
   stored?: ReadonlySet<string>;
-  /** Paths the run knows to be regular files (it wrote them, or git vouches for them), with their executable bit: not stat'ed again. */
-  files?: ReadonlyMap<string, boolean>;
+  /** Paths the run knows to be regular files (it wrote them, or git vouches for them: GitView.clean), with their executable bit: not stat'ed again. */
+  files?: ReadonlyMap<string, { executable: boolean }>;
   /** What the run saw of the files it created, by path on disk (see RepoFs.created): a first index needs no lstat of them. */
   stats?: ReadonlyMap<string, StatData>;
   /** HEAD as the run found it before writing (null: no commit yet): the parent, and what update-ref expects. */
@@ -68,7 +68,8 @@ export interface CommitContext {
  */
 export async function commitFiles(dir: string, paths: string[], message: string, ctx: CommitContext = {}): Promise<string | undefined> {
   assertIndexUnlocked(dir);
-  const { known = new Map<string, string>(), stored = new Set<string>(), files: regular = new Map<string, boolean>() } = ctx;
+  const { known = new Map<string, string>(), stored = new Set<string>(), files: regular = new Map<string, { executable: boolean }>() } = ctx;
+  const dotGit = gitDir(dir);
   const setup = ctx.setup ?? commitSetup(dir);
   setup.catch(() => undefined);
   const head = ctx.head === undefined ? await headCommit(dir) : (ctx.head ?? undefined);
@@ -76,8 +77,9 @@ export async function commitFiles(dir: string, paths: string[], message: string,
   const unique = [...new Set(await expandFolders(dir, head, paths, stats, regular))].sort();
   const executable = new Map<string, boolean>();
   for (const p of unique) {
-    if (regular.has(p)) {
-      executable.set(p, regular.get(p)!);
+    const vouched = regular.get(p);
+    if (vouched) {
+      executable.set(p, vouched.executable);
       continue;
     }
     const st = stats.has(p) ? stats.get(p) : lstatOf(join(dir, p));
@@ -120,12 +122,12 @@ export async function commitFiles(dir: string, paths: string[], message: string,
   // (pre-commit, commit-msg), and no shared repository (git gives the index its group's modes).
   const firstIndex = (s: CommitSetup) => {
     if (head || s.hooks.has('pre-commit') || s.hooks.has('commit-msg') || s.sharedRepository) return false;
-    if (existsSync(join(gitDir(dir), 'index'))) return false;
+    if (existsSync(join(dotGit, 'index'))) return false;
     const entries = [...files].map(([p, f]) => ({ disk: join(dir, p), path: `${prefix}${p}`, ...f, stat: ctx.stats?.get(join(dir, p)) }));
-    return entries.every((e) => e.stat !== undefined) && writeFirstIndex(gitDir(dir), entries);
+    return entries.every((e) => e.stat !== undefined) && writeFirstIndex(dotGit, entries);
   };
 
-  const scratch = scratchFolder(SCRATCH.index, gitDir(dir));
+  const scratch = scratchFolder(SCRATCH.index, dotGit);
   // No HEAD: the scratch index starts empty, as a missing index file is.
   const env = { GIT_INDEX_FILE: join(scratch.path, 'index') };
   try {
@@ -185,7 +187,7 @@ async function expandFolders(
   head: string | undefined,
   paths: string[],
   stats: Map<string, Stats | undefined>,
-  regular: ReadonlyMap<string, boolean>,
+  regular: ReadonlyMap<string, unknown>,
 ): Promise<string[]> {
   const out: string[] = [];
   let headFiles: string[] | undefined;

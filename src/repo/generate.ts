@@ -13,7 +13,7 @@ import { refusePlaintext } from '../secrets/leak.js';
 import { SealedStore } from '../secrets/store.js';
 import { RepoFs, Journal } from './fs.js';
 import { assertIndexUnlocked, commitFiles, type CommitContext } from './commit.js';
-import { commitSetup, committedFile, headCommit, identityEnv, readBlobs, repoPrefix } from './git.js';
+import { commitSetup, committedFile, headCommit, readBlobs, repoPrefix } from './git.js';
 import type { Fleet } from '../model/schema.js';
 import { checkTransition } from '../upgrade/transition.js';
 import { clearJournal, describeRecovery, recover, writeJournal } from './journal.js';
@@ -24,7 +24,7 @@ import { describeDestructive, destructiveInPlan } from '../diff/destructive.js';
 import { isGeneratedPath } from '../render/layout.js';
 import { blobId, parseState } from './state.js';
 import { noopOptions, rememberNoop } from './noop.js';
-import { currentIds, gitView, regularFiles, settled } from './clean.js';
+import { currentIds, gitView, settled } from './clean.js';
 import { modelCacheDir, rememberedFleet } from './remembered-model.js';
 
 export interface GenerateOptions {
@@ -171,14 +171,15 @@ async function generateLocked(dir: string, opts: GenerateOptions, prefix: string
   // commit reads from disk only the rest.
   const known = new Map(plan.unchanged.map((p) => [p, ids.get(p)!]));
   for (const w of plan.writes) known.set(w.path, w.content === rendered.get(w.path)?.content ? ids.get(w.path)! : blobId(w.content));
-  const setup = opts.commit ? commitSetup(dir) : undefined;
+  let setup = opts.commit ? commitSetup(dir) : undefined;
   setup?.catch(() => undefined);
   // The render itself goes into git (a ref of our own) as the files are written: it is the merge
   // base of every later run, whatever this one commits. With a commit to make, what else the run
   // writes goes into git with it, so the commit finds every blob there.
   let storing: Storing | undefined;
   if (plan.writes.length || plan.deletes.length) {
-    const [stored, identity] = await Promise.all([storedRender(dir), setup ? setup.then((s) => s.identity) : identityEnv(dir)]);
+    setup ??= commitSetup(dir); // the store commits too, as the same identity
+    const [stored, { identity }] = await Promise.all([storedRender(dir), setup]);
     const extra = opts.commit ? plan.writes.filter((w) => !rendered.has(w.path) || w.content !== rendered.get(w.path)!.content).map((w) => w.content) : [];
     storing = storeRender(dir, new Map([...rendered].map(([p, f]) => [p, { ...f, blob: ids.get(p)! }])), {
       stored,
@@ -192,7 +193,7 @@ async function generateLocked(dir: string, opts: GenerateOptions, prefix: string
     extraPaths: opts.extraPaths,
     onProgress: opts.onProgress,
     read,
-    context: { known, prefix, setup, files: regularFiles(view) },
+    context: { known, prefix, setup, files: view.clean },
     storing,
     settled: (p) => settled(view, p, idOf),
   });
@@ -273,10 +274,10 @@ export async function applyPlan(
   const journal = new Journal(fs, writeJournal(fs, head, touched, opts.read));
   try {
     let done = 0;
-    const files = new Map(context.files);
+    const files = new Map<string, { executable: boolean }>(context.files);
     for (const w of plan.writes) {
       fs.write(w.path, w.content, w.executable, w.action === 'create' || w.action === 'restore');
-      files.set(w.path, w.executable);
+      files.set(w.path, { executable: w.executable });
       faultPoint();
       onProgress?.('writing', ++done, plan.writes.length);
       // A turn of the event loop now and then: the render's store (git processes, one after the

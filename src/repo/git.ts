@@ -46,14 +46,9 @@ export async function headCommit(dir: string): Promise<string | undefined> {
   return (await gitExec(dir, ['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '')).trim() || undefined;
 }
 
-/** Identity variables for a commit when git has none configured (CI runners, PR bots). */
-export async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
-  return (await commitSetup(dir)).identity;
-}
-
 /** What a commit needs from git's configuration, asked once per run. */
 export interface CommitSetup {
-  /** Identity variables for when git has none configured (see identityEnv). */
+  /** Identity variables for when git has none configured (CI runners, PR bots). */
   identity: NodeJS.ProcessEnv;
   /** The hooks `git hook run` may find: only these are run through git. */
   hooks: Set<string>;

@@ -88,8 +88,8 @@ describe("a repository's first index", () => {
     fs.write('b.yaml', 'b: 1\n', false, true);
     return {
       files: new Map([
-        ['a.yaml', false],
-        ['b.yaml', false],
+        ['a.yaml', { executable: false }],
+        ['b.yaml', { executable: false }],
       ]),
       stats: fs.created,
     };
