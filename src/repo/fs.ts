@@ -129,7 +129,7 @@ export class RepoFs {
   /**
    * Atomic write: readers see the old or the new file, never half of one. `absent`: the caller found
    * no file there (a first run writes thousands), so it is created in place, exclusively, saving the
-   * temp file and the rename; a file that appeared since is replaced atomically as ever, and one
+   * temp file and the rename (a reader may see it while it is written, as there was no old one); a file that appeared since is replaced atomically as ever, and one
    * this write leaves half-written (a full disk) is removed, as a killed run's journal removes it.
    */
   write(path: string, content: string, executable = false, absent = false): void {
@@ -167,7 +167,7 @@ export class RepoFs {
     }
     try {
       writeFileSync(fd, content);
-      // The umask may take bits off; whether it does, the first file of each mode tells.
+      // The stat the first index takes (RepoFs.created), and whether the umask took bits off.
       let stat = fstatSync(fd, { bigint: true });
       if (Number(stat.mode & 0o777n) !== mode) {
         fchmodSync(fd, mode);
