@@ -28,6 +28,25 @@ const precompiledTemplates = {
   },
 };
 
+/** The blueprints, parsed and checked now, each under the digest of its bytes (src/model/embedded-blueprints.ts). */
+const embeddedBlueprints = {
+  name: 'embedded-blueprints',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]model[\\/]embedded-blueprints\.js$/ }, async () => {
+      const { parseBlueprint, blueprintDigest } = await import('../dist/src/model/blueprint.js');
+      const dir = 'blueprints';
+      const entries = readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => {
+          const text = readFileSync(join(dir, f), 'utf8');
+          return [f, { digest: blueprintDigest(text), blueprint: parseBlueprint(f, text) }];
+        });
+      return { contents: `export const embeddedBlueprints = ${JSON.stringify(Object.fromEntries(entries))};\n`, loader: 'js' };
+    });
+  },
+};
+
 /**
  * zod's 40-odd message locales: the CLI writes English (zod's default, set without this index), but
  * `z.locales` re-exports them all, so every command would parse ~360 KB it never runs (~7 ms).
@@ -50,8 +69,10 @@ await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   external: ['@kubernetes/client-node', '@viz-js/viz'],
+  // Every template is precompiled above: the runtime runs them, without the compiler (~150 KB).
+  alias: { handlebars: 'handlebars/runtime' },
   // Bundled CommonJS packages call require() for Node's own modules.
   banner: { js: "import { createRequire as __calistiRequire } from 'node:module'; const require = __calistiRequire(import.meta.url);" },
   logLevel: 'warning',
-  plugins: [precompiledTemplates, englishOnly],
+  plugins: [precompiledTemplates, embeddedBlueprints, englishOnly],
 });

@@ -4,12 +4,14 @@
  * Each value in a file is written `{ value, source }`: the docs section it was read from, or
  * `inferred: <from what>` when the docs do not print it, so a guess is never mistaken for a fact.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseYaml } from '../fast-yaml.js';
 import { z } from 'zod';
 import { formatFieldPath } from '../errors.js';
 import { blueprintsDir } from '../toolkit.js';
+import { embeddedBlueprints } from './embedded-blueprints.js';
 
 const Semver = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a version like 1.12.0');
 
@@ -89,31 +91,51 @@ function valueAt(bp: Blueprint, path: string): unknown {
 
 let cache: Map<string, Blueprint> | undefined;
 
+/** One blueprint file, parsed and checked (the file's name is its Calisti version). */
+export function parseBlueprint(file: string, text: string): Blueprint {
+  const provenance: Record<string, string> = {};
+  let values: unknown;
+  try {
+    values = unwrap(parseYaml(text), [], provenance);
+  } catch (e) {
+    throw new Error(`blueprints/${file}: ${(e as Error).message}`);
+  }
+  const parsed = Blueprint.safeParse({ ...(values as object), provenance });
+  if (!parsed.success) throw new Error(`blueprints/${file}: ${parsed.error.message}`);
+  const bp = parsed.data;
+  if (`${bp.calisti}.yaml` !== file) throw new Error(`blueprints/${file}: file name must be ${bp.calisti}.yaml`);
+  if (!bp.istio.versions.some((v) => v.version === bp.istio.default)) {
+    throw new Error(`blueprints/${file}: istio.default ${bp.istio.default} is not in istio.versions`);
+  }
+  return bp;
+}
+
+/** The digest a parsed blueprint is kept under (see embedded-blueprints.ts). */
+export const blueprintDigest = (text: string) => createHash('sha256').update(text).digest('hex');
+
 /** All blueprints, keyed by Calisti version, oldest first. */
 export function blueprints(): Map<string, Blueprint> {
-  if (cache) return cache;
-  const loaded = readdirSync(blueprintsDir)
+  cache ??= loadBlueprints(blueprintsDir);
+  return cache;
+}
+
+/**
+ * The blueprints in `dir`. A file whose bytes the bundle parsed already (`embedded`, see
+ * embedded-blueprints.ts) is taken as parsed then; an edited or added one is parsed now.
+ */
+export function loadBlueprints(
+  dir: string,
+  embedded: Readonly<Record<string, { digest: string; blueprint: unknown }>> = embeddedBlueprints,
+): Map<string, Blueprint> {
+  const loaded = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => {
-      const provenance: Record<string, string> = {};
-      let values: unknown;
-      try {
-        values = unwrap(parseYaml(readFileSync(join(blueprintsDir, f), 'utf8')), [], provenance);
-      } catch (e) {
-        throw new Error(`blueprints/${f}: ${(e as Error).message}`);
-      }
-      const parsed = Blueprint.safeParse({ ...(values as object), provenance });
-      if (!parsed.success) throw new Error(`blueprints/${f}: ${parsed.error.message}`);
-      const bp = parsed.data;
-      if (`${bp.calisti}.yaml` !== f) throw new Error(`blueprints/${f}: file name must be ${bp.calisti}.yaml`);
-      if (!bp.istio.versions.some((v) => v.version === bp.istio.default)) {
-        throw new Error(`blueprints/${f}: istio.default ${bp.istio.default} is not in istio.versions`);
-      }
-      return bp;
+      const text = readFileSync(join(dir, f), 'utf8');
+      const ready = embedded[f];
+      return ready && ready.digest === blueprintDigest(text) ? (ready.blueprint as Blueprint) : parseBlueprint(f, text);
     })
     .sort((a, b) => compareVersions(a.calisti, b.calisti));
-  cache = new Map(loaded.map((bp) => [bp.calisti, bp]));
-  return cache;
+  return new Map(loaded.map((bp) => [bp.calisti, bp]));
 }
 
 export function knownVersions(): string[] {

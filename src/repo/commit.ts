@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { lstatOf } from './fs.js';
 import { gitDir, SCRATCH } from './gitdir.js';
-import { writeFirstIndex, type StatData } from './index-file.js';
+import { writeFirstIndex, type IndexEntry, type StatData } from './index-file.js';
 import { commitSetup, gitExec, headCommit, repoPrefix, ZERO_ID, type CommitSetup } from './git.js';
 
 /**
@@ -51,7 +51,7 @@ export interface CommitContext {
   stored?: ReadonlySet<string>;
   /** Paths the run knows to be regular files (it wrote them, or git vouches for them: GitView.clean), with their executable bit: not stat'ed again. */
   files?: ReadonlyMap<string, { executable: boolean }>;
-  /** What the run saw of the files it created, by path on disk (see RepoFs.created): a first index needs no lstat of them. */
+  /** What the run saw of the files it created, by path in the tree (see RepoFs.created): a first index needs no lstat of them. */
   stats?: ReadonlyMap<string, StatData>;
   /** HEAD as the run found it before writing (null: no commit yet): the parent, and what update-ref expects. */
   head?: string | null;
@@ -123,8 +123,13 @@ export async function commitFiles(dir: string, paths: string[], message: string,
   const firstIndex = (s: CommitSetup) => {
     if (head || s.hooks.has('pre-commit') || s.hooks.has('commit-msg') || s.sharedRepository) return false;
     if (existsSync(join(dotGit, 'index'))) return false;
-    const entries = [...files].map(([p, f]) => ({ disk: join(dir, p), path: `${prefix}${p}`, ...f, stat: ctx.stats?.get(join(dir, p)) }));
-    return entries.every((e) => e.stat !== undefined) && writeFirstIndex(dotGit, entries);
+    const entries: IndexEntry[] = [];
+    for (const [p, f] of files) {
+      const stat = ctx.stats?.get(p);
+      if (!stat) return false;
+      entries.push({ path: `${prefix}${p}`, id: f.id, executable: f.executable, stat });
+    }
+    return writeFirstIndex(dotGit, entries);
   };
 
   const scratch = scratchFolder(SCRATCH.index, dotGit);

@@ -44,6 +44,12 @@ export function readRegularFile(abs: string, maxBytes: number, shown = abs): Buf
   }
 }
 
+/**
+ * What normalize would change or refuse: an empty, `.` or `..` segment, a leading or trailing
+ * slash, a NUL. A path without any is used as it is.
+ */
+const NOT_NORMAL = /(?:^|\/)\.{0,2}(?:\/|$)|\0/;
+
 export class RepoFs {
   readonly root: string;
   /** Folders already proven to resolve inside the repo (thousands of files share a few folders). */
@@ -51,7 +57,7 @@ export class RepoFs {
   /** Folders this instance made or found (one mkdir per folder, not per file). */
   private readonly madeDirs = new Set<string>();
   /**
-   * The files this instance created, by absolute path, as fstat saw them once written: a first
+   * The files this instance created, by path in the tree (as write() was given it), as fstat saw them once written: a first
    * commit's index takes its stat data from here (see index-file.ts), without an lstat per file.
    */
   readonly created = new Map<string, StatData>();
@@ -64,16 +70,30 @@ export class RepoFs {
 
   /** Absolute path of a repo-relative path, refusing anything that would leave the repo. */
   resolve(path: string): string {
-    const norm = normalize(path);
-    if (isAbsolute(norm) || norm === '..' || norm.startsWith(`..${sep}`) || path.includes('\0')) {
-      throw new UserError(`refusing path outside the repository: ${JSON.stringify(path)}`);
+    return this.locate(path).abs;
+  }
+
+  /** The absolute path and its folder; `resolve` is this. */
+  private locate(path: string): { abs: string; dir: string } {
+    let abs: string;
+    let dir: string;
+    if (sep === '/' && this.root !== '/' && !NOT_NORMAL.test(path)) {
+      // Already normal (the paths a render writes): no normalize, join or dirname.
+      abs = `${this.root}/${path}`;
+      dir = abs.slice(0, abs.lastIndexOf('/'));
+    } else {
+      const norm = normalize(path);
+      if (isAbsolute(norm) || norm === '..' || norm.startsWith(`..${sep}`) || path.includes('\0')) {
+        throw new UserError(`refusing path outside the repository: ${JSON.stringify(path)}`);
+      }
+      abs = join(this.root, norm);
+      dir = dirname(abs);
     }
-    const abs = join(this.root, norm);
     // Every existing ancestor must resolve inside the repo: a symlinked folder must not redirect
     // reads or writes. The nearest existing one is checked once; it and the missing folders below
     // it (which only this writer creates, under the repo lock) are then remembered.
     const missing: string[] = [];
-    let dir = dirname(abs);
+    const folder = dir;
     // Below a folder found missing, nothing exists either: no stat (a first run has thousands).
     while (!this.safeDirs.has(dir) && (this.absentDirs.has(dirname(dir)) || statOf(dir) === undefined)) {
       missing.push(dir);
@@ -90,12 +110,12 @@ export class RepoFs {
       this.safeDirs.add(m);
       this.absentDirs.add(m);
     }
-    return abs;
+    return { abs, dir: folder };
   }
 
   read(path: string): string | undefined {
-    const abs = this.resolve(path);
-    if (this.absentDirs.has(dirname(abs))) return undefined;
+    const { abs, dir } = this.locate(path);
+    if (this.absentDirs.has(dir)) return undefined;
     // Opened without following a link or blocking on a FIFO: one open answers what a stat would.
     let fd: number;
     try {
@@ -133,8 +153,7 @@ export class RepoFs {
    * this write leaves half-written (a full disk) is removed, as a killed run's journal removes it.
    */
   write(path: string, content: string, executable = false, absent = false): void {
-    const abs = this.resolve(path);
-    const dir = dirname(abs);
+    const { abs, dir } = this.locate(path);
     if (!this.madeDirs.has(dir)) {
       mkdirSync(dir, { recursive: true });
       // resolve() proved the nearest existing ancestor: what mkdir made below it is inside too.
@@ -143,7 +162,7 @@ export class RepoFs {
       for (let made = dir; this.absentDirs.delete(made); made = dirname(made));
     }
     const mode = executable ? 0o755 : 0o644;
-    if (absent && this.create(abs, content, mode)) return;
+    if (absent && this.create(path, abs, content, mode)) return;
     const tmp = `${abs}.calisti-tmp-${process.pid}`;
     try {
       writeFileSync(tmp, content, { mode });
@@ -157,7 +176,7 @@ export class RepoFs {
   }
 
   /** A new file at abs, or false when something is there already. */
-  private create(abs: string, content: string, mode: number): boolean {
+  private create(path: string, abs: string, content: string, mode: number): boolean {
     let fd: number;
     try {
       fd = openSync(abs, 'wx', mode);
@@ -173,7 +192,7 @@ export class RepoFs {
         fchmodSync(fd, mode);
         stat = fstatSync(fd, { bigint: true });
       }
-      this.created.set(abs, statData(stat));
+      this.created.set(path, statData(stat));
     } catch (e) {
       closeSync(fd);
       rmSync(abs, { force: true });

@@ -42,11 +42,12 @@ export interface IndexEntry {
   stat: StatData;
 }
 
-/** Paths in git's order: by their UTF-8 bytes (string order is the same when all are ASCII). */
+/** Paths in git's order: by their UTF-8 bytes. A caller's list is usually in that order already. */
 function sortedByBytes(entries: IndexEntry[]): { e: IndexEntry; name: Buffer }[] {
   const named = entries.map((e) => ({ e, name: Buffer.from(e.path, 'utf8') }));
-  if (entries.every((e) => /^[\x00-\x7f]*$/.test(e.path))) return named.sort((a, b) => (a.e.path < b.e.path ? -1 : a.e.path > b.e.path ? 1 : 0));
-  return named.sort((a, b) => Buffer.compare(a.name, b.name));
+  for (let i = 1; i < named.length; i++)
+    if (Buffer.compare(named[i - 1]!.name, named[i]!.name) > 0) return named.sort((a, b) => Buffer.compare(a.name, b.name));
+  return named;
 }
 
 /** The index file's bytes: the entries sorted by path, then the SHA-1 of it all. */
@@ -58,16 +59,18 @@ export function indexBytes(entries: IndexEntry[]): Buffer {
   out.write('DIRC', 0, 'latin1');
   out.writeUInt32BE(2, 4);
   out.writeUInt32BE(named.length, 8);
+  // Big-endian fields through a DataView: one call per field, no per-call range checks.
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let at = 12;
   for (const { e, name } of named) {
     const s = e.stat;
-    for (let i = 0; i < 6; i++) out.writeUInt32BE(s[i]!, at + i * 4); // ctime, mtime, dev, ino
-    out.writeUInt32BE(e.executable ? 0o100755 : 0o100644, at + 24);
-    out.writeUInt32BE(s[6]!, at + 28);
-    out.writeUInt32BE(s[7]!, at + 32);
-    out.writeUInt32BE(s[8]!, at + 36);
+    for (let i = 0; i < 6; i++) view.setUint32(at + i * 4, s[i]!); // ctime, mtime, dev, ino
+    view.setUint32(at + 24, e.executable ? 0o100755 : 0o100644);
+    view.setUint32(at + 28, s[6]!);
+    view.setUint32(at + 32, s[7]!);
+    view.setUint32(at + 36, s[8]!);
     out.write(e.id, at + 40, 20, 'hex');
-    out.writeUInt16BE(Math.min(name.length, 0xfff), at + 60); // stage 0, no flags
+    view.setUint16(at + 60, Math.min(name.length, 0xfff)); // stage 0, no flags
     name.copy(out, at + 62);
     at += size(name);
   }
@@ -75,18 +78,22 @@ export function indexBytes(entries: IndexEntry[]): Buffer {
   return out;
 }
 
+const SHA1_HEX = /^[0-9a-f]{40}$/;
+
 /**
  * Writes `gitDir`/index for these repository paths (disk path -> index entry), through
- * `index.lock` as git does; `stat`: what the writer saw of a file it made, else an lstat now. Returns false, having written nothing, when it cannot stand for what
+ * `index.lock` as git does; `stat`: what the writer saw of a file it made, else an lstat of `disk` now. Returns false, having written nothing, when it cannot stand for what
  * git would write: an index exists or is being written, GIT_INDEX_FILE points elsewhere, an id is
  * not SHA-1, or a file is not the regular file it was.
  */
-export function writeFirstIndex(gitDir: string, files: { disk: string; path: string; id: string; executable: boolean; stat?: StatData }[]): boolean {
-  if (process.env.GIT_INDEX_FILE !== undefined || files.some((f) => !/^[0-9a-f]{40}$/.test(f.id))) return false;
+export function writeFirstIndex(gitDir: string, files: { path: string; id: string; executable: boolean; stat?: StatData; disk?: string }[]): boolean {
+  if (process.env.GIT_INDEX_FILE !== undefined) return false;
   const entries: IndexEntry[] = [];
   for (const f of files) {
+    if (f.id.length !== 40 || !SHA1_HEX.test(f.id)) return false;
     let stat = f.stat;
     if (!stat) {
+      if (f.disk === undefined) return false;
       const st = lstatSync(f.disk, { bigint: true, throwIfNoEntry: false });
       if (!st?.isFile() || ((st.mode & 0o111n) !== 0n) !== f.executable) return false;
       stat = statData(st);

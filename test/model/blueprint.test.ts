@@ -6,11 +6,17 @@ import {
   defaultIstio,
   inferredValues,
   knownVersions,
+  blueprintDigest,
+  loadBlueprints,
+  parseBlueprint,
   revisionLabel,
   revisionName,
   type Blueprint,
 } from '../../src/model/blueprint.js';
-import { calistiDocs, describeWithDocs } from '../helpers.js';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { blueprintsDir } from '../../src/toolkit.js';
+import { calistiDocs, describeWithDocs, tempDir } from '../helpers.js';
 
 describe('release blueprints', () => {
   it("cover the docs' version matrix, oldest first", () => {
@@ -111,3 +117,40 @@ function leafValue(bp: Blueprint, path: string): string {
   for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) cur = (cur as Record<string, unknown>)[m[2] ?? m[1]!];
   return String(cur);
 }
+
+describe('blueprints parsed ahead of time (the bundle embeds them)', () => {
+  const copy = () => {
+    const dir = tempDir();
+    for (const f of readdirSync(blueprintsDir)) copyFileSync(join(blueprintsDir, f), join(dir, f));
+    return dir;
+  };
+  const embed = (dir: string) =>
+    Object.fromEntries(
+      readdirSync(dir).map((f) => {
+        const text = readFileSync(join(dir, f), 'utf8');
+        return [f, { digest: blueprintDigest(text), blueprint: parseBlueprint(f, text) }];
+      }),
+    );
+
+  it('are taken as embedded while the bytes are the same', () => {
+    const dir = copy();
+    const embedded = embed(dir);
+    const loaded = loadBlueprints(dir, embedded);
+    expect([...loaded.keys()]).toEqual(knownVersions());
+    expect(loaded.get('1.12.0')).toBe(embedded['1.12.0.yaml']!.blueprint);
+    expect(loadBlueprints(dir, {})).toEqual(loaded);
+  });
+
+  it('are read again from a file edited or added since', () => {
+    const dir = copy();
+    const embedded = embed(dir);
+    const file = join(dir, '1.12.0.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/(demoApp:\s*\n\s*version:\s*\{\s*value:\s*)"?[^",}]+"?/, '$1"9.9.9"'));
+    const text = readFileSync(file, 'utf8').replace(/1\.12\.0/g, '1.13.0');
+    writeFileSync(join(dir, '1.13.0.yaml'), text);
+    const loaded = loadBlueprints(dir, embedded);
+    expect(loaded.get('1.12.0')!.demoApp.version).toBe('9.9.9');
+    expect(loaded.get('1.12.0')).not.toBe(embedded['1.12.0.yaml']!.blueprint);
+    expect([...loaded.keys()].at(-1)).toBe('1.13.0');
+  });
+});

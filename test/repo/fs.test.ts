@@ -1,6 +1,6 @@
 /** The writer's view of the working tree: a file the plan found absent is created in place, safely. */
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RepoFs } from '../../src/repo/fs.js';
 import { tempDir } from '../helpers.js';
@@ -59,5 +59,20 @@ describe('RepoFs.write of a file found absent', () => {
     expect(fs.read('m/a/overlays/c2/k.yaml')).toBe('k: 2\n');
     expect(fs.read('m/a/overlays/c1/k.yaml')).toBeUndefined();
     expect(existsSync(join(root, 'm/a/overlays/c1'))).toBe(false);
+  });
+});
+
+describe('RepoFs.resolve', () => {
+  // A path already in normal form is used as it is; any other is normalized first: both must land
+  // where join(root, normalize(path)) does, and nothing may leave the repository.
+  const inside = ['a.yaml', 'a/b/c.yaml', 'a//b.yaml', './a.yaml', 'a/./b.yaml', 'a/../b.yaml', 'a/b/', '.hidden/x', 'a/..b/c', 'a/b..', '...', 'a\\b'];
+  const outside = ['..', '../x', 'a/../../x', '/etc/passwd', 'a\0b'];
+  it.each(inside)('%j lands where normalize puts it', (p) => {
+    const { fs } = setup();
+    expect(fs.resolve(p)).toBe(join(fs.root, normalize(p)));
+  });
+  it.each(outside)('%j is refused', (p) => {
+    const { fs } = setup();
+    expect(() => fs.resolve(p)).toThrow(/refusing path outside the repository/);
   });
 });

@@ -66,7 +66,7 @@ describe('writeFirstIndex', () => {
     expect(
       writeFirstIndex(
         join(dir, '.git'),
-        files.map((f) => ({ ...f, stat: fs.created.get(f.disk) })),
+        files.map((f) => ({ ...f, stat: fs.created.get(f.path) })),
       ),
     ).toBe(true);
     expect(readFileSync(join(dir, '.git', 'index')).equals(gitsIndex(dir, files))).toBe(true);
