@@ -24,8 +24,7 @@ function ordered(obj: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function toYaml(doc: object, comment?: string): string {
-  const value = ordered(doc as Record<string, unknown>);
-  const body = emitPlain(value) ?? stringify(value, OPTIONS);
+  const body = emitPlain(doc as Record<string, unknown>) ?? stringify(ordered(doc as Record<string, unknown>), OPTIONS);
   return comment
     ? `${comment
         .split('\n')
@@ -100,9 +99,9 @@ function scalar(v: unknown): string | undefined {
 }
 
 /** A map's entries at `indent`; the first line starts with `first` instead (a list item's `- `). */
-function map(obj: Record<string, unknown>, indent: string, out: string[], first = indent): void {
+function map(obj: Record<string, unknown>, indent: string, out: string[], first = indent, keys = Object.keys(obj)): void {
   let lead = first;
-  for (const key of Object.keys(obj)) {
+  for (const key of keys) {
     const v = obj[key];
     if (v === undefined) continue;
     const s = scalar(v);
@@ -130,13 +129,26 @@ function block(v: unknown, indent: string, out: string[]): void {
   else map(v as Record<string, unknown>, indent, out);
 }
 
-/** The document as `yaml` writes it, or undefined when it needs `yaml` to write it. */
+/** A document's keys, Kubernetes' first (as `ordered` puts them), without copying the document. */
+function topKeys(doc: Record<string, unknown>): string[] {
+  const keys = Object.keys(doc);
+  let at = 0;
+  for (const k of FIRST) {
+    const i = keys.indexOf(k);
+    if (i < 0) continue;
+    keys.splice(i, 1);
+    keys.splice(at++, 0, k);
+  }
+  return keys;
+}
+
+/** The document as `yaml` writes it (Kubernetes keys first, as toYaml orders them), or undefined when it needs `yaml` to write it. */
 export function emitPlain(doc: Record<string, unknown>): string | undefined {
   try {
     const s = scalar(doc);
     if (s !== undefined) return `${s}\n`;
     const out: string[] = [];
-    map(doc, '', out);
+    map(doc, '', out, '', topKeys(doc));
     return out.join('');
   } catch (e) {
     if (e === NEEDS_YAML) return undefined;
