@@ -57,28 +57,39 @@ const MAX_SCANNED = 25_000_000;
 const SCANNED_PER_WRITE = 12_000;
 
 /** How many folder entries fast-import scans to reach these paths in a tree holding `all`. */
-function scanCost(all: Iterable<string>, paths: string[]): number {
-  const children = new Map<string, Set<string>>();
+export function scanCost(all: Iterable<string>, paths: string[]): number {
+  // Entries (files and folders) per folder, each counted once: a folder seen before has had its
+  // own, and its ancestors', counted already.
+  const entries = new Map<string, number>([['', 0]]);
+  const seen = new Set<string>();
   for (const p of all) {
-    let child = p;
-    for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) {
-      const folder = p.slice(0, i);
-      let set = children.get(folder);
-      if (!set) children.set(folder, (set = new Set()));
-      set.add(child);
-      child = folder;
+    for (let entry = p; !seen.has(entry); ) {
+      seen.add(entry);
+      const folder = parentOf(entry);
+      entries.set(folder, (entries.get(folder) ?? 0) + 1);
+      if (folder === '') break;
+      entry = folder;
     }
-    let top = children.get('');
-    if (!top) children.set('', (top = new Set()));
-    top.add(child);
   }
+  // Reaching into a folder scans its entries and every ancestor's.
+  const reach = new Map<string, number>([['', entries.get('')!]]);
+  const reachOf = (folder: string): number => {
+    let r = reach.get(folder);
+    if (r === undefined) {
+      r = (entries.get(folder) ?? 0) + reachOf(parentOf(folder));
+      reach.set(folder, r);
+    }
+    return r;
+  };
   let cost = 0;
-  for (const p of paths) {
-    cost += children.get('')?.size ?? 0;
-    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) cost += children.get(p.slice(0, i))?.size ?? 0;
-  }
+  for (const p of paths) cost += reachOf(parentOf(p));
   return cost;
 }
+
+const parentOf = (path: string) => {
+  const cut = path.lastIndexOf('/');
+  return cut > 0 ? path.slice(0, cut) : '';
+};
 
 const MESSAGE = 'calisti-gitops: the last generated render (merge bases)';
 

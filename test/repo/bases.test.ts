@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASES_REF, storedRender, storeRender } from '../../src/repo/bases.js';
+import { BASES_REF, scanCost, storedRender, storeRender } from '../../src/repo/bases.js';
 import { blobId } from '../../src/repo/state.js';
 import { tempDir } from '../helpers.js';
 
@@ -91,5 +91,19 @@ describe('storeRender', () => {
       await expect(late.done).rejects.toThrow();
       expect(execFileSync('git', ['-C', dir, 'rev-parse', BASES_REF], { encoding: 'utf8' })).toBe(tip);
     }
+  });
+});
+
+describe('scanCost: the folder entries fast-import scans to reach the paths it changes', () => {
+  const tree = ['a/b/c.yaml', 'a/b/d.yaml', 'a/e.yaml', 'f.yaml', 'g/h/i/j.yaml'];
+  it.each([
+    { paths: ['f.yaml'], cost: 3 }, // the root: a, f.yaml, g
+    { paths: ['a/b/c.yaml'], cost: 3 + 2 + 2 }, // the root, a (b, e.yaml), a/b (c.yaml, d.yaml)
+    { paths: ['a/b/c.yaml', 'a/b/d.yaml', 'a/e.yaml'], cost: 7 + 7 + 3 + 2 },
+    { paths: ['g/h/i/j.yaml'], cost: 3 + 1 + 1 + 1 },
+    { paths: [], cost: 0 },
+  ])('$paths: $cost', ({ paths, cost }) => {
+    expect(scanCost(tree, paths)).toBe(cost);
+    expect(scanCost([...tree].reverse(), paths)).toBe(cost);
   });
 });
