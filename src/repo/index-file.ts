@@ -59,7 +59,7 @@ export function indexBytes(entries: IndexEntry[]): Buffer {
   out.write('DIRC', 0, 'latin1');
   out.writeUInt32BE(2, 4);
   out.writeUInt32BE(named.length, 8);
-  // Big-endian fields through a DataView: one call per field, no per-call range checks.
+  // The fields are big-endian 32-bit words (16 bits for the flags).
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let at = 12;
   for (const { e, name } of named) {
@@ -81,10 +81,11 @@ export function indexBytes(entries: IndexEntry[]): Buffer {
 const SHA1_HEX = /^[0-9a-f]{40}$/;
 
 /**
- * Writes `gitDir`/index for these repository paths (disk path -> index entry), through
- * `index.lock` as git does; `stat`: what the writer saw of a file it made, else an lstat of `disk` now. Returns false, having written nothing, when it cannot stand for what
- * git would write: an index exists or is being written, GIT_INDEX_FILE points elsewhere, an id is
- * not SHA-1, or a file is not the regular file it was.
+ * Writes `gitDir`/index for these files (`path`: as the index names it), through `index.lock` as
+ * git does; `stat`: what the writer saw of a file it made, else an lstat of `disk` now. Returns
+ * false, having written nothing, when it cannot stand for what git would write: an index exists
+ * or is being written, GIT_INDEX_FILE points elsewhere, an id is not SHA-1, or a file is not the
+ * regular file it was (or has neither a stat nor a `disk` path to take one from).
  */
 export function writeFirstIndex(gitDir: string, files: { path: string; id: string; executable: boolean; stat?: StatData; disk?: string }[]): boolean {
   if (process.env.GIT_INDEX_FILE !== undefined) return false;
