@@ -45,6 +45,8 @@ export function renderTemplate(name: string, data: object): string {
   let t = compiled.get(name);
   if (!t) {
     const ready = precompiled[name];
+    // The bundle carries Handlebars' runtime only, with every template precompiled (scripts/bundle.mjs).
+    if (!ready && typeof hbs.compile !== 'function') throw new Error(`internal: template ${name} is not in this build; run npm run build`);
     t = ready ? hbs.template(ready) : hbs.compile(readFileSync(join(templatesDir, `${name}.hbs`), 'utf8'), TEMPLATE_OPTIONS);
     compiled.set(name, t);
   }

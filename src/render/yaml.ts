@@ -129,10 +129,15 @@ function block(v: unknown, indent: string, out: string[]): void {
   else map(v as Record<string, unknown>, indent, out);
 }
 
-/** A document's keys, Kubernetes' first (as `ordered` puts them), without copying the document. */
+/**
+ * A document's keys in the order `ordered` gives them, without copying the document: a JS object
+ * lists integer-like keys first whatever the insertion order, so Kubernetes' keys come right
+ * after those (the `yaml` fallback writes the copy `ordered` makes: both orders must agree).
+ */
 function topKeys(doc: Record<string, unknown>): string[] {
   const keys = Object.keys(doc);
   let at = 0;
+  while (at < keys.length && isArrayIndex(keys[at]!)) at++;
   for (const k of FIRST) {
     const i = keys.indexOf(k);
     if (i < 0) continue;
@@ -141,6 +146,7 @@ function topKeys(doc: Record<string, unknown>): string[] {
   }
   return keys;
 }
+const isArrayIndex = (key: string) => /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 2 ** 32 - 1;
 
 /** The document as `yaml` writes it (Kubernetes keys first, as toYaml orders them), or undefined when it needs `yaml` to write it. */
 export function emitPlain(doc: Record<string, unknown>): string | undefined {

@@ -73,6 +73,19 @@ describe('toYaml', () => {
     expect(emitPlain({ a: `"it's"` })).toBeUndefined();
   });
 
+  it('orders the keys alike whichever writer runs, integer-like keys too (JS lists those first)', () => {
+    for (const doc of [
+      { kind: 'X', '1': 'a', apiVersion: 'v1', b: 'c' },
+      { kind: 'X', '4294967296': 'a', '7': 'b', metadata: { name: 'm' } },
+    ]) {
+      const direct = toYaml(doc);
+      const viaYaml = toYaml({ ...doc, z: 'two\nlines' });
+      expect(emitPlain({ ...doc, z: 'two\nlines' })).toBeUndefined();
+      expect(viaYaml.startsWith(direct)).toBe(true);
+    }
+    expect(toYaml({ kind: 'X', '1': 'a', apiVersion: 'v1' })).toBe('"1": a\napiVersion: v1\nkind: X\n');
+  });
+
   it('puts the comment first, a # on each line', () => {
     expect(toYaml({ a: 1 }, 'one\n\ntwo')).toBe('# one\n#\n# two\na: 1\n');
   });
