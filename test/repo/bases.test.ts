@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASES_REF, scanCost, storedRender, storeRender } from '../../src/repo/bases.js';
+import { BASES_REF, fastImportPlan, scanCost, STAGE, storedRender, storeRender } from '../../src/repo/bases.js';
 import { blobId } from '../../src/repo/state.js';
 import { tempDir } from '../helpers.js';
 
@@ -29,7 +29,7 @@ delete SECOND['manifests/demo/overlays/c3/kustomization.yaml'];
 const store = async (
   dir: string,
   files: Map<string, { content: string; executable: boolean; blob: string }>,
-  opts: { maxScanned?: number; extra?: string[] } = {},
+  opts: { maxScanned?: number; extra?: string[]; stageFrom?: number } = {},
 ) => storeRender(dir, files, { stored: await storedRender(dir), identity: {}, ...opts }).done;
 const has = (dir: string, id: string) => execFileSync('git', ['-C', dir, 'cat-file', '-t', id], { encoding: 'utf8' }).trim();
 
@@ -91,6 +91,53 @@ describe('storeRender', () => {
       await expect(late.done).rejects.toThrow();
       expect(execFileSync('git', ['-C', dir, 'rev-parse', BASES_REF], { encoding: 'utf8' })).toBe(tip);
     }
+  });
+});
+
+describe('fast-import staging: a new folder in a big one is written aside, then moved into place', () => {
+  const overlays = (n: number, from = 0) =>
+    Object.fromEntries(
+      Array.from({ length: n }, (_, i) => i + from).flatMap((i) => [
+        [`m/overlays/c${i}/kustomization.yaml`, `resources: [../../base]\n# ${i}\n`],
+        [`m/overlays/c${i}/patch.yaml`, `kind: X\nname: c${i}\n`],
+        [`m/overlays/c${i}/run.sh`, `#!/bin/sh\necho ${i}\n`],
+      ]),
+    );
+  const exec = (files: Record<string, string>) => new Set(Object.keys(files).filter((p) => p.endsWith('.sh')));
+
+  it('stores the same tree as the scratch index, first and after a change', async () => {
+    const first = { 'README.md': '# r\n', 'm/base/kustomization.yaml': 'resources: []\n', ...overlays(100) };
+    const second: Record<string, string> = { ...first, ...overlays(20, 100), 'm/overlays/c5/patch.yaml': 'kind: X\nname: changed\n' };
+    delete second['m/overlays/c7/run.sh'];
+    // Staged from any cost here (a run stages only where fast-import's scans would be long).
+    expect(fastImportPlan(Object.keys(first), Object.keys(first), [], [], 0).staged.size).toBe(100);
+    expect(fastImportPlan(Object.keys(first), Object.keys(first), [], []).staged.size).toBe(0);
+    const [viaImport, viaIndex] = [repo(), repo()];
+    for (const files of [first, second]) {
+      await store(viaImport, render(files, exec(files)), { stageFrom: 0 });
+      await store(viaIndex, render(files, exec(files)), { maxScanned: 0 });
+      expect(tree(viaImport)).toBe(tree(viaIndex));
+    }
+    expect(execFileSync('git', ['-C', viaImport, 'ls-tree', '-r', '--name-only', BASES_REF], { encoding: 'utf8' })).not.toContain(STAGE);
+  });
+
+  it('stages only folders that are new, hold every change below them directly, and sit in a big folder', () => {
+    const stored = Object.keys(overlays(80));
+    const all = [...stored, ...Object.keys(overlays(2, 80)), 'm/overlays/c81/deep/x.yaml', 'small/new/y.yaml'];
+    const changed = [
+      'm/overlays/c3/patch.yaml',
+      'm/overlays/c80/patch.yaml',
+      'm/overlays/c80/run.sh',
+      'm/overlays/c81/patch.yaml',
+      'm/overlays/c81/deep/x.yaml',
+      'small/new/y.yaml',
+    ];
+    const plan = fastImportPlan(all, changed, [], stored, 0);
+    // c3 was stored, c81 holds a change deeper down, c81/deep and small/new sit in small folders.
+    expect([...plan.staged.keys()]).toEqual(['m/overlays/c80']);
+    expect(plan.direct).toEqual(['m/overlays/c3/patch.yaml', 'm/overlays/c81/patch.yaml', 'm/overlays/c81/deep/x.yaml', 'small/new/y.yaml']);
+    // A render or a stored tree that uses the staging folder itself: nothing is staged.
+    expect(fastImportPlan([...all, `${STAGE}/z`], [...changed, `${STAGE}/z`], [], stored, 0).staged.size).toBe(0);
   });
 });
 
