@@ -264,8 +264,21 @@ function writeStream(file: string, chunks: string[]): void {
 
 /** fast-import's `data` command: exact byte count, then the bytes. */
 const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
-/** A path as fast-import reads it: C-style quoted when it could be misread. */
-const quote = (p: string) => (/^[A-Za-z0-9._/-]+$/.test(p) ? p : JSON.stringify(p));
+/**
+ * A path as fast-import reads it: as it is when plainly safe, else C-style quoted, every byte
+ * outside printable ASCII in octal (JSON's \u escapes are not C's: fast-import took them literally).
+ * A lone surrogate is written as U+FFFD, as the UTF-8 encoder writes it for the scratch index.
+ */
+function quote(path: string): string {
+  if (/^[A-Za-z0-9._/-]+$/.test(path)) return path;
+  let out = '"';
+  for (const b of Buffer.from(path, 'utf8')) {
+    if (b === 0x22 || b === 0x5c) out += `\\${String.fromCharCode(b)}`;
+    else if (b < 0x20 || b >= 0x7f) out += `\\${b.toString(8).padStart(3, '0')}`;
+    else out += String.fromCharCode(b);
+  }
+  return `${out}"`;
+}
 
 /**
  * Merge bases git does not have (a fresh clone: BASES_REF is local): the files were generated from

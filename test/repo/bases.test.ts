@@ -154,3 +154,20 @@ describe('scanCost: the folder entries fast-import scans to reach the paths it c
     expect(scanCost([...tree].reverse(), paths)).toBe(cost);
   });
 });
+
+describe('paths fast-import must read quoted', () => {
+  // Control characters, quotes, backslashes, non-ASCII and a lone surrogate (stored as U+FFFD, as
+  // the UTF-8 encoder writes it): the same tree through either route, staged or not.
+  it.each(['ctrl \x01', 'esc\x1b', 'del\x7f', 'tab\tand "quote" \\ back', 'ü ✓', 'lone\ud800'])('%j', async (name) => {
+    const files: Record<string, string> = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`big/o${i}/k.yaml`, `${i}\n`]));
+    files[`big/${name}/k.yaml`] = 'x\n';
+    files[`top ${name}.yaml`] = 'y\n';
+    const trees = [];
+    for (const opts of [{ stageFrom: 0 }, {}, { maxScanned: 0 }]) {
+      const dir = repo();
+      await store(dir, render(files), opts);
+      trees.push(tree(dir));
+    }
+    expect(new Set(trees).size).toBe(1);
+  });
+});
