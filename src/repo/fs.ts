@@ -24,6 +24,7 @@ import {
 } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
+import { plainPath } from './plain-path.js';
 import { statData, type StatData } from './index-file.js';
 
 /**
@@ -43,12 +44,6 @@ export function readRegularFile(abs: string, maxBytes: number, shown = abs): Buf
     closeSync(fd);
   }
 }
-
-/**
- * What normalize would change or refuse: an empty, `.` or `..` segment, a leading or trailing
- * slash, a NUL. A path without any is used as it is.
- */
-const NOT_NORMAL = /(?:^|\/)\.{0,2}(?:\/|$)|\0/;
 
 export class RepoFs {
   readonly root: string;
@@ -77,7 +72,7 @@ export class RepoFs {
   private locate(path: string): { abs: string; dir: string } {
     let abs: string;
     let dir: string;
-    if (sep === '/' && this.root !== '/' && !NOT_NORMAL.test(path)) {
+    if (sep === '/' && this.root !== '/' && path !== '.' && plainPath(path) && !path.includes('\0')) {
       // Already normal (the paths a render writes): no normalize, join or dirname.
       abs = `${this.root}/${path}`;
       dir = abs.slice(0, abs.lastIndexOf('/'));

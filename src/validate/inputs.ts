@@ -10,6 +10,7 @@ import { parseYaml } from '../fast-yaml.js';
 import { lstatOf, readRegularFile, statOf } from '../repo/fs.js';
 import { MAX_MANIFEST_BYTES } from '../secrets/leak.js';
 import { blobId } from '../repo/state.js';
+import { plainPath, UNNORMAL } from '../repo/plain-path.js';
 import { z } from 'zod';
 import { isObj } from '../objects.js';
 import { field, list, map } from './objects.js';
@@ -70,11 +71,6 @@ export const NOTHING_KNOWN: KnownFiles = { id: () => undefined, hasFolder: () =>
 export const MISSING = '#missing';
 /** A folder or file path as one key: normalized, without a trailing slash. */
 export const treePath = (path: string) => (path !== '' && !UNNORMAL.test(path) ? path : posix.normalize(path).replace(/(.)\/+$/, '$1'));
-/** What posix.normalize would change: `.` or `..` segments, doubled or trailing slashes. */
-const UNNORMAL = /(^|\/)\.{1,2}(\/|$)|\/\/|\/$/;
-
-/** A relative path posix.normalize leaves as it is ('.' included). */
-const plain = (p: string) => p === '.' || (p !== '' && !p.startsWith('/') && !UNNORMAL.test(p));
 
 /**
  * treePath(posix.join(dir, path)) for a tree path `dir`: leading `../` segments taken off `dir` by
@@ -82,7 +78,7 @@ const plain = (p: string) => p === '.' || (p !== '' && !p.startsWith('/') && !UN
  * else through posix.join.
  */
 export function joinTree(dir: string, path: string): string {
-  if (!plain(dir)) return treePath(posix.join(dir, path));
+  if (!plainPath(dir)) return treePath(posix.join(dir, path));
   let d = dir;
   let rest = path;
   while (rest.startsWith('../') && d !== '.' && d !== '..' && !d.endsWith('/..')) {
@@ -90,7 +86,7 @@ export function joinTree(dir: string, path: string): string {
     d = i < 0 ? '.' : d.slice(0, i);
     rest = rest.slice(3);
   }
-  if (rest === '.' || !plain(rest)) return treePath(posix.join(d, rest));
+  if (rest === '.' || !plainPath(rest)) return treePath(posix.join(d, rest));
   return d === '.' ? rest : `${d}/${rest}`;
 }
 
@@ -99,7 +95,7 @@ export function joinTree(dir: string, path: string): string {
  * against the working directory; posix.relative otherwise.
  */
 export function relativeTo(from: string, to: string): string {
-  if (!plain(from) || !plain(to)) return posix.relative(from, to);
+  if (!plainPath(from) || !plainPath(to)) return posix.relative(from, to);
   // The common case: a file inside the folder.
   if (from !== '.' && to.startsWith(`${from}/`)) return to.slice(from.length + 1);
   const a = from === '.' ? [] : from.split('/');
