@@ -16,12 +16,8 @@ const FIRST = ['apiVersion', 'kind', 'metadata'];
 
 const OPTIONS = { lineWidth: 0, indent: 2, indentSeq: true, aliasDuplicateObjects: false, defaultStringType: 'PLAIN' } as const;
 
-function ordered(obj: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of FIRST) if (k in obj) out[k] = obj[k];
-  for (const [k, v] of Object.entries(obj)) if (!FIRST.includes(k)) out[k] = v;
-  return out;
-}
+/** The document with its keys in topKeys' order, for `yaml` to write. */
+const ordered = (obj: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(topKeys(obj).map((k) => [k, obj[k]]));
 
 export function toYaml(doc: object, comment?: string): string {
   const body = emitPlain(doc as Record<string, unknown>) ?? stringify(ordered(doc as Record<string, unknown>), OPTIONS);
@@ -130,9 +126,9 @@ function block(v: unknown, indent: string, out: string[]): void {
 }
 
 /**
- * A document's keys in the order `ordered` gives them, without copying the document: a JS object
- * lists integer-like keys first whatever the insertion order, so Kubernetes' keys come right
- * after those (the `yaml` fallback writes the copy `ordered` makes: both orders must agree).
+ * A document's keys as both writers write them: Kubernetes' first, the rest as they came. A JS
+ * object lists integer-like keys first whatever the insertion order, so Kubernetes' keys come right
+ * after those: the `yaml` fallback writes an object (`ordered`), and both orders must agree.
  */
 function topKeys(doc: Record<string, unknown>): string[] {
   const keys = Object.keys(doc);
