@@ -43,9 +43,10 @@ export async function storedRender(dir: string): Promise<StoredRender> {
  * fast-import edits the stored tree in one process, writing trees into its pack; but it finds each
  * path by a linear scan of every folder on the way, so a big change in big folders (a first run of
  * 10,000 clusters: 73,000 paths under folders of 10,000 overlays, 730 million entries scanned, 2.5 s;
- * about 300 million and 1.4 s with the new overlays staged, see fastImportPlan) is quadratic. Above this many folder entries scanned (about 0.1 s of fast-import), a scratch
- * index builds the tree instead: git's write-tree, which writes each tree as a loose object (10,000
- * files at 10,000 clusters, which a slow disk makes as costly as the working tree's).
+ * about 300 million and 1.4 s with the new overlays staged, see fastImportPlan) is quadratic.
+ * Above this many folder entries scanned (about 0.1 s of fast-import), a scratch index builds the
+ * tree instead: git's write-tree, which writes each tree as a loose object (10,000 files at 10,000
+ * clusters, which a slow disk makes as costly as the working tree's).
  */
 const MAX_SCANNED = 25_000_000;
 /**
@@ -84,16 +85,9 @@ function treeShape(all: Iterable<string>) {
   return { entries: (folder: string) => entries.get(folder) ?? 0, reachOf };
 }
 
-/** How many folder entries fast-import scans to reach these paths in a tree holding `all`. */
-export function scanCost(all: Iterable<string>, paths: string[]): number {
-  const { reachOf } = treeShape(all);
-  let cost = 0;
-  for (const p of paths) cost += reachOf(parentOf(p));
-  return cost;
-}
-
 /** Where a staged folder's files are written before the folder is moved into place (see fastImportPlan). */
 export const STAGE = '.calisti-stage';
+const inStage = (path: string) => path === STAGE || path.startsWith(`${STAGE}/`);
 /** A folder is staged when its parent holds more entries than this: below, staging saves nothing. */
 const STAGE_ABOVE = 64;
 
@@ -102,7 +96,8 @@ const STAGE_ABOVE = 64;
  * whose parent is big (an overlay among 10,000) is written under STAGE, a folder of its own at the
  * root, then moved into place with one `R`: the big parent is scanned once per folder, not once per
  * file (2.5 s to 1.4 s of fast-import at 10,000 clusters, the same tree). Only when the plain edits
- * would scan more than `stageFrom` entries: below, planning costs the run more than it saves.
+ * would scan more than `stageFrom` entries: below, planning costs the run more than it saves (and
+ * `cost` is the plain edits' scan count).
  */
 export function fastImportPlan(
   all: Iterable<string>,
@@ -120,7 +115,7 @@ export function fastImportPlan(
   const storedFolders = new Set<string>();
   let clash = false;
   for (const p of storedPaths) {
-    if (p === STAGE || p.startsWith(`${STAGE}/`)) clash = true;
+    if (inStage(p)) clash = true;
     for (let f = parentOf(p); f !== '' && !storedFolders.has(f); f = parentOf(f)) storedFolders.add(f);
   }
   // Folders holding a changed file directly, and those holding one deeper down (not staged: a
@@ -128,7 +123,7 @@ export function fastImportPlan(
   const byFolder = new Map<string, string[]>();
   const deeper = new Set<string>();
   for (const p of changed) {
-    if (p === STAGE || p.startsWith(`${STAGE}/`)) clash = true;
+    if (inStage(p)) clash = true;
     const folder = parentOf(p);
     const files = byFolder.get(folder);
     if (files) files.push(p);

@@ -91,7 +91,7 @@ export function writeFirstIndex(gitDir: string, files: { path: string; id: strin
   if (process.env.GIT_INDEX_FILE !== undefined) return false;
   const entries: IndexEntry[] = [];
   for (const f of files) {
-    if (f.id.length !== 40 || !SHA1_HEX.test(f.id)) return false;
+    if (!SHA1_HEX.test(f.id)) return false;
     let stat = f.stat;
     if (!stat) {
       if (f.disk === undefined) return false;

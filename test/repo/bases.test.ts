@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASES_REF, fastImportPlan, scanCost, STAGE, storedRender, storeRender } from '../../src/repo/bases.js';
+import { BASES_REF, fastImportPlan, STAGE, storedRender, storeRender } from '../../src/repo/bases.js';
 import { blobId } from '../../src/repo/state.js';
 import { tempDir } from '../helpers.js';
 
@@ -141,7 +141,8 @@ describe('fast-import staging: a new folder in a big one is written aside, then 
   });
 });
 
-describe('scanCost: the folder entries fast-import scans to reach the paths it changes', () => {
+describe('fastImportPlan: the folder entries fast-import scans to reach the paths it changes', () => {
+  const scanCost = (all: string[], paths: string[]) => fastImportPlan(all, paths, [], [], Number.POSITIVE_INFINITY).cost;
   const tree = ['a/b/c.yaml', 'a/b/d.yaml', 'a/e.yaml', 'f.yaml', 'g/h/i/j.yaml'];
   it.each([
     { paths: ['f.yaml'], cost: 3 }, // the root: a, f.yaml, g
